@@ -1,0 +1,16 @@
+"""evalrules: assessment regulations as exact, embeddable, testable rulesets.
+
+    >>> import evalrules
+    >>> rules = evalrules.load("rulesets/fanwen9/team-city.rules")   # doctest: +SKIP
+    >>> rules.evaluate(record)["班子等次"]                              # doctest: +SKIP
+    '较好'
+"""
+
+from .diagnostics import Diagnostic, EvalRulesError, InputError, RulesetError
+from .ruleset import Field, Result, Ruleset, compile, load
+
+__all__ = [
+    "Diagnostic", "EvalRulesError", "Field", "InputError", "Result", "Ruleset", "RulesetError",
+    "compile", "load",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,472 @@
+"""The ruleset syntax tree: immutable nodes, each with the source span it came from.
+
+Spans are ``field(eq=False)``, so two trees are equal when they mean the same thing wherever they
+were written: ``parse(unparse(tree)) == tree`` is a property the tests check. The class names are
+the grammar's rule names. The parser builds these nodes; the checker only rewrites bare names that
+denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports nothing of evalrules.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+from attrs import field, frozen
+
+
+@frozen
+class Span:
+    """Where a node was written: 1-based line and column (in characters), end exclusive."""
+
+    path: str | None
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.path or '<string>'}:{self.line}:{self.column}"
+
+
+NOWHERE = Span(None, 0, 0, 0, 0)
+
+
+def _span() -> attrs.Attribute:
+    return field(default=NOWHERE, eq=False, repr=False, kw_only=True)
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@frozen
+class Number:
+    value: Fraction
+    text: str | None = field(default=None, eq=False)
+    span: Span = _span()
+
+
+@frozen
+class Boolean:
+    value: bool
+    span: Span = _span()
+
+
+@frozen
+class Ref:
+    """A name: an input, param, let, score, sheet, grade or outcome; ``SHEET.ITEM`` for an item."""
+
+    name: str
+    span: Span = _span()
+
+
+@frozen
+class Label:
+    """A grade or category label, as the checker classified a bare name."""
+
+    label: str
+    span: Span = _span()
+
+
+@frozen
+class Negate:
+    operand: Expr
+    span: Span = _span()
+
+
+@frozen
+class Not:
+    operand: Expr
+    span: Span = _span()
+
+
+@frozen
+class Arithmetic:
+    op: str  # one of + - * /
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@frozen
+class Logic:
+    op: str  # "and" or "or"; both short-circuit left to right
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@frozen
+class Compare:
+    op: str  # one of == != < <= > >=
+    left: Expr
+    right: Expr
+    #: The scale's labels, best first, when the operands are grades; set by the checker.
+    order: tuple[str, ...] | None = None
+    span: Span = _span()
+
+
+@frozen
+class Is:
+    operand: Expr
+    label: str
+    negated: bool = False
+    span: Span = _span()
+
+
+@frozen
+class If:
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+
+@frozen
+class Call:
+    """A built-in function: min, max, clamp, round, floor, ceil, abs."""
+
+    function: str
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@frozen
+class Share:
+    """``share(B: c...)``: the votes for the categories over all votes of the ballot."""
+
+    ballot: str
+    categories: tuple[str, ...]
+    span: Span = _span()
+
+
+@frozen
+class Votes:
+    ballot: str
+    categories: tuple[str, ...]
+    span: Span = _span()
+
+
+@frozen
+class Total:
+    ballot: str
+    span: Span = _span()
+
+
+@frozen
+class Points:
+    """``points(B: 优秀 100, ...)``: the vote-weighted average of the points."""
+
+    ballot: str
+    points: tuple[tuple[str, Number], ...]
+    span: Span = _span()
+
+
+@frozen
+class Quantified:
+    """An ``all:`` / ``any:`` / ``most:`` / ``at least N:`` block of conditions."""
+
+    quantifier: str  # "all", "any", "most", "at least"
+    conditions: tuple[Expr, ...]
+    count: int | None = None  # N of "at least N"
+    span: Span = _span()
+
+
+@frozen
+class WeightedItem:
+    expr: Expr
+    weight: Number
+    span: Span = _span()
+
+
+@frozen
+class Weighted:
+    items: tuple[WeightedItem, ...]
+    span: Span = _span()
+
+
+@frozen
+class CaseBranch:
+    value: Expr
+    condition: Expr
+    span: Span = _span()
+
+
+@frozen
+class Cases:
+    branches: tuple[CaseBranch, ...]
+    otherwise: Expr | None
+    span: Span = _span()
+
+
+Expr = (
+    Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | If | Call
+    | Share | Votes | Total | Points | Quantified | Weighted | Cases
+)
+
+
+# ---------------------------------------------------------------- input types
+
+
+@frozen
+class BoolType:
+    span: Span = _span()
+
+
+@frozen
+class NumberType:
+    integer: bool = False
+    low: Expr | None = None
+    high: Expr | None = None
+    span: Span = _span()
+
+
+@frozen
+class OneOf:
+    labels: tuple[str, ...]
+    span: Span = _span()
+
+
+@frozen
+class ScaleType:
+    scale: str
+    span: Span = _span()
+
+
+InputType = BoolType | NumberType | OneOf | ScaleType
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@frozen
+class Header:
+    name: str
+    extends: str | None = None
+    title: str | None = None
+    span: Span = _span()
+
+
+@frozen
+class Scale:
+    name: str
+    labels: tuple[str, ...]  # best first
+    span: Span = _span()
+
+
+@frozen
+class Ballot:
+    name: str
+    categories: tuple[str, ...]  # best first
+    span: Span = _span()
+
+
+@frozen
+class Input:
+    name: str
+    type: InputType
+    default: Expr | None = None
+    span: Span = _span()
+
+
+@frozen
+class Param:
+    name: str
+    expr: Expr
+    span: Span = _span()
+
+
+@frozen
+class Let:
+    name: str
+    expr: Expr
+    span: Span = _span()
+
+
+@frozen
+class Score:
+    """A derived number that is reported as a score; otherwise the same as :class:`Let`."""
+
+    name: str
+    expr: Expr
+    span: Span = _span()
+
+
+@frozen
+class Require:
+    condition: Expr
+    message: str | None = None
+    span: Span = _span()
+
+
+@frozen
+class ProRata:
+    expr: Expr
+    span: Span = _span()
+
+
+@frozen
+class FullWhen:
+    condition: Expr
+    span: Span = _span()
+
+
+@frozen
+class Formula:
+    expr: Expr
+    span: Span = _span()
+
+
+@frozen
+class Deduction:
+    amount: Number
+    per: Expr
+    span: Span = _span()
+
+
+ItemRule = ProRata | FullWhen | Formula | Deduction
+
+
+@frozen
+class SheetItem:
+    """A leaf item (``rule`` set) or a heading (``children`` set) with its maximum points."""
+
+    name: str
+    points: Number
+    rule: ItemRule | None = None
+    children: tuple[SheetItem, ...] = ()
+    span: Span = _span()
+
+
+@frozen
+class Sheet:
+    name: str
+    max: Number
+    items: tuple[SheetItem, ...]
+    span: Span = _span()
+
+
+@frozen
+class GradeRule:
+    label: str
+    condition: Expr
+    span: Span = _span()
+
+
+@frozen
+class Grade:
+    name: str
+    scale: str | None  # None: the scale of the same name
+    policy: str  # "first", "worst", "best", "unique"
+    rules: tuple[GradeRule, ...]
+    otherwise: str | None
+    otherwise_span: Span = field(default=NOWHERE, eq=False, repr=False)
+    policy_span: Span = field(default=NOWHERE, eq=False, repr=False)
+    span: Span = _span()
+
+
+@frozen
+class Adjustment:
+    """One action of a veto: lower/raise by ``amount``, or at_most/at_least/set to ``label``."""
+
+    action: str  # "lower", "raise", "at most", "at least", "set"
+    grade: str
+    amount: int | None = None
+    label: str | None = None
+    span: Span = _span()
+
+
+@frozen
+class Veto:
+    name: str
+    condition: Expr
+    adjustments: tuple[Adjustment, ...]
+    span: Span = _span()
+
+
+@frozen
+class Outcome:
+    name: str
+    condition: Expr
+    span: Span = _span()
+
+
+@frozen
+class Check:
+    """A property the author states: ``monotone TARGET in SOURCE`` or ``always CONDITION``."""
+
+    kind: str  # "monotone" or "always"
+    target: str | None = None
+    source: str | None = None
+    condition: Expr | None = None
+    span: Span = _span()
+
+
+Declaration = (
+    Scale | Ballot | Input | Param | Let | Score | Require | Sheet | Grade | Veto | Outcome | Check
+)
+NAMED = (Scale, Ballot, Input, Param, Let, Score, Sheet, Grade, Veto, Outcome)
+
+
+@frozen
+class Override:
+    declaration: Declaration
+    span: Span = _span()
+
+
+@frozen
+class RuleOverride:
+    grade: str
+    rule: GradeRule
+    span: Span = _span()
+
+
+Statement = Declaration | Override | RuleOverride
+
+
+@frozen
+class Module:
+    """One ruleset file as written."""
+
+    header: Header
+    statements: tuple[Statement, ...]
+    path: str | None = field(default=None, eq=False)
+    source: str = field(default="", eq=False, repr=False)
+
+
+KEYWORD_OF = {
+    Scale: "scale", Ballot: "ballot", Input: "input", Param: "param", Let: "let", Score: "score",
+    Sheet: "sheet", Grade: "grade", Veto: "veto", Outcome: "outcome", Require: "require",
+    Check: "check",
+}
+
+
+def children(node: object) -> tuple[object, ...]:
+    """The direct sub-expressions of an expression node, in source order."""
+    match node:
+        case Negate(operand=x) | Not(operand=x) | Is(operand=x):
+            return (x,)
+        case Arithmetic(left=a, right=b) | Logic(left=a, right=b) | Compare(left=a, right=b):
+            return (a, b)
+        case If(condition=c, then=t, otherwise=o):
+            return (c, t, o)
+        case Call(args=args):
+            return args
+        case Quantified(conditions=conds):
+            return conds
+        case Weighted(items=items):
+            return tuple(i.expr for i in items)
+        case Cases(branches=branches, otherwise=o):
+            out: list[object] = []
+            for b in branches:
+                out += [b.value, b.condition]
+            return (*out, o) if o is not None else tuple(out)
+    return ()
+
+
+def walk(node: object):
+    """Every expression node under ``node`` (itself included), iteratively, parents first."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(children(n)))

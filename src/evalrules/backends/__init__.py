@@ -1,0 +1,1 @@
+"""Evaluators of a checked ruleset: ``reference`` defines the meaning; others are tested on it."""

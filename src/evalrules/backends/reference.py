@@ -1,0 +1,401 @@
+"""The reference evaluator: it defines what a ruleset means.
+
+It walks the checked AST with :class:`fractions.Fraction` and is kept simple enough to be obviously
+right; every faster backend is tested against it. The order of evaluation is part of the meaning,
+because it decides which error a bad record reports: inputs and ballots in declaration order, then
+each ``require`` in written order, then every derived value in dependency order (``Checked.order``).
+``and``/``or``/``all:``/``any:`` and ``(first)`` tables stop at the first deciding condition;
+``most:``, ``at least N:`` and the other hit policies evaluate every condition.
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`values`, :mod:`unparse`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+
+from attrs import frozen
+
+from .. import ast
+from ..check import Checked
+from ..diagnostics import InputError
+from ..unparse import expression
+from ..values import (
+    coerce_record,
+    json_value,
+    round_half_away,
+    to_bool,
+    to_label,
+    to_number,
+)
+
+TRACE_VERSION = 1
+
+
+@frozen
+class Evaluation:
+    """Everything one record evaluates to: values by name, vetoes applied, outcomes that hold, and
+    the decisions as JSON-ready data."""
+
+    values: dict[str, object]
+    vetoes: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    trace: dict
+
+
+def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -> dict:
+    """Params (with ``overrides`` applied), defaults and range bounds, computed once per ruleset."""
+    overrides = dict(overrides or {})
+    out: dict = {}
+    ev = _Evaluator(checked, out, {})
+    for name in checked.order:
+        if name in checked.params:
+            if name in overrides:
+                out[name] = _coerce_param(checked, name, overrides.pop(name))
+            else:
+                ev.rule = f"param {name}"
+                out[name] = ev.expr(checked.params[name].expr)
+            ev.values[name] = out[name]
+    if overrides:
+        raise KeyError(", ".join(overrides))
+    for name, decl in checked.inputs.items():
+        if decl.default is not None:
+            ev.rule = f"input {name}"
+            out[("default", name)] = ev.expr(decl.default)
+        if isinstance(decl.type, ast.NumberType):
+            for key, bound in (("low", decl.type.low), ("high", decl.type.high)):
+                if bound is not None:
+                    out[(key, name)] = ev.expr(bound)
+    return out
+
+
+def _coerce_param(checked: Checked, name: str, value: object) -> object:
+    type_ = checked.types[name]
+    rule = f"param {name}"
+    if type_.kind == "bool":
+        return to_bool(value, name, rule)
+    if type_.kind == "category":
+        return to_label(value, type_.labels, name, rule)
+    return to_number(value, name, rule)
+
+
+def evaluate(checked: Checked, consts: Mapping, record: Mapping[str, object]) -> Evaluation:
+    values = coerce_record(checked, record, consts)
+    values.update((name, consts[name]) for name in checked.params)
+    ev = _Evaluator(checked, values, consts)
+    for require in checked.requires:
+        ev.require(require)
+    for name in checked.order:
+        if name not in values:
+            ev.define(name)
+    vetoes = tuple(name for name, d in checked.definitions.items()
+                   if isinstance(d, ast.Veto) and values[name])
+    outcomes = tuple(name for name, d in checked.definitions.items()
+                     if isinstance(d, ast.Outcome) and values[name])
+    trace = {"version": TRACE_VERSION, "ruleset": checked.name, "grades": ev.grade_traces,
+             "vetoes": ev.veto_traces, "outcomes": ev.outcome_traces}
+    return Evaluation(values, vetoes, outcomes, trace)
+
+
+def _index(order: tuple[str, ...], label: str) -> int:
+    return order.index(label)
+
+
+class _Evaluator:
+    def __init__(self, checked: Checked, values: dict, consts: Mapping):
+        self.checked = checked
+        self.values = values
+        self.consts = consts
+        self.rule = ""
+        self.grade_traces: list[dict] = []
+        self.veto_traces: list[dict] = []
+        self.outcome_traces: list[dict] = []
+
+    def fail(self, message: str, field: str | None = None) -> InputError:
+        return InputError(f"{self.rule}: {message}", field=field, rule=self.rule)
+
+    # -- statements
+    def require(self, req: ast.Require) -> None:
+        self.rule = f"require {expression(req.condition)}"
+        needed = {n.name.split(".", 1)[0] for n in ast.walk(req.condition)
+                  if isinstance(n, ast.Ref)}
+        self._ensure(needed)
+        self.rule = f"require {expression(req.condition)}"
+        if not self.expr(req.condition):
+            fields = [getattr(n, "ballot", None) or getattr(n, "name", None)
+                      for n in ast.walk(req.condition)]
+            fields = [f for f in fields if f]
+            message = req.message or "the condition does not hold"
+            raise InputError(f"{self.rule}: failed: {message}",
+                             field=fields[0] if fields else None, rule=self.rule)
+
+    def _ensure(self, needed: set[str]) -> None:
+        """Compute the derived values a require needs (and theirs), in dependency order."""
+        closure, stack = set(), list(needed)
+        while stack:
+            name = stack.pop()
+            if name in closure or name not in self.checked.definitions:
+                continue
+            closure.add(name)
+            for node in self._nodes(self.checked.definitions[name]):
+                if isinstance(node, ast.Ref):
+                    stack.append(node.name.split(".", 1)[0])
+            stack.extend(self.checked.vetoes_of.get(name, ()))
+        for name in self.checked.order:
+            if name in closure and name not in self.values:
+                self.define(name)
+
+    @staticmethod
+    def _nodes(decl: ast.Declaration):
+        match decl:
+            case ast.Let(expr=e) | ast.Score(expr=e):
+                yield from ast.walk(e)
+            case ast.Outcome(condition=c) | ast.Veto(condition=c):
+                yield from ast.walk(c)
+            case ast.Grade(rules=rules):
+                for r in rules:
+                    yield from ast.walk(r.condition)
+            case ast.Sheet(items=items):
+                stack = list(items)
+                while stack:
+                    item = stack.pop()
+                    stack.extend(item.children)
+                    match item.rule:
+                        case ast.ProRata(expr=e) | ast.Formula(expr=e) | ast.Deduction(per=e):
+                            yield from ast.walk(e)
+                        case ast.FullWhen(condition=c):
+                            yield from ast.walk(c)
+
+    def define(self, name: str) -> None:
+        decl = self.checked.definitions[name]
+        self.rule = f"{ast.KEYWORD_OF[type(decl)]} {name}"
+        match decl:
+            case ast.Let(expr=e) | ast.Score(expr=e):
+                self.values[name] = self.expr(e)
+            case ast.Sheet():
+                self.values[name] = self.sheet(decl)
+            case ast.Grade():
+                self.values[name] = self.grade(decl)
+            case ast.Veto(condition=c):
+                value, detail = self.test(c)
+                self.values[name] = value
+                self.veto_traces.append({"veto": name, "applied": value, "condition": detail})
+            case ast.Outcome(condition=c):
+                value, detail = self.test(c)
+                self.values[name] = value
+                self.outcome_traces.append({"outcome": name, "holds": value,
+                                            "condition": detail})
+
+    def sheet(self, sheet: ast.Sheet) -> Fraction:
+        total = sum((self.item(sheet, i) for i in sheet.items), Fraction(0))
+        return max(total, Fraction(0))
+
+    def item(self, sheet: ast.Sheet, item: ast.SheetItem) -> Fraction:
+        points = item.points.value
+        match item.rule:
+            case None:
+                value = max(sum((self.item(sheet, c) for c in item.children), Fraction(0)),
+                            Fraction(0))
+            case ast.ProRata(expr=e):
+                value = points * min(max(self.expr(e), Fraction(0)), Fraction(1))
+            case ast.FullWhen(condition=c):
+                value = points if self.expr(c) else Fraction(0)
+            case ast.Formula(expr=e):
+                value = min(max(self.expr(e), Fraction(0)), points)
+            case ast.Deduction(amount=a, per=e):
+                value = -a.value * self.expr(e)
+        self.values[f"{sheet.name}.{item.name}"] = value
+        return value
+
+    def grade(self, grade: ast.Grade) -> str:
+        order = self.checked.scales[grade.scale or grade.name]
+        tried, matched = [], []
+        for rule in grade.rules:
+            value, detail = self.test(rule.condition)
+            tried.append({"label": rule.label, "matched": value, "condition": detail})
+            if value:
+                matched.append(rule.label)
+                if grade.policy == "first":
+                    break
+        if grade.policy == "unique" and len(matched) > 1:
+            raise self.fail(f"the rules for {' and '.join(matched)} both match, and the table "
+                            "is (unique)")
+        if not matched:
+            label, decided = grade.otherwise, "otherwise"
+        elif grade.policy == "worst":
+            label = decided = max(matched, key=lambda g: _index(order, g))
+        elif grade.policy == "best":
+            label = decided = min(matched, key=lambda g: _index(order, g))
+        else:
+            label = decided = matched[0]
+        trace = {"grade": grade.name, "policy": grade.policy, "rules": tried,
+                 "decided_by": decided, "table_value": label, "vetoes": []}
+        for veto_name in self.checked.vetoes_of.get(grade.name, ()):
+            if not self.values[veto_name]:
+                continue
+            veto: ast.Veto = self.checked.definitions[veto_name]
+            for adj in veto.adjustments:
+                if adj.grade != grade.name:
+                    continue
+                before = label
+                label = _adjust(order, label, adj)
+                trace["vetoes"].append({
+                    "veto": veto_name, "action": adj.action, "amount": adj.amount,
+                    "label": adj.label, "from": before, "to": label,
+                    "because": expression(veto.condition),
+                })
+        trace["value"] = label
+        self.grade_traces.append(trace)
+        return label
+
+    # -- conditions with their explanation
+    def test(self, e: ast.Expr) -> tuple[bool, dict]:
+        match e:
+            case ast.Quantified(quantifier=q, conditions=conds, count=n):
+                parts, hits = [], 0
+                stopped = False
+                for c in conds:
+                    if stopped:
+                        parts.append({"text": expression(c), "value": None})
+                        continue
+                    value, detail = self.test(c)
+                    parts.append(detail)
+                    hits += value
+                    if (q == "all" and not value) or (q == "any" and value):
+                        stopped = True
+                if q == "all":
+                    result = hits == len(conds)
+                elif q == "any":
+                    result = hits > 0
+                elif q == "most":
+                    result = 2 * hits > len(conds)
+                else:
+                    result = hits >= n
+                return result, {"quantifier": q, "count": n, "value": result, "parts": parts,
+                                "matched": hits}
+            case ast.Logic(op=op, left=a, right=b):
+                left, ldetail = self.test(a)
+                if (op == "and" and not left) or (op == "or" and left):
+                    return left, {"op": op, "value": left,
+                                  "parts": [ldetail, {"text": expression(b), "value": None}]}
+                right, rdetail = self.test(b)
+                return right, {"op": op, "value": right, "parts": [ldetail, rdetail]}
+        value = self.expr(e)
+        refs = {}
+        for node in ast.walk(e):
+            if isinstance(node, ast.Ref) and node.name not in refs:
+                refs[node.name] = json_value(self.values[node.name])
+        return value, {"text": expression(e), "value": value, "values": refs}
+
+    # -- expressions
+    def expr(self, e: ast.Expr):
+        match e:
+            case ast.Number(value=v):
+                return v
+            case ast.Boolean(value=v):
+                return v
+            case ast.Ref(name=n):
+                return self.values[n]
+            case ast.Label(label=label):
+                return label
+            case ast.Negate(operand=x):
+                return -self.expr(x)
+            case ast.Not(operand=x):
+                return not self.expr(x)
+            case ast.Arithmetic(op=op, left=a, right=b):
+                x, y = self.expr(a), self.expr(b)
+                if op == "+":
+                    return x + y
+                if op == "-":
+                    return x - y
+                if op == "*":
+                    return x * y
+                if y == 0:
+                    raise self.fail(f"division by zero in `{expression(e)}`")
+                return Fraction(x) / y
+            case ast.Logic(op="and", left=a, right=b):
+                return bool(self.expr(a)) and bool(self.expr(b))
+            case ast.Logic(op="or", left=a, right=b):
+                return bool(self.expr(a)) or bool(self.expr(b))
+            case ast.Compare(op=op, left=a, right=b, order=order):
+                x, y = self.expr(a), self.expr(b)
+                if order is not None:  # better grades are greater
+                    x, y = -order.index(x), -order.index(y)
+                return _COMPARE[op](x, y)
+            case ast.Is(operand=x, label=label, negated=neg):
+                return (self.expr(x) == label) != neg
+            case ast.If(condition=c, then=t, otherwise=o):
+                return self.expr(t) if self.expr(c) else self.expr(o)
+            case ast.Call(function=f, args=args):
+                return self.call(f, [self.expr(a) for a in args])
+            case ast.Share(ballot=b, categories=cs):
+                ballot = self.values[b]
+                return Fraction(sum(ballot[c] for c in cs), self._total(b, e))
+            case ast.Votes(ballot=b, categories=cs):
+                return Fraction(sum(self.values[b][c] for c in cs))
+            case ast.Total(ballot=b):
+                return Fraction(sum(self.values[b].values()))
+            case ast.Points(ballot=b, points=ps):
+                ballot = self.values[b]
+                return sum((ballot[c] * p.value for c, p in ps), Fraction(0)) / self._total(b, e)
+            case ast.Quantified() | ast.Logic():
+                return self.test(e)[0]
+            case ast.Weighted(items=items):
+                return sum((self.expr(i.expr) * i.weight.value for i in items), Fraction(0))
+            case ast.Cases(branches=branches, otherwise=o):
+                for b in branches:
+                    if self.expr(b.condition):
+                        return self.expr(b.value)
+                return self.expr(o)
+        raise AssertionError(e)  # pragma: no cover
+
+    def _total(self, ballot: str, e: ast.Expr) -> int:
+        total = sum(self.values[ballot].values())
+        if total == 0:
+            raise self.fail(f"ballot '{ballot}' has no votes, so `{expression(e)}` is undefined",
+                            field=ballot)
+        return total
+
+    def call(self, f: str, args: list):
+        match f:
+            case "min":
+                return min(args)
+            case "max":
+                return max(args)
+            case "clamp":
+                x, lo, hi = args
+                return min(max(x, lo), hi)
+            case "round":
+                digits = int(args[1]) if len(args) > 1 else 0
+                return round_half_away(Fraction(args[0]), digits)
+            case "floor":
+                return Fraction(math.floor(args[0]))
+            case "ceil":
+                return Fraction(math.ceil(args[0]))
+            case "abs":
+                return abs(args[0])
+        raise AssertionError(f)  # pragma: no cover
+
+
+_COMPARE = {
+    "==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
+    "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y,
+}
+
+
+def _adjust(order: tuple[str, ...], label: str, adj: ast.Adjustment) -> str:
+    """Apply one veto action; never past either end of the scale."""
+    i = order.index(label)
+    match adj.action:
+        case "lower":
+            i = min(i + adj.amount, len(order) - 1)
+        case "raise":
+            i = max(i - adj.amount, 0)
+        case "at most":
+            i = max(i, order.index(adj.label))
+        case "at least":
+            i = min(i, order.index(adj.label))
+        case "set":
+            i = order.index(adj.label)
+    return order[i]

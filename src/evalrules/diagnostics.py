@@ -1,0 +1,189 @@
+"""Diagnostics and the library's exceptions.
+
+A :class:`Diagnostic` is plain data (severity, stable code, position, message, hint) that renders
+like a compiler's: ``path:line:col: error[E201]: message``, the source line, a caret under the span.
+The codes are listed in ``CODES`` and documented in docs/language.md; a code never changes meaning.
+Imports only :mod:`evalrules.ast`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from attrs import field, frozen
+
+from .ast import NOWHERE, Span
+
+CODES = {
+    # syntax
+    "E101": "unexpected character",
+    "E102": "unexpected token",
+    "E103": "tab or full-width space in indentation",
+    "E104": "inconsistent indentation",
+    "E105": "expression nested too deeply",
+    "E106": "missing or misplaced ruleset header",
+    "E107": "malformed number or string",
+    # names
+    "E201": "unknown name",
+    "E202": "duplicate name",
+    "E203": "unknown label",
+    "E204": "unknown ballot category",
+    "E205": "unknown function",
+    "E206": "unknown scale",
+    "E207": "duplicate label or category",
+    "E208": "keyword used as a name",
+    # types
+    "E301": "type mismatch",
+    "E302": "wrong number of arguments",
+    "E303": "not a constant",
+    "E304": "not a ballot",
+    # structure
+    "E401": "weights do not add up to 100%",
+    "E402": "sheet items do not add up",
+    "E403": "cycle",
+    "E404": "missing otherwise",
+    "E405": "grade label not in the scale",
+    "E406": "duplicate rule in a grade table",
+    "E407": "deduction on an item with points",
+    "E408": "veto adjusts something that is not a grade",
+    "E409": "bad count in at least N",
+    "E410": "unknown hit policy",
+    "E411": "empty range",
+    "E412": "bad monotone check",
+    # extends and override
+    "E501": "extended file not found",
+    "E502": "cycle of extends",
+    "E503": "redefinition without override",
+    "E504": "override of an unknown name",
+    "E505": "override changes the kind of a definition",
+    "E506": "override of an unknown rule",
+    # warnings
+    "W601": "input never used",
+}
+
+
+@frozen
+class Diagnostic:
+    severity: str  # "error" or "warning"
+    code: str
+    message: str
+    span: Span = NOWHERE
+    hint: str | None = None
+    source_line: str | None = field(default=None, repr=False)
+
+    @property
+    def path(self) -> str | None:
+        return self.span.path
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    def to_dict(self) -> dict:
+        return {
+            "severity": self.severity, "code": self.code, "message": self.message,
+            "path": self.path, "line": self.line, "column": self.column,
+            "end_line": self.span.end_line, "end_column": self.span.end_column, "hint": self.hint,
+        }
+
+    def __str__(self) -> str:
+        head = f"{self.span}: {self.severity}[{self.code}]: {self.message}"
+        lines = [head]
+        if self.source_line is not None and self.line > 0:
+            text = self.source_line.rstrip("\n")
+            gutter = " " * len(str(self.line))
+            lines.append(f"{gutter} |")
+            lines.append(f"{self.line} | {text}")
+            start = max(self.column - 1, 0)
+            stop = self.span.end_column - 1 if self.span.end_line == self.line else len(text)
+            stop = max(stop, start + 1)
+            pad = _width(text[:start])
+            marks = max(_width(text[start:stop]), 1)
+            lines.append(f"{gutter} | {' ' * pad}{'^' * marks}")
+        if self.hint:
+            lines.append(f"  = help: {self.hint}")
+        return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two, so the caret lands under the right character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+class Diagnostics:
+    """Collects the diagnostics of one compile, with the source text of every file involved."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+        self.sources: dict[str | None, Sequence[str]] = {}
+
+    def add_source(self, path: str | None, text: str) -> None:
+        self.sources[path] = text.splitlines()
+
+    def _emit(self, severity: str, code: str, message: str, span: Span, hint: str | None) -> None:
+        assert code in CODES, code
+        lines = self.sources.get(span.path)
+        line = lines[span.line - 1] if lines and 0 < span.line <= len(lines) else None
+        self.items.append(Diagnostic(severity, code, message, span, hint, line))
+
+    def error(self, code: str, message: str, span: Span = NOWHERE, hint: str | None = None):
+        self._emit("error", code, message, span, hint)
+
+    def warning(self, code: str, message: str, span: Span = NOWHERE, hint: str | None = None):
+        self._emit("warning", code, message, span, hint)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+    def raise_if_errors(self) -> None:
+        if self.has_errors:
+            raise RulesetError(self.items)
+
+
+class EvalRulesError(Exception):
+    """The base of every error evalrules raises on purpose."""
+
+
+class RulesetError(EvalRulesError):
+    """A ruleset does not compile; ``diagnostics`` holds every problem found, errors first."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        order = {"error": 0, "warning": 1}
+        self.diagnostics = tuple(
+            sorted(diagnostics, key=lambda d: (order[d.severity], d.path or "", d.line, d.column))
+        )
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        super().__init__(summary + "\n" + "\n\n".join(str(d) for d in self.diagnostics))
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+class InputError(EvalRulesError, ValueError):
+    """A record cannot be evaluated. ``field`` names the input at fault (None when no single input
+    is), ``rule`` the definition or rule being evaluated, ``value`` the offending value."""
+
+    def __init__(self, message: str, *, field: str | None = None, rule: str | None = None,
+                 value: object = None):
+        self.field = field
+        self.rule = rule
+        self.value = value
+        self.message = message
+        super().__init__(message)
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "rule": self.rule, "message": self.message}

@@ -1,0 +1,579 @@
+"""Source text → :class:`evalrules.ast.Module`.
+
+Owns the Lark parser (built once per process and cached on disk by Lark), the conversion of parse
+trees into AST nodes with spans, and the translation of every Lark failure into a diagnostic.
+Nothing Lark raises escapes this module. Imports :mod:`ast` and :mod:`diagnostics` only.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import (
+    LarkError,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+from lark.indenter import DedentError, Indenter
+
+from . import ast
+from .diagnostics import Diagnostics
+
+#: Deeper trees are refused with E105, so no later stage can hit Python's recursion limit.
+MAX_DEPTH = 100
+
+
+class _Indenter(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types = ("_LPAR",)
+    CLOSE_PAREN_types = ("_RPAR",)
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+
+def _grammar_text() -> str:
+    packaged = resources.files("evalrules") / "grammars" / "evalrules.lark"
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    # An editable install runs from the checkout, where the grammar lives at the top.
+    return (Path(__file__).resolve().parents[2] / "grammars" / "evalrules.lark").read_text(
+        encoding="utf-8"
+    )
+
+
+@functools.cache
+def parser() -> Lark:
+    return Lark(
+        _grammar_text(), parser="lalr", postlex=_Indenter(), propagate_positions=True,
+        maybe_placeholders=False, cache=True,
+    )
+
+
+def parse(source: str, path: str | None = None, diagnostics: Diagnostics | None = None
+          ) -> ast.Module:
+    """Parse one ruleset file. Raises :class:`RulesetError` with every syntax problem found."""
+    diags = diagnostics if diagnostics is not None else Diagnostics()
+    diags.add_source(path, source)
+    module = parse_into(source, path, diags)
+    diags.raise_if_errors()
+    assert module is not None
+    return module
+
+
+def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module | None:
+    if _check_indentation(source, path, diags):
+        return None
+    text = source if source.endswith("\n") else source + "\n"
+    try:
+        tree = parser().parse(text)
+    except UnexpectedInput as e:
+        _syntax_error(e, text, path, diags)
+        return None
+    except DedentError:
+        diags.error("E104", "this line's indentation matches no enclosing block",
+                    _dedent_span(source, path))
+        return None
+    except LarkError as e:  # pragma: no cover - any other Lark failure is still a syntax error
+        diags.error("E102", f"cannot parse: {e}", ast.Span(path, 1, 1, 1, 2))
+        return None
+    deep = _too_deep(tree)
+    if deep is not None:
+        diags.error("E105", f"expression nested more than {MAX_DEPTH} levels deep",
+                    _meta_span(deep.meta, path),
+                    "split it into named `let` definitions")
+        return None
+    try:
+        return _ToAst(path, source, diags).transform(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, _Refused):
+            return None
+        raise
+
+
+class _Refused(Exception):
+    """Raised inside the transformer after it has recorded a diagnostic."""
+
+
+# ---------------------------------------------------------------- lexical checks
+
+_LEADING = re.compile(r"[ \t\u3000]*")
+
+
+def _check_indentation(source: str, path: str | None, diags: Diagnostics) -> bool:
+    found = False
+    for number, line in enumerate(source.splitlines(), 1):
+        lead = _LEADING.match(line).group()
+        for bad, what in (("\t", "a tab"), ("\u3000", "a full-width space")):
+            col = lead.find(bad)
+            if col >= 0:
+                diags.error("E103", f"{what} in indentation; indent with spaces",
+                            ast.Span(path, number, col + 1, number, col + 2),
+                            "replace it with spaces (blocks are indented like Python)")
+                found = True
+    return found
+
+
+def _dedent_span(source: str, path: str | None) -> ast.Span:
+    """The first line whose indentation matches no open block (Lark does not say where)."""
+    stack, depth = [0], 0
+    for number, line in enumerate(source.splitlines(), 1):
+        stripped = line.split("#", 1)[0]
+        if stripped.strip() and depth == 0:
+            indent = len(line) - len(line.lstrip(" "))
+            if indent > stack[-1]:
+                stack.append(indent)
+            else:
+                while indent < stack[-1]:
+                    stack.pop()
+                if indent != stack[-1]:
+                    return ast.Span(path, number, 1, number, indent + 1)
+        depth += sum(stripped.count(c) for c in "(（") - sum(stripped.count(c) for c in ")）")
+        depth = max(depth, 0)
+    return ast.Span(path, 1, 1, 1, 2)
+
+
+def _too_deep(tree: Tree) -> Tree | None:
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+    return None
+
+
+# ---------------------------------------------------------------- syntax errors
+
+_READABLE = {
+    "_NL": "end of line", "_INDENT": "an indented block", "_DEDENT": "end of block",
+    "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "_COLON": "':'",
+    "_COMMA": "','", "_LPAR": "'('", "_RPAR": "')'", "$END": "end of file",
+    "LT": "'<'", "LE": "'<='", "GT": "'>'", "GE": "'>='", "EQ": "'=='", "NE": "'!='",
+    "PLUS": "'+'", "MINUS": "'-'", "TIMES": "'*'", "DIVIDE": "'/'", "DOTDOT": "'..'",
+    "MAX": "'max'", "EQUAL": "'='", "DOT": "'.'", "LPAR": "'('", "RPAR": "')'",
+}
+
+# Lark's match_examples: a failing parse is named by the example that fails in the same state.
+_EXAMPLES = {
+    ("a block needs ':' at the end of the line that opens it", "E102"): [
+        "ruleset r\ngrade g (worst)\n",
+        "ruleset r\ngrade g\n",
+        "ruleset r\nveto v when x\n",
+        "ruleset r\nsheet s max 10\n",
+        "ruleset r\ngrade g:\n  a when all\n",
+    ],
+    ("'=' defines a name; compare with '=='", "E102"): [
+        "ruleset r\nlet a = b = 1\n",
+        "ruleset r\ngrade g:\n  a when b = 1\n",
+        "ruleset r\noutcome o when b = 1\n",
+    ],
+    ("a block was expected here: indent the lines under a line ending in ':'", "E102"): [
+        "ruleset r\ngrade g:\nx when y\n",
+        "ruleset r\nsheet s max 10:\nx 10: = 1\n",
+    ],
+    ("every file starts with `ruleset NAME`", "E106"): [
+        "let a = 1\n", "scale s: a > b\n", "input a: bool\n", "grade g:\n",
+    ],
+}
+
+
+def _keyword(token: Token) -> str | None:
+    """The reserved word an author used as a name, if that is what went wrong."""
+    if token.type != "NAME" and re.fullmatch(r"[a-z]+", str(token.value or "")):
+        return str(token.value)
+    return None
+
+
+def _syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnostics) -> None:
+    label = None
+    try:
+        label = e.match_examples(parser().parse, _EXAMPLES, use_accepts=True)
+    except Exception:
+        label = None
+    hint, code = label if label else (None, None)
+    if isinstance(e, UnexpectedCharacters):
+        char = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        span = ast.Span(path, e.line, e.column, e.line, e.column + 1)
+        if char == '"':
+            diags.error("E107", "unterminated string: a string ends on the line it starts", span)
+            return
+        if char == "=" and hint is None:
+            hint = "'=' defines a name; compare with '=='"
+        diags.error(code or "E101", f"unexpected character {char!r}", span, hint)
+        return
+    if isinstance(e, UnexpectedToken) and e.token.type != "$END":
+        tok = e.token
+        what = _describe(tok)
+        line, col = tok.line or 1, tok.column or 1
+        end = (tok.end_column or col + 1) if tok.end_line == tok.line else col + 1
+        if tok.type in ("_NL", "_DEDENT", "_INDENT"):
+            end = col + 1  # these tokens start at the line break where the author stopped
+        expected = sorted({_READABLE.get(t, repr(t.lower().strip("_"))) for t in e.expected})
+        keyword = _keyword(tok)
+        if keyword and "a name" in expected and not hint:
+            hint = f"'{keyword}' is a keyword of the language and cannot be a name"
+        message = f"unexpected {what}"
+        if expected and len(expected) <= 6:
+            message += "; expected " + " or ".join(expected)
+        diags.error(code or "E102", message, ast.Span(path, line, col, line, max(end, col + 1)),
+                    hint)
+        return
+    line = text.count("\n") or 1
+    last = text.splitlines()[-1] if text.splitlines() else ""
+    diags.error(code or "E102", "unexpected end of file",
+                ast.Span(path, line, len(last) + 1, line, len(last) + 2), hint)
+
+
+def _describe(tok: Token) -> str:
+    if tok.type in _READABLE and tok.type not in ("NAME", "NUMBER", "STRING"):
+        return _READABLE[tok.type]
+    return f"{tok.value!r}" if tok.type != "NAME" else f"name {tok.value!r}"
+
+
+# ---------------------------------------------------------------- trees → AST
+
+
+def _meta_span(meta, path: str | None) -> ast.Span:
+    if getattr(meta, "empty", True):
+        return ast.Span(path, 1, 1, 1, 2)
+    return ast.Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _number(token: Token) -> Fraction:
+    text = str(token)
+    if text[-1] in "%％":
+        return Fraction(text[:-1]) / 100
+    return Fraction(text)
+
+
+def _string(token: Token) -> str:
+    return re.sub(r"\\(.)", r"\1", str(token)[1:-1])
+
+
+_OPS = {"×": "*", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!="}
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):
+    def __init__(self, path: str | None, source: str, diags: Diagnostics):
+        super().__init__()
+        self.path = path
+        self.source = source
+        self.diags = diags
+
+    def _s(self, meta) -> ast.Span:
+        return _meta_span(meta, self.path)
+
+    def _t(self, token: Token) -> ast.Span:
+        return ast.Span(self.path, token.line, token.column, token.end_line, token.end_column)
+
+    def _num(self, token: Token) -> ast.Number:
+        return ast.Number(_number(token), str(token), span=self._t(token))
+
+    # -- file structure
+    def start(self, meta, children):
+        header, *statements = children
+        return ast.Module(header, tuple(statements), path=self.path, source=self.source)
+
+    def header(self, meta, children):
+        name, *rest = children
+        extends = title = None
+        for item in rest:
+            if isinstance(item, tuple) and item[0] == "extends":
+                extends = item[1]
+            elif isinstance(item, list):
+                for key, value in item:
+                    if key == "title":
+                        title = value
+        return ast.Header(str(name), extends, title, span=self._t(name))
+
+    def extends(self, meta, children):
+        return ("extends", _string(children[0]))
+
+    def header_body(self, meta, children):
+        return list(children)
+
+    def title(self, meta, children):
+        return ("title", _string(children[0]))
+
+    def name_list(self, meta, children):
+        return tuple(str(c) for c in children)
+
+    # -- declarations
+    def scale(self, meta, children):
+        name, *labels = children
+        return ast.Scale(str(name), tuple(str(t) for t in labels if t.type == "NAME"),
+                         span=self._s(meta))
+
+    def ballot(self, meta, children):
+        return ast.Ballot(str(children[0]), children[1], span=self._s(meta))
+
+    def input(self, meta, children):
+        name, type_, *default = children
+        return ast.Input(str(name), type_, default[0] if default else None, span=self._s(meta))
+
+    def bool_type(self, meta, children):
+        return ast.BoolType(span=self._s(meta))
+
+    def number_type(self, meta, children, integer=False):
+        low, high = children[0] if children else (None, None)
+        return ast.NumberType(integer, low, high, span=self._s(meta))
+
+    def integer_type(self, meta, children):
+        return self.number_type(meta, children, integer=True)
+
+    def one_of(self, meta, children):
+        return ast.OneOf(children[0], span=self._s(meta))
+
+    def scale_type(self, meta, children):
+        return ast.ScaleType(str(children[0]), span=self._s(meta))
+
+    def range(self, meta, children):
+        low = high = None
+        seen_dots = False
+        for c in children:
+            if isinstance(c, Token) and c.type == "DOTDOT":
+                seen_dots = True
+            elif seen_dots:
+                high = c
+            else:
+                low = c
+        return (low, high)
+
+    def negative_number(self, meta, children):
+        n = self._num(children[1])
+        return ast.Number(-n.value, "-" + str(children[1]), span=self._s(meta))
+
+    def default(self, meta, children):
+        return children[0]
+
+    def param(self, meta, children):
+        return ast.Param(str(children[0]), children[1], span=self._s(meta))
+
+    def let(self, meta, children):
+        return ast.Let(str(children[0]), children[1], span=self._s(meta))
+
+    def score(self, meta, children):
+        return ast.Score(str(children[0]), children[1], span=self._s(meta))
+
+    def weighted(self, meta, children):
+        return ast.Weighted(tuple(children), span=self._s(meta))
+
+    def weight_item(self, meta, children):
+        return ast.WeightedItem(children[0], self._num(children[1]), span=self._s(meta))
+
+    def cases(self, meta, children):
+        branches = tuple(c for c in children if isinstance(c, ast.CaseBranch))
+        otherwise = next((c[1] for c in children if isinstance(c, tuple)), None)
+        return ast.Cases(branches, otherwise, span=self._s(meta))
+
+    def case_branch(self, meta, children):
+        return ast.CaseBranch(children[0], children[1], span=self._s(meta))
+
+    def otherwise_value(self, meta, children):
+        return ("otherwise", children[0])
+
+    def require(self, meta, children):
+        message = _string(children[1]) if len(children) > 1 else None
+        return ast.Require(children[0], message, span=self._s(meta))
+
+    def sheet(self, meta, children):
+        name, _max, top, *items = children
+        return ast.Sheet(str(name), self._num(top), tuple(items), span=self._s(meta))
+
+    def sheet_item(self, meta, children):
+        name, points, rule = children
+        return ast.SheetItem(str(name), self._num(points), rule, span=self._s(meta))
+
+    def sheet_heading(self, meta, children):
+        name, points, *items = children
+        return ast.SheetItem(str(name), self._num(points), None, tuple(items), span=self._s(meta))
+
+    def pro_rata(self, meta, children):
+        return ast.ProRata(children[0], span=self._s(meta))
+
+    def full_when(self, meta, children):
+        return ast.FullWhen(children[0], span=self._s(meta))
+
+    def formula(self, meta, children):
+        return ast.Formula(children[0], span=self._s(meta))
+
+    def deduction(self, meta, children):
+        return ast.Deduction(self._num(children[0]), children[1], span=self._s(meta))
+
+    def grade(self, meta, children):
+        name, *rest = children
+        scale, policy, policy_span, otherwise, otherwise_span = None, "first", ast.NOWHERE, None, \
+            ast.NOWHERE
+        rules = []
+        for c in rest:
+            if isinstance(c, ast.GradeRule):
+                rules.append(c)
+            elif c[0] == "of":
+                scale = c[1]
+            elif c[0] == "policy":
+                policy, policy_span = c[1], c[2]
+            elif c[0] == "otherwise":
+                otherwise, otherwise_span = c[1], c[2]
+        return ast.Grade(str(name), scale, policy, tuple(rules), otherwise, otherwise_span,
+                         policy_span, span=self._t(name))
+
+    def grade_of(self, meta, children):
+        return ("of", str(children[0]))
+
+    def policy(self, meta, children):
+        return ("policy", str(children[0]), self._t(children[0]))
+
+    def grade_rule(self, meta, children):
+        return ast.GradeRule(str(children[0]), children[1], span=self._s(meta))
+
+    def otherwise_label(self, meta, children):
+        return ("otherwise", str(children[0]), self._t(children[0]))
+
+    def quantified(self, meta, children):
+        (quantifier, count), *conditions = children
+        return ast.Quantified(quantifier, tuple(conditions), count, span=self._s(meta))
+
+    def all(self, meta, children):
+        return ("all", None)
+
+    def any(self, meta, children):
+        return ("any", None)
+
+    def most(self, meta, children):
+        return ("most", None)
+
+    def at_least(self, meta, children):
+        value = _number(children[0])
+        if value.denominator != 1 or str(children[0])[-1] in "%％":
+            self.diags.error("E409", f"'at least' needs a whole count, not {children[0]}",
+                             self._t(children[0]))
+            raise _Refused
+        return ("at least", int(value))
+
+    def veto(self, meta, children):
+        name, condition, *adjustments = children
+        return ast.Veto(str(name), condition, tuple(adjustments), span=self._s(meta))
+
+    def _amount(self, token: Token) -> int:
+        value = _number(token)
+        if value.denominator != 1 or str(token)[-1] in "%％":
+            self.diags.error("E301", f"a grade moves by a whole number of steps, not {token}",
+                             self._t(token))
+            raise _Refused
+        return int(value)
+
+    def lower(self, meta, children):
+        return ast.Adjustment("lower", str(children[0]), self._amount(children[1]),
+                              span=self._s(meta))
+
+    def raise_(self, meta, children):
+        return ast.Adjustment("raise", str(children[0]), self._amount(children[1]),
+                              span=self._s(meta))
+
+    def at_most(self, meta, children):
+        return ast.Adjustment("at most", str(children[0]), label=str(children[1]),
+                              span=self._s(meta))
+
+    def at_least_grade(self, meta, children):
+        return ast.Adjustment("at least", str(children[0]), label=str(children[1]),
+                              span=self._s(meta))
+
+    def set_to(self, meta, children):
+        return ast.Adjustment("set", str(children[0]), label=str(children[1]),
+                              span=self._s(meta))
+
+    def outcome(self, meta, children):
+        return ast.Outcome(str(children[0]), children[1], span=self._s(meta))
+
+    def monotone_check(self, meta, children):
+        return ast.Check("monotone", str(children[0]), str(children[1]), span=self._s(meta))
+
+    def always_check(self, meta, children):
+        return ast.Check("always", condition=children[0], span=self._s(meta))
+
+    def override(self, meta, children):
+        return ast.Override(children[0], span=self._s(meta))
+
+    def rule_override(self, meta, children):
+        return ast.RuleOverride(str(children[0]), children[1], span=self._s(meta))
+
+    # -- expressions
+    def if_(self, meta, children):
+        return ast.If(*children, span=self._s(meta))
+
+    def or_(self, meta, children):
+        return ast.Logic("or", children[0], children[1], span=self._s(meta))
+
+    def and_(self, meta, children):
+        return ast.Logic("and", children[0], children[1], span=self._s(meta))
+
+    def not_(self, meta, children):
+        return ast.Not(children[0], span=self._s(meta))
+
+    def compare(self, meta, children):
+        left, op, right = children
+        return ast.Compare(_OPS.get(str(op), str(op)), left, right, span=self._s(meta))
+
+    def is_(self, meta, children):
+        return ast.Is(children[0], str(children[1]), False, span=self._s(meta))
+
+    def is_not(self, meta, children):
+        return ast.Is(children[0], str(children[1]), True, span=self._s(meta))
+
+    def binary(self, meta, children):
+        left, op, right = children
+        return ast.Arithmetic(_OPS.get(str(op), str(op)), left, right, span=self._s(meta))
+
+    def neg(self, meta, children):
+        return ast.Negate(children[1], span=self._s(meta))
+
+    def number(self, meta, children):
+        return self._num(children[0])
+
+    def true(self, meta, children):
+        return ast.Boolean(True, span=self._s(meta))
+
+    def false(self, meta, children):
+        return ast.Boolean(False, span=self._s(meta))
+
+    def ref(self, meta, children):
+        return ast.Ref(str(children[0]), span=self._s(meta))
+
+    def item_ref(self, meta, children):
+        return ast.Ref(f"{children[0]}.{children[1]}", span=self._s(meta))
+
+    def call(self, meta, children):
+        name, *args = children
+        return ast.Call(str(name), tuple(args), span=self._s(meta))
+
+    def share(self, meta, children):
+        return ast.Share(str(children[0]), children[1], span=self._s(meta))
+
+    def votes(self, meta, children):
+        return ast.Votes(str(children[0]), children[1], span=self._s(meta))
+
+    def total(self, meta, children):
+        return ast.Total(str(children[0]), span=self._s(meta))
+
+    def points(self, meta, children):
+        ballot, *points = children
+        return ast.Points(str(ballot), tuple(points), span=self._s(meta))
+
+    def point(self, meta, children):
+        return (str(children[0]), self._num(children[1]))
+
+
+def parse_expression(text: str) -> ast.Expr:
+    """Parse one expression (for tools and tests): the body of ``let _ = TEXT``."""
+    module = parse(f"ruleset _\nlet _ = {text}\n")
+    return module.statements[0].expr
+

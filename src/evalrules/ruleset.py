@@ -1,0 +1,204 @@
+"""The public face: :func:`compile`, :func:`load`, :class:`Ruleset` and :class:`Result`.
+
+``compile`` is the whole pipeline in a few lines: parse → resolve → check → an evaluator. A
+:class:`Ruleset` is immutable; ``with_params`` makes a new one. Imports every stage; no stage
+imports this module.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from . import ast
+from .backends import reference
+from .check import Checked, check
+from .diagnostics import Diagnostic, Diagnostics, InputError, RulesetError, did_you_mean
+from .explain import explain as _explain
+from .parse import parse_into
+from .resolve import Loader, file_loader, resolve
+from .values import json_value, public
+
+
+def compile(source: str, *, path: str | os.PathLike | None = None,
+            loader: Loader | None = None) -> Ruleset:
+    """Compile ruleset text. ``extends`` is resolved relative to ``path`` (or the working
+    directory). Raises :class:`RulesetError` listing every problem found."""
+    path = os.fspath(path) if path is not None else None
+    diags = Diagnostics()
+    diags.add_source(path, source)
+    module = parse_into(source, path, diags)
+    diags.raise_if_errors()
+    checked = check(resolve(module, diags, loader or file_loader), diags)
+    diags.raise_if_errors()
+    warnings = tuple(d for d in diags.items if d.severity == "warning")
+    return Ruleset(checked, reference.constants(checked), warnings=warnings)
+
+
+def load(path: str | os.PathLike) -> Ruleset:
+    """Compile a ruleset file; ``extends`` is resolved relative to it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        span = ast.Span(os.fspath(path), 0, 0, 0, 0)
+        raise RulesetError([Diagnostic("error", "E501", f"cannot read ruleset: {e}", span)]) \
+            from None
+    return compile(text, path=path)
+
+
+@frozen
+class Field:
+    """One input a record must (or may) give, as a form builder needs it."""
+
+    name: str
+    kind: str  # "number", "integer", "bool", "category" or "ballot"
+    labels: tuple[str, ...] = ()  # the categories of a category or a ballot
+    low: Fraction | None = None
+    high: Fraction | None = None
+    default: object = None
+    required: bool = True
+
+
+@frozen
+class Ruleset:
+    """A compiled ruleset: evaluate records with it, ask it what it needs and gives."""
+
+    checked: Checked = field(repr=False)
+    constants: dict = field(repr=False, eq=False)
+    warnings: tuple[Diagnostic, ...] = field(default=(), repr=False, eq=False)
+    overrides: dict = field(factory=dict, repr=False, eq=False)
+
+    @property
+    def name(self) -> str:
+        return self.checked.name
+
+    @property
+    def title(self) -> str | None:
+        return self.checked.module.header.title
+
+    @property
+    def path(self) -> str | None:
+        return self.checked.module.path
+
+    @property
+    def source(self) -> str:
+        return self.checked.module.source
+
+    @property
+    def inputs(self) -> dict[str, Field]:
+        """Every field a record carries: ballots first, then inputs, in declaration order."""
+        out = {name: Field(name, "ballot", cats) for name, cats in self.checked.ballots.items()}
+        for name, decl in self.checked.inputs.items():
+            t = self.checked.types[name]
+            default = self.constants.get(("default", name))
+            kind = "category" if t.kind == "category" else t.kind
+            if isinstance(decl.type, ast.NumberType) and decl.type.integer:
+                kind = "integer"
+            out[name] = Field(name, kind, t.labels, self.constants.get(("low", name)),
+                              self.constants.get(("high", name)), public(default),
+                              decl.default is None)
+        return out
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {name: public(self.constants[name]) for name in self.checked.params}
+
+    @property
+    def grades(self) -> dict[str, tuple[str, ...]]:
+        """Each grade table's labels, best first."""
+        return {name: self.checked.types[name].labels for name, d in
+                self.checked.definitions.items() if isinstance(d, ast.Grade)}
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        return self._names(ast.Outcome)
+
+    @property
+    def vetoes(self) -> tuple[str, ...]:
+        return self._names(ast.Veto)
+
+    @property
+    def checks(self) -> tuple[ast.Check, ...]:
+        return self.checked.checks
+
+    def _names(self, kind) -> tuple[str, ...]:
+        return tuple(n for n, d in self.checked.definitions.items() if isinstance(d, kind))
+
+    def with_params(self, **values: object) -> Ruleset:
+        """The same ruleset with some params changed (what-if); this one is unchanged."""
+        unknown = [n for n in values if n not in self.checked.params]
+        if unknown:
+            hint = did_you_mean(unknown[0], self.checked.params)
+            raise InputError(f"'{unknown[0]}' is not a param of {self.name}"
+                             + (f"; {hint}" if hint else ""), field=unknown[0])
+        overrides = {**self.overrides, **values}
+        constants = reference.constants(self.checked, overrides)
+        return attrs.evolve(self, constants=constants, overrides=overrides)
+
+    def evaluate(self, record: Mapping[str, Any]) -> Result:
+        """Evaluate one record. Raises :class:`InputError` for a record that cannot be graded."""
+        return Result(self, reference.evaluate(self.checked, self.constants, record))
+
+
+class Result(Mapping):
+    """The outcome of one record: every named value by name, plus vetoes, outcomes and a trace.
+
+    Grades and categories are labels (``str``), numbers ``int`` or ``Fraction``, conditions
+    ``bool``; a sheet item is ``result["SHEET.ITEM"]``.
+    """
+
+    __slots__ = ("_evaluation", "ruleset")
+
+    def __init__(self, ruleset: Ruleset, evaluation: reference.Evaluation):
+        self.ruleset = ruleset
+        self._evaluation = evaluation
+
+    def __getitem__(self, name: str) -> object:
+        values = self._evaluation.values
+        if name not in values:
+            hint = did_you_mean(name, values)
+            raise KeyError(f"{name!r} is not a name in {self.ruleset.name}"
+                           + (f"; {hint}" if hint else ""))
+        value = values[name]
+        return dict(value) if isinstance(value, dict) else public(value)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._evaluation.values)
+
+    def __len__(self) -> int:
+        return len(self._evaluation.values)
+
+    @property
+    def vetoes(self) -> tuple[str, ...]:
+        return self._evaluation.vetoes
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        return self._evaluation.outcomes
+
+    def trace(self) -> dict:
+        """The decisions as JSON-ready data (``version`` says which layout)."""
+        return copy.deepcopy(self._evaluation.trace)
+
+    def explain(self, lang: str = "zh") -> str:
+        return _explain(self._evaluation.trace, lang)
+
+    def to_dict(self) -> dict:
+        """JSON-ready: exact numbers as strings ("48.3", "11/12")."""
+        return {
+            "ruleset": self.ruleset.name,
+            "values": {k: json_value(v) for k, v in self._evaluation.values.items()},
+            "vetoes": list(self.vetoes),
+            "outcomes": list(self.outcomes),
+        }
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={self[k]}" for k in self.ruleset.grades)
+        return f"<Result {self.ruleset.name} {shown}>"

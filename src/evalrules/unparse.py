@@ -1,0 +1,276 @@
+"""AST → ruleset text, in the canonical layout (two-space blocks, one statement per line).
+
+``parse(unparse(module)) == module`` for every module; explanations use :func:`expression` to show
+a condition in the author's own words. Imports :mod:`ast` only.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from . import ast
+
+_LEVEL = {"if": 0, "or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6,
+          "neg": 7, "atom": 8}
+
+
+def number(n: ast.Number) -> str:
+    if n.text is not None:
+        return n.text
+    return _fraction_text(n.value)
+
+
+def decimal_text(value: Fraction) -> str | None:
+    """The finite decimal form of a value ("96.25"), or None where there is none (1/3)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d, twos, fives = value.denominator, 0, 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    if d != 1:
+        return None
+    places = max(twos, fives)
+    digits = str(abs(value.numerator) * 10**places // value.denominator).rjust(places + 1, "0")
+    return f"{'-' if value < 0 else ''}{digits[:-places]}.{digits[-places:]}"
+
+
+def _fraction_text(value: Fraction) -> str:
+    """A literal for a value; one without a finite decimal form is written as a division."""
+    return decimal_text(value) or f"({value.numerator}/{value.denominator})"
+
+
+def _level(e: ast.Expr) -> int:
+    match e:
+        case ast.If():
+            return 0
+        case ast.Logic(op=op):
+            return _LEVEL[op]
+        case ast.Not():
+            return 3
+        case ast.Compare() | ast.Is():
+            return 4
+        case ast.Arithmetic(op=op):
+            return _LEVEL[op]
+        case ast.Negate():
+            return 7
+        case ast.Number(value=v) if v < 0:
+            return 7
+    return 8
+
+
+def expression(e: ast.Expr) -> str:
+    """One expression on one line (blocks of conditions are written inline with their words)."""
+    return _expr(e, 0)
+
+
+def _wrap(e: ast.Expr, min_level: int) -> str:
+    text = _expr(e, min_level)
+    return f"({text})" if _level(e) < min_level else text
+
+
+def _expr(e: ast.Expr, _min: int) -> str:
+    match e:
+        case ast.Number():
+            return number(e)
+        case ast.Boolean(value=v):
+            return "true" if v else "false"
+        case ast.Ref(name=n):
+            return n
+        case ast.Label(label=label):
+            return label
+        case ast.Negate(operand=x):
+            return "-" + _wrap(x, 8 if isinstance(x, ast.Negate) else 7)
+        case ast.Not(operand=x):
+            return "not " + _wrap(x, 3)
+        case ast.Arithmetic(op=op, left=a, right=b):
+            lv = _LEVEL[op]
+            return f"{_wrap(a, lv)} {op} {_wrap(b, lv + 1)}"
+        case ast.Logic(op=op, left=a, right=b):
+            lv = _LEVEL[op]
+            return f"{_wrap(a, lv)} {op} {_wrap(b, lv + 1)}"
+        case ast.Compare(op=op, left=a, right=b):
+            return f"{_wrap(a, 5)} {op} {_wrap(b, 5)}"
+        case ast.Is(operand=x, label=label, negated=neg):
+            return f"{_wrap(x, 5)} is {'not ' if neg else ''}{label}"
+        case ast.If(condition=c, then=t, otherwise=o):
+            return f"if {_wrap(c, 0)} then {_wrap(t, 0)} else {_wrap(o, 0)}"
+        case ast.Call(function=f, args=args):
+            return f"{f}({', '.join(_expr(a, 0) for a in args)})"
+        case ast.Share(ballot=b, categories=cs):
+            return f"share({b}: {', '.join(cs)})"
+        case ast.Votes(ballot=b, categories=cs):
+            return f"votes({b}: {', '.join(cs)})"
+        case ast.Total(ballot=b):
+            return f"total({b})"
+        case ast.Points(ballot=b, points=ps):
+            return f"points({b}: {', '.join(f'{c} {number(p)}' for c, p in ps)})"
+        case ast.Quantified(quantifier=q, conditions=cs, count=n):
+            word = f"at least {n}" if q == "at least" else q
+            return f"{word}: " + "; ".join(_expr(c, 0) for c in cs)
+        case ast.Weighted(items=items):
+            return "weighted: " + "; ".join(f"{_expr(i.expr, 0)} {number(i.weight)}"
+                                            for i in items)
+        case ast.Cases(branches=bs, otherwise=o):
+            parts = [f"{_expr(b.value, 0)} when {_expr(b.condition, 0)}" for b in bs]
+            if o is not None:
+                parts.append(f"otherwise {_expr(o, 0)}")
+            return "cases: " + "; ".join(parts)
+    raise TypeError(f"not an expression: {e!r}")
+
+
+# ---------------------------------------------------------------- whole files
+
+def module(m: ast.Module) -> str:
+    out: list[str] = []
+    h = m.header
+    out.append(f"ruleset {h.name}" + (f' extends {_string(h.extends)}' if h.extends else ""))
+    if h.title is not None:
+        out.append(f"  title {_string(h.title)}")
+    previous = None
+    for st in m.statements:
+        kind = type(st.declaration if isinstance(st, ast.Override) else st)
+        block = kind in (ast.Grade, ast.Sheet, ast.Veto) or isinstance(st, ast.RuleOverride) or \
+            _has_block(st)
+        if previous is not None and (block or previous != kind or previous == "block"):
+            out.append("")
+        out.extend(statement(st))
+        previous = "block" if block else kind
+    return "\n".join(out) + "\n"
+
+
+def _has_block(st) -> bool:
+    body = getattr(st, "expr", None) or getattr(st, "condition", None)
+    return isinstance(body, (ast.Weighted, ast.Cases, ast.Quantified))
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _condition(e: ast.Expr, indent: str) -> list[str]:
+    """The text after ``when``: an inline condition, or a block for all:/any:/most:/at least."""
+    if isinstance(e, ast.Quantified):
+        word = f"at least {e.count}" if e.quantifier == "at least" else e.quantifier
+        lines = [f"{word}:"]
+        for c in e.conditions:
+            sub = _condition(c, indent + "  ")
+            lines.append(f"{indent}  {sub[0]}")
+            lines.extend(sub[1:])
+        return lines
+    return [expression(e)]
+
+
+def _when(head: str, cond: ast.Expr, indent: str) -> list[str]:
+    lines = _condition(cond, indent)
+    return [f"{head} when {lines[0]}", *lines[1:]]
+
+
+def _body(head: str, e: ast.Expr) -> list[str]:
+    if isinstance(e, ast.Weighted):
+        return [f"{head} = weighted:",
+                *(f"  {expression(i.expr)} {number(i.weight)}" for i in e.items)]
+    if isinstance(e, ast.Cases):
+        lines = [f"{head} = cases:"]
+        for b in e.branches:
+            lines.extend("  " + x if i == 0 else x
+                         for i, x in enumerate(_when(expression(b.value), b.condition, "  ")))
+        if e.otherwise is not None:
+            lines.append(f"  otherwise {expression(e.otherwise)}")
+        return lines
+    return [f"{head} = {expression(e)}"]
+
+
+def _bound(b: ast.Expr | None) -> str:
+    return "" if b is None else expression(b)
+
+
+def _input_type(t: ast.InputType) -> str:
+    match t:
+        case ast.BoolType():
+            return "bool"
+        case ast.NumberType(integer=integer, low=low, high=high):
+            word = "integer" if integer else "number"
+            if low is None and high is None:
+                return word
+            return f"{word} in {_bound(low)}..{_bound(high)}"
+        case ast.OneOf(labels=labels):
+            return "one of " + ", ".join(labels)
+        case ast.ScaleType(scale=scale):
+            return scale
+    raise TypeError(t)
+
+
+def _items(items, indent: str) -> list[str]:
+    lines = []
+    for item in items:
+        head = f"{indent}{item.name} {number(item.points)}:"
+        match item.rule:
+            case None:
+                lines.append(head)
+                lines.extend(_items(item.children, indent + "  "))
+            case ast.ProRata(expr=e):
+                lines.append(f"{head} pro rata {expression(e)}")
+            case ast.FullWhen(condition=c):
+                lines.append(f"{head} full when {expression(c)}")
+            case ast.Formula(expr=e):
+                lines.append(f"{head} = {expression(e)}")
+            case ast.Deduction(amount=a, per=e):
+                lines.append(f"{head} minus {number(a)} per {expression(e)}")
+    return lines
+
+
+def _adjustment(a: ast.Adjustment) -> str:
+    match a.action:
+        case "lower" | "raise":
+            return f"{a.action} {a.grade} by {a.amount}"
+        case "set":
+            return f"set {a.grade} to {a.label}"
+    return f"{a.grade} {a.action} {a.label}"
+
+
+def statement(st: ast.Statement) -> list[str]:
+    match st:
+        case ast.Override(declaration=d):
+            lines = statement(d)
+            return [f"override {lines[0]}", *lines[1:]]
+        case ast.RuleOverride(grade=g, rule=r):
+            lines = _when(r.label, r.condition, "")
+            return [f"override grade {g} rule {lines[0]}", *lines[1:]]
+        case ast.Scale(name=n, labels=labels):
+            return [f"scale {n}: " + " > ".join(labels)]
+        case ast.Ballot(name=n, categories=cs):
+            return [f"ballot {n}: " + ", ".join(cs)]
+        case ast.Input(name=n, type=t, default=d):
+            return [f"input {n}: {_input_type(t)}" + (f" default {expression(d)}" if d else "")]
+        case ast.Param(name=n, expr=e):
+            return [f"param {n} = {expression(e)}"]
+        case ast.Let(name=n, expr=e):
+            return _body(f"let {n}", e)
+        case ast.Score(name=n, expr=e):
+            return _body(f"score {n}", e)
+        case ast.Require(condition=c, message=msg):
+            return [f"require {expression(c)}" + (f" {_string(msg)}" if msg is not None else "")]
+        case ast.Sheet(name=n, max=m, items=items):
+            return [f"sheet {n} max {number(m)}:", *_items(items, "  ")]
+        case ast.Grade(name=n, scale=s, policy=p, rules=rules, otherwise=o):
+            head = f"grade {n}" + (f" of {s}" if s else "") + \
+                (f" ({p})" if p != "first" else "") + ":"
+            lines = [head]
+            for r in rules:
+                sub = _when(r.label, r.condition, "  ")
+                lines.append("  " + sub[0])
+                lines.extend(sub[1:])
+            if o is not None:
+                lines.append(f"  otherwise {o}")
+            return lines
+        case ast.Veto(name=n, condition=c, adjustments=adjs):
+            return [f"veto {n} when {expression(c)}:", *(f"  {_adjustment(a)}" for a in adjs)]
+        case ast.Outcome(name=n, condition=c):
+            return _when(f"outcome {n}", c, "")
+        case ast.Check(kind="monotone", target=t, source=s):
+            return [f"check monotone {t} in {s}"]
+        case ast.Check(kind="always", condition=c):
+            return [f"check always {expression(c)}"]
+    raise TypeError(f"not a statement: {st!r}")

@@ -1,0 +1,200 @@
+"""Exact numbers: reading record values strictly, rounding as 四舍五入, writing numbers back.
+
+Every backend reads records through :func:`coerce_record`, so one record means the same everywhere.
+Floats are taken as their shortest decimal (``0.8`` is 4/5, not the binary float nearest to it);
+NaN, infinities, ``True`` for a number and ``"yes"`` for a bool are refused. Imports :mod:`ast`,
+:mod:`check` (types only) and :mod:`diagnostics`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from numbers import Integral
+
+from . import ast
+from .check import Checked
+from .diagnostics import InputError, did_you_mean
+from .unparse import decimal_text
+
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_FRACTION = re.compile(r"[+-]?\d+/\d+")
+
+
+def to_number(value: object, field: str, rule: str) -> Fraction:
+    """An exact number from int, Fraction, Decimal, float or a numeric string ("0.8", "80%")."""
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
+                         rule=rule, value=value)
+    if isinstance(value, Integral):
+        return Fraction(int(value))
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
+                             field=field, rule=rule, value=value)
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
+                             field=field, rule=rule, value=value)
+        return Fraction(repr(value))
+    if isinstance(value, str):
+        text = value.strip().replace("％", "%")
+        percent = text.endswith("%")
+        body = text[:-1].strip() if percent else text
+        if _DECIMAL.fullmatch(body) or _FRACTION.fullmatch(body):
+            number = Fraction(body)
+            return number / 100 if percent else number
+        raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
+                         rule=rule, value=value)
+    if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
+        return to_number(value.item(), field, rule)
+    raise InputError(f"{rule}: '{field}' must be a number, not {type(value).__name__}",
+                     field=field, rule=rule, value=value)
+
+
+def to_bool(value: object, field: str, rule: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if type(value).__name__ == "bool_":  # numpy.bool_
+        return bool(value)
+    raise InputError(f"{rule}: '{field}' must be true or false, not {value!r}", field=field,
+                     rule=rule, value=value)
+
+
+def to_label(value: object, labels: tuple[str, ...], field: str, rule: str) -> str:
+    if isinstance(value, str) and value.strip() in labels:
+        return value.strip()
+    hint = did_you_mean(value, labels) if isinstance(value, str) else None
+    raise InputError(f"{rule}: '{field}' must be one of {', '.join(labels)}, not {value!r}"
+                     + (f"; {hint}" if hint else ""), field=field, rule=rule, value=value)
+
+
+def to_count(value: object, field: str, rule: str) -> int:
+    number = to_number(value, field, rule)
+    if number.denominator != 1 or number < 0:
+        raise InputError(f"{rule}: vote counts of '{field}' must be whole numbers >= 0, not "
+                         f"{value!r}", field=field, rule=rule, value=value)
+    return int(number)
+
+
+def round_half_away(x: Fraction, digits: int = 0) -> Fraction:
+    """四舍五入: round to ``digits`` decimals, halves away from zero (48.5 → 49, -48.5 → -49)."""
+    scale = Fraction(10) ** digits
+    scaled = abs(x) * scale
+    whole = math.floor(scaled + Fraction(1, 2))
+    return Fraction(whole if x >= 0 else -whole) / scale
+
+
+def exact_str(value: Fraction | int) -> str:
+    """``"87"``, ``"96.25"`` or ``"11/12"``: decimal where it terminates, a fraction otherwise."""
+    value = Fraction(value)
+    return decimal_text(value) or f"{value.numerator}/{value.denominator}"
+
+
+def public(value: object) -> object:
+    """A value as the API returns it: integral Fractions as int."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return int(value)
+    return value
+
+
+def json_value(value: object) -> object:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (Fraction, int)):
+        return exact_str(value)
+    if isinstance(value, Mapping):
+        return {k: json_value(v) for k, v in value.items()}
+    return value
+
+
+def _ballot(name: str, raw: object, categories: tuple[str, ...]) -> dict[str, int]:
+    rule = f"ballot {name}"
+    if not isinstance(raw, Mapping):
+        raise InputError(f"{rule}: '{name}' must map each category to a vote count, not "
+                         f"{type(raw).__name__}", field=name, rule=rule, value=raw)
+    counts = {}
+    for key in raw:
+        if key not in categories:
+            hint = did_you_mean(str(key), categories)
+            raise InputError(f"{rule}: '{name}' has no category {key!r}"
+                             + (f"; {hint}" if hint else ""), field=name, rule=rule, value=key)
+    for category in categories:
+        if category not in raw or raw[category] is None:
+            raise InputError(f"{rule}: '{name}' has no vote count for '{category}'", field=name,
+                             rule=rule)
+        counts[category] = to_count(raw[category], name, rule)
+    return counts
+
+
+def coerce_record(checked: Checked, record: Mapping[str, object], constants: Mapping[str, object]
+                  ) -> dict[str, object]:
+    """Validate a record against the declared inputs and ballots, in declaration order.
+
+    Ballots may come nested (``{"测评": {"优秀": 6}}``) or flat (``{"测评.优秀": 6}``), as table
+    columns do. A missing or ``None`` input takes its default; unknown fields are errors.
+    """
+    if not isinstance(record, Mapping):
+        raise InputError(f"a record must be a mapping of field names to values, not "
+                         f"{type(record).__name__}")
+    nested: dict[str, dict] = {}
+    plain: dict[str, object] = {}
+    for key, value in record.items():
+        if not isinstance(key, str):
+            raise InputError(f"field names must be strings, not {key!r}", field=str(key))
+        ballot, dot, category = key.partition(".")
+        if dot and ballot in checked.ballots and key not in checked.inputs:
+            nested.setdefault(ballot, {})[category] = value
+        else:
+            plain[key] = value
+    for key in plain:
+        if key not in checked.inputs and key not in checked.ballots:
+            hint = did_you_mean(key, [*checked.inputs, *checked.ballots])
+            raise InputError(f"unknown field '{key}'" + (f"; {hint}" if hint else ""), field=key)
+    values: dict[str, object] = {}
+    for name, categories in checked.ballots.items():
+        if name in plain and name in nested:
+            raise InputError(f"ballot {name}: given both as '{name}' and as '{name}.…' columns",
+                             field=name, rule=f"ballot {name}")
+        raw = plain.get(name, nested.get(name))
+        if raw is None:
+            raise InputError(f"ballot {name}: missing required field '{name}'", field=name,
+                             rule=f"ballot {name}")
+        values[name] = _ballot(name, raw, categories)
+    for name, decl in checked.inputs.items():
+        values[name] = coerce_input(checked, decl, plain.get(name), constants)
+    return values
+
+
+def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Mapping) -> object:
+    name, rule = decl.name, f"input {decl.name}"
+    if raw is None:
+        if decl.default is None:
+            raise InputError(f"{rule}: missing required field '{name}'", field=name, rule=rule)
+        return constants[("default", name)]
+    match decl.type:
+        case ast.BoolType():
+            return to_bool(raw, name, rule)
+        case ast.OneOf(labels=labels):
+            return to_label(raw, labels, name, rule)
+        case ast.ScaleType(scale=scale):
+            return to_label(raw, checked.scales[scale], name, rule)
+        case ast.NumberType(integer=integer):
+            value = to_number(raw, name, rule)
+            if integer and value.denominator != 1:
+                raise InputError(f"{rule}: '{name}' must be a whole number, not {raw!r}",
+                                 field=name, rule=rule, value=raw)
+            lo = constants.get(("low", name))
+            hi = constants.get(("high", name))
+            if (lo is not None and value < lo) or (hi is not None and value > hi):
+                shown = "..".join("" if b is None else exact_str(b) for b in (lo, hi))
+                raise InputError(f"{rule}: '{name}' = {exact_str(value)} is outside {shown}",
+                                 field=name, rule=rule, value=raw)
+            return value
+    raise AssertionError(decl.type)  # pragma: no cover
