@@ -104,9 +104,6 @@ def _summary(detail: dict, w: dict) -> str:
 
 
 def _leaf(detail: dict, w: dict) -> str:
-    if "text" not in detail:  # and/or
-        joined = f" {detail['op']} ".join(_leaf(p, w) for p in detail["parts"])
-        return f"{joined} → {_value(detail['value'], w)}"
     shown = [f"{name} = {_plain(v, w)}" for name, v in detail.get("values", {}).items()
              if isinstance(v, (str, bool)) or v is not None]
     text = detail["text"]

@@ -275,12 +275,18 @@ class _Evaluator:
                 return result, {"quantifier": q, "count": n, "value": result, "parts": parts,
                                 "matched": hits}
             case ast.Logic(op=op, left=a, right=b):
-                left, ldetail = self.test(a)
-                if (op == "and" and not left) or (op == "or" and left):
-                    return left, {"op": op, "value": left,
-                                  "parts": [ldetail, {"text": expression(b), "value": None}]}
-                right, rdetail = self.test(b)
-                return right, {"op": op, "value": right, "parts": [ldetail, rdetail]}
+                value, ldetail = self.test(a)
+                parts = [ldetail]
+                if (op == "and") == bool(value):
+                    value, rdetail = self.test(b)
+                    parts.append(rdetail)
+                else:
+                    parts.append({"text": expression(b), "value": None})
+                values = {}
+                for part in parts:
+                    values.update(part.get("values", {}))
+                return value, {"text": expression(e), "value": value, "values": values,
+                               "op": op, "parts": parts}
         value = self.expr(e)
         refs = {}
         for node in ast.walk(e):

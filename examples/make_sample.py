@@ -1,0 +1,53 @@
+"""Regenerate the made-up sample data in this folder (deterministic: a fixed seed).
+
+    python examples/make_sample.py
+
+Writes team-city.csv: a few hundred leadership teams for rulesets/fanwen9/team-city.rules, with
+vote counts spread so that every grade and the 90%/60%/30% boundaries occur.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TEAM_BALLOT = ("优秀", "较好", "一般", "较差")
+CHIEF_BALLOT = ("优秀", "称职", "基本称职", "不称职")
+UNITS = ("发改委", "教育局", "财政局", "住建局", "交通局", "水利局", "农业局", "商务局", "文旅局",
+         "卫健委", "应急局", "审计局", "统计局", "医保局", "林业局", "市场监管局")
+
+
+def _votes(rng: random.Random, categories: tuple[str, ...]) -> dict[str, int]:
+    total = rng.choice((10, 20, 25, 30, 40, 50))
+    shape = rng.choice(("strong", "strong", "middle", "weak"))
+    weights = {"strong": (65, 27, 6, 2), "middle": (45, 30, 18, 7), "weak": (20, 30, 25, 25)}[shape]
+    counts = dict.fromkeys(categories, 0)
+    for _ in range(total):
+        counts[rng.choices(categories, weights)[0]] += 1
+    return counts
+
+
+def main() -> None:
+    rng = random.Random(20261124)
+    rows = []
+    for i in range(300):
+        row = {"编号": f"T{i + 1:04d}", "单位": f"{rng.choice(UNITS)}{i // 16 + 1}号"}
+        row["考核目标完成"] = rng.choices(("好", "一般", "差距较大"), (6, 3, 1))[0]
+        row["班子状况"] = rng.choices(("团结协调", "存在问题", "不团结"), (7, 2, 1))[0]
+        row["干部精神状态好"] = rng.choices(("是", "否"), (8, 2))[0]
+        row["存在突出问题"] = rng.choices(("是", "否"), (1, 9))[0]
+        row["较大失误造成严重后果"] = rng.choices(("是", "否"), (1, 30))[0]
+        row["计生综治目标完成差"] = rng.choices(("是", "否"), (1, 12))[0]
+        row.update({f"班子测评.{c}": n for c, n in _votes(rng, TEAM_BALLOT).items()})
+        row.update({f"正职测评.{c}": n for c, n in _votes(rng, CHIEF_BALLOT).items()})
+        rows.append(row)
+    with (HERE / "team-city.csv").open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""``python -m evalrules`` is the ``evalrules`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
