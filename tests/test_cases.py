@@ -7,9 +7,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from conftest import RULESETS, SHARED_EXAMPLES
 
 import evalrules
+
+from conftest import RULESETS, SHARED_EXAMPLES
 
 
 def _cases():

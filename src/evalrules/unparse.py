@@ -125,7 +125,8 @@ def _expr(e: ast.Expr, _min: int) -> str:
 def module(m: ast.Module) -> str:
     out: list[str] = []
     h = m.header
-    out.append(f"ruleset {h.name}" + (f' extends {_string(h.extends)}' if h.extends else ""))
+    extends = f" extends {_string(h.extends)}" if h.extends is not None else ""
+    out.append(f"ruleset {h.name}{extends}")
     if h.title is not None:
         out.append(f"  title {_string(h.title)}")
     previous = None
