@@ -1,12 +1,15 @@
-"""Shared fixtures: where the acceptance examples and bundled rulesets live."""
+"""Shared fixtures: where the acceptance examples and bundled rulesets live, and the backends."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
 RULESETS = ROOT / "rulesets"
+BACKENDS = ("reference",)
 
 
 def bundled_rulesets() -> list[Path]:
@@ -15,3 +18,11 @@ def bundled_rulesets() -> list[Path]:
 
 def example_rulesets() -> list[Path]:
     return sorted(SHARED_EXAMPLES.glob("*.rules"))
+
+
+@pytest.fixture(params=BACKENDS)
+def run(request):
+    """Evaluate one record with one backend: every semantic test runs on every backend."""
+    def evaluate(ruleset, record):
+        return ruleset.evaluate(record)
+    return evaluate
