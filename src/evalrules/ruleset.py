@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,17 @@ class Ruleset:
     def evaluate(self, record: Mapping[str, Any]) -> Result:
         """Evaluate one record. Raises :class:`InputError` for a record that cannot be graded."""
         return Result(self, reference.evaluate(self.checked, self.constants, record))
+
+    def evaluate_table(self, table, *, columns: Sequence[str] | None = None):
+        """Evaluate every row of a pandas or polars DataFrame or a pyarrow Table, vectorized.
+
+        Returns the same kind of table, row for row: a column per named value (or only
+        ``columns``), then ``vetoes``, ``outcomes`` and ``error``. A bad row gets its message in
+        ``error`` and nulls elsewhere; no other row is lost or changed.
+        """
+        from .backends.vectorized import evaluate_table
+
+        return evaluate_table(self.checked, self.constants, table, columns=columns)
 
 
 class Result(Mapping):
