@@ -14,6 +14,7 @@ _WORDS = {
                        "at least": "至少满足 {n} 项"},
         "yes": "成立", "no": "不成立", "skipped": "未判定",
         "counted": "（{total} 项中 {hits} 项成立）",
+        "counted_skipped": "（{total} 项中 {hits} 项成立，{skipped} 项未判定）",
         "rule": "{mark} {label}：{what}",
         "decided": "由 {label} 规则评定为 {value}。",
         "otherwise": "以上规则均不成立，按 otherwise 评为 {value}。",
@@ -34,6 +35,7 @@ _WORDS = {
                        "at least": "at least {n} of"},
         "yes": "holds", "no": "does not hold", "skipped": "not evaluated",
         "counted": " ({hits} of {total} hold)",
+        "counted_skipped": " ({hits} of {total} hold, {skipped} not evaluated)",
         "rule": "{mark} {label}: {what}",
         "decided": "decided by the rule for {label}: {value}.",
         "otherwise": "no rule matches, so otherwise: {value}.",
@@ -99,7 +101,9 @@ def _summary(detail: dict, w: dict) -> str:
     if "quantifier" in detail:
         q = w["quantifier"][detail["quantifier"]].format(n=detail["count"])
         total = len(detail["parts"])
-        return f"{q}{w['counted'].format(hits=detail['matched'], total=total)}"
+        skipped = sum(p["value"] is None for p in detail["parts"])
+        counted = w["counted_skipped" if skipped else "counted"]
+        return q + counted.format(hits=detail["matched"], total=total, skipped=skipped)
     return _leaf(detail, w)
 
 
