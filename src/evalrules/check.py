@@ -225,12 +225,15 @@ class _Checker:
                 type_ = BOOL
             case ast.NumberType(low=low, high=high) as t:
                 type_ = NUMBER
-                bounds = [self._check_bound(b) for b in (low, high)]
-                lo, hi = (_fraction(b) if b is not None else None for b in bounds)
+                lo, hi = (self._check_bound(b) for b in (low, high))
                 if lo is not None and hi is not None and lo > hi:
                     self.error("E411", f"the range of '{decl.name}' is empty: {lo} > {hi}",
                                t.span)
-                decl = attrs.evolve(decl, type=attrs.evolve(t, low=bounds[0], high=bounds[1]))
+                default = _fraction(decl.default) if decl.default is not None else None
+                if default is not None and ((lo is not None and default < lo) or
+                                            (hi is not None and default > hi)):
+                    self.error("E413", f"the default of '{decl.name}' is outside its range",
+                               decl.default.span)
             case ast.OneOf(labels=labels):
                 type_ = Type("category", labels)
                 if len(set(labels)) != len(labels):
@@ -250,23 +253,19 @@ class _Checker:
             decl = attrs.evolve(decl, default=default)
         return decl
 
-    def _check_bound(self, bound: ast.Expr | None) -> ast.Expr | None:
+    def _check_bound(self, bound: ast.Expr | None) -> Fraction | None:
+        """Check a range bound; its value where known at compile time (a literal or a literal
+        param's), so that empty ranges and bad defaults are reported here."""
         if bound is None:
             return None
         if isinstance(bound, ast.Ref):
             if bound.name not in self.params:
                 self.error("E303", f"a range bound must be a number or a param, not "
                            f"'{bound.name}'", bound.span)
-                return bound
+                return None
             self.used.add(bound.name)
-            param = self._param_value(bound.name)
-            return param if param is not None else bound
-        return bound
-
-    def _param_value(self, name: str) -> ast.Expr | None:
-        """A literal param's value, so ranges can be checked at compile time."""
-        expr = self.params[name].expr
-        return expr if _fraction(expr) is not None else None
+            return _fraction(self.params[bound.name].expr)
+        return _fraction(bound)
 
     def _check_param(self, decl: ast.Param) -> Type:
         expr, type_ = self._expr(decl.expr)
@@ -549,10 +548,14 @@ class _Checker:
                 return attrs.evolve(expr, operand=x2), BOOL
             case ast.If(condition=c, then=a, otherwise=b):
                 c2 = self._condition(c, "'if'")
-                a2, ta = self._expr(a)
-                b2, tb = self._expr(self._as_label(b, ta))
-                if ta.kind == "error" and isinstance(a, ast.Ref) and tb.kind == "category":
+                if not self._is_value(a) and self._is_value(b):
+                    b2, tb = self._expr(b)
                     a2, ta = self._expr(self._as_label(a, tb))
+                else:
+                    a2, ta = self._expr(a)
+                    b2, tb = self._expr(self._as_label(b, ta))
+                ta = tb if isinstance(a2, ast.Label) else ta
+                tb = ta if isinstance(b2, ast.Label) else tb
                 self._expect(tb, ta, b.span, "the 'else' branch")
                 return attrs.evolve(expr, condition=c2, then=a2, otherwise=b2), ta
             case ast.Call():

@@ -52,6 +52,7 @@ CODES = {
     "E410": "unknown hit policy",
     "E411": "empty range",
     "E412": "bad monotone check",
+    "E413": "default outside the input's range",
     # extends and override
     "E501": "extended file not found",
     "E502": "cycle of extends",

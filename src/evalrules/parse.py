@@ -216,6 +216,15 @@ def _syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagno
         end = (tok.end_column or col + 1) if tok.end_line == tok.line else col + 1
         if tok.type in ("_NL", "_DEDENT", "_INDENT"):
             end = col + 1  # these tokens start at the line break where the author stopped
+        if tok.type == "_INDENT" and not hint:
+            line, col, end = _indented_line(text, line)
+            diags.error("E104", "unexpected indentation: only a line ending in ':' opens a "
+                        "block", ast.Span(path, line, col, line, end))
+            return
+        if tok.type == "RULESET":
+            diags.error("E106", "a file holds one ruleset: a second `ruleset` line",
+                        ast.Span(path, line, col, line, end))
+            return
         expected = sorted({_READABLE.get(t, repr(t.lower().strip("_"))) for t in e.expected})
         keyword = _keyword(tok)
         if keyword and "a name" in expected and not hint:
@@ -230,6 +239,17 @@ def _syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagno
     last = text.splitlines()[-1] if text.splitlines() else ""
     diags.error(code or "E102", "unexpected end of file",
                 ast.Span(path, line, len(last) + 1, line, len(last) + 2), hint)
+
+
+def _indented_line(text: str, after: int) -> tuple[int, int, int]:
+    """The first non-blank line after ``after``, and the span of its indentation."""
+    lines = text.splitlines()
+    for number in range(after + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.strip() and not line.lstrip().startswith("#"):
+            indent = len(line) - len(line.lstrip())
+            return number, 1, indent + 1
+    return after, 1, 2
 
 
 def _describe(tok: Token) -> str:

@@ -42,7 +42,7 @@ def to_number(value: object, field: str, rule: str) -> Fraction:
         if not math.isfinite(value):
             raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
                              field=field, rule=rule, value=value)
-        return Fraction(repr(value))
+        return Fraction(repr(float(value)))  # float() so numpy.float64 reads as its digits
     if isinstance(value, str):
         text = value.strip().replace("％", "%")
         percent = text.endswith("%")
@@ -61,7 +61,7 @@ def to_number(value: object, field: str, rule: str) -> Fraction:
 def to_bool(value: object, field: str, rule: str) -> bool:
     if isinstance(value, bool):
         return value
-    if type(value).__name__ == "bool_":  # numpy.bool_
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
         return bool(value)
     raise InputError(f"{rule}: '{field}' must be true or false, not {value!r}", field=field,
                      rule=rule, value=value)
@@ -177,7 +177,7 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Mapp
     if raw is None:
         if decl.default is None:
             raise InputError(f"{rule}: missing required field '{name}'", field=name, rule=rule)
-        return constants[("default", name)]
+        raw = constants[("default", name)]  # a default is checked like any value: see E413
     match decl.type:
         case ast.BoolType():
             return to_bool(raw, name, rule)

@@ -204,7 +204,7 @@ class _Evaluator:
             case ast.Formula(expr=e):
                 value = min(max(self.expr(e), Fraction(0)), points)
             case ast.Deduction(amount=a, per=e):
-                value = -a.value * self.expr(e)
+                value = -a.value * max(self.expr(e), Fraction(0))  # a deduction never adds
         self.values[f"{sheet.name}.{item.name}"] = value
         return value
 
