@@ -243,6 +243,7 @@ class Header:
     name: str
     extends: str | None = None
     title: str | None = None
+    extends_span: Span = field(default=NOWHERE, eq=False, repr=False)
     span: Span = _span()
 
 
@@ -470,3 +471,37 @@ def walk(node: object):
         n = stack.pop()
         yield n
         stack.extend(reversed(children(n)))
+
+
+def expressions(decl: object):
+    """The expression roots of a declaration: bodies, conditions, sheet items' formulas."""
+    match decl:
+        case Let(expr=e) | Score(expr=e) | Param(expr=e):
+            yield e
+        case Outcome(condition=c) | Veto(condition=c) | Require(condition=c):
+            yield c
+        case Grade(rules=rules):
+            for r in rules:
+                yield r.condition
+        case Sheet(items=items):
+            stack = list(reversed(items))
+            while stack:
+                item = stack.pop()
+                stack.extend(reversed(item.children))
+                match item.rule:
+                    case ProRata(expr=e) | Formula(expr=e) | Deduction(per=e):
+                        yield e
+                    case FullWhen(condition=c):
+                        yield c
+
+
+def references(decl: object) -> list[str]:
+    """The names a declaration's expressions refer to (a sheet item as its sheet), in order."""
+    out: list[str] = []
+    for root in expressions(decl):
+        for node in walk(root):
+            if isinstance(node, Ref):
+                name = node.name.split(".", 1)[0]
+                if name not in out:
+                    out.append(name)
+    return out

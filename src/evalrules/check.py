@@ -112,6 +112,7 @@ class _Checker:
         self.vetoes_of: dict[str, list[str]] = {}
         self.checked_exprs: dict[str, object] = {}
         self._in_progress: set[str] = set()
+        self._ordered = False
         self._current: str | None = None
 
     # -- errors
@@ -125,13 +126,16 @@ class _Checker:
         self._check_scales_and_ballots()
         for name, decl in self.inputs.items():
             self.inputs[name] = self._check_input(decl)
-        for name in list(self.params):
-            self._type_of(name)
-        for name in list(self.defs):
+        for name, decl in [*self.params.items(), *self.defs.items()]:
+            self.deps[name] = [*ast.references(decl), *self.vetoes_of.get(name, ())]
+        order = self._order()
+        # In dependency order every name is typed before its uses, so typing never recurses
+        # through a chain of definitions; a name still untyped when used is in a cycle.
+        self._ordered = True
+        for name in order:
             self._type_of(name)
         requires = tuple(self._check_require(r) for r in self._of(ast.Require))
         checks = tuple(self._check_check(c) for c in self._of(ast.Check))
-        order = self._order()
         for name, decl in self.inputs.items():
             if name not in self.used:
                 self.diags.warning("W601", f"input '{name}' is never used", decl.span)
@@ -203,7 +207,7 @@ class _Checker:
     def _type_of(self, name: str) -> Type:
         if name in self.types:
             return self.types[name]
-        if name in self._in_progress:
+        if name in self._in_progress or (self._ordered and self._current is not None):
             return ERROR  # a cycle; reported once by _order
         self._in_progress.add(name)
         outer, self._current = self._current, name
@@ -381,8 +385,6 @@ class _Checker:
             self.error("E405", f"'{grade.otherwise}' is not a grade of "
                        f"{grade.scale or grade.name}", grade.otherwise_span,
                        did_you_mean(grade.otherwise, labels))
-        for veto in self.vetoes_of.get(grade.name, ()):
-            self._dep(veto)
         self.checked_exprs[grade.name] = attrs.evolve(grade, rules=tuple(rules))
         if labels is None:
             return ERROR
@@ -433,8 +435,6 @@ class _Checker:
 
     # -- dependency order
     def _dep(self, name: str) -> None:
-        if self._current is not None:
-            self.deps.setdefault(self._current, []).append(name)
         self.used.add(name)
 
     def _order(self) -> tuple[str, ...]:
@@ -647,10 +647,10 @@ class _Checker:
         # Type the side that is surely a value first, then read the other side in its light.
         if not self._is_value(left) and self._is_value(right):
             right, tr = self._expr(right)
-            left, tl = self._expr(self._as_label(left, tr))
+            left, tl = self._label_or_expr(left, tr)
         else:
             left, tl = self._expr(left)
-            right, tr = self._expr(self._as_label(right, tl))
+            right, tr = self._label_or_expr(right, tl)
         if isinstance(left, ast.Label):
             tl = tr
         if isinstance(right, ast.Label):
@@ -676,6 +676,17 @@ class _Checker:
             self.error("E301", f"cannot compare {tl.describe()} with {tr.describe()} "
                        f"using '{expr.op}'", expr.span)
         return attrs.evolve(expr, left=left, right=right, order=order), BOOL
+
+    def _label_or_expr(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type]:
+        """The other side of a comparison with a category: a label of it, or a value."""
+        expr = self._as_label(expr, context)
+        if (isinstance(expr, ast.Ref) and context.kind == "category"
+                and not self._is_value(expr) and "." not in expr.name):
+            what = f"a grade of {context.scale}" if context.scale else \
+                f"one of {', '.join(context.labels)}"
+            return expr, self.error("E203", f"'{expr.name}' is not {what}", expr.span,
+                                    did_you_mean(expr.name, context.labels))
+        return self._expr(expr)
 
     def _call(self, expr: ast.Call) -> tuple[ast.Expr, Type]:
         if expr.function not in FUNCTIONS:

@@ -130,7 +130,9 @@ class Diagnostics:
         self.sources: dict[str | None, Sequence[str]] = {}
 
     def add_source(self, path: str | None, text: str) -> None:
-        self.sources[path] = text.splitlines()
+        # Lines as Lark counts them: only "\n" ends a line (not U+2028, form feed, ...).
+        lines = text.removeprefix("\ufeff").split("\n")
+        self.sources[path] = [line.removesuffix("\r") for line in lines]
 
     def _emit(self, severity: str, code: str, message: str, span: Span, hint: str | None) -> None:
         assert code in CODES, code

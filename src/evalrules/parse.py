@@ -28,6 +28,9 @@ from .diagnostics import Diagnostics
 
 #: Deeper trees are refused with E105, so no later stage can hit Python's recursion limit.
 MAX_DEPTH = 100
+#: Longer number literals are refused with E107 (no regulation needs them; Python's int parsing
+#: refuses very long ones anyway).
+MAX_DIGITS = 40
 
 
 class _Indenter(Indenter):
@@ -69,6 +72,8 @@ def parse(source: str, path: str | None = None, diagnostics: Diagnostics | None 
 
 
 def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module | None:
+    """Parse one file, recording problems in ``diags`` instead of raising."""
+    source = source.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
     if _check_indentation(source, path, diags):
         return None
     text = source if source.endswith("\n") else source + "\n"
@@ -86,7 +91,8 @@ def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module 
         return None
     deep = _too_deep(tree)
     if deep is not None:
-        diags.error("E105", f"expression nested more than {MAX_DEPTH} levels deep",
+        diags.error("E105", f"expression nested more than {MAX_DEPTH} levels deep (each term of "
+                    "a long sum counts as a level)",
                     _meta_span(deep.meta, path),
                     "split it into named `let` definitions")
         return None
@@ -141,12 +147,13 @@ def _dedent_span(source: str, path: str | None) -> ast.Span:
 
 
 def _too_deep(tree: Tree) -> Tree | None:
-    stack = [(tree, 1)]
+    """The top-level statement holding a tree deeper than MAX_DEPTH, if any."""
+    stack = [(c, 2, c) for c in tree.children if isinstance(c, Tree)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, statement = stack.pop()
         if depth > MAX_DEPTH:
-            return node
-        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+            return statement
+        stack.extend((c, depth + 1, statement) for c in node.children if isinstance(c, Tree))
     return None
 
 
@@ -185,6 +192,15 @@ _EXAMPLES = {
 }
 
 
+# The parser's state after the first statement differs from its state after the header, so each
+# example is also given after one statement.
+_EXAMPLES = {
+    label: [*examples, *(e.replace("\n", "\nlet z = 1\n", 1) for e in examples
+                         if label[1] != "E106")]
+    for label, examples in _EXAMPLES.items()
+}
+
+
 def _keyword(token: Token) -> str | None:
     """The reserved word an author used as a name, if that is what went wrong."""
     if token.type != "NAME" and re.fullmatch(r"[a-z]+", str(token.value or "")):
@@ -205,9 +221,9 @@ def _syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagno
         if char == '"':
             diags.error("E107", "unterminated string: a string ends on the line it starts", span)
             return
-        if char == "=" and hint is None:
-            hint = "'=' defines a name; compare with '=='"
-        diags.error(code or "E101", f"unexpected character {char!r}", span, hint)
+        # The examples name token errors; a stray character is named by itself.
+        hint = "'=' defines a name; compare with '=='" if char == "=" else None
+        diags.error("E101", f"unexpected character {char!r}", span, hint)
         return
     if isinstance(e, UnexpectedToken) and e.token.type != "$END":
         tok = e.token
@@ -296,6 +312,10 @@ class _ToAst(Transformer):
         return ast.Span(self.path, token.line, token.column, token.end_line, token.end_column)
 
     def _num(self, token: Token) -> ast.Number:
+        if len(token) > MAX_DIGITS:
+            self.diags.error("E107", f"a number of {len(token)} characters is too long to be "
+                             f"meant (at most {MAX_DIGITS})", self._t(token))
+            raise _Refused
         return ast.Number(_number(token), str(token), span=self._t(token))
 
     # -- file structure
@@ -306,17 +326,18 @@ class _ToAst(Transformer):
     def header(self, meta, children):
         name, *rest = children
         extends = title = None
+        extends_span = ast.NOWHERE
         for item in rest:
             if isinstance(item, tuple) and item[0] == "extends":
-                extends = item[1]
+                extends, extends_span = item[1], item[2]
             elif isinstance(item, list):
                 for key, value in item:
                     if key == "title":
                         title = value
-        return ast.Header(str(name), extends, title, span=self._t(name))
+        return ast.Header(str(name), extends, title, extends_span, span=self._t(name))
 
     def extends(self, meta, children):
-        return ("extends", _string(children[0]))
+        return ("extends", _string(children[0]), self._t(children[0]))
 
     def header_body(self, meta, children):
         return list(children)
@@ -472,7 +493,7 @@ class _ToAst(Transformer):
         return ("most", None)
 
     def at_least(self, meta, children):
-        value = _number(children[0])
+        value = self._num(children[0]).value
         if value.denominator != 1 or str(children[0])[-1] in "%％":
             self.diags.error("E409", f"'at least' needs a whole count, not {children[0]}",
                              self._t(children[0]))
@@ -484,7 +505,7 @@ class _ToAst(Transformer):
         return ast.Veto(str(name), condition, tuple(adjustments), span=self._s(meta))
 
     def _amount(self, token: Token) -> int:
-        value = _number(token)
+        value = self._num(token).value
         if value.denominator != 1 or str(token)[-1] in "%％":
             self.diags.error("E301", f"a grade moves by a whole number of steps, not {token}",
                              self._t(token))

@@ -79,17 +79,17 @@ def _load_base(header: ast.Header, path: str | None, diags: Diagnostics, loader:
                chain: list[str | None]) -> ast.Module | None:
     try:
         base_path, text = loader(header.extends, path)
-    except (OSError, UnicodeDecodeError) as e:
+    except (OSError, UnicodeDecodeError, ValueError) as e:  # ValueError: a NUL in the path
         hint = None
         folder = Path(path).parent if path else Path.cwd()
         if folder.is_dir():
             hint = did_you_mean(header.extends, [p.name for p in folder.glob("*.rules")])
         diags.error("E501", f"cannot read extended ruleset '{header.extends}': "
-                    f"{getattr(e, 'strerror', None) or e}", header.span, hint)
+                    f"{getattr(e, 'strerror', None) or e}", header.extends_span, hint)
         return None
     if base_path in chain:
         cycle = " → ".join(str(p) for p in [*chain, base_path])
-        diags.error("E502", f"extends goes round in a cycle: {cycle}", header.span)
+        diags.error("E502", f"extends goes round in a cycle: {cycle}", header.extends_span)
         return None
     diags.add_source(base_path, text)
     return parse_into(text, base_path, diags)

@@ -20,12 +20,23 @@ from .check import Checked
 from .diagnostics import InputError, did_you_mean
 from .unparse import decimal_text
 
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?")
+#: Numbers beyond this many bits (about 600 digits) are refused: no assessment needs them and
+#: exact arithmetic on them would cost unbounded time.
+MAX_BITS = 2000
 _FRACTION = re.compile(r"[+-]?\d+/\d+")
 
 
 def to_number(value: object, field: str, rule: str) -> Fraction:
     """An exact number from int, Fraction, Decimal, float or a numeric string ("0.8", "80%")."""
+    number = _to_number(value, field, rule)
+    if number.numerator.bit_length() > MAX_BITS or number.denominator.bit_length() > MAX_BITS:
+        raise InputError(f"{rule}: '{field}' has too many digits to be a real value",
+                         field=field, rule=rule)
+    return number
+
+
+def _to_number(value: object, field: str, rule: str) -> Fraction:
     if isinstance(value, bool) or value is None:
         raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
                          rule=rule, value=value)
@@ -37,6 +48,9 @@ def to_number(value: object, field: str, rule: str) -> Fraction:
         if not value.is_finite():
             raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
                              field=field, rule=rule, value=value)
+        if abs(value.adjusted()) > 600:
+            raise InputError(f"{rule}: '{field}' has too many digits to be a real value",
+                             field=field, rule=rule)
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -47,13 +61,19 @@ def to_number(value: object, field: str, rule: str) -> Fraction:
         text = value.strip().replace("％", "%")
         percent = text.endswith("%")
         body = text[:-1].strip() if percent else text
-        if _DECIMAL.fullmatch(body) or _FRACTION.fullmatch(body):
-            number = Fraction(body)
+        decimal = _DECIMAL.fullmatch(body)
+        if (decimal and len(body) <= 700 and abs(int(decimal.group(4) or 0)) <= 600) or (
+                _FRACTION.fullmatch(body) and len(body) <= 700):
+            try:
+                number = Fraction(body)
+            except ZeroDivisionError:
+                raise InputError(f"{rule}: '{field}' divides by zero: {value!r}", field=field,
+                                 rule=rule, value=value) from None
             return number / 100 if percent else number
         raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
                          rule=rule, value=value)
     if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
-        return to_number(value.item(), field, rule)
+        return _to_number(value.item(), field, rule)
     raise InputError(f"{rule}: '{field}' must be a number, not {type(value).__name__}",
                      field=field, rule=rule, value=value)
 

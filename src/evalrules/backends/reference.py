@@ -118,9 +118,7 @@ class _Evaluator:
     # -- statements
     def require(self, req: ast.Require) -> None:
         self.rule = f"require {expression(req.condition)}"
-        needed = {n.name.split(".", 1)[0] for n in ast.walk(req.condition)
-                  if isinstance(n, ast.Ref)}
-        self._ensure(needed)
+        self._ensure(set(ast.references(req)))
         self.rule = f"require {expression(req.condition)}"
         if not self.expr(req.condition):
             fields = [getattr(n, "ballot", None) or getattr(n, "name", None)
@@ -138,34 +136,11 @@ class _Evaluator:
             if name in closure or name not in self.checked.definitions:
                 continue
             closure.add(name)
-            for node in self._nodes(self.checked.definitions[name]):
-                if isinstance(node, ast.Ref):
-                    stack.append(node.name.split(".", 1)[0])
+            stack.extend(ast.references(self.checked.definitions[name]))
             stack.extend(self.checked.vetoes_of.get(name, ()))
         for name in self.checked.order:
             if name in closure and name not in self.values:
                 self.define(name)
-
-    @staticmethod
-    def _nodes(decl: ast.Declaration):
-        match decl:
-            case ast.Let(expr=e) | ast.Score(expr=e):
-                yield from ast.walk(e)
-            case ast.Outcome(condition=c) | ast.Veto(condition=c):
-                yield from ast.walk(c)
-            case ast.Grade(rules=rules):
-                for r in rules:
-                    yield from ast.walk(r.condition)
-            case ast.Sheet(items=items):
-                stack = list(items)
-                while stack:
-                    item = stack.pop()
-                    stack.extend(item.children)
-                    match item.rule:
-                        case ast.ProRata(expr=e) | ast.Formula(expr=e) | ast.Deduction(per=e):
-                            yield from ast.walk(e)
-                        case ast.FullWhen(condition=c):
-                            yield from ast.walk(c)
 
     def define(self, name: str) -> None:
         decl = self.checked.definitions[name]
