@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
 RULESETS = ROOT / "rulesets"
-BACKENDS = ("reference",)
+BACKENDS = ("reference", "generated")
 
 
 def bundled_rulesets() -> list[Path]:
@@ -23,6 +23,6 @@ def example_rulesets() -> list[Path]:
 @pytest.fixture(params=BACKENDS)
 def run(request):
     """Evaluate one record with one backend: every semantic test runs on every backend."""
-    def evaluate(ruleset, record):
-        return ruleset.evaluate(record)
-    return evaluate
+    if request.param == "reference":
+        return lambda ruleset, record: ruleset.reference_evaluate(record)
+    return lambda ruleset, record: ruleset.evaluate(record)

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import attrs
 from attrs import field, frozen
 
 from . import ast
-from .backends import reference
+from .backends import generated, reference
 from .check import Checked, check
 from .diagnostics import Diagnostic, Diagnostics, InputError, RulesetError, did_you_mean
 from .explain import explain as _explain
@@ -74,6 +73,7 @@ class Ruleset:
     constants: dict = field(repr=False, eq=False)
     warnings: tuple[Diagnostic, ...] = field(default=(), repr=False, eq=False)
     overrides: dict = field(factory=dict, repr=False, eq=False)
+    _cache: dict = field(factory=dict, repr=False, eq=False, init=False)
 
     @property
     def name(self) -> str:
@@ -140,11 +140,54 @@ class Ruleset:
                              + (f"; {hint}" if hint else ""), field=unknown[0])
         overrides = {**self.overrides, **values}
         constants = reference.constants(self.checked, overrides)
-        return attrs.evolve(self, constants=constants, overrides=overrides)
+        return Ruleset(self.checked, constants, self.warnings, overrides)
+
+    def _program(self, outputs: tuple[str, ...] | None = None) -> generated.Program:
+        program = self._cache.get(outputs)
+        if program is None:
+            program = self._cache[outputs] = generated.build(self.checked, self.constants,
+                                                             outputs)
+        return program
 
     def evaluate(self, record: Mapping[str, Any]) -> Result:
         """Evaluate one record. Raises :class:`InputError` for a record that cannot be graded."""
-        return Result(self, reference.evaluate(self.checked, self.constants, record))
+        program = self._program()
+        return Result(self, raw=program.function(record), layout=program.layout)
+
+    def evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> Iterator[Result]:
+        """A :class:`Result` per record, in order. A record that cannot be graded still gets
+        one, whose ``error`` is the :class:`InputError` (reading its values raises it)."""
+        program = self._program()
+        function, layout = program.function, program.layout
+        for record in records:
+            try:
+                yield Result(self, raw=function(record), layout=layout)
+            except InputError as e:
+                yield Result(self, error=e)
+
+    def function(self, *names: str) -> Callable[[Mapping[str, Any]], Any]:
+        """A plain function record → the named value (or a tuple of them), for hot loops.
+
+        Records are validated exactly as by :meth:`evaluate` and raise the same errors; only
+        what the named values need (and whatever could fail) is computed.
+        """
+        if not names:
+            raise TypeError("function() needs at least one name")
+        known = self._program().layout.index
+        for name in names:
+            if name not in known or name in self.checked.ballots:
+                hint = did_you_mean(name, known)
+                raise KeyError(f"{name!r} is not a value of {self.name}"
+                               + (f"; {hint}" if hint else ""))
+        return self._program(tuple(names)).function
+
+    def reference_evaluate(self, record: Mapping[str, Any]) -> Result:
+        """Evaluate with the reference evaluator, which defines the meaning (slow; for tests)."""
+        return Result(self, evaluation=reference.evaluate(self.checked, self.constants, record))
+
+    def generated_source(self, *names: str) -> str:
+        """The Python source :meth:`evaluate` (or :meth:`function` of ``names``) runs."""
+        return self._program(tuple(names) if names else None).source
 
     def evaluate_table(self, table, *, columns: Sequence[str] | None = None):
         """Evaluate every row of a pandas or polars DataFrame or a pyarrow Table, vectorized.
@@ -162,54 +205,99 @@ class Result(Mapping):
     """The outcome of one record: every named value by name, plus vetoes, outcomes and a trace.
 
     Grades and categories are labels (``str``), numbers ``int`` or ``Fraction``, conditions
-    ``bool``; a sheet item is ``result["SHEET.ITEM"]``.
+    ``bool``; a sheet item is ``result["SHEET.ITEM"]``. Values are read from the evaluator's
+    slots when asked for; the trace is computed by the reference evaluator on first use.
     """
 
-    __slots__ = ("_evaluation", "ruleset")
+    __slots__ = ("_evaluation", "_layout", "_raw", "error", "ruleset")
 
-    def __init__(self, ruleset: Ruleset, evaluation: reference.Evaluation):
+    def __init__(self, ruleset: Ruleset, *, evaluation: reference.Evaluation | None = None,
+                 raw: tuple | None = None, layout: generated.Layout | None = None,
+                 error: InputError | None = None):
         self.ruleset = ruleset
         self._evaluation = evaluation
+        self._raw = raw
+        self._layout = layout
+        #: The InputError of a record :meth:`Ruleset.evaluate_many` could not grade, else None.
+        self.error = error
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
 
     def __getitem__(self, name: str) -> object:
-        values = self._evaluation.values
-        if name not in values:
-            hint = did_you_mean(name, values)
-            raise KeyError(f"{name!r} is not a name in {self.ruleset.name}"
-                           + (f"; {hint}" if hint else ""))
-        value = values[name]
-        return dict(value) if isinstance(value, dict) else public(value)
+        layout = self._layout
+        if layout is not None:
+            index = layout.index.get(name)
+            if index is not None:
+                value = self._raw[index]
+                kind = layout.kinds[index]
+                if kind == "plain":
+                    return value
+                if kind == "num":
+                    return public(value)
+                if kind == "ratio":
+                    return public(Fraction(*value))
+                return dict(zip(layout.ballots[name], value, strict=True))
+        else:
+            self._check()
+            values = self._evaluation.values
+            if name in values:
+                value = values[name]
+                return dict(value) if isinstance(value, dict) else public(value)
+        hint = did_you_mean(name, list(self))
+        raise KeyError(f"{name!r} is not a name in {self.ruleset.name}"
+                       + (f"; {hint}" if hint else ""))
 
     def __iter__(self) -> Iterator[str]:
+        self._check()
+        if self._layout is not None:
+            return iter(self._layout.names)
         return iter(self._evaluation.values)
 
     def __len__(self) -> int:
-        return len(self._evaluation.values)
+        return len(list(iter(self)))
 
     @property
     def vetoes(self) -> tuple[str, ...]:
+        self._check()
+        if self._layout is not None:
+            return self._raw[self._layout.vetoes]
         return self._evaluation.vetoes
 
     @property
     def outcomes(self) -> tuple[str, ...]:
+        self._check()
+        if self._layout is not None:
+            return self._raw[self._layout.outcomes]
         return self._evaluation.outcomes
+
+    def _traced(self) -> reference.Evaluation:
+        self._check()
+        if self._evaluation is None:
+            record = {name: self[name] for name in self._layout.inputs}
+            self._evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants,
+                                                  record)
+        return self._evaluation
 
     def trace(self) -> dict:
         """The decisions as JSON-ready data (``version`` says which layout)."""
-        return copy.deepcopy(self._evaluation.trace)
+        return copy.deepcopy(self._traced().trace)
 
     def explain(self, lang: str = "zh") -> str:
-        return _explain(self._evaluation.trace, lang)
+        return _explain(self._traced().trace, lang)
 
     def to_dict(self) -> dict:
         """JSON-ready: exact numbers as strings ("48.3", "11/12")."""
         return {
             "ruleset": self.ruleset.name,
-            "values": {k: json_value(v) for k, v in self._evaluation.values.items()},
+            "values": {k: json_value(self[k]) for k in self},
             "vetoes": list(self.vetoes),
             "outcomes": list(self.outcomes),
         }
 
     def __repr__(self) -> str:
+        if self.error is not None:
+            return f"<Result {self.ruleset.name} error={self.error}>"
         shown = ", ".join(f"{k}={self[k]}" for k in self.ruleset.grades)
         return f"<Result {self.ruleset.name} {shown}>"
