@@ -737,8 +737,6 @@ def test_string_without_path_says_string():
     assert str(info.value.diagnostics[0]).startswith("<string>:2:9: error[E201]")
 
 
-@pytest.mark.xfail(strict=True, reason="bug (regression in the working tree: sources split on "
-                   "'\\n'): a CRLF file shows a '\\r' at the end of the source line")
 def test_crlf_source_reports_the_same_positions():
     src = "ruleset r\r\ninput a: number\r\nlet b = a + c\r\n"
     d = the(src, "E201")
