@@ -147,23 +147,35 @@ class Ruleset:
         if program is None:
             program = self._cache[outputs] = generated.build(self.checked, self.constants,
                                                              outputs)
+            if outputs is None:
+                # Results of this program: ruleset and layout live on the class, so making one
+                # costs an allocation and one attribute.
+                self._cache["result"] = type("Result", (Result,), {
+                    "__slots__": (), "ruleset": self, "_layout": program.layout,
+                    "error": None, "__module__": Result.__module__})
         return program
 
     def evaluate(self, record: Mapping[str, Any]) -> Result:
         """Evaluate one record. Raises :class:`InputError` for a record that cannot be graded."""
-        program = self._program()
-        return Result(self, raw=program.function(record), layout=program.layout)
+        raw = self._program().function(record)
+        result = _new(self._cache["result"])
+        result._raw = raw
+        return result
 
     def evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> Iterator[Result]:
         """A :class:`Result` per record, in order. A record that cannot be graded still gets
         one, whose ``error`` is the :class:`InputError` (reading its values raises it)."""
-        program = self._program()
-        function, layout = program.function, program.layout
+        function = self._program().function
+        cls = self._cache["result"]
         for record in records:
             try:
-                yield Result(self, raw=function(record), layout=layout)
+                raw = function(record)
             except InputError as e:
                 yield Result(self, error=e)
+            else:
+                result = _new(cls)
+                result._raw = raw
+                yield result
 
     def function(self, *names: str) -> Callable[[Mapping[str, Any]], Any]:
         """A plain function record → the named value (or a tuple of them), for hot loops.
@@ -199,6 +211,9 @@ class Ruleset:
         from .backends.vectorized import evaluate_table
 
         return evaluate_table(self.checked, self.constants, table, columns=columns)
+
+
+_new = object.__new__
 
 
 class Result(Mapping):
@@ -237,8 +252,10 @@ class Result(Mapping):
                 if kind == "num":
                     return public(value)
                 if kind == "ratio":
-                    return public(Fraction(*value))
-                return dict(zip(layout.ballots[name], value, strict=True))
+                    return public(Fraction(value, self._raw[index + 1]))
+                categories = layout.ballots[name]
+                return dict(zip(categories, self._raw[index:index + len(categories)],
+                                strict=True))
         else:
             self._check()
             values = self._evaluation.values
@@ -274,11 +291,12 @@ class Result(Mapping):
 
     def _traced(self) -> reference.Evaluation:
         self._check()
-        if self._evaluation is None:
+        evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
+        if evaluation is None:
             record = {name: self[name] for name in self._layout.inputs}
-            self._evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants,
-                                                  record)
-        return self._evaluation
+            evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record)
+            self._evaluation = evaluation
+        return evaluation
 
     def trace(self) -> dict:
         """The decisions as JSON-ready data (``version`` says which layout)."""

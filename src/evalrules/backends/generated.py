@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 
@@ -31,7 +32,9 @@ from .. import ast
 from ..check import Checked
 from ..diagnostics import InputError
 from ..unparse import expression
-from ..values import coerce_record, round_half_away
+from ..values import coerce_input, coerce_record, round_half_away
+
+_SIMPLE = re.compile(r"\(?([A-Za-z_]\w*|-?\d+)\)?")
 
 
 class _Slow(Exception):
@@ -57,7 +60,7 @@ class Layout:
 
     names: tuple[str, ...]
     index: dict[str, int]
-    kinds: tuple[str, ...]  # per slot: "plain", "num", "ratio" (a (n, d) pair), "ballot"
+    kinds: dict[int, str]  # by position: "plain", "num", "ratio" (n, d), "ballot" (counts)
     ballots: dict[str, tuple[str, ...]]
     inputs: tuple[str, ...]  # names of ballots and inputs, to rebuild the record
     vetoes: int  # slot of the tuple of applied vetoes
@@ -125,6 +128,7 @@ class _Generator:
         self.rule = ""
         self.slots: list[tuple[str, str, str]] = []  # (name, kind, expr)
         self.ballot_vars: dict[str, tuple[list[str], str]] = {}  # ballot → (counts, total)
+        self.checked_totals: set[str] = set()
         if outputs is None:
             self.emit_names = set(checked.definitions)
         else:
@@ -191,45 +195,44 @@ class _Generator:
 
     # -- validation
     def prologue(self) -> None:
+        """Validation: plain values are checked inline, all in one condition where possible;
+        anything else takes the reference's coercion (same values, same errors)."""
         c = self.c
         self.emit("try:")
         self.depth += 1
-        self.emit("if record.__class__ is not dict:")
-        self.emit("    raise _Slow")
+        optional = any(d.default is not None for d in c.inputs.values())
         required = len(c.ballots) + sum(d.default is None for d in c.inputs.values())
-        self.emit(f"n = {required}")
-        slow = []
+        if optional:
+            self.emit(f"n = {required}")
+        # Reading a non-dict can only fail (TypeError, KeyError): the class is checked with the
+        # values, in one condition at the end.
+        checks = ["record.__class__ is not dict"]
         for b, cats in c.ballots.items():
             raw = self.fresh("b")
             counts = [self.fresh("c") for _ in cats]
             self.emit(f"{raw} = record[{b!r}]")
-            self.emit(f"if {raw}.__class__ is not dict or len({raw}) != {len(cats)}:")
-            self.emit("    raise _Slow")
+            checks += [f"{raw}.__class__ is not dict", f"len({raw}) != {len(cats)}"]
             self.emit(f"{', '.join(counts)}, = " + ", ".join(f"{raw}[{k!r}]" for k in cats)
                       + ("," if len(cats) == 1 else ""))
-            checks = " or ".join(f"{v}.__class__ is not int" for v in counts)
-            self.emit(f"if {checks} or ({' | '.join(counts)}) < 0:")
-            self.emit("    raise _Slow")
-            total = self.fresh("total")
-            self.ballot_vars[b] = (counts, total)
-            self.slots.append((b, "ballot", f"({', '.join(counts)},)"))
-            slow.append((b, counts))
+            classes = " is ".join(f"{v}.__class__" for v in counts)
+            checks += [f"not ({classes} is int)", f"({' | '.join(counts)}) < 0"]
+            self.ballot_vars[b] = (counts, self.fresh("total"))
+            self.slots.append((b, "ballot", tuple(counts)))
         input_vars = {}
         for name, decl in c.inputs.items():
-            var = self.fresh("x")
-            input_vars[name] = var
-            self.input_check(name, decl, var)
+            var = input_vars[name] = self.fresh("x")
+            self.input_check(name, decl, var, checks)
             kind = c.types[name].kind
             op_kind = {"bool": "bool", "category": "label"}.get(kind, "num")
             self.vars[name] = Op(op_kind, var)
             self.slots.append((name, "num" if op_kind == "num" else "plain", var))
-        self.emit("if len(record) != n:")
-        self.emit("    raise _Slow")
+        checks.append("len(record) != n" if optional else f"len(record) != {required}")
+        self.flush_checks(checks)
         self.depth -= 1
         self.emit("except (_Slow, KeyError, TypeError, AttributeError):")
         self.depth += 1
         self.emit("v = _coerce(record)")
-        for b, counts in slow:
+        for b, (counts, _) in self.ballot_vars.items():
             cats = c.ballots[b]
             self.emit(f"{', '.join(counts)}, = " + ", ".join(f"v[{b!r}][{k!r}]" for k in cats)
                       + ("," if len(cats) == 1 else ""))
@@ -239,42 +242,49 @@ class _Generator:
         for counts, total in self.ballot_vars.values():
             self.emit(f"{total} = {' + '.join(counts)}")
 
-    def input_check(self, name: str, decl: ast.Input, var: str) -> None:
+    def flush_checks(self, checks: list[str]) -> None:
+        if checks:
+            self.emit(f"if {' or '.join(checks)}:")
+            self.emit("    raise _Slow")
+            checks.clear()
+
+    def input_check(self, name: str, decl: ast.Input, var: str, checks: list[str]) -> None:
+        """Add the checks of a required input to ``checks``; an optional one is checked here,
+        because its default (checked at generation) skips them."""
         kind = self.c.types[name]
-        if decl.default is None:
-            self.emit(f"{var} = record[{name!r}]")
-        else:
-            self.emit(f"{var} = record.get({name!r}, _Slow)")
-            self.emit(f"if {var} is _Slow:")
-            self.emit(f"    {var} = None")
-            self.emit("else:")
-            self.emit("    n += 1")
-        checks = []
         if kind.kind == "bool":
-            checks.append(f"{var}.__class__ is not bool")
+            mine = [f"{var}.__class__ is not bool"]
         elif kind.kind == "category":
-            labels = self.const(frozenset(kind.labels))
-            checks.append(f"{var}.__class__ is not str or {var} not in {labels}")
+            mine = [f"{var} not in {self.const(frozenset(kind.labels))}",
+                    f"{var}.__class__ is not str"]
         else:
             integer = isinstance(decl.type, ast.NumberType) and decl.type.integer
-            allowed = f"{var}.__class__ is not int"
-            if not integer:
-                allowed = f"({allowed} and {var}.__class__ is not Fraction)"
-            checks.append(allowed)
-            lo = self.constants.get(("low", name))
-            hi = self.constants.get(("high", name))
-            if lo is not None:
-                checks.append(f"{var} < {self.const(lo)}")
-            if hi is not None:
-                checks.append(f"{var} > {self.const(hi)}")
-            if integer:
-                checks[0] = f"{var}.__class__ is not int"
-        if decl.default is not None:
-            # A default is read like any value (the reference checks it too): use its path.
-            self.emit(f"if {var} is None or {' or '.join(checks)}:")
-        else:
-            self.emit(f"if {' or '.join(checks)}:")
-        self.emit("    raise _Slow")
+            mine = [f"{var}.__class__ is not int" if integer else
+                    f"({var}.__class__ is not int and {var}.__class__ is not Fraction)"]
+            for key, op in (("low", "<"), ("high", ">")):
+                bound = self.constants.get((key, name))
+                if bound is not None:
+                    mine.append(f"{var} {op} {self.const(bound)}")
+        if decl.default is None:
+            self.emit(f"{var} = record[{name!r}]")
+            checks.extend(mine)
+            return
+        default = self.constants[("default", name)]
+        try:
+            coerce_input(self.c, decl, default, self.constants)
+            fallback = self.const(default)
+        except InputError:
+            fallback = None  # a default out of range: let the reference report it
+        use_default = f"{var} = {fallback}" if fallback is not None else "raise _Slow"
+        self.emit(f"{var} = record.get({name!r}, _Slow)")
+        self.emit(f"if {var} is _Slow:")
+        self.emit(f"    {use_default}")
+        self.emit("else:")
+        self.emit("    n += 1")
+        self.emit(f"    if {var} is None:")
+        self.emit(f"        {use_default}")
+        self.emit(f"    elif {' or '.join(mine)}:")
+        self.emit("        raise _Slow")
 
     def epilogue(self) -> None:
         vetoes = [n for n, d in self.c.definitions.items()
@@ -293,17 +303,22 @@ class _Generator:
             self.emit(f"return {values[0]}" if len(values) == 1 else
                       f"return ({', '.join(values)},)")
             return
-        parts = [expr for _, _, expr in self.slots]
+        parts = []
+        for _, _, expr in self.slots:
+            parts.extend(expr if isinstance(expr, tuple) else (expr,))
         parts += [veto_expr or "()", outcome_expr or "()"]
         self.emit(f"return ({', '.join(parts)},)")
 
     def layout(self) -> Layout:
-        names = tuple(name for name, _, _ in self.slots)
+        """Positions in the flat tuple: a ratio takes two (n, d), a ballot one per category."""
+        index, kinds, position = {}, {}, 0
+        for name, kind, expr in self.slots:
+            index[name] = position
+            kinds[position] = kind
+            position += len(expr) if isinstance(expr, tuple) else 1
         return Layout(
-            names=names, index={n: i for i, n in enumerate(names)},
-            kinds=tuple(kind for _, kind, _ in self.slots), ballots=dict(self.c.ballots),
-            inputs=(*self.c.ballots, *self.c.inputs), vetoes=len(names),
-            outcomes=len(names) + 1)
+            names=tuple(index), index=index, kinds=kinds, ballots=dict(self.c.ballots),
+            inputs=(*self.c.ballots, *self.c.inputs), vetoes=position, outcomes=position + 1)
 
     # -- definitions
     def definition(self, name: str) -> None:
@@ -326,7 +341,7 @@ class _Generator:
 
     def slot(self, name: str, op: Op) -> None:
         if op.kind == "ratio":
-            self.slots.append((name, "ratio", f"({op.expr}, {op.den})"))
+            self.slots.append((name, "ratio", (op.expr, op.den)))
         elif op.kind in ("int", "num"):
             self.slots.append((name, "num", op.expr))
         else:
@@ -335,13 +350,15 @@ class _Generator:
     def store(self, op: Op) -> Op:
         """Bind an expression to a local so later uses read a name, not a recomputation."""
         if op.kind == "ratio":
-            n, d = self.fresh("n"), self.fresh("d")
-            self.emit(f"{n} = {op.expr}")
-            self.emit(f"{d} = {op.den}")
-            return Op("ratio", n, d)
-        var = self.fresh("v")
-        self.emit(f"{var} = {op.expr}")
-        return Op(op.kind, var)
+            return Op("ratio", self._bind(op.expr, "n"), self._bind(op.den, "d"))
+        return Op(op.kind, self._bind(op.expr, "v"))
+
+    def _bind(self, expr: str, stem: str) -> str:
+        if _SIMPLE.fullmatch(expr):
+            return expr.strip("()")
+        var = self.fresh(stem)
+        self.emit(f"{var} = {expr}")
+        return var
 
     def require(self, req: ast.Require) -> None:
         self.rule = f"require {expression(req.condition)}"
@@ -545,9 +562,13 @@ class _Generator:
         return f"_frac({op.expr}, {op.den})"
 
     def guard_total(self, ballot: str, total: str, e: ast.Expr) -> None:
+        if total in self.checked_totals:  # an unconditional check already ran before this
+            return
         message = f"ballot '{ballot}' has no votes, so `{expression(e)}` is undefined"
         self.emit(f"if not {total}:")
         self.emit(f"    {self.error(message, ballot)}")
+        if self.depth == 1:
+            self.checked_totals.add(total)
 
     def arithmetic(self, e: ast.Arithmetic) -> Op:
         a, b = self.expr(e.left), self.expr(e.right)
@@ -581,14 +602,10 @@ class _Generator:
             n1, d1 = (a.expr, a.den) if a.kind == "ratio" else (a.expr, None)
             n2, d2 = (b.expr, b.den) if b.kind == "ratio" else (b.expr, None)
             if op == "*":
-                den = d1 if d2 is None else d2 if d1 is None else f"({d1} * {d2})"
-                return Op("ratio", f"({n1} * {n2})", den)
+                return Op("ratio", _times(n1, n2), _times(d1, d2))
             if d1 == d2:
                 return Op("ratio", f"({n1} {op} {n2})", d1)
-            left = n1 if d2 is None else f"{n1} * {d2}"
-            right = n2 if d1 is None else f"{n2} * {d1}"
-            den = d1 if d2 is None else d2 if d1 is None else f"({d1} * {d2})"
-            return Op("ratio", f"({left} {op} {right})", den)
+            return Op("ratio", f"({_times(n1, d2)} {op} {_times(n2, d1)})", _times(d1, d2))
         return Op("num", f"({self.plain(a)} {op} {self.plain(b)})")
 
     def logic(self, op: str, a: ast.Expr, b: ast.Expr) -> Op:
@@ -648,9 +665,7 @@ class _Generator:
         if a.kind == "ratio" or b.kind == "ratio":  # cross-multiply: denominators are > 0
             n1, d1 = (a.expr, a.den) if a.kind == "ratio" else (a.expr, None)
             n2, d2 = (b.expr, b.den) if b.kind == "ratio" else (b.expr, None)
-            left = n1 if d2 is None else f"{n1} * {d2}"
-            right = n2 if d1 is None else f"{n2} * {d1}"
-            return Op("bool", f"({left} {op} {right})")
+            return Op("bool", f"({_times(n1, d2)} {op} {_times(n2, d1)})")
         return Op("bool", f"({a.expr} {op} {b.expr})")
 
     def call(self, f: str, args) -> Op:
@@ -676,10 +691,19 @@ class _Generator:
         raise AssertionError(f)  # pragma: no cover
 
 
+def _times(a: str | None, b: str | None) -> str:
+    """``a * b`` for integer expressions, where None or "1" is a factor of one."""
+    if a in (None, "1"):
+        return b or "1"
+    if b in (None, "1"):
+        return a
+    return f"({a} * {b})"
+
+
 def _public_expr(kind: str, expr: str) -> str:
     """The value as the API gives it: integral numbers as int, ballots as dicts."""
     if kind == "ratio":
-        return f"_public(_frac(*{expr}))"
+        return f"_public(_frac({expr[0]}, {expr[1]}))"
     if kind == "num":
         return f"_public({expr})"
     if kind == "ballot":
