@@ -133,6 +133,10 @@ def _add_bound(a: Num, b: Num) -> int:
 
 
 def add(a: Num, b: Num, sign: int = 1) -> Num:
+    if b.scalar and b.n == 0:
+        return a
+    if a.scalar and a.n == 0:
+        return b if sign > 0 else neg(b)
     if a.scalar and b.scalar:
         return _scalar(a.fraction() + sign * b.fraction())
     a, b = prepare(_add_bound, a, b)
@@ -318,3 +322,35 @@ def decimal_places(den: int) -> int | None:
     while den % 5 == 0:
         den, fives = den // 5, fives + 1
     return max(twos, fives) if den == 1 else None
+
+
+def distinct_columns(n: np.ndarray, d: np.ndarray):
+    """For distinct values n/d (int64 arrays, d > 0): ("decimal", scale, unscaled int64 array)
+    when every value has a finite decimal form with at most 18 places that fits int64 scaled,
+    else ("text", [exact_str of each]). Vectorized: the distinct values may be thousands."""
+    from ..values import exact_str
+
+    g = np.gcd(n, d)
+    rn, rd = n // g, d // g
+    rest = rd.copy()
+    twos = np.zeros(rd.size, dtype=np.int64)
+    fives = np.zeros(rd.size, dtype=np.int64)
+    for p, count in ((2, twos), (5, fives)):
+        while True:
+            hit = rest % p == 0
+            if not hit.any():
+                break
+            rest = np.where(hit, rest // p, rest)
+            count += hit
+    finite = rest == 1
+    if finite.all():
+        places = np.maximum(twos, fives)
+        scale = int(places.max()) if places.size else 0
+        if scale <= 18:
+            factor = 10**scale // rd
+            if (np.abs(rn) <= MAX // factor).all():
+                return "decimal", scale, rn * factor
+    texts = [f"{a}/{b}" for a, b in zip(rn.tolist(), rd.tolist(), strict=True)]
+    for i in np.flatnonzero(finite).tolist():
+        texts[i] = exact_str(Fraction(texts[i]))
+    return "text", texts

@@ -56,6 +56,7 @@ first use.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -173,6 +174,7 @@ class Batch:
         self.values = values
         self.err = np.zeros(m, dtype=bool)
         self.totals: dict[str, Num] = {}
+        self.sums: dict[tuple, Num] = {}
 
     def flag(self, mask) -> None:
         if isinstance(mask, bool):
@@ -374,11 +376,22 @@ class Batch:
         raise AssertionError(e)  # pragma: no cover
 
     def votes(self, ballot: str, categories) -> Num:
-        counts = self.values[ballot]
-        acc = Num(0)
-        for c in categories:
-            acc = X.add(acc, counts[c])
-        return acc
+        key = (ballot, tuple(categories))
+        if key in self.sums:
+            return self.sums[key]
+        counts = [self.values[ballot][c] for c in categories]
+        if len(counts) > 1 and not any(x.obj or x.scalar for x in counts) and \
+                sum(x.nb for x in counts) <= MAX:
+            acc = counts[0].n + counts[1].n  # a fresh array, so adding in place is safe
+            for x in counts[2:]:
+                acc += x.n
+            out = Num(acc, 1, sum(x.nb for x in counts), 1)
+        else:
+            out = Num(0)
+            for x in counts:
+                out = X.add(out, x)
+        self.sums[key] = out
+        return out
 
     def total(self, ballot: str) -> Num:
         """The ballot's total, flagging the rows with no votes (share/points are undefined)."""
@@ -590,8 +603,11 @@ class Reader:
                     self.mark(big)
                     raw = np.where(big, 0, raw)
             vals = raw.astype(np.int64, copy=False)
-            if pa.types.is_signed_integer(t):
+            low = int(vals.min()) if vals.size else 0
+            if low < 0:
                 self.mark(vals < 0)
+            self.mark(_nulls(col))
+            return Num(vals, 1, max(int(vals.max()) if vals.size else 0, -low), 1)
         elif pa.types.is_floating(t):
             x = _numpy(col, 0.0).astype(np.float64, copy=False)
             with np.errstate(invalid="ignore"):
@@ -747,7 +763,13 @@ def _decimal_or_text(fractions: list[Fraction]):
 
 
 def _from_distinct(rows: int, fractions: list[Fraction], inverse: np.ndarray, valid) -> pa.Array:
-    decided = _decimal_or_text(fractions)
+    return _from_decided(rows, _decimal_or_text(fractions), inverse, valid)
+
+
+def _from_decided(rows: int, decided, inverse: np.ndarray, valid) -> pa.Array:
+    if decided[0] == "decimal" and isinstance(decided[2], np.ndarray):
+        _, scale, table = decided
+        return _decimal_array(table[inverse] if rows else table[:0], scale, valid)
     if decided[0] == "decimal":
         _, scale, unscaled = decided
         if all(abs(u) <= MAX for u in unscaled):
@@ -804,8 +826,8 @@ def number_column(n, d, valid, rows: int) -> pa.Array:
                 inverse = code[key]
             else:
                 distinct, inverse = np.unique(key, return_inverse=True)
-            fractions = [Fraction(k // dspan + nlo, k % dspan + dlo) for k in distinct.tolist()]
-            return _from_distinct(rows, fractions, inverse, valid)
+            decided = X.distinct_columns(distinct // dspan + nlo, distinct % dspan + dlo)
+            return _from_decided(rows, decided, inverse, valid)
     # Python ints: one Fraction per row.
     nl = n.tolist()
     dl = d.tolist() if isinstance(d, np.ndarray) else [d] * rows
@@ -1017,21 +1039,37 @@ def evaluate_table(checked: Checked, constants: Mapping, table, columns=None):
         ref_idx = np.flatnonzero(again)
     results = _reference_rows(checked, constants, cols, ref_idx)
     out = Assembler(rows, ok_m, ok_pos, ref_idx, results, labels)
-    arrays = []
-    if m:
-        for name in wanted:
-            arrays.append(out.column(name, batch.values[name]))
-    else:
-        for name in wanted:
-            arrays.append(out.column(name, _empty_like(checked, name)))
+    jobs = []
+    for name in wanted:
+        value = batch.values[name] if m else _empty_like(checked, name)
+        jobs.append((out.column, name, value))
     defs = checked.definitions
     for kind_of in (ast.Veto, ast.Outcome):
         names = [n for n, d in defs.items() if isinstance(d, kind_of)]
         source = batch.values if m else {n: False for n in names}
-        arrays.append(out.names_column(names, source, kind_of))
-    arrays.append(out.error_column())
+        jobs.append((out.names_column, names, source, kind_of))
+    jobs.append((out.error_column,))
+    # numpy and Arrow release the GIL, so the columns are built on a few threads at once. The
+    # label table is complete by now (every label was met while reading or evaluating, and the
+    # reference rows' labels are registered here first), so the threads only read it.
+    for _, ev in out.ref_ok:
+        for name in wanted:
+            if isinstance(ev.values[name], str):
+                labels.id(ev.values[name])
+    arrays = _run_jobs(jobs, rows)
     result = pa.Table.from_arrays(arrays, names=[*wanted, *RESULT_COLUMNS])
     return _convert(result, kind, index)
+
+
+def _run_jobs(jobs: list[tuple], rows: int) -> list:
+    if rows < 100_000 or len(jobs) < 3:
+        return [job[0](*job[1:]) for job in jobs]
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(*job) for job in jobs]
+        return [f.result() for f in futures]
 
 
 def _empty_like(checked: Checked, name: str):
