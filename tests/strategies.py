@@ -172,3 +172,174 @@ def records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
         fields[name] = value
     return st.fixed_dictionaries(fields).map(
         lambda r: {k: v for k, v in r.items() if v is not None})
+
+
+# ---------------------------------------------------------------- whole valid rulesets
+#
+# Typed generation: every expression is built for the type its place needs, so the rulesets
+# compile, and the differential tests spend their time on evaluation rather than on diagnostics.
+
+SCALE = ("优", "良", "中", "差")
+BALLOT = ("好", "较好", "一般")
+KINDS = ("甲", "乙", "丙")
+NUMBER_INPUTS = ("分数", "次数")
+BOOL_INPUTS = ("合格", "出错")
+
+
+def _literal() -> st.SearchStrategy[ast.Expr]:
+    return st.one_of(
+        st.integers(0, 120).map(lambda n: ast.Number(Fraction(n))),
+        st.integers(0, 100).map(lambda n: ast.Number(Fraction(n, 100), f"{n}%")),
+        st.integers(0, 999).map(lambda n: ast.Number(Fraction(n, 10), f"{n / 10}")),
+    )
+
+
+def _numeric(names: tuple[str, ...], depth: int) -> st.SearchStrategy[ast.Expr]:
+    cats = st.lists(st.sampled_from(BALLOT), min_size=1, max_size=3, unique=True).map(tuple)
+    leaves = [
+        _literal(),
+        st.sampled_from(names).map(ast.Ref),
+        st.builds(lambda c: ast.Share("测评", c), cats),
+        st.builds(lambda c: ast.Votes("测评", c), cats),
+        st.just(ast.Total("测评")),
+        st.builds(lambda pts: ast.Points("测评", tuple(zip(BALLOT, pts, strict=True))),
+                  st.tuples(*(st.integers(0, 100).map(lambda n: ast.Number(Fraction(n)))
+                              for _ in BALLOT))),
+    ]
+    leaf = st.one_of(*leaves)
+    if depth == 0:
+        return leaf
+    sub = _numeric(names, depth - 1)
+    return st.one_of(
+        leaf,
+        st.builds(ast.Arithmetic, st.sampled_from("+-*/"), sub, sub),
+        st.builds(ast.Negate, sub),
+        st.builds(lambda f, a, b: ast.Call(f, (a, b)), st.sampled_from(("min", "max")), sub,
+                  sub),
+        st.builds(lambda a, b, c: ast.Call("clamp", (a, b, c)), sub, sub, sub),
+        st.builds(lambda a, d: ast.Call("round", (a, ast.Number(Fraction(d)))), sub,
+                  st.integers(0, 2)),
+        st.builds(lambda f, a: ast.Call(f, (a,)), st.sampled_from(("floor", "ceil", "abs")),
+                  sub),
+        st.builds(ast.If, _boolean(names, (), depth - 1), sub, sub),
+    )
+
+
+def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int
+             ) -> st.SearchStrategy[ast.Expr]:
+    num = _numeric(names, max(depth - 1, 0))
+    leaves = [
+        st.builds(ast.Compare, st.sampled_from(("==", "!=", "<", "<=", ">", ">=")), num, num),
+        st.builds(lambda label, neg: ast.Is(ast.Ref("类别"), label, neg),
+                  st.sampled_from(KINDS), st.booleans()),
+        st.sampled_from(BOOL_INPUTS).map(ast.Ref),
+        st.booleans().map(ast.Boolean),
+    ]
+    if grades:
+        leaves.append(st.builds(
+            lambda g, op, label: ast.Compare(op, ast.Ref(g), ast.Ref(label)),
+            st.sampled_from(grades), st.sampled_from(("==", "!=", "<", "<=", ">", ">=")),
+            st.sampled_from(SCALE)))
+    leaf = st.one_of(*leaves)
+    if depth == 0:
+        return leaf
+    sub = _boolean(names, grades, depth - 1)
+    return st.one_of(leaf, st.builds(ast.Logic, st.sampled_from(("and", "or")), sub, sub),
+                     st.builds(ast.Not, sub))
+
+
+def _condition(names, grades) -> st.SearchStrategy[ast.Expr]:
+    def block(inner):
+        return st.builds(
+            lambda q, conds, n: ast.Quantified(
+                q, tuple(conds), min(n, len(conds)) if q == "at least" else None),
+            st.sampled_from(("all", "any", "most", "at least")),
+            st.lists(inner, min_size=1, max_size=4), st.integers(1, 4))
+    return st.recursive(_boolean(names, grades, 1), block, max_leaves=5)
+
+
+@st.composite
+def valid_modules(draw) -> ast.Module:
+    """A random ruleset that compiles: inputs, a ballot, params, lets, a grade table with
+    vetoes, outcomes, and sometimes a sheet, a require, cases and weighted sums."""
+    statements: list = [
+        ast.Scale("等次", SCALE), ast.Ballot("测评", BALLOT),
+        ast.Input("分数", ast.NumberType(False, ast.Number(Fraction(0)),
+                                         ast.Number(Fraction(100)))),
+        ast.Input("次数", ast.NumberType(True, ast.Number(Fraction(0)), None),
+                  ast.Number(Fraction(0))),
+        ast.Input("类别", ast.OneOf(KINDS)),
+        ast.Input("合格", ast.BoolType()),
+        ast.Input("出错", ast.BoolType(), ast.Boolean(False)),
+        ast.Param("线", draw(_literal())),
+    ]
+    names: tuple[str, ...] = ("分数", "次数", "线")
+    for i in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(("plain", "plain", "cases", "weighted")))
+        if kind == "cases":
+            expr = ast.Cases(tuple(draw(st.lists(st.builds(
+                ast.CaseBranch, _numeric(names, 1), _condition(names, ())), min_size=1,
+                max_size=3))), draw(_numeric(names, 1)))
+        elif kind == "weighted":
+            parts = draw(st.integers(1, 3))
+            weights = [Fraction(100 // parts)] * (parts - 1)
+            weights.append(100 - sum(weights))
+            expr = ast.Weighted(tuple(
+                ast.WeightedItem(draw(_numeric(names, 1)), ast.Number(w / 100, f"{w}%"))
+                for w in weights))
+        else:
+            expr = draw(_numeric(names, 2))
+        name = f"值{i}"
+        statements.append((ast.Let if i % 2 else ast.Score)(name, expr))
+        names += (name,)
+    if draw(st.booleans()):
+        statements.append(ast.Sheet("表", ast.Number(Fraction(30)), (
+            ast.SheetItem("项一", ast.Number(Fraction(10)), ast.ProRata(draw(_numeric(names, 1)))),
+            ast.SheetItem("项二", ast.Number(Fraction(20)), None, (
+                ast.SheetItem("甲项", ast.Number(Fraction(15)), ast.Formula(
+                    draw(_numeric(names, 1)))),
+                ast.SheetItem("乙项", ast.Number(Fraction(5)), ast.FullWhen(
+                    draw(_boolean(names, (), 1)))),
+            )),
+            ast.SheetItem("扣分", ast.Number(Fraction(0)),
+                          ast.Deduction(ast.Number(Fraction(2)), ast.Ref("次数"))),
+        )))
+        names += ("表", "表.甲项")
+    if draw(st.booleans()):
+        statements.append(ast.Require(draw(_boolean(names, (), 1)),
+                                      draw(st.one_of(st.none(), st.just("条件不满足")))))
+    labels = draw(st.lists(st.sampled_from(SCALE), max_size=4, unique=True))
+    statements.append(ast.Grade(
+        "等级", "等次", draw(st.sampled_from(("first", "worst", "best", "unique"))),
+        tuple(ast.GradeRule(label, draw(_condition(names, ()))) for label in labels),
+        draw(st.sampled_from(SCALE))))
+    for i in range(draw(st.integers(0, 2))):
+        action = draw(st.sampled_from(("lower", "raise", "at most", "at least", "set")))
+        adj = (ast.Adjustment(action, "等级", amount=draw(st.integers(0, 3)))
+               if action in ("lower", "raise") else
+               ast.Adjustment(action, "等级", label=draw(st.sampled_from(SCALE))))
+        statements.append(ast.Veto(f"否决{i}", draw(_boolean(names, (), 1)), (adj,)))
+    for i in range(draw(st.integers(0, 2))):
+        statements.append(ast.Outcome(f"结果{i}", draw(_condition(names, ("等级",)))))
+    return ast.Module(ast.Header("生成"), tuple(statements))
+
+
+def hostile_records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
+    """Mostly valid records with some fields replaced by wrong values of every kind."""
+    junk = st.one_of(
+        st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(
+            ["80%", "0.1", " 12 ", "1/3", "abc", "", "好", "甲"]),
+        st.floats(allow_nan=True, allow_infinity=True), st.just({}), st.just([1]))
+
+    @st.composite
+    def build(draw):
+        record = dict(draw(records(ruleset)))
+        for name in draw(st.lists(st.sampled_from(list(ruleset.inputs)), max_size=2)):
+            record[name] = draw(junk)
+        if draw(st.booleans()) and ruleset.checked.ballots:
+            ballot = draw(st.sampled_from(list(ruleset.checked.ballots)))
+            counts = record.pop(ballot, None)
+            if isinstance(counts, dict):
+                record.update({f"{ballot}.{k}": v for k, v in counts.items()})
+        return record
+    return build()

@@ -415,10 +415,10 @@ class _Generator:
             for rule in grade.rules:
                 flags.append(self.store(self.boolean(rule.condition)).expr)
             labels = [r.label for r in grade.rules]
-            if grade.policy == "unique":
+            if grade.policy == "unique" and len(flags) > 1:
                 names = self.const(tuple(labels))
                 index = self.error_index("", None)
-                self.emit(f"if {' + '.join(flags) or '0'} > 1:")
+                self.emit(f"if {' + '.join(flags)} > 1:")
                 self.emit(f"    _unique({index}, {names}, ({', '.join(flags)},))")
                 ranked = list(zip(flags, labels, strict=True))
             else:
