@@ -7,6 +7,7 @@ holds: values (numbers as Fractions, labels, bools), vetoes, outcomes, and the e
 from __future__ import annotations
 
 import math
+import os
 from decimal import Decimal
 from fractions import Fraction
 
@@ -27,6 +28,8 @@ from conftest import bundled_rulesets, example_rulesets  # noqa: E402
 from strategies import records  # noqa: E402
 
 ALL_RULESETS = bundled_rulesets() + example_rulesets()
+#: Examples per test; raise it for a longer hunt: EVALRULES_VECTORIZED_EXAMPLES=2000 pytest ...
+EXAMPLES = int(os.environ.get("EVALRULES_VECTORIZED_EXAMPLES", "30"))
 RULESETS = {f"{p.parent.name}/{p.name}": p for p in ALL_RULESETS}
 _LOADED: dict = {}
 
@@ -214,7 +217,7 @@ class _Draw:
 
 
 @pytest.mark.parametrize("key", sorted(RULESETS))
-@settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_every_row_agrees_with_the_reference(key, data):
@@ -307,7 +310,7 @@ def _sink(variant: dict) -> evalrules.Ruleset:
     return _LOADED[key]
 
 
-@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=4 * EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(variant=SINK_VARIANTS, data=st.data())
 def test_generated_rulesets_agree_with_the_reference(variant, data):
