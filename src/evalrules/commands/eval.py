@@ -1,91 +1,91 @@
 """Grade every record of a data file and print a summary of the grades.
 
-DATA is .csv, .json or .jsonl; ballots are ``BALLOT.CATEGORY`` columns. With ``-o OUT`` every row
-is written back with its results added (each named value, ``vetoes``, ``outcomes``, ``error``).
-Exit status 1 when some rows could not be graded: they keep their error, every other row is
-graded.
+DATA is a spreadsheet or a list of records: .csv (UTF-8, as Excel's "CSV UTF-8" saves it), .xlsx
+(the first sheet; the first row names the columns), .json or .jsonl. Each input of the ruleset is a
+column under its own name; a ballot is one column per category, named BALLOT.CATEGORY
+(班子测评.优秀). Yes/no cells may say 是/否, TRUE/FALSE or 1/0; rates may be written 80%.
+
+With -o OUT (.csv, .xlsx, .json or .jsonl) every row is written back with your columns in their
+order and the results added after them: each named value of the ruleset, then vetoes, outcomes and
+error. A row that cannot be graded keeps its message in `error`; every other row is graded.
+
+Exit status: 0 all rows graded, 1 some rows have errors (or the ruleset does), 2 unreadable files.
+
+example:
+  evalrules eval rulesets/fanwen9/team-city.rules examples/team-city.xlsx -o 结果.xlsx
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
-from .. import ast
-from ..diagnostics import EvalRulesError, InputError, RulesetError
-from ..io import input_columns, read_rows, record_of, write_rows
-from ..ruleset import Ruleset, load
-from ..values import json_value
+from ..diagnostics import EvalRulesError
+from ..io import MissingDependency, require_format, write_rows
+from ._shared import Failed, grade, load_rows, load_ruleset, missing_hint, percent, print_table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ruleset", type=Path, metavar="RULESET")
+    parser.add_argument("ruleset", type=Path, metavar="RULESET", help="the .rules file")
     parser.add_argument("data", type=Path, metavar="DATA",
-                        help=".csv, .json or .jsonl; ballots as BALLOT.CATEGORY columns")
+                        help="the records: .csv, .xlsx, .json or .jsonl")
     parser.add_argument("-o", "--output", type=Path, metavar="OUT",
-                        help="write the graded rows here (.csv, .json or .jsonl)")
-
-
-def output_names(ruleset: Ruleset) -> list[str]:
-    """The result columns: every named value but inputs, params, vetoes and outcomes."""
-    checked = ruleset.checked
-    names = []
-    for name, decl in checked.definitions.items():
-        if isinstance(decl, (ast.Veto, ast.Outcome)):
-            continue
-        names.append(name)
-        if isinstance(decl, ast.Sheet):
-            names.extend(k for k in checked.items if k.startswith(name + "."))
-    return names
+                        help="write every row with its results here (.csv, .xlsx, .json, .jsonl)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar, even on a long run at a terminal")
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        ruleset = load(args.ruleset)
-        records = list(read_rows(args.data))
-    except RulesetError as e:
-        print(e, file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as e:
+        if args.output is not None:
+            require_format(args.output)
+        ruleset = load_ruleset(args.ruleset)
+        rows = load_rows(args.data)
+    except (ValueError, MissingDependency) as e:
         print(f"evalrules: {e}", file=sys.stderr)
         return 2
-    columns = input_columns(ruleset)
-    names = output_names(ruleset)
-    counts = {g: Counter() for g in ruleset.grades}
-    rows, failed, unused = [], 0, {}
-    for record in records:
-        row = dict(record)
-        unused.update((k, None) for k in record if k not in columns)
-        try:
-            result = ruleset.evaluate(record_of(record, columns))
-        except InputError as e:
-            failed += 1
-            row.update({n: None for n in names})
-            row.update(vetoes="", outcomes="", error=str(e))
-        else:
-            row.update({n: json_value(result[n]) for n in names})
-            row.update(vetoes="、".join(result.vetoes), outcomes="、".join(result.outcomes),
-                       error="")
-            for grade in counts:
-                counts[grade][result[grade]] += 1
-        rows.append(row)
+    except Failed as e:
+        print(e, file=sys.stderr)
+        return e.status
+    graded = grade(ruleset, rows, progress=not args.no_progress)
     if args.output is not None:
         try:
-            write_rows(args.output, rows)
-        except (OSError, EvalRulesError) as e:
+            write_rows(args.output, graded.rows)
+        except (OSError, ValueError, EvalRulesError) as e:
             print(f"evalrules: cannot write {args.output}: {e}", file=sys.stderr)
             return 2
-    print(f"{ruleset.title or ruleset.name}: {len(rows)} records, {len(rows) - failed} graded, "
-          f"{failed} with errors")
-    for grade, counter in counts.items():
-        print(f"\n{grade}")
-        for label in ruleset.grades[grade]:
-            print(f"  {label}\t{counter[label]}")
-    if unused:
-        print(f"\ncolumns the ruleset does not use (kept as they are): {', '.join(unused)}")
-    if failed:
-        first = next(r for r in rows if r["error"])
-        print(f"\nfirst error: {first['error']}")
-    return 1 if failed else 0
+    summary(graded)
+    if args.output is not None:
+        print(f"\nwritten: {args.output} ({len(graded.rows)} rows)")
+    return 1 if graded.failed else 0
+
+
+def summary(graded) -> None:
+    ruleset, total = graded.ruleset, len(graded.rows)
+    ok = total - graded.failed
+    print(f"{ruleset.title or ruleset.name}: {total} records, {ok} graded, "
+          f"{graded.failed} with errors\n")
+    for name, counter in graded.counts().items():
+        rows = [[label, str(counter[label]), percent(counter[label], ok)]
+                for label in ruleset.grades[name]]
+        print_table(name, ("等次 grade", "人数 count", "占比 share"), rows, right=(1, 2))
+        print()
+    for attribute, title in (("vetoes", "一票否决 vetoes"), ("outcomes", "结果运用 outcomes")):
+        tally = graded.tally(attribute)
+        if tally:
+            print_table(title, ("", "人数 count"), [[k, str(v)] for k, v in tally.items()],
+                        right=(1,))
+            print()
+    if graded.unused:
+        print(f"columns the ruleset does not use (kept as they are): {', '.join(graded.unused)}")
+    hint = missing_hint(graded)
+    if hint:
+        print(hint)
+    if graded.failed:
+        bad = [(i, e) for i, e in enumerate(graded.errors, 1) if e]
+        print(f"rows with errors ({len(bad)}; data rows counted from 1 below the header):")
+        for i, error in bad[:10]:
+            print(f"  row {i}: {error}")
+        if len(bad) > 10:
+            print(f"  … and {len(bad) - 10} more (see the error column with -o)")

@@ -1,0 +1,108 @@
+"""Explain the grade of one record, rule by rule, in words to read out in a 反馈 meeting.
+
+Pick the record by its row (--row 3 is the third data row, the header not counted: row 4 of the
+sheet in Excel) or by a value in one of its columns (--id T0003, looked up in --id-column, which
+defaults to the first column of the file). --lang en explains in English.
+
+Each rule of a grade table is shown as met (✓), not met (✗) or not needed (·), with the values it
+compared; then the vetoes applied and the outcomes that follow.
+
+examples:
+  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --row 3
+  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --id T0003
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..diagnostics import InputError
+from ..io import input_columns, record_of
+from ._shared import Failed, load_rows, load_ruleset, output_names
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ruleset", type=Path, metavar="RULESET", help="the .rules file")
+    parser.add_argument("data", type=Path, metavar="DATA",
+                        help="the records: .csv, .xlsx, .json or .jsonl")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--row", type=int, metavar="N",
+                       help="the N-th data row, counted from 1 below the header")
+    which.add_argument("--id", metavar="VALUE", help="the row whose --id-column holds VALUE")
+    parser.add_argument("--id-column", metavar="NAME",
+                        help="the column --id looks in (default: the first column)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="the language of the explanation (default zh)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        ruleset = load_ruleset(args.ruleset)
+        rows = load_rows(args.data)
+        number = _pick(rows, args)
+    except Failed as e:
+        print(e, file=sys.stderr)
+        return e.status
+    row = rows[number - 1]
+    columns = input_columns(ruleset)
+    skip = {*output_names(ruleset), "vetoes", "outcomes", "error"}  # an earlier run's results
+    print(describe({k: v for k, v in row.items() if k not in skip}, number, columns, args.lang))
+    try:
+        result = ruleset.evaluate(record_of(row, columns))
+    except InputError as e:
+        word = "无法评定" if args.lang == "zh" else "cannot be graded"
+        print(f"{word}: {e}")
+        return 1
+    print(result.explain(args.lang))
+    return 0
+
+
+def _pick(rows: list[dict], args: argparse.Namespace) -> int:
+    """The 1-based number of the chosen data row."""
+    if not rows:
+        raise Failed(f"evalrules: {args.data} has no data rows")
+    if args.row is not None:
+        if not 1 <= args.row <= len(rows):
+            raise Failed(f"evalrules: --row {args.row}: {args.data} has data rows 1 to "
+                         f"{len(rows)} (the header is not counted)")
+        return args.row
+    header = list(rows[0])
+    column = args.id_column or header[0]
+    if column not in header:
+        raise Failed(f"evalrules: --id-column {column!r} is not a column of {args.data}; "
+                     f"its columns are {', '.join(header)}")
+    found = [i for i, row in enumerate(rows, 1) if _text(row.get(column)) == args.id.strip()]
+    if not found:
+        raise Failed(f"evalrules: no row of {args.data} has {column} = {args.id}")
+    if len(found) > 1:
+        raise Failed(f"evalrules: {len(found)} rows have {column} = {args.id} (rows "
+                     f"{', '.join(map(str, found[:10]))}); pick one with --row")
+    return found[0]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def describe(row: dict, number: int, columns: dict[str, str], lang: str) -> str:
+    """Who the record is (its own columns) and what it gives, before the explanation."""
+    own = [f"{k} {_text(v)}" for k, v in row.items() if k not in columns and _text(v)]
+    head = f"第 {number} 行" if lang == "zh" else f"Row {number}"
+    if own:
+        head += f"（{'，'.join(own)}）" if lang == "zh" else f" ({', '.join(own)})"
+    lines = [head]
+    ballots: dict[str, list[str]] = {}
+    for key, value in row.items():
+        kind = columns.get(key)
+        if kind == "count":
+            ballot, _, category = key.partition(".")
+            ballots.setdefault(ballot, []).append(f"{category} {_text(value)}")
+        elif kind is not None and kind != "ballot":
+            lines.append(f"  {key}: {_text(value) or ('（空）' if lang == 'zh' else '(empty)')}")
+    for ballot, parts in ballots.items():
+        lines.append(f"  {ballot}: {('，' if lang == 'zh' else ', ').join(parts)}")
+    return "\n".join(lines) + "\n"
