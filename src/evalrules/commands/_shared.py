@@ -145,7 +145,7 @@ def missing_hint(graded: Graded) -> str | None:
 
 def _rich():
     try:
-        import rich  # noqa: F401
+        import rich
     except ImportError:
         return None
     import rich.console

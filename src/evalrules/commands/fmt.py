@@ -1,0 +1,57 @@
+"""Rewrite rulesets in the canonical layout, keeping every comment.
+
+Two spaces per block level, one space around operators, none inside parentheses; comments stay on
+their lines (a trailing comment keeps its column unless the code now reaches it). Only white space
+changes: the ruleset means exactly what it meant, and formatting twice changes nothing more.
+A ruleset with errors is left alone (see `evalrules check`).
+
+With --check nothing is written: the files that are not in the canonical layout are listed and the
+exit status is 1 (for CI). Exit status 1 also when a ruleset has errors.
+
+examples:
+  evalrules fmt 某县领导班子年度考核.rules
+  evalrules fmt --check rulesets/*/*.rules
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..diagnostics import RulesetError
+from ..fmt import format_source
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("rulesets", nargs="+", type=Path, metavar="RULESET")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; list the files fmt would change, exit status 1")
+
+
+def run(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.rulesets:
+        try:
+            with path.open(encoding="utf-8", newline="") as f:
+                source = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            print(f"evalrules: cannot read {path}: {e}", file=sys.stderr)
+            status = max(status, 2)
+            continue
+        try:
+            formatted = format_source(source, str(path))
+        except RulesetError as e:
+            print(f"{e}\n\n{path}: not formatted, the ruleset has errors", file=sys.stderr)
+            status = max(status, 1)
+            continue
+        if formatted == source:
+            print(f"{path}: already formatted" if not args.check else f"{path}: ok")
+        elif args.check:
+            print(f"{path}: would be reformatted")
+            status = max(status, 1)
+        else:
+            with path.open("w", encoding="utf-8", newline="") as f:
+                f.write(formatted)
+            print(f"{path}: formatted")
+    return status

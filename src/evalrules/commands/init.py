@@ -1,0 +1,99 @@
+"""Start a county's or a department's own ruleset from a bundled one.
+
+Writes NAME.rules, which extends RULESET and changes nothing yet, and an empty NAME.cases.json for
+the hand-computed cases that will test it. The new file lists every param of the base with its
+value, commented out: to change a threshold for your county, remove the # in front of its line and
+write the new value. Run `evalrules check NAME.rules` after each edit.
+
+NAME is the ruleset's name (县区、部门的名字，如 某县领导班子年度考核); it may have a folder in
+front (mine/某县领导班子年度考核). Existing files are never overwritten.
+
+example:
+  evalrules init 某县领导班子年度考核 --extends rulesets/fanwen9/team-county.rules
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from ..fmt import RESERVED
+from ..unparse import expression
+from ._shared import Failed, load_ruleset
+
+_NAME = re.compile(r"[^\W\d]\w*")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="the new ruleset's name (and file name)")
+    parser.add_argument("--extends", required=True, type=Path, metavar="RULESET",
+                        help="the ruleset it builds on, e.g. rulesets/fanwen9/team-county.rules")
+    parser.add_argument("--title", help="the title reports show (default: NAME)")
+
+
+def ruleset_name(stem: str) -> str:
+    """A valid ruleset name from a file name: other characters become _."""
+    name = re.sub(r"\W", "_", stem)
+    if not _NAME.fullmatch(name) or name in RESERVED:
+        name = "_" + name
+    return name
+
+
+def run(args: argparse.Namespace) -> int:
+    target = Path(args.name)
+    if target.suffix == ".rules":
+        target = target.with_suffix("")
+    stem = target.name
+    rules, cases = target.parent / f"{stem}.rules", target.parent / f"{stem}.cases.json"
+    for path in (rules, cases):
+        if path.exists():
+            print(f"evalrules: {path} exists; init never overwrites a file", file=sys.stderr)
+            return 2
+    try:
+        base = load_ruleset(args.extends)
+    except Failed as e:
+        print(e, file=sys.stderr)
+        return e.status
+    name = ruleset_name(stem)
+    relative = Path(os.path.relpath(args.extends.resolve(), target.parent.resolve())).as_posix()
+    title = args.title or stem
+    text = template(name, title, relative, base)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rules.write_text(text, encoding="utf-8")
+    cases.write_text(json.dumps({"ruleset": rules.name, "cases": []}, ensure_ascii=False,
+                                indent=1) + "\n", encoding="utf-8")
+    try:
+        load_ruleset(rules)
+    except Failed as e:  # pragma: no cover - the template always compiles
+        print(e, file=sys.stderr)
+        return 1
+    print(f"created {rules} (extends {args.extends}) and {cases}")
+    print(f"next: edit {rules}, then `evalrules check {rules}`; add cases to {cases}")
+    return 0
+
+
+def template(name: str, title: str, relative: str, base) -> str:
+    lines = [
+        f"# {title}：沿用 {Path(relative).name}（{base.title or base.name}），只写本地不同之处。",
+        f"# Base: {relative}",
+        "# 改一个参数：去掉该行开头的 #，写上本地的数值，并在注释里引用本地文件的条文。",
+        "# 改一条评定规则：override grade 等次名 rule 档次 when 条件（见 docs/language.md）。",
+        f"# 检查：evalrules check {name}.rules    试算：evalrules eval {name}.rules 数据.xlsx",
+        "",
+        f'ruleset {name} extends "{_escape(relative)}"',
+        f'  title "{_escape(title)}"',
+    ]
+    params = base.checked.params
+    if params:
+        lines += ["", f"# {Path(relative).name} 的参数（当前值）："]
+        for pname, decl in params.items():
+            lines.append(f"# override param {pname} = {expression(decl.expr)}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
