@@ -10,7 +10,7 @@ import importlib
 import sys
 
 #: Subcommands in the order ``--help`` lists them.
-COMMANDS = ("check", "eval")
+COMMANDS = ("check", "eval", "explain", "report", "fmt", "init")
 
 
 def main(argv: list[str] | None = None) -> int:
