@@ -2,13 +2,16 @@
 
     python examples/make_sample.py
 
-Writes team-city.csv: a few hundred leadership teams for rulesets/fanwen9/team-city.rules, with
-vote counts spread so that every grade and the 90%/60%/30% boundaries occur.
+Writes team-city.csv and team-city.xlsx (the same 300 made-up leadership teams, for
+rulesets/fanwen9/team-city.rules), with vote counts spread so that every grade and the
+90%/60%/30% boundaries occur. The workbook, as a user's would: yes/no cells as 是/否 text, vote
+counts as numbers, the header bold and frozen. Needs openpyxl for the .xlsx (the cli extra).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import random
 from pathlib import Path
 
@@ -47,6 +50,26 @@ def main() -> None:
         writer = csv.DictWriter(f, list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    write_xlsx(HERE / "team-city.xlsx", rows)
+
+
+def write_xlsx(path: Path, rows: list[dict]) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "班子考核"
+    sheet.append(list(rows[0]))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row.values()))
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions["B"].width = 14
+    fixed = datetime.datetime(2026, 11, 24)  # the same cells every run (openpyxl stamps the save)
+    book.properties.created = book.properties.modified = fixed
+    book.save(path)
 
 
 if __name__ == "__main__":
