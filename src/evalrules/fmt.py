@@ -16,22 +16,27 @@ A line-oriented formatter. It changes only the white space between tokens, never
 Full-width punctuation and operator spellings (``：``, ``×``, ``≥``) are kept as the author typed
 them. :func:`format_source` refuses text that does not parse, and checks its own output: the
 parsed tree (which ignores positions) must be the same before and after, and formatting the output
-again must change nothing. Imports :mod:`parse` and :mod:`diagnostics`.
+again must change nothing. Imports :mod:`parse` (and its grammar's keywords) and :mod:`diagnostics`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 from .diagnostics import Diagnostics
-from .parse import parse
+from .parse import parse, parser
 
-RESERVED = frozenset(
-    "ruleset extends title scale ballot input param let score require sheet grade veto outcome "
-    "check override rule when otherwise all any most at least of one bool number integer in "
-    "default weighted cases max pro rata full minus per lower raise set by to monotone always if "
-    "then else and or not is true false share votes total points".split())
+
+@functools.cache
+def reserved() -> frozenset[str]:
+    """The grammar's keywords (``when``, ``share``…), read from the grammar itself."""
+    return frozenset(t.pattern.value for t in parser().terminals
+                     if t.pattern.type == "str" and _WORD.fullmatch(t.pattern.value))
+
+
+_WORD = re.compile(r"[^\W\d]\w*")
 #: Reserved words written directly before their ``(``.
 CALLABLE = frozenset({"max", "share", "votes", "total", "points"})
 
@@ -93,7 +98,7 @@ def _unary(previous: tuple[str, str] | None) -> bool:
     if previous is None:
         return True
     kind, text = previous
-    return kind in ("op", "open", "comma", "colon") or (kind == "name" and text in RESERVED
+    return kind in ("op", "open", "comma", "colon") or (kind == "name" and text in reserved()
                                                        and text not in CALLABLE)
 
 
@@ -112,11 +117,11 @@ def _render(tokens: list[tuple[str, str]], depth: int, statement: list[str]) -> 
             elif text == "." or pt == ".":
                 gap = ""
             elif text == "..":
-                gap = " " if pk == "name" and pt in RESERVED else ""
+                gap = " " if pk == "name" and pt in reserved() else ""
             elif pt == "..":
-                gap = " " if kind == "name" and text in RESERVED else ""
+                gap = " " if kind == "name" and text in reserved() else ""
             elif kind == "open":
-                call = pk == "name" and (pt not in RESERVED or pt in CALLABLE)
+                call = pk == "name" and (pt not in reserved() or pt in CALLABLE)
                 header = statement[:1] == ["grade"] or statement[:2] == ["override", "grade"]
                 gap = " " if not call or (header and depth == 0) else ""
             elif pk == "comma" and pt in "，、":

@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..fmt import RESERVED
+from ..fmt import reserved
 from ..unparse import expression
 from ._shared import Failed, load_ruleset
 
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def ruleset_name(stem: str) -> str:
     """A valid ruleset name from a file name: other characters become _."""
     name = re.sub(r"\W", "_", stem)
-    if not _NAME.fullmatch(name) or name in RESERVED:
+    if not _NAME.fullmatch(name) or name in reserved():
         name = "_" + name
     return name
 
