@@ -37,6 +37,7 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
         st.builds(ast.Total, names()),
         st.builds(ast.Points, names(), st.lists(st.tuples(names(), numbers()), min_size=1,
                                                 max_size=3).map(tuple)),
+        st.builds(ast.History, names(), st.sampled_from(("streak", "count")), names()),
     )
 
     def extend(inner):
@@ -88,7 +89,13 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
     labels = st.lists(names(), min_size=1, max_size=4).map(tuple)
     input_types = st.one_of(
         st.builds(ast.BoolType), st.builds(ast.NumberType, st.booleans(), _bound(), _bound()),
-        st.builds(ast.OneOf, labels), st.builds(ast.ScaleType, names()))
+        st.builds(ast.OneOf, labels), st.builds(ast.ScaleType, names()),
+        st.builds(ast.TextType), st.builds(ast.HistoryType, names()))
+    keys = st.lists(names(), min_size=1, max_size=2).map(tuple)
+    group_rule = st.one_of(
+        st.builds(ast.Rank, names(), keys, st.booleans()),
+        st.builds(ast.Quota, names(), names(), st.one_of(numbers(), names().map(ast.Ref)), keys),
+        st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)))
     body = st.one_of(
         expressions(),
         st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), numbers()),
@@ -122,6 +129,7 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Outcome, names(), conditions()),
         st.builds(lambda t, s: ast.Check("monotone", t, s), names(), names()),
         st.builds(lambda c: ast.Check("always", condition=c), expressions()),
+        st.builds(ast.GroupBy, names(), st.lists(group_rule, min_size=1, max_size=3).map(tuple)),
     )
     return st.one_of(
         declaration,

@@ -36,13 +36,15 @@ def _expected(value):
 def test_case(ruleset_path, case):
     assert SHARED_EXAMPLES.is_dir(), "../shared/examples must be beside the checkout"
     ruleset = evalrules.load(ruleset_path)
+    # With group rules, a case names the other records of its group.
+    group = {"group": case["group"]} if "group" in case else {}
     if "input_error" in case:
         with pytest.raises(evalrules.InputError) as info:
-            ruleset.evaluate(case["input"])
+            ruleset.evaluate(case["input"], **group)
         assert info.value.field == case["input_error"]
         assert case["input_error"] in str(info.value)
         return
-    result = ruleset.evaluate(case["input"])
+    result = ruleset.evaluate(case["input"], **group)
     for name, want in case.get("expect", {}).items():
         got = result[name]
         if isinstance(got, (int, Fraction)) and not isinstance(got, bool):

@@ -491,6 +491,12 @@ def test_e413_default_below_a_param_bound():
     check(the(src, "E413"), "E413", at(src, "-1"), "outside its range")
 
 
+def test_e414_require_cannot_depend_on_a_rank():
+    src = ("ruleset r\ninput 单位: text\ninput 分: number\nrequire 名次 <= 10\n"
+           "group by 单位:\n  rank 名次 by 分 desc\n")
+    check(the(src, "E414"), "E414", at(src, "require"), "rank or a quota")
+
+
 def test_default_on_the_bound_is_fine():
     rules = evalrules.compile("ruleset r\ninput a: number in 0..10 default 10\nscore s = a\n")
     assert rules.evaluate({})["s"] == 10

@@ -6,11 +6,11 @@
     '较好'
 """
 
-from .diagnostics import Diagnostic, EvalRulesError, InputError, RulesetError
+from .diagnostics import Diagnostic, EvalRulesError, GroupRulesError, InputError, RulesetError
 from .ruleset import Field, Result, Ruleset, compile, load
 
 __all__ = [
-    "Diagnostic", "EvalRulesError", "Field", "InputError", "Result", "Ruleset", "RulesetError",
-    "compile", "load",
+    "Diagnostic", "EvalRulesError", "Field", "GroupRulesError", "InputError", "Result", "Ruleset",
+    "RulesetError", "compile", "load",
 ]
 __version__ = "0.1.0"

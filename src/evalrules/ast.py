@@ -162,6 +162,16 @@ class Points:
 
 
 @frozen
+class History:
+    """``H.streak(L)``, ``H.count(L)`` or ``H.last`` of a history input ``H``."""
+
+    input: str
+    method: str  # "streak", "count" or "last"
+    label: str | None = None
+    span: Span = _span()
+
+
+@frozen
 class Quantified:
     """An ``all:`` / ``any:`` / ``most:`` / ``at least N:`` block of conditions."""
 
@@ -200,7 +210,7 @@ class Cases:
 
 Expr = (
     Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | If | Call
-    | Share | Votes | Total | Points | Quantified | Weighted | Cases
+    | Share | Votes | Total | Points | History | Quantified | Weighted | Cases
 )
 
 
@@ -232,7 +242,22 @@ class ScaleType:
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType
+@frozen
+class TextType:
+    """Free text, e.g. a unit's name: usable as a group key."""
+
+    span: Span = _span()
+
+
+@frozen
+class HistoryType:
+    """Past grades on a scale, oldest first."""
+
+    scale: str
+    span: Span = _span()
+
+
+InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType
 
 
 # ---------------------------------------------------------------- declarations
@@ -402,8 +427,47 @@ class Check:
     span: Span = _span()
 
 
+@frozen
+class Rank:
+    """Each record's rank in its group by ``keys``: 1 is best; ties share the best rank."""
+
+    name: str
+    keys: tuple[str, ...]
+    descending: bool = True
+    span: Span = _span()
+
+
+@frozen
+class Quota:
+    """At most ``share`` of a group keep ``label`` of ``grade``; the rest move down one grade,
+    lowest ``keys`` first, and records tied across the boundary all move."""
+
+    grade: str
+    label: str
+    share: Expr
+    keys: tuple[str, ...]
+    span: Span = _span()
+
+
+@frozen
+class Limit:
+    """A condition on a whole group (ballot functions sum over its records)."""
+
+    condition: Expr
+    message: str | None = None
+    span: Span = _span()
+
+
+@frozen
+class GroupBy:
+    key: str
+    rules: tuple[Rank | Quota | Limit, ...]
+    span: Span = _span()
+
+
 Declaration = (
     Scale | Ballot | Input | Param | Let | Score | Require | Sheet | Grade | Veto | Outcome | Check
+    | GroupBy
 )
 NAMED = (Scale, Ballot, Input, Param, Let, Score, Sheet, Grade, Veto, Outcome)
 
@@ -437,7 +501,7 @@ class Module:
 KEYWORD_OF = {
     Scale: "scale", Ballot: "ballot", Input: "input", Param: "param", Let: "let", Score: "score",
     Sheet: "sheet", Grade: "grade", Veto: "veto", Outcome: "outcome", Require: "require",
-    Check: "check",
+    Check: "check", GroupBy: "group", Rank: "rank",
 }
 
 
@@ -478,8 +542,10 @@ def expressions(decl: object):
     match decl:
         case Let(expr=e) | Score(expr=e) | Param(expr=e):
             yield e
-        case Outcome(condition=c) | Veto(condition=c) | Require(condition=c):
+        case Outcome(condition=c) | Veto(condition=c) | Require(condition=c) | Limit(condition=c):
             yield c
+        case Rank(keys=keys):
+            yield from (Ref(k) for k in keys)
         case Grade(rules=rules):
             for r in rules:
                 yield r.condition

@@ -45,11 +45,14 @@ class Type:
             if self.scale:
                 return f"a grade on the scale {self.scale}"
             return f"a category ({', '.join(self.labels)})"
+        if self.kind == "history":
+            return f"a history of grades on {self.scale}"
         return {"number": "a number", "bool": "a condition (true or false)",
-                "ballot": "a ballot", "error": "an invalid value"}[self.kind]
+                "ballot": "a ballot", "text": "text", "error": "an invalid value"}[self.kind]
 
 
 NUMBER, BOOL, BALLOT, ERROR = Type("number"), Type("bool"), Type("ballot"), Type("error")
+TEXT = Type("text")
 
 
 @frozen
@@ -69,6 +72,23 @@ class Checked:
     order: tuple[str, ...]  # params first, then every derived name, dependencies first
     vetoes_of: dict[str, tuple[str, ...]]  # grade → the vetoes that adjust it, in written order
     items: dict[str, ast.SheetItem]  # "SHEET.ITEM" → item
+    group: ast.GroupBy | None = None  # the group rules, checked
+    #: Ranks (by name) and quotas ("quota N": N indexes group.rules), each after those it needs.
+    group_order: tuple[str, ...] = ()
+    quotas_of: dict[str, tuple[str, ...]] = attrs.field(factory=dict)  # grade → quota nodes
+    #: Each definition's direct dependencies (a grade's include its vetoes and quota keys).
+    deps: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    def closure(self, names) -> frozenset[str]:
+        """The definitions ``names`` need (themselves included), transitively."""
+        seen, stack = set(), list(names)
+        while stack:
+            name = stack.pop().split(".", 1)[0]
+            if name in seen or name not in self.definitions:
+                continue
+            seen.add(name)
+            stack.extend(self.deps.get(name, ()))
+        return frozenset(seen)
 
     @property
     def name(self) -> str:
@@ -113,6 +133,7 @@ class _Checker:
         self.checked_exprs: dict[str, object] = {}
         self._in_progress: set[str] = set()
         self._ordered = False
+        self.group: ast.GroupBy | None = None
         self._current: str | None = None
 
     # -- errors
@@ -128,6 +149,10 @@ class _Checker:
             self.inputs[name] = self._check_input(decl)
         for name, decl in [*self.params.items(), *self.defs.items()]:
             self.deps[name] = [*ast.references(decl), *self.vetoes_of.get(name, ())]
+        quotas = [r for r in self.group.rules if isinstance(r, ast.Quota)] if self.group else []
+        for quota in quotas:  # a quota's keys are read before its grade is final
+            if quota.grade in self.deps:
+                self.deps[quota.grade] += quota.keys
         order = self._order()
         # In dependency order every name is typed before its uses, so typing never recurses
         # through a chain of definitions; a name still untyped when used is in a cycle.
@@ -136,6 +161,7 @@ class _Checker:
             self._type_of(name)
         requires = tuple(self._check_require(r) for r in self._of(ast.Require))
         checks = tuple(self._check_check(c) for c in self._of(ast.Check))
+        group, group_order, quotas_of = self._check_group(requires)
         for name, decl in self.inputs.items():
             if name not in self.used:
                 self.diags.warning("W601", f"input '{name}' is never used", decl.span)
@@ -145,6 +171,8 @@ class _Checker:
             definitions={n: self.checked_exprs.get(n, d) for n, d in self.defs.items()},
             requires=requires, checks=checks, types=self.types, order=order,
             vetoes_of={g: tuple(v) for g, v in self.vetoes_of.items()}, items=self.items,
+            group=group, group_order=group_order, quotas_of=quotas_of,
+            deps={n: tuple(d) for n, d in self.deps.items()},
         )
 
     def _of(self, kind) -> Iterable:
@@ -152,9 +180,17 @@ class _Checker:
 
     def _collect(self) -> None:
         values: dict[str, ast.Span] = {}
+        named = []
         for st in self.module.statements:
-            if not isinstance(st, ast.NAMED):
-                continue
+            if isinstance(st, ast.GroupBy):
+                if self.group is not None:
+                    self.error("E202", "a ruleset has one `group by` block", st.span)
+                    continue
+                self.group = st
+                named.extend(r for r in st.rules if isinstance(r, ast.Rank))
+            elif isinstance(st, ast.NAMED):
+                named.append(st)
+        for st in named:
             if st.name in RESERVED:
                 self.error("E208", f"'{st.name}' is a keyword of the language and cannot be a name",
                            st.span)
@@ -242,7 +278,11 @@ class _Checker:
                 type_ = Type("category", labels)
                 if len(set(labels)) != len(labels):
                     self.error("E207", f"a label is listed twice in '{decl.name}'", decl.span)
-            case ast.ScaleType(scale=scale):
+            case ast.TextType():
+                type_ = TEXT
+            case ast.HistoryType(scale=scale) if scale in self.scales:
+                type_ = Type("history", self.scales[scale], scale)
+            case ast.ScaleType(scale=scale) | ast.HistoryType(scale=scale):
                 if scale in self.scales:
                     type_ = Type("category", self.scales[scale], scale)
                 else:
@@ -288,6 +328,12 @@ class _Checker:
 
     def _check_definition(self, decl: ast.Declaration) -> Type:
         match decl:
+            case ast.Rank(keys=keys):
+                for key in keys:
+                    self._expect(self._expr(ast.Ref(key, span=decl.span))[1], NUMBER, decl.span,
+                                 f"rank '{decl.name}' orders by '{key}', which")
+                self.checked_exprs[decl.name] = decl
+                return NUMBER
             case ast.Let() | ast.Score():
                 expr, type_ = self._expr(decl.expr)
                 if isinstance(decl, ast.Score):
@@ -433,6 +479,123 @@ class _Checker:
                        "number input", chk.span)
         return chk
 
+    # -- group rules
+    def _check_group(self, requires):
+        if self.group is None:
+            return None, (), {}
+        group = self.group
+        self._current = None
+        key_type = self.types.get(group.key)
+        if group.key not in self.inputs:
+            self.error("E201", f"a group key must be an input, and '{group.key}' is not",
+                       group.span, did_you_mean(group.key, self.inputs))
+        elif key_type.kind not in ("text", "category"):
+            self.error("E301", f"a group key must be text or a category, and '{group.key}' is "
+                       f"{key_type.describe()}", group.span)
+        self.used.add(group.key)
+        rules, quotas_of = [], {}
+        for index, rule in enumerate(group.rules):
+            match rule:
+                case ast.Rank():
+                    rules.append(rule)
+                case ast.Quota(grade=grade, label=label, share=share, keys=keys):
+                    target = self.defs.get(grade)
+                    if not isinstance(target, ast.Grade):
+                        tables = [n for n, d in self.defs.items() if isinstance(d, ast.Grade)]
+                        self.error("E408", f"a quota limits a grade table, and '{grade}' is not "
+                                   "one", rule.span, did_you_mean(grade, tables))
+                    elif label not in self.types[grade].labels:
+                        self.error("E405", f"'{label}' is not a grade of {grade}", rule.span,
+                                   did_you_mean(label, self.types[grade].labels))
+                    share2, stype = self._expr(share)
+                    self._expect(stype, NUMBER, share.span, "a quota's share")
+                    self._expect_constant(share2, "a quota's share")
+                    value = _fraction(share2) if not isinstance(share2, ast.Ref) else \
+                        _fraction(self.params[share2.name].expr) if share2.name in self.params \
+                        else None
+                    if value is not None and not 0 <= value <= 1:
+                        self.error("E411", "a quota's share must be between 0% and 100%",
+                                   share.span)
+                    for key in keys:
+                        self._expect(self._expr(ast.Ref(key, span=rule.span))[1], NUMBER,
+                                     rule.span, f"the quota orders by '{key}', which")
+                    quotas_of.setdefault(grade, []).append(f"quota {index}")
+                    rules.append(attrs.evolve(rule, share=share2))
+                case ast.Limit(condition=c):
+                    for node in ast.walk(c):
+                        if isinstance(node, ast.Ref) and node.name not in self.params:
+                            self.error("E303", "a limit is about the whole group: it can use "
+                                       "the group's ballots (share, votes, total, points) and "
+                                       f"params, not '{node.name}'", node.span)
+                    rules.append(attrs.evolve(rule, condition=self._condition(c, "limit")))
+        checked = attrs.evolve(group, rules=tuple(rules))
+        needs = {}
+        for index, rule in enumerate(rules):
+            if isinstance(rule, ast.Rank):
+                needs[rule.name] = self._closure(rule.keys)
+            elif isinstance(rule, ast.Quota):
+                needs[f"quota {index}"] = self._closure([rule.grade, *rule.keys])
+        group_order = self._group_order(rules, needs, quotas_of)
+        self._no_group_in_requires(requires, needs)
+        return checked, group_order, {g: tuple(q) for g, q in quotas_of.items()}
+
+    def _closure(self, names) -> frozenset[str]:
+        seen, stack = set(), list(names)
+        while stack:
+            name = stack.pop()
+            if name in seen or name not in self.defs:
+                continue
+            seen.add(name)
+            stack.extend(self.deps.get(name, ()))
+        return frozenset(seen)
+
+    def _group_order(self, rules, needs, quotas_of) -> tuple[str, ...]:
+        """Each group node after every group node its needs include (a rank by name, a quota
+        through its grade); quotas of one grade in written order."""
+        nodes = list(needs)
+        before = {n: set() for n in nodes}
+        for node in nodes:
+            for other in nodes:
+                if other == node:
+                    continue
+                if other in needs[node]:
+                    before[node].add(other)
+                if other.startswith("quota "):
+                    grade = rules[int(other.split()[1])].grade
+                    if grade in needs[node] and (not node.startswith("quota ")
+                                                 or rules[int(node.split()[1])].grade != grade
+                                                 or nodes.index(other) < nodes.index(node)):
+                        before[node].add(other)
+        done: list[str] = []
+        while len(done) < len(nodes):
+            ready = [n for n in nodes if n not in done and before[n] <= set(done)]
+            if not ready:
+                stuck = [n for n in nodes if n not in done]
+                self.error("E403", "group rules depend on each other in a cycle: "
+                           + ", ".join(stuck), self.group.span)
+                return tuple(done)
+            done.append(ready[0])
+        return tuple(done)
+
+    def _no_group_in_requires(self, requires, needs) -> None:
+        group_names = {n for n in needs if not n.startswith("quota ")}
+        group_names |= {r.grade for r in self.group.rules if isinstance(r, ast.Quota)}
+        for req in requires:
+            if self._closure(ast.references(req)) & self._dependents(group_names):
+                self.error("E414", "a require checks one record, so it cannot depend on a "
+                           "rank or a quota", req.span)
+
+    def _dependents(self, names: set[str]) -> set[str]:
+        out = set(names)
+        changed = True
+        while changed:
+            changed = False
+            for name, deps in self.deps.items():
+                if name not in out and any(d in out for d in deps):
+                    out.add(name)
+                    changed = True
+        return out
+
     # -- dependency order
     def _dep(self, name: str) -> None:
         self.used.add(name)
@@ -511,8 +674,13 @@ class _Checker:
                 return expr, BOOL
             case ast.Label():
                 return expr, ERROR
+            case ast.Ref(name=name) if "." in name and name.split(".", 1)[0] in self.inputs:
+                base, member = name.split(".", 1)
+                return self._expr(ast.History(base, member, None, span=expr.span))
             case ast.Ref():
                 return expr, self._ref(expr)
+            case ast.History(input=name, method=method, label=label):
+                return expr, self._history(expr, name, method, label)
             case ast.Negate(operand=x):
                 x, t = self._expr(x)
                 self._expect(t, NUMBER, expr.operand.span, "the operand of '-'")
@@ -676,6 +844,21 @@ class _Checker:
             self.error("E301", f"cannot compare {tl.describe()} with {tr.describe()} "
                        f"using '{expr.op}'", expr.span)
         return attrs.evolve(expr, left=left, right=right, order=order), BOOL
+
+    def _history(self, expr: ast.History, name: str, method: str, label: str | None) -> Type:
+        type_ = self._ref(ast.Ref(name, span=expr.span))
+        if type_.kind != "history":
+            if type_ != ERROR:
+                self.error("E301", f"'{name}' is {type_.describe()}, not a history", expr.span)
+            return ERROR
+        if (method, label is None) not in (("streak", False), ("count", False), ("last", True)):
+            return self.error("E205", f"a history has .streak(LABEL), .count(LABEL) and .last, "
+                              f"not .{method}", expr.span,
+                              did_you_mean(method, ("streak", "count", "last")))
+        if label is not None and label not in type_.labels:
+            return self.error("E203", f"'{label}' is not a grade of {type_.scale}", expr.span,
+                              did_you_mean(label, type_.labels))
+        return NUMBER if label is not None else Type("category", type_.labels, type_.scale)
 
     def _label_or_expr(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type]:
         """The other side of a comparison with a category: a label of it, or a value."""

@@ -53,6 +53,7 @@ CODES = {
     "E411": "empty range",
     "E412": "bad monotone check",
     "E413": "default outside the input's range",
+    "E414": "a require that depends on a group rule",
     # extends and override
     "E501": "extended file not found",
     "E502": "cycle of extends",
@@ -174,6 +175,10 @@ class RulesetError(EvalRulesError):
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+class GroupRulesError(EvalRulesError, TypeError):
+    """A ruleset with group rules was asked to grade one record on its own."""
 
 
 class InputError(EvalRulesError, ValueError):

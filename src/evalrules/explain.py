@@ -22,6 +22,8 @@ _WORDS = {
         "lower": "降低 {n} 档", "raise": "提高 {n} 档", "at most": "至多为 {label}",
         "at least": "至少为 {label}", "set": "定为 {label}",
         "veto": "一票否决 {veto}：因 {because} 为真，{grade}{action}（{before} → {after}）。",
+        "quota": "名额限制 {quota}（按 {group} 分组）：本组超出名额，{grade}降低 1 档"
+                 "（{before} → {after}）。",
         "final": "{grade}：{value}",
         "outcomes": "适用结果：{names}", "no outcomes": "适用结果：无",
         "sep": "；",
@@ -44,6 +46,8 @@ _WORDS = {
         "at most": "capped at {label}", "at least": "raised to at least {label}",
         "set": "set to {label}",
         "veto": "{action} by veto {veto} because {because} is true ({before} → {after}).",
+        "quota": "lowered one grade by the quota {quota} (per {group}): the group had more "
+                 "than its share ({before} → {after}).",
         "final": "{grade}: {value}",
         "outcomes": "outcomes: {names}", "no outcomes": "outcomes: none",
         "sep": "; ",
@@ -80,6 +84,9 @@ def explain(trace: dict, lang: str = "zh") -> str:
 
 
 def _veto(v: dict, grade: str, w: dict, lang: str) -> str:
+    if "quota" in v:
+        return w["quota"].format(quota=v["quota"], group=v["group"], grade=grade,
+                                 before=v["from"], after=v["to"])
     n = v["amount"]
     action = w[v["action"]].format(n=_ONE.get(lang, n) if n == 1 and lang == "en" else n,
                                    s="" if n == 1 else "s", label=v["label"])

@@ -374,6 +374,33 @@ class _ToAst(Transformer):
     def one_of(self, meta, children):
         return ast.OneOf(children[0], span=self._s(meta))
 
+    def text_type(self, meta, children):
+        return ast.TextType(span=self._s(meta))
+
+    def history_type(self, meta, children):
+        return ast.HistoryType(str(children[0]), span=self._s(meta))
+
+    def group(self, meta, children):
+        key, *rules = children
+        return ast.GroupBy(str(key), tuple(rules), span=self._s(meta))
+
+    def rank(self, meta, children):
+        name, keys, *order = children
+        return ast.Rank(str(name), keys, not order or str(order[0]) == "desc",
+                        span=self._s(meta))
+
+    def quota(self, meta, children):
+        grade, label, share, keys = children
+        return ast.Quota(str(grade), str(label), share, keys, span=self._s(meta))
+
+    def limit(self, meta, children):
+        message = _string(children[1]) if len(children) > 1 else None
+        return ast.Limit(children[0], message, span=self._s(meta))
+
+    def method(self, meta, children):
+        name, method, label = (str(c) for c in children)
+        return ast.History(name, method, label, span=self._s(meta))
+
     def scale_type(self, meta, children):
         return ast.ScaleType(str(children[0]), span=self._s(meta))
 

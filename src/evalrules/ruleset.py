@@ -16,10 +16,17 @@ from typing import Any
 
 from attrs import field, frozen
 
-from . import ast
+from . import ast, groups
 from .backends import generated, reference
 from .check import Checked, check
-from .diagnostics import Diagnostic, Diagnostics, InputError, RulesetError, did_you_mean
+from .diagnostics import (
+    Diagnostic,
+    Diagnostics,
+    GroupRulesError,
+    InputError,
+    RulesetError,
+    did_you_mean,
+)
 from .explain import explain as _explain
 from .parse import parse_into
 from .resolve import Loader, file_loader, resolve
@@ -142,11 +149,12 @@ class Ruleset:
         constants = reference.constants(self.checked, overrides)
         return Ruleset(self.checked, constants, self.warnings, overrides)
 
-    def _program(self, outputs: tuple[str, ...] | None = None) -> generated.Program:
-        program = self._cache.get(outputs)
+    def _program(self, outputs: tuple[str, ...] | None = None, closure: bool = False
+                 ) -> generated.Program:
+        program = self._cache.get((outputs, closure))
         if program is None:
-            program = self._cache[outputs] = generated.build(self.checked, self.constants,
-                                                             outputs)
+            program = generated.build(self.checked, self.constants, outputs, closure)
+            self._cache[(outputs, closure)] = program
             if outputs is None:
                 # Results of this program: ruleset and layout live on the class, so making one
                 # costs an allocation and one attribute.
@@ -155,18 +163,42 @@ class Ruleset:
                     "error": None, "__module__": Result.__module__})
         return program
 
-    def evaluate(self, record: Mapping[str, Any]) -> Result:
-        """Evaluate one record. Raises :class:`InputError` for a record that cannot be graded."""
+    def evaluate(self, record: Mapping[str, Any], *,
+                 group: Iterable[Mapping[str, Any]] | None = None) -> Result:
+        """Evaluate one record. Raises :class:`InputError` for a record that cannot be graded.
+
+        A ruleset with group rules (``group by``) grades a record among the others of its group:
+        pass them as ``group`` (the record itself need not be among them), or use
+        :meth:`evaluate_many` on the whole batch.
+        """
+        if self.checked.group is not None:
+            if group is None:
+                raise GroupRulesError(self._group_help())
+            result = next(self.evaluate_many([record, *group]))
+            if result.error is not None:
+                raise result.error
+            return result
         raw = self._program().function(record)
         result = _new(self._cache["result"])
         result._raw = raw
         return result
 
+    def _group_help(self) -> str:
+        return (f"{self.name} has group rules (group by {self.checked.group.key}): a record is "
+                "graded among the records of its group. Use evaluate_many(records) or "
+                "evaluate_table(table) on the whole batch, or evaluate(record, group=others).")
+
     def evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> Iterator[Result]:
         """A :class:`Result` per record, in order. A record that cannot be graded still gets
-        one, whose ``error`` is the :class:`InputError` (reading its values raises it)."""
+        one, whose ``error`` is the :class:`InputError` (reading its values raises it).
+
+        With group rules the whole batch is read first, since ranks and quotas need every
+        record of a group (see :mod:`evalrules.groups`)."""
         function = self._program().function
         cls = self._cache["result"]
+        if self.checked.group is not None:
+            yield from self._evaluate_groups(list(records))
+            return
         for record in records:
             try:
                 raw = function(record)
@@ -176,6 +208,30 @@ class Ruleset:
                 result = _new(cls)
                 result._raw = raw
                 yield result
+
+    def _evaluate_groups(self, records: list, reference_backend: bool = False) -> list[Result]:
+        checked, constants = self.checked, self.constants
+        if reference_backend:
+            def partial(record, decided, names):
+                only = checked.closure(names)
+                return reference.evaluate(checked, constants, record, decided, only).values
+
+            def full(record, decided):
+                return Result(self, evaluation=reference.evaluate(checked, constants, record,
+                                                                  decided), group=decided)
+        else:
+            function, cls = self._program().function, self._cache["result"]
+
+            def partial(record, decided, names):
+                return self._program(tuple(names), closure=True).function(record, decided)
+
+            def full(record, decided):
+                result = _new(cls)
+                result._raw = function(record, decided)
+                result._group = decided
+                return result
+        outcomes = groups.evaluate(checked, constants, records, partial, full)
+        return [o if isinstance(o, Result) else Result(self, error=o) for o in outcomes]
 
     def function(self, *names: str) -> Callable[[Mapping[str, Any]], Any]:
         """A plain function record → the named value (or a tuple of them), for hot loops.
@@ -195,7 +251,21 @@ class Ruleset:
 
     def reference_evaluate(self, record: Mapping[str, Any]) -> Result:
         """Evaluate with the reference evaluator, which defines the meaning (slow; for tests)."""
+        if self.checked.group is not None:
+            raise GroupRulesError(self._group_help())
         return Result(self, evaluation=reference.evaluate(self.checked, self.constants, record))
+
+    def reference_evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> list[Result]:
+        """:meth:`evaluate_many` with the reference evaluator (slow; for tests and audits)."""
+        if self.checked.group is not None:
+            return self._evaluate_groups(list(records), reference_backend=True)
+        results = []
+        for record in records:
+            try:
+                results.append(self.reference_evaluate(record))
+            except InputError as e:
+                results.append(Result(self, error=e))
+        return results
 
     def generated_source(self, *names: str) -> str:
         """The Python source :meth:`evaluate` (or :meth:`function` of ``names``) runs."""
@@ -210,7 +280,8 @@ class Ruleset:
         """
         from .backends.vectorized import evaluate_table
 
-        return evaluate_table(self.checked, self.constants, table, columns=columns)
+        return evaluate_table(self.checked, self.constants, table, columns=columns,
+                              evaluate_many=self.evaluate_many)
 
 
 _new = object.__new__
@@ -224,15 +295,16 @@ class Result(Mapping):
     slots when asked for; the trace is computed by the reference evaluator on first use.
     """
 
-    __slots__ = ("_evaluation", "_layout", "_raw", "error", "ruleset")
+    __slots__ = ("_evaluation", "_group", "_layout", "_raw", "error", "ruleset")
 
     def __init__(self, ruleset: Ruleset, *, evaluation: reference.Evaluation | None = None,
                  raw: tuple | None = None, layout: generated.Layout | None = None,
-                 error: InputError | None = None):
+                 error: InputError | None = None, group: dict | None = None):
         self.ruleset = ruleset
         self._evaluation = evaluation
         self._raw = raw
         self._layout = layout
+        self._group = group
         #: The InputError of a record :meth:`Ruleset.evaluate_many` could not grade, else None.
         self.error = error
 
@@ -294,7 +366,8 @@ class Result(Mapping):
         evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
         if evaluation is None:
             record = {name: self[name] for name in self._layout.inputs}
-            evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record)
+            evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record,
+                                            getattr(self, "_group", None))
             self._evaluation = evaluation
         return evaluation
 

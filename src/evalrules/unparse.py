@@ -106,6 +106,8 @@ def _expr(e: ast.Expr, _min: int) -> str:
             return f"total({b})"
         case ast.Points(ballot=b, points=ps):
             return f"points({b}: {', '.join(f'{c} {number(p)}' for c, p in ps)})"
+        case ast.History(input=h, method=m, label=label):
+            return f"{h}.{m}" if label is None else f"{h}.{m}({label})"
         case ast.Quantified(quantifier=q, conditions=cs, count=n):
             word = f"at least {n}" if q == "at least" else q
             return f"{word}: " + "; ".join(_expr(c, 0) for c in cs)
@@ -132,8 +134,8 @@ def module(m: ast.Module) -> str:
     previous = None
     for st in m.statements:
         kind = type(st.declaration if isinstance(st, ast.Override) else st)
-        block = kind in (ast.Grade, ast.Sheet, ast.Veto) or isinstance(st, ast.RuleOverride) or \
-            _has_block(st)
+        block = kind in (ast.Grade, ast.Sheet, ast.Veto, ast.GroupBy) or \
+            isinstance(st, ast.RuleOverride) or _has_block(st)
         if previous is not None and (block or previous != kind or previous == "block"):
             out.append("")
         out.extend(statement(st))
@@ -200,6 +202,10 @@ def _input_type(t: ast.InputType) -> str:
             return "one of " + ", ".join(labels)
         case ast.ScaleType(scale=scale):
             return scale
+        case ast.TextType():
+            return "text"
+        case ast.HistoryType(scale=scale):
+            return f"history of {scale}"
     raise TypeError(t)
 
 
@@ -229,6 +235,17 @@ def _adjustment(a: ast.Adjustment) -> str:
         case "set":
             return f"set {a.grade} to {a.label}"
     return f"{a.grade} {a.action} {a.label}"
+
+
+def _group_rule(rule) -> str:
+    match rule:
+        case ast.Rank(name=n, keys=keys, descending=d):
+            return f"rank {n} by {', '.join(keys)} {'desc' if d else 'asc'}"
+        case ast.Quota(grade=g, label=label, share=s, keys=keys):
+            return f"quota {g}: {label} at most {expression(s)} by {', '.join(keys)}"
+        case ast.Limit(condition=c, message=m):
+            return f"limit {expression(c)}" + (f" {_string(m)}" if m is not None else "")
+    raise TypeError(rule)
 
 
 def statement(st: ast.Statement) -> list[str]:
@@ -270,6 +287,8 @@ def statement(st: ast.Statement) -> list[str]:
             return [f"veto {n} when {expression(c)}:", *(f"  {_adjustment(a)}" for a in adjs)]
         case ast.Outcome(name=n, condition=c):
             return _when(f"outcome {n}", c, "")
+        case ast.GroupBy(key=key, rules=rules):
+            return [f"group by {key}:", *(f"  {_group_rule(r)}" for r in rules)]
         case ast.Check(kind="monotone", target=t, source=s):
             return [f"check monotone {t} in {s}"]
         case ast.Check(kind="always", condition=c):

@@ -95,6 +95,22 @@ def to_label(value: object, labels: tuple[str, ...], field: str, rule: str) -> s
                      + (f"; {hint}" if hint else ""), field=field, rule=rule, value=value)
 
 
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def to_history(value: object, labels: tuple[str, ...], field: str, rule: str
+               ) -> tuple[str, ...]:
+    """Past grades, oldest first: a list of labels, or one text "优秀、称职、优秀"."""
+    if isinstance(value, str):
+        items = [v for v in _SEPARATORS.split(value.strip()) if v]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise InputError(f"{rule}: '{field}' must be a list of grades, oldest first, not "
+                         f"{type(value).__name__}", field=field, rule=rule, value=value)
+    return tuple(to_label(item, labels, field, rule) for item in items)
+
+
 def to_count(value: object, field: str, rule: str) -> int:
     number = to_number(value, field, rule)
     if number.denominator != 1 or number < 0:
@@ -205,6 +221,13 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Mapp
             return to_label(raw, labels, name, rule)
         case ast.ScaleType(scale=scale):
             return to_label(raw, checked.scales[scale], name, rule)
+        case ast.TextType():
+            if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)):
+                return str(raw)  # an id column may hold whole numbers
+            raise InputError(f"{rule}: '{name}' must be text, not {type(raw).__name__}",
+                             field=name, rule=rule, value=raw)
+        case ast.HistoryType(scale=scale):
+            return to_history(raw, checked.scales[scale], name, rule)
         case ast.NumberType(integer=integer):
             value = to_number(raw, name, rule)
             if integer and value.denominator != 1:

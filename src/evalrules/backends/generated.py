@@ -83,24 +83,16 @@ def _can_fail(decl: ast.Declaration) -> bool:
                for root in ast.expressions(decl) for node in ast.walk(root))
 
 
-def _closure(checked: Checked, names) -> set[str]:
-    """The definitions ``names`` need, themselves included (a grade needs its vetoes)."""
-    seen, stack = set(), list(names)
-    while stack:
-        name = stack.pop()
-        if name in seen or name not in checked.definitions:
-            continue
-        seen.add(name)
-        stack.extend(ast.references(checked.definitions[name]))
-        stack.extend(checked.vetoes_of.get(name, ()))
-    return seen
-
-
-def build(checked: Checked, constants: Mapping, outputs: tuple[str, ...] | None = None
-          ) -> Program:
+def build(checked: Checked, constants: Mapping, outputs: tuple[str, ...] | None = None,
+          closure: bool = False) -> Program:
     """Generate and compile the evaluator. ``outputs`` limits what is computed to those names
-    (and whatever could raise an error, so errors stay those of the reference)."""
-    gen = _Generator(checked, constants, outputs)
+    (and whatever could raise an error, so errors stay those of the reference). With
+    ``closure``, exactly what the outputs need is computed (as group rules need on their way;
+    see :mod:`evalrules.groups`) and the function returns a dict of their values.
+
+    The function takes ``(record, group=None)``; ``group`` holds what group rules decided
+    for the record (each rank's value, and for each quota node whether it moves the record)."""
+    gen = _Generator(checked, constants, outputs, closure)
     source = gen.generate()
     namespace = dict(gen.namespace)
     code = compile(source, f"<evalrules {checked.name}>", "exec")
@@ -109,7 +101,7 @@ def build(checked: Checked, constants: Mapping, outputs: tuple[str, ...] | None 
 
 
 class _Generator:
-    def __init__(self, checked: Checked, constants: Mapping, outputs):
+    def __init__(self, checked: Checked, constants: Mapping, outputs, closure: bool = False):
         self.c = checked
         self.constants = constants
         self.lines: list[str] = []
@@ -117,7 +109,7 @@ class _Generator:
         self.depth = 1
         self.namespace: dict[str, object] = {
             "Fraction": Fraction, "_Slow": _Slow, "_floor": math.floor, "_ceil": math.ceil,
-            "_round": _round, "_frac": _frac, "_public": public,
+            "_round": _round, "_frac": _frac, "_public": public, "_streak": _streak,
             "_coerce": functools.partial(coerce_record, checked, constants=constants),
         }
         self.errors: list[tuple] = []
@@ -129,11 +121,14 @@ class _Generator:
         self.slots: list[tuple[str, str, str]] = []  # (name, kind, expr)
         self.ballot_vars: dict[str, tuple[list[str], str]] = {}  # ballot → (counts, total)
         self.checked_totals: set[str] = set()
+        self.closure = closure
         if outputs is None:
             self.emit_names = set(checked.definitions)
+        elif closure:
+            self.emit_names = checked.closure(outputs)
         else:
             wanted = set(outputs) | {n for n, d in checked.definitions.items() if _can_fail(d)}
-            self.emit_names = _closure(checked, {o.split(".", 1)[0] for o in wanted})
+            self.emit_names = checked.closure(wanted)
         self.outputs = outputs
 
     # -- emission helpers
@@ -169,13 +164,13 @@ class _Generator:
 
     # -- the function
     def generate(self) -> str:
-        self.lines.append("def evaluate(record):")
+        self.lines.append("def evaluate(record, group=None):")
         self.prologue()
         for p in self.c.params:
             self.vars[p] = self.value_op(self.constants[p], self.c.types[p].kind)
         done: set[str] = set()
         for req in self.c.requires:
-            needed = _closure(self.c, ast.references(req))
+            needed = self.c.closure(ast.references(req))
             for name in self.c.order:
                 if name in needed and name not in done:
                     self.definition(name)
@@ -223,7 +218,8 @@ class _Generator:
             var = input_vars[name] = self.fresh("x")
             self.input_check(name, decl, var, checks)
             kind = c.types[name].kind
-            op_kind = {"bool": "bool", "category": "label"}.get(kind, "num")
+            op_kind = {"bool": "bool", "category": "label", "text": "label",
+                       "history": "history"}.get(kind, "num")
             self.vars[name] = Op(op_kind, var)
             self.slots.append((name, "num" if op_kind == "num" else "plain", var))
         checks.append("len(record) != n" if optional else f"len(record) != {required}")
@@ -254,6 +250,11 @@ class _Generator:
         kind = self.c.types[name]
         if kind.kind == "bool":
             mine = [f"{var}.__class__ is not bool"]
+        elif kind.kind == "text":
+            mine = [f"{var}.__class__ is not str"]
+        elif kind.kind == "history":  # lists and texts go through the reference's reading
+            mine = [f"{var}.__class__ is not tuple",
+                    f"not {self.const(frozenset(kind.labels))}.issuperset({var})"]
         elif kind.kind == "category":
             mine = [f"{var} not in {self.const(frozenset(kind.labels))}",
                     f"{var}.__class__ is not str"]
@@ -297,6 +298,11 @@ class _Generator:
         for p in self.c.params:
             op = self.vars[p]
             self.slots.append((p, "num" if op.kind in ("int", "num") else "plain", op.expr))
+        if self.closure:
+            kinds = {name: (kind, expr) for name, kind, expr in self.slots}
+            items = [f"{name!r}: {self._raw_expr(name, *kinds[name])}" for name in self.outputs]
+            self.emit("return {" + ", ".join(items) + "}")
+            return
         if self.outputs is not None:
             kinds = {name: (kind, expr) for name, kind, expr in self.slots}
             values = [_public_expr(*kinds[name]) for name in self.outputs]
@@ -308,6 +314,13 @@ class _Generator:
             parts.extend(expr if isinstance(expr, tuple) else (expr,))
         parts += [veto_expr or "()", outcome_expr or "()"]
         self.emit(f"return ({', '.join(parts)},)")
+
+    def _raw_expr(self, name: str, kind: str, expr) -> str:
+        if kind == "ratio":
+            return f"_frac({expr[0]}, {expr[1]})"
+        if kind == "ballot":
+            return f"dict(zip({self.const(self.c.ballots[name])}, ({', '.join(expr)},)))"
+        return expr
 
     def layout(self) -> Layout:
         """Positions in the flat tuple: a ratio takes two (n, d), a ballot one per category."""
@@ -330,6 +343,11 @@ class _Generator:
                 op = self.store(self.expr(e))
                 self.vars[name] = op
                 self.slot(name, op)
+            case ast.Rank():
+                var = self.fresh("r")
+                self.emit(f"{var} = group[{name!r}]")
+                self.vars[name] = Op("int", var)
+                self.slots.append((name, "num", var))
             case ast.Sheet():
                 self.sheet(decl)
             case ast.Grade():
@@ -435,6 +453,11 @@ class _Generator:
                     table = self.const({label: _adjusted(order, label, adj) for label in order})
                     self.emit(f"if {self.vars[veto].expr}:")
                     self.emit(f"    {var} = {table}[{var}]")
+        for node in self.c.quotas_of.get(grade.name, ()):
+            lower = self.const({label: order[min(i + 1, len(order) - 1)]
+                                for i, label in enumerate(order)})
+            self.emit(f"if group[{node!r}]:")
+            self.emit(f"    {var} = {lower}[{var}]")
         self.vars[grade.name] = Op("label", var)
         self.slots.append((grade.name, "plain", var))
 
@@ -525,6 +548,16 @@ class _Generator:
                 return Op("ratio", f"({' + '.join(terms)})", den)
             case ast.Quantified():
                 return self.quantified(e)
+            case ast.History(input=h, method=method, label=label):
+                history = self.vars[h].expr
+                if method == "count":
+                    return Op("int", f"{history}.count({label!r})")
+                if method == "streak":
+                    return Op("int", f"_streak({history}, {label!r})")
+                message = f"'{h}' is empty, so `{expression(e)}` is undefined"
+                self.emit(f"if not {history}:")
+                self.emit(f"    {self.error(message, h)}")
+                return Op("label", f"{history}[-1]")
             case ast.Weighted(items=items):
                 total = None
                 for item in items:
@@ -720,6 +753,15 @@ def public(value):
 def _adjusted(order: tuple[str, ...], label: str, adj: ast.Adjustment) -> str:
     from .reference import _adjust
     return _adjust(order, label, adj)
+
+
+def _streak(history: tuple[str, ...], label: str) -> int:
+    run = 0
+    for item in reversed(history):
+        if item != label:
+            break
+        run += 1
+    return run
 
 
 def _frac(n: int, d: int) -> Fraction:

@@ -80,19 +80,24 @@ def _coerce_param(checked: Checked, name: str, value: object) -> object:
     return to_number(value, name, rule)
 
 
-def evaluate(checked: Checked, consts: Mapping, record: Mapping[str, object]) -> Evaluation:
+def evaluate(checked: Checked, consts: Mapping, record: Mapping[str, object],
+             group: Mapping[str, object] | None = None, only: frozenset[str] | None = None
+             ) -> Evaluation:
+    """Evaluate one record. ``group`` holds what the group rules decided for it (each rank's
+    value; for each quota node whether it moves the record down); ``only`` limits evaluation to
+    those definitions (the requires always run), as group rules need on their way."""
     values = coerce_record(checked, record, consts)
     values.update((name, consts[name]) for name in checked.params)
-    ev = _Evaluator(checked, values, consts)
+    ev = _Evaluator(checked, values, consts, group or {})
     for require in checked.requires:
         ev.require(require)
     for name in checked.order:
-        if name not in values:
+        if name not in values and (only is None or name in only):
             ev.define(name)
     vetoes = tuple(name for name, d in checked.definitions.items()
-                   if isinstance(d, ast.Veto) and values[name])
+                   if isinstance(d, ast.Veto) and values.get(name))
     outcomes = tuple(name for name, d in checked.definitions.items()
-                     if isinstance(d, ast.Outcome) and values[name])
+                     if isinstance(d, ast.Outcome) and values.get(name))
     trace = {"version": TRACE_VERSION, "ruleset": checked.name, "grades": ev.grade_traces,
              "vetoes": ev.veto_traces, "outcomes": ev.outcome_traces}
     return Evaluation(values, vetoes, outcomes, trace)
@@ -103,8 +108,10 @@ def _index(order: tuple[str, ...], label: str) -> int:
 
 
 class _Evaluator:
-    def __init__(self, checked: Checked, values: dict, consts: Mapping):
+    def __init__(self, checked: Checked, values: dict, consts: Mapping,
+                 group: Mapping[str, object] | None = None):
         self.checked = checked
+        self.group = group or {}
         self.values = values
         self.consts = consts
         self.rule = ""
@@ -148,6 +155,8 @@ class _Evaluator:
         match decl:
             case ast.Let(expr=e) | ast.Score(expr=e):
                 self.values[name] = self.expr(e)
+            case ast.Rank():
+                self.values[name] = self.group[name]
             case ast.Sheet():
                 self.values[name] = self.sheet(decl)
             case ast.Grade():
@@ -220,6 +229,15 @@ class _Evaluator:
                     "label": adj.label, "from": before, "to": label,
                     "because": expression(veto.condition),
                 })
+        for node in self.checked.quotas_of.get(grade.name, ()):
+            if self.group.get(node):
+                quota: ast.Quota = self.checked.group.rules[int(node.split()[1])]
+                before, label = label, order[min(order.index(label) + 1, len(order) - 1)]
+                trace["vetoes"].append({
+                    "quota": f"{quota.label} at most {expression(quota.share)} by "
+                             f"{', '.join(quota.keys)}", "group": self.checked.group.key,
+                    "action": "lower", "amount": 1, "label": None, "from": before, "to": label,
+                    "because": "quota"})
         trace["value"] = label
         self.grade_traces.append(trace)
         return label
@@ -322,6 +340,21 @@ class _Evaluator:
                 return sum((ballot[c] * p.value for c, p in ps), Fraction(0)) / self._total(b, e)
             case ast.Quantified() | ast.Logic():
                 return self.test(e)[0]
+            case ast.History(input=h, method=method, label=label):
+                history = self.values[h]
+                if method == "count":
+                    return Fraction(history.count(label))
+                if method == "streak":
+                    run = 0
+                    for item in reversed(history):
+                        if item != label:
+                            break
+                        run += 1
+                    return Fraction(run)
+                if not history:
+                    raise self.fail(f"'{h}' is empty, so `{expression(e)}` is undefined",
+                                    field=h)
+                return history[-1]
             case ast.Weighted(items=items):
                 return sum((self.expr(i.expr) * i.weight.value for i in items), Fraction(0))
             case ast.Cases(branches=branches, otherwise=o):

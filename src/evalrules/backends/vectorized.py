@@ -720,7 +720,7 @@ def value_columns(checked: Checked) -> list[str]:
     """The named values a result table has a column for, in ruleset order."""
     names = []
     for name, decl in checked.definitions.items():
-        if isinstance(decl, (ast.Let, ast.Score, ast.Grade)):
+        if isinstance(decl, (ast.Let, ast.Score, ast.Grade, ast.Rank)):
             names.append(name)
         elif isinstance(decl, ast.Sheet):
             names.append(name)
@@ -1006,11 +1006,47 @@ def _wanted(checked: Checked, columns) -> list[str]:
     return wanted
 
 
-def evaluate_table(checked: Checked, constants: Mapping, table, columns=None):
-    """Evaluate every row of a pandas/polars DataFrame or a pyarrow Table; see the module doc."""
+class _Graded:
+    """A group-evaluated record's result as the assembler reads a reference evaluation."""
+
+    def __init__(self, result):
+        self.values, self.vetoes, self.outcomes = result, result.vetoes, result.outcomes
+
+
+def _group_rows(cols, rows: int, evaluate_many) -> list:
+    """Rulesets with group rules: every row through ``evaluate_many`` (see evalrules.groups),
+    which needs whole groups; the vectorized path is for rulesets without them."""
+    pyvals = {name: col.to_pylist() if isinstance(col, pa.Array) else list(col)
+              for name, col in cols.items()}
+    records = [{name: vals[j] for name, vals in pyvals.items()} for j in range(rows)]
+    return [(None, str(r.error)) if r.error is not None else (_Graded(r), None)
+            for r in evaluate_many(records)]
+
+
+def evaluate_table(checked: Checked, constants: Mapping, table, columns=None,
+                   evaluate_many=None):
+    """Evaluate every row of a pandas/polars DataFrame or a pyarrow Table; see the module doc.
+    ``evaluate_many`` grades the rows of a ruleset with group rules."""
     wanted = _wanted(checked, columns)
     kind, cols, rows, index = _read_table(checked, table)
     labels = Labels()
+    if checked.group is not None:
+        everything = np.arange(rows)
+        none = np.zeros(0, dtype=np.int64)
+        out = Assembler(rows, none, none, everything, _group_rows(cols, rows, evaluate_many),
+                        labels)
+        for _, ev in out.ref_ok:
+            for name in wanted:
+                if isinstance(ev.values[name], str):
+                    labels.id(ev.values[name])
+        defs = checked.definitions
+        arrays = [out.column(name, _empty_like(checked, name)) for name in wanted]
+        for kind_of in (ast.Veto, ast.Outcome):
+            names = [n for n, d in defs.items() if isinstance(d, kind_of)]
+            arrays.append(out.names_column(names, {n: False for n in names}, kind_of))
+        arrays.append(out.error_column())
+        result = pa.Table.from_arrays(arrays, names=[*wanted, *RESULT_COLUMNS])
+        return _convert(result, kind, index)
     reader = Reader(checked, constants, cols, rows, labels)
     values = reader.read()
     slow = reader.slow

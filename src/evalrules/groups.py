@@ -1,0 +1,150 @@
+"""Rules across the records of a group: ``group by KEY:`` with ``rank``, ``quota`` and ``limit``.
+
+This module defines what group rules mean, for every backend: a backend only evaluates single
+records (given what the group rules decided for them), and this driver decides the rest.
+
+1. Each record is read and its ``require``s checked; a record that fails takes no part in any
+   group (it keeps its error). The others are grouped by the key's value.
+2. Each ``limit`` is checked on each group, with ballot functions summed over the group's
+   records; a group that fails it gives every one of its records an error naming the limit.
+3. Ranks and quotas are decided in ``Checked.group_order`` (each after what it needs). For each,
+   every record still in its group computes what the rule needs (its keys; for a quota its grade
+   so far); a record whose computation fails leaves the group with that error.
+   - ``rank R by K desc``: 1 + the number of records with a strictly better key (95, 95, 90 →
+     1, 1, 3); ``by A, B`` compares A, then B.
+   - ``quota G: L at most P by K``: at most floor(P × the group's size) records keep L. If more
+     have it, they are ordered by K, best first; the first record past the limit and every
+     record tied with it or below it move down one grade. The quota is never exceeded and row
+     order never matters.
+4. Every record left is evaluated in full with its ranks and quota moves.
+
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`backends.reference`, :mod:`unparse`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+
+from . import ast
+from .backends import reference
+from .check import Checked
+from .diagnostics import InputError
+from .unparse import expression
+
+#: (record, what the group decided, names) → those values, computing only what they need;
+#: raises InputError.
+Partial = Callable[[Mapping, dict, tuple[str, ...]], Mapping[str, object]]
+#: (record, what the group decided) → a result; raises InputError.
+Full = Callable[[Mapping, dict], object]
+
+
+def undecided(checked: Checked) -> dict[str, object]:
+    """The decisions before any: no rank yet, no quota move."""
+    return {node: (False if node.startswith("quota ") else None) for node in checked.group_order}
+
+
+def evaluate(checked: Checked, constants: Mapping, records: Sequence[Mapping],
+             partial: Partial, full: Full) -> list[object]:
+    """One outcome per record, in order: whatever ``full`` returned, or an InputError."""
+    group = checked.group
+    outcomes: list[object] = [None] * len(records)
+    decided = [undecided(checked) for _ in records]
+    members: dict[object, list[int]] = {}
+    limits = [r for r in group.rules if isinstance(r, ast.Limit)]
+    ballots = tuple(checked.ballots) if limits else ()
+    seen: list[Mapping] = [{}] * len(records)
+    for i, record in enumerate(records):
+        try:
+            seen[i] = partial(record, decided[i], (group.key, *ballots))
+        except InputError as e:
+            outcomes[i] = e
+            continue
+        members.setdefault(seen[i][group.key], []).append(i)
+    for rule in limits:
+        for key, indexes in members.items():
+            error = _limit(checked, constants, rule, [seen[i] for i in indexes], ballots)
+            if error is not None:
+                for i in indexes:
+                    outcomes[i] = error
+            members[key] = [i for i in indexes if outcomes[i] is None]
+    for node in checked.group_order:
+        rule = checked.group.rules[int(node.split()[1])] if node.startswith("quota ") else \
+            checked.definitions[node]
+        names = rule.keys if isinstance(rule, ast.Rank) else (rule.grade, *rule.keys)
+        for key, indexes in members.items():
+            values = {}
+            for i in indexes:
+                try:
+                    values[i] = partial(records[i], decided[i], names)
+                except InputError as e:
+                    outcomes[i] = e
+            indexes = [i for i in indexes if outcomes[i] is None]
+            members[key] = indexes
+            if isinstance(rule, ast.Rank):
+                for i, rank in _ranks(rule, indexes, values).items():
+                    decided[i][node] = rank
+            else:
+                for i in _moved(rule, _share(rule, constants), indexes, values):
+                    decided[i][node] = True
+    for i, record in enumerate(records):
+        if outcomes[i] is None:
+            try:
+                outcomes[i] = full(record, decided[i])
+            except InputError as e:
+                outcomes[i] = e
+    return outcomes
+
+
+def _key(values: Mapping, keys: tuple[str, ...]) -> tuple:
+    return tuple(values[k] for k in keys)
+
+
+def _ranks(rule: ast.Rank, indexes: list[int], values: dict) -> dict[int, int]:
+    keyed = sorted(((_key(values[i], rule.keys), i) for i in indexes),
+                   key=lambda p: p[0], reverse=rule.descending)
+    ranks, previous, rank = {}, None, 0
+    for position, (key, i) in enumerate(keyed, 1):
+        if key != previous:
+            rank, previous = position, key
+        ranks[i] = rank
+    return ranks
+
+
+def _share(rule: ast.Quota, constants: Mapping) -> Fraction:
+    if isinstance(rule.share, ast.Ref):
+        return Fraction(constants[rule.share.name])
+    return rule.share.value
+
+
+def _moved(rule: ast.Quota, share: Fraction, indexes: list[int], values: dict) -> list[int]:
+    """The records a quota moves down: those past floor(share × size), and ties across it."""
+    cap = math.floor(share * len(indexes))
+    holders = [i for i in indexes if values[i][rule.grade] == rule.label]
+    if len(holders) <= cap:
+        return []
+    ordered = sorted(holders, key=lambda i: _key(values[i], rule.keys), reverse=True)
+    boundary = _key(values[ordered[cap]], rule.keys)
+    return [i for i in holders if _key(values[i], rule.keys) <= boundary]
+
+
+def _limit(checked: Checked, constants: Mapping, rule: ast.Limit, records: list[Mapping],
+           ballots: tuple[str, ...]) -> InputError | None:
+    """None when the group meets the limit, else the error each of its records gets."""
+    summed = {b: {c: sum(r[b][c] for r in records) for c in checked.ballots[b]}
+              for b in ballots}
+    values = {**summed, **{p: constants[p] for p in checked.params}}
+    ev = reference._Evaluator(checked, values, constants)
+    ev.rule = f"limit {expression(rule.condition)}"
+    fields = [getattr(n, "ballot", None) for n in ast.walk(rule.condition)]
+    field = next((f for f in fields if f), None)
+    try:
+        holds = ev.expr(rule.condition)
+    except InputError as e:
+        return InputError(f"{e} (in this record's group)", field=e.field, rule=ev.rule)
+    if holds:
+        return None
+    message = rule.message or "the condition does not hold"
+    return InputError(f"{ev.rule}: failed for this record's group: {message}", field=field,
+                      rule=ev.rule)
