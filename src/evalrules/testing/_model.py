@@ -1,0 +1,229 @@
+"""What the testing tools read off a compiled ruleset: the thresholds it compares against, the
+values derived from number inputs, and how to evaluate a stray expression against a record.
+
+No Hypothesis here: :mod:`cases`, :mod:`coverage` and the pytest plugin import this module and must
+work without it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from attrs import field, frozen
+
+from .. import ast
+from ..backends import reference
+from ..ruleset import Ruleset
+from ..unparse import decimal_text
+from ..values import coerce_record, json_value
+
+
+@frozen
+class Threshold:
+    """One comparison against a constant: ``kind`` is ``input`` (a number input), ``share``
+    (a share of ballot categories), ``votes`` (a vote count) or ``derived`` (a derived number)."""
+
+    kind: str
+    name: str  # the input, ballot or derived value
+    value: Fraction
+    categories: tuple[str, ...] = ()
+
+
+@frozen
+class Model:
+    ruleset: Ruleset = field(repr=False)
+    thresholds: tuple[Threshold, ...]
+    #: derived number → the number inputs it depends on (transitively)
+    inputs_of: dict[str, tuple[str, ...]]
+    #: ballots whose share or points some value needs (an empty one is an input error)
+    needs_votes: frozenset[str]
+
+    def of(self, kind: str, name: str) -> list[Threshold]:
+        return [t for t in self.thresholds if t.kind == kind and t.name == name]
+
+
+_MODELS: dict[int, tuple[Ruleset, Model]] = {}
+
+
+def model(ruleset: Ruleset) -> Model:
+    """The (cached) model of a ruleset."""
+    hit = _MODELS.get(id(ruleset))
+    if hit is not None and hit[0] is ruleset:
+        return hit[1]
+    m = _build(ruleset)
+    if len(_MODELS) > 256:
+        _MODELS.clear()
+    _MODELS[id(ruleset)] = (ruleset, m)
+    return m
+
+
+def constant(ruleset: Ruleset, expr: ast.Expr) -> Fraction | None:
+    """The value of an expression made of numbers and number params only, else None."""
+    match expr:
+        case ast.Number(value=v):
+            return v
+        case ast.Ref(name=n) if n in ruleset.checked.params:
+            v = ruleset.constants.get(n)
+            return None if isinstance(v, bool) or v is None else Fraction(v)
+        case ast.Negate(operand=x):
+            v = constant(ruleset, x)
+            return None if v is None else -v
+        case ast.Arithmetic(op=op, left=a, right=b):
+            x, y = constant(ruleset, a), constant(ruleset, b)
+            if x is None or y is None:
+                return None
+            if op == "+":
+                return x + y
+            if op == "-":
+                return x - y
+            if op == "*":
+                return x * y
+            return x / y if y else None
+        case ast.Call(function=f, args=args) if f in ("min", "max"):
+            vals = [constant(ruleset, a) for a in args]
+            if any(v is None for v in vals):
+                return None
+            return min(vals) if f == "min" else max(vals)
+    return None
+
+
+def _roots(checked) -> list[ast.Expr]:
+    roots: list[ast.Expr] = []
+    for decl in checked.definitions.values():
+        roots.extend(ast.expressions(decl))
+    for req in checked.requires:
+        roots.append(req.condition)
+    for chk in checked.checks:
+        if chk.condition is not None:
+            roots.append(chk.condition)
+    return roots
+
+
+def _build(ruleset: Ruleset) -> Model:
+    checked = ruleset.checked
+    fields = ruleset.inputs
+    number_inputs = {n for n, f in fields.items() if f.kind in ("number", "integer")}
+    shares: dict[str, ast.Share] = {}
+    for name, decl in checked.definitions.items():
+        if isinstance(decl, (ast.Let, ast.Score)) and isinstance(decl.expr, ast.Share):
+            shares[name] = decl.expr
+
+    def subject(e: ast.Expr) -> tuple[str, str, tuple[str, ...]] | None:
+        match e:
+            case ast.Ref(name=n) if n in number_inputs:
+                return ("input", n, ())
+            case ast.Ref(name=n) if n in shares:
+                return ("share", shares[n].ballot, shares[n].categories)
+            case ast.Share(ballot=b, categories=c):
+                return ("share", b, c)
+            case ast.Votes(ballot=b, categories=c):
+                return ("votes", b, c)
+            case ast.Ref(name=n) if checked.types.get(n) is not None and \
+                    checked.types[n].kind == "number" and n not in checked.params:
+                return ("derived", n, ())
+        return None
+
+    found: dict[Threshold, None] = {}
+    needs_votes: set[str] = set()
+    for root in _roots(checked):
+        for node in ast.walk(root):
+            if isinstance(node, (ast.Share, ast.Points)):
+                needs_votes.add(node.ballot)
+            if not isinstance(node, ast.Compare) or node.order is not None:
+                continue
+            for subj, other in ((node.left, node.right), (node.right, node.left)):
+                s = subject(subj)
+                value = constant(ruleset, other)
+                if s is not None and value is not None:
+                    found[Threshold(s[0], s[1], value, s[2])] = None
+    inputs_of: dict[str, tuple[str, ...]] = {}
+    for t in found:
+        if t.kind == "derived":
+            inputs_of[t.name] = _number_inputs_under(checked, t.name, number_inputs)
+    return Model(ruleset, tuple(found), inputs_of, frozenset(needs_votes))
+
+
+def _number_inputs_under(checked, name: str, number_inputs: set[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    seen: set[str] = set()
+    stack = [name]
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n in number_inputs:
+            out.append(n)
+        decl = checked.definitions.get(n)
+        if decl is not None:
+            stack.extend(reversed(ast.references(decl)))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- evaluating stray expressions
+
+def evaluate_expr(ruleset: Ruleset, record: Mapping, expr: ast.Expr, *, explain: bool = False):
+    """Evaluate a checked expression (a require's or check's) against a record, computing the
+    derived values it needs. With ``explain``: ``(value, trace detail)`` of a condition."""
+    checked = ruleset.checked
+    values = coerce_record(checked, record, ruleset.constants)
+    values.update((name, ruleset.constants[name]) for name in checked.params)
+    ev = reference._Evaluator(checked, values, ruleset.constants)
+    needed = {n.name.split(".", 1)[0] for n in ast.walk(expr) if isinstance(n, ast.Ref)}
+    ev._ensure(needed)
+    ev.rule = "check"
+    if explain:
+        return ev.test(expr)
+    return ev.expr(expr)
+
+
+# ---------------------------------------------------------------- records as JSON
+
+_TOKEN = "\u0000num:"
+
+
+def plain(value: object) -> object:
+    """A record value as JSON data: exact numbers as numbers when they are finite decimals,
+    else as exact strings ("1/3")."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (Fraction, Decimal)):
+        value = Fraction(value)
+        if value.denominator == 1:
+            return int(value)
+        text = decimal_text(value)
+        return _TOKEN + text if text is not None else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def dumps(data: object, indent: int | None = 1) -> str:
+    """JSON text with exact decimals written as JSON numbers (``12.5``, never ``12.499…``)."""
+    text = json.dumps(plain(data), ensure_ascii=False, indent=indent)
+    return re.sub('"' + re.escape(_TOKEN) + r'([^"]*)"', r"\1", text)
+
+
+def record_as_case(ruleset: Ruleset, record: Mapping, name: str) -> dict:
+    """A ready-to-paste case: the record and what the ruleset gives for it now."""
+    from ..diagnostics import InputError
+
+    case: dict = {"name": name, "input": plain(record)}
+    try:
+        result = ruleset.evaluate(record)
+        expect = {g: result[g] for g in ruleset.grades}
+        if not expect:
+            expect = {n: result[n] for n, d in ruleset.checked.definitions.items()
+                      if isinstance(d, (ast.Score, ast.Sheet))}
+        case["expect"] = {k: json_value(v) for k, v in expect.items()}
+        case["vetoes"] = list(result.vetoes)
+        case["outcomes"] = list(result.outcomes)
+    except InputError as e:
+        case["input_error"] = e.field
+    return case

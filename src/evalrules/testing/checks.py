@@ -1,0 +1,336 @@
+"""Properties of a ruleset run as Hypothesis tests: the checks its author stated
+(``check monotone G in BALLOT``, ``check monotone X in INPUT``, ``check always COND``) and the
+built-in ones every ruleset must have (totality, determinism, rejection of bad input).
+
+A failure is a :class:`CheckFailed` (an ``AssertionError``) raised after Hypothesis has shrunk
+the record: its message shows the minimal record, the explanation of the evaluations involved and
+the record as a ready-to-paste case for the ruleset's cases file.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+
+from attrs import frozen
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from .. import ast
+from ..diagnostics import InputError
+from ..ruleset import Ruleset
+from ..unparse import expression
+from ._model import dumps, evaluate_expr, record_as_case
+from .strategies import _bounds, _number, invalid_records, records
+
+__all__ = ["CheckFailed", "Property", "properties", "run_checks"]
+
+_HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+
+
+class CheckFailed(AssertionError):
+    """A property of a ruleset does not hold; ``records`` are the minimal counterexample(s)."""
+
+    def __init__(self, ruleset: Ruleset, check: str, summary: str,
+                 records: tuple[Mapping, ...], explain: bool = True):
+        self.ruleset, self.check, self.summary, self.records = ruleset, check, summary, records
+        self._explain = explain
+        super().__init__(f"{check}: {summary}")
+
+    def __str__(self) -> str:
+        return report(self.ruleset, self.check, self.summary, self.records, self._explain)
+
+
+def report(ruleset: Ruleset, check: str, summary: str, records, explain: bool = True) -> str:
+    lines = [f"{ruleset.name}: {check} fails", f"  {summary}", ""]
+    cases = []
+    for i, record in enumerate(records, 1):
+        tag = f"record {i}" if len(records) > 1 else "record"
+        lines.append(f"{tag}: {dumps(record, indent=None)}")
+        if explain:
+            try:
+                text = ruleset.evaluate(record).explain("zh")
+            except InputError as e:
+                text = f"InputError: {e}"
+            lines += ["  " + line for line in text.splitlines()]
+        name = f"{check}（反例{'' if len(records) == 1 else i}）"
+        cases.append(record_as_case(ruleset, record, name))
+    if not cases:
+        return "\n".join(lines)
+    target = f"{ruleset.path.rsplit('.', 1)[0]}.cases.json" if ruleset.path else "the cases file"
+    lines += ["", f"as cases for {target} (the expected values are what the ruleset gives now: "
+                  "correct them to what the regulation says):"]
+    lines += [dumps(c) + "," for c in cases]
+    return "\n".join(lines)
+
+
+@frozen
+class Property:
+    """One property of one ruleset. ``run()`` raises :class:`CheckFailed` when it fails."""
+
+    name: str
+    kind: str  # "stated" or "built-in"
+    ruleset: Ruleset
+    test: Callable  # a function of (record or drawn tuple) that raises CheckFailed
+    strategy: object
+
+    def run(self, *, max_examples: int | None = None, seed: int | None = None,
+            settings_: settings | None = None) -> None:
+        def inner(drawn):
+            self.test(drawn)
+
+        inner.__name__ = inner.__qualname__ = "check"
+        options: dict = {"deadline": None, "suppress_health_check": _HEALTH,
+                         "report_multiple_bugs": False}
+        if max_examples is not None:
+            options["max_examples"] = max_examples
+        test = settings(settings_, **options)(given(self.strategy)(inner))
+        # Hypothesis keys its example database on the test function: tell properties of
+        # different rulesets apart.
+        test.hypothesis.inner_test._hypothesis_internal_add_digest = \
+            f"{self.ruleset.name}\n{self.ruleset.source}\n{self.name}".encode()
+        if seed is not None:
+            from hypothesis import seed as seed_
+
+            test = seed_(seed)(test)
+        test()
+
+
+def properties(ruleset: Ruleset) -> list[Property]:
+    """The properties to verify: the stated checks in written order, then the built-in ones."""
+    out = []
+    for chk in ruleset.checks:
+        if chk.kind == "always":
+            out.append(_always(ruleset, chk))
+        elif chk.source in ruleset.checked.ballots:
+            out.append(_monotone_ballot(ruleset, chk))
+        else:
+            out.append(_monotone_input(ruleset, chk))
+    out += [_totality(ruleset), _determinism(ruleset), _rejection(ruleset)]
+    return out
+
+
+def run_checks(ruleset: Ruleset, *, max_examples: int | None = None,
+               seed: int | None = None) -> None:
+    """Run every stated check and built-in property of ``ruleset`` as a Hypothesis test.
+
+    Raises :class:`CheckFailed` (an ``AssertionError``) for the first that fails, with the
+    shrunk record. ``max_examples`` defaults to the current Hypothesis settings profile."""
+    if not isinstance(ruleset, Ruleset):
+        from hypothesis.errors import InvalidArgument
+
+        raise InvalidArgument(f"run_checks() needs a compiled evalrules.Ruleset, not "
+                              f"{ruleset!r}")
+    for prop in properties(ruleset):
+        prop.run(max_examples=max_examples, seed=seed)
+
+
+# ---------------------------------------------------------------- stated checks
+
+def _check_text(chk: ast.Check) -> str:
+    if chk.kind == "always":
+        return f"check always {expression(chk.condition)}"
+    return f"check monotone {chk.target} in {chk.source}"
+
+
+def _value(ruleset: Ruleset, name: str, record: Mapping):
+    """The value of ``name``, or None when the record is not valid (not this check's concern:
+    totality reports it)."""
+    try:
+        return ruleset.function(name)(record)
+    except InputError:
+        return None
+
+
+def _rank(ruleset: Ruleset, target: str, value) -> object:
+    """Greater is better: a grade's position counted from the bottom of its scale."""
+    labels = ruleset.checked.types[target].labels if ruleset.checked.types[target].scale else None
+    if labels is None:
+        return Fraction(value)
+    return len(labels) - labels.index(value)
+
+
+def _show(value) -> str:
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}" if value.denominator != 1 \
+            else str(value.numerator)
+    return str(value)
+
+
+def _monotone_ballot(ruleset: Ruleset, chk: ast.Check) -> Property:
+    ballot, target = chk.source, chk.target
+    categories = ruleset.checked.ballots[ballot]
+    text = _check_text(chk)
+
+    @st.composite
+    def moves(draw):
+        record = draw(records(ruleset))
+        counts = record[ballot]
+        movable = [i for i in range(1, len(categories)) if counts[categories[i]] > 0]
+        assume(movable)
+        i = draw(st.sampled_from(movable))
+        return record, i
+
+    def test(drawn):
+        record, i = drawn
+        worse, better = categories[i], categories[i - 1]
+        counts = dict(record[ballot])
+        counts[worse] -= 1
+        counts[better] += 1
+        moved = {**record, ballot: counts}
+        before, after = _value(ruleset, target, record), _value(ruleset, target, moved)
+        assume(before is not None and after is not None)
+        if _rank(ruleset, target, after) < _rank(ruleset, target, before):
+            raise CheckFailed(ruleset, text, (
+                f"moving one vote of {ballot} from {worse} to {better} lowers {target} from "
+                f"{_show(before)} to {_show(after)}"), (record, moved))
+
+    return Property(text, "stated", ruleset, test, moves())
+
+
+def _monotone_input(ruleset: Ruleset, chk: ast.Check) -> Property:
+    source, target = chk.source, chk.target
+    field = ruleset.inputs[source]
+    text = _check_text(chk)
+    from ._model import model
+
+    values = _number(model(ruleset), field)
+    lo, hi = _bounds(field, [])
+    steps = st.sampled_from((Fraction(1), Fraction(1, 100))) if field.kind == "number" \
+        else st.just(Fraction(1))
+
+    @st.composite
+    def raises(draw):
+        record = draw(records(ruleset))
+        a = Fraction(draw(values))
+        b = draw(st.one_of(values.map(Fraction), steps.map(lambda s: min(a + s, hi))))
+        a, b = min(a, b), max(a, b)
+        assume(a < b)
+        return record, a, b
+
+    def test(drawn):
+        record, a, b = drawn
+        low = {**record, source: _pub(a)}
+        high = {**record, source: _pub(b)}
+        before, after = _value(ruleset, target, low), _value(ruleset, target, high)
+        assume(before is not None and after is not None)
+        if _rank(ruleset, target, after) < _rank(ruleset, target, before):
+            raise CheckFailed(ruleset, text, (
+                f"raising {source} from {_show(a)} to {_show(b)} lowers {target} from "
+                f"{_show(before)} to {_show(after)}"), (low, high))
+
+    del lo
+    return Property(text, "stated", ruleset, test, raises())
+
+
+def _pub(v: Fraction):
+    return int(v) if v.denominator == 1 else v
+
+
+def _always(ruleset: Ruleset, chk: ast.Check) -> Property:
+    text = _check_text(chk)
+
+    def test(record):
+        try:
+            value, detail = evaluate_expr(ruleset, record, chk.condition, explain=True)
+        except InputError:
+            assume(False)
+        if not value:
+            raise CheckFailed(ruleset, text, f"the condition is false: {_detail(detail)}",
+                              (record,))
+
+    return Property(text, "stated", ruleset, test, records(ruleset))
+
+
+def _detail(detail: dict) -> str:
+    values = detail.get("values") or {}
+    shown = ", ".join(f"{k} = {v}" for k, v in values.items())
+    return f"{detail.get('text', '')} [{shown}]" if shown else str(detail.get("text", ""))
+
+
+# ---------------------------------------------------------------- built-in properties
+
+def _totality(ruleset: Ruleset) -> Property:
+    name = "totality: every valid record is graded (no InputError)"
+
+    def test(record):
+        try:
+            ruleset.evaluate(record)
+        except InputError as e:
+            raise CheckFailed(ruleset, "totality", f"a valid record is rejected: {e}",
+                              (record,), explain=False) from None
+
+    return Property(name, "built-in", ruleset, test, records(ruleset))
+
+
+def _outputs(result) -> tuple:
+    return (dict(result), result.vetoes, result.outcomes)
+
+
+def _flat(record: Mapping, ballots) -> dict:
+    out = {}
+    for k, v in record.items():
+        if k in ballots:
+            out.update({f"{k}.{c}": n for c, n in v.items()})
+        else:
+            out[k] = v
+    return out
+
+
+def _determinism(ruleset: Ruleset) -> Property:
+    name = ("determinism: the same record gives the same result (again, on the reference "
+            "evaluator, with fields in another order, with ballots as flat columns)")
+    ballots = ruleset.checked.ballots
+
+    def test(drawn):
+        record, seed = drawn
+        try:
+            first = _outputs(ruleset.evaluate(record))
+        except InputError:
+            assume(False)
+        shuffled = list(record.items())
+        random.Random(seed).shuffle(shuffled)
+        variants = {
+            "evaluated again": lambda: ruleset.evaluate(record),
+            "the reference evaluator": lambda: ruleset.reference_evaluate(record),
+            "fields in another order": lambda: ruleset.evaluate(dict(shuffled)),
+            "ballots as BALLOT.CATEGORY columns": lambda: ruleset.evaluate(_flat(record,
+                                                                                 ballots)),
+        }
+        for what, again in variants.items():
+            other = _outputs(again())
+            if other != first:
+                diff = [k for k in first[0] if first[0][k] != other[0].get(k)]
+                if first[1] != other[1]:
+                    diff.append("vetoes")
+                if first[2] != other[2]:
+                    diff.append("outcomes")
+                raise CheckFailed(ruleset, "determinism", (
+                    f"{what} gives another result: "
+                    + "; ".join(f"{k}: {_show(first[0].get(k, first))} vs "
+                                f"{_show(other[0].get(k, other))}" for k in diff[:5])),
+                    (record,))
+
+    return Property(name, "built-in", ruleset, test,
+                    st.tuples(records(ruleset), st.integers(0, 2**16)))
+
+
+def _rejection(ruleset: Ruleset) -> Property:
+    name = "rejection: every bad record fails with an InputError, on both evaluators"
+
+    def test(record):
+        for what, evaluate in (("evaluate", ruleset.evaluate),
+                               ("reference_evaluate", ruleset.reference_evaluate)):
+            try:
+                evaluate(record)
+            except InputError:
+                continue
+            except Exception as e:  # the property is about exactly this
+                summary = f"{what} raises {type(e).__name__}: {e} (not an InputError)"
+            else:
+                summary = f"{what} accepts a bad record"
+            raise CheckFailed(ruleset, "rejection", f"{summary}: {record!r}", (),
+                              explain=False)
+
+    return Property(name, "built-in", ruleset, test, invalid_records(ruleset))

@@ -1,0 +1,410 @@
+"""Hypothesis strategies for the records of a ruleset: valid ones biased to every threshold the
+ruleset compares against, and invalid ones of every kind.
+
+Both follow Hypothesis's house style: a strategy is a recipe for valid values with no distribution
+hints among its arguments, arguments are validated eagerly (:class:`~hypothesis.errors.
+InvalidArgument`), and a caller who wants a fixed value passes ``st.just(value)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+
+from hypothesis import assume
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from hypothesis.strategies import SearchStrategy
+
+from .. import ast
+from ..diagnostics import InputError, did_you_mean
+from ..ruleset import Field, Ruleset
+from ._model import Model, Threshold, evaluate_expr, model
+
+__all__ = ["invalid_records", "records"]
+
+#: A drawn value meaning "leave the field out of the record" (its default applies).
+_OMIT = object()
+#: Totals of a ballot: one threshold's denominator times 1..6, or any of 1..60.
+_MAX_VOTES = 60
+
+
+def records(ruleset: Ruleset, **fixed: SearchStrategy) -> SearchStrategy[dict]:
+    """A strategy for valid records of ``ruleset``: every input and ballot it declares, values in
+    their ranges and categories, inputs with a default sometimes left out.
+
+    Draws are deliberately biased to boundaries: for every threshold the ruleset compares a
+    number input, a share, a vote count or a derived number against, some records land exactly
+    on it and some one step either side (a share of exactly 60% is drawn for several totals:
+    3 of 5, 6 of 10, …). ``require`` statements of the form ``X <= EXPR`` (any comparison, ``X``
+    a number input) are honoured by construction, also exactly at their limit; records failing
+    any other ``require`` are filtered out.
+
+    ``fixed`` maps field names to strategies for their values (``考核目标完成=st.just("好")``,
+    ``班子测评=st.fixed_dictionaries(...)``); a strategy may draw ``None`` to leave the field out.
+    """
+    _check_ruleset("records", ruleset)
+    for name, strategy in fixed.items():
+        if name not in ruleset.inputs:
+            hint = did_you_mean(name, ruleset.inputs)
+            raise InvalidArgument(f"records({ruleset.name}, {name}=...): '{name}' is not a "
+                                  f"field of {ruleset.name}" + (f"; {hint}" if hint else ""))
+        if not isinstance(strategy, SearchStrategy):
+            raise InvalidArgument(f"records({ruleset.name}, {name}={strategy!r}): pass a "
+                                  f"strategy, e.g. {name}=st.just({strategy!r})")
+    return _build(ruleset, fixed, model(ruleset))
+
+
+def _build(ruleset: Ruleset, fixed: Mapping[str, SearchStrategy], m: Model,
+           edges_only: bool = False) -> SearchStrategy[dict]:
+    """``edges_only``: ballots and number inputs with thresholds always on one (for diff)."""
+    fields = {}
+    for name, f in ruleset.inputs.items():
+        fields[name] = fixed[name].map(lambda v: _OMIT if v is None else v) \
+            if name in fixed else _field(m, f, edges_only)
+    derived = [t for t in m.thresholds if t.kind == "derived"
+               and any(x in m.inputs_of.get(t.name, ()) and x not in fixed
+                       for x in m.inputs_of.get(t.name, ()))]
+    requires = [r for r in (_require_shape(ruleset, req) for req in ruleset.checked.requires)
+                if r is not None and r[0] not in fixed]
+    return _records(ruleset, fields, tuple(derived), tuple(requires), frozenset(fixed))
+
+
+def invalid_records(ruleset: Ruleset) -> SearchStrategy[object]:
+    """A strategy for records that ``ruleset.evaluate`` must reject with an ``InputError``: a
+    valid record with exactly one thing wrong, of every kind the ruleset makes possible — a
+    missing required field, an unknown field, a value of the wrong type, a number outside its
+    range, a fraction for an integer, an unknown label, a ballot that is not a mapping or misses
+    or adds a category, a negative or fractional vote count, an empty ballot whose share is
+    always needed, a failed ``require`` — and a record that is not a mapping at all."""
+    _check_ruleset("invalid_records", ruleset)
+    m = model(ruleset)
+    spoilers = _spoilers(ruleset, m)
+    return _invalid(records(ruleset), st.sampled_from(spoilers))
+
+
+def _check_ruleset(function: str, ruleset: object) -> None:
+    if not isinstance(ruleset, Ruleset):
+        raise InvalidArgument(f"{function}() needs a compiled evalrules.Ruleset (from "
+                              f"evalrules.load or evalrules.compile), not {ruleset!r}")
+
+
+# ---------------------------------------------------------------- fields
+
+def _step(f: Field) -> Fraction:
+    return Fraction(1) if f.kind == "integer" else Fraction(1, 100)
+
+
+def _bounds(f: Field, thresholds: list[Fraction]) -> tuple[Fraction, Fraction]:
+    lo, hi = f.low, f.high
+    if lo is None:
+        lo = min([*thresholds, hi if hi is not None else Fraction(0)]) - 100
+    if hi is None:
+        hi = max([*thresholds, lo]) + 100
+    if f.kind == "integer":
+        lo, hi = Fraction(math.ceil(lo)), Fraction(math.floor(hi))
+    return lo, hi
+
+
+def _near(f: Field, point: Fraction, offset: int, lo: Fraction, hi: Fraction) -> Fraction:
+    """``point`` moved ``offset`` steps, for an integer the nearest whole number that side."""
+    if f.kind == "integer":
+        value = (Fraction(math.floor(point)) if offset <= 0 else Fraction(math.ceil(point)))
+        if point.denominator == 1 or offset == 0:
+            value = Fraction(math.floor(point)) + (offset if point.denominator == 1 else 0)
+    else:
+        value = point + offset * _step(f)
+    return min(max(value, lo), hi)
+
+
+def _number(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[Fraction | int]:
+    thresholds = [t.value for t in m.of("input", f.name)]
+    lo, hi = _bounds(f, thresholds)
+    if f.kind == "integer":
+        plain: SearchStrategy = st.integers(int(lo), int(hi))
+    else:
+        plain = st.one_of(
+            st.integers(math.ceil(lo * 100), math.floor(hi * 100)).map(lambda k: Fraction(k, 100)),
+            st.fractions(lo, hi, max_denominator=12))
+    points = sorted({lo, hi, *(t for t in thresholds if lo <= t <= hi)})
+    edge = st.builds(lambda p, off: _near(f, p, off, lo, hi), st.sampled_from(points),
+                     st.sampled_from((0, -1, 1)))
+    if edges_only and thresholds:
+        edge = st.builds(lambda p, off: _near(f, p, off, lo, hi),
+                         st.sampled_from([t for t in thresholds if lo <= t <= hi] or points),
+                         st.sampled_from((0, -1, 1)))
+        return edge.map(lambda v: int(v) if v.denominator == 1 else v)
+    return st.one_of(edge, plain).map(lambda v: int(v) if v.denominator == 1 else v)
+
+
+def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
+    match f.kind:
+        case "ballot":
+            value = _ballot(f, m.of("share", f.name) + m.of("votes", f.name),
+                            f.name in m.needs_votes, edges_only)
+        case "bool":
+            value = st.booleans()
+        case "category":
+            value = st.sampled_from(f.labels)
+        case _:
+            value = _number(m, f, edges_only)
+    if not f.required:
+        value = st.one_of(st.just(_OMIT), value)
+    return value
+
+
+_OFFSETS = st.sampled_from((0, -1, 1))
+_BOOLEANS = st.booleans()
+
+
+def _split(draw, total: int, parts: int) -> list[int]:
+    """``total`` votes split over ``parts`` categories (strategies made once: building one per
+    draw costs Hypothesis more than the draw)."""
+    if parts == 1:
+        return [total]
+    cut = st.integers(0, total)
+    cuts = sorted(draw(cut) for _ in range(parts - 1))
+    bounds = [0, *cuts, total]
+    return [b - a for a, b in itertools.pairwise(bounds)]
+
+
+def _ballot(f: Field, thresholds: list[Threshold], needs_votes: bool,
+            edges_only: bool = False) -> SearchStrategy[dict]:
+    categories = f.labels
+
+    def counts(values: list[int]) -> dict[str, int]:
+        if needs_votes and not any(values):
+            values = [*values[:-1], 1]
+        return dict(zip(categories, values, strict=True))
+
+    free = st.lists(st.integers(0, 30), min_size=len(categories),
+                    max_size=len(categories)).map(counts)
+    if not thresholds:
+        return free
+
+    which = st.sampled_from(thresholds)
+    totals = {}
+    for t in thresholds:
+        q = t.value.denominator
+        totals[t] = st.one_of(st.integers(1, 6).map(lambda k, q=q: q * k),
+                              st.integers(1, _MAX_VOTES)) if q <= _MAX_VOTES \
+            else st.integers(1, _MAX_VOTES)
+    extra = st.integers(0, 30)
+
+    @st.composite
+    def edge(draw) -> dict[str, int]:
+        t = draw(which)
+        chosen = [c for c in categories if c in t.categories]
+        rest = [c for c in categories if c not in t.categories]
+        offset = draw(_OFFSETS)
+        if t.kind == "share":
+            n = draw(totals[t])
+            k = math.floor(t.value * n) + offset
+        else:
+            k = math.floor(t.value) + offset
+            n = max(k, 0) + draw(extra)
+        k = min(max(k, 0), n)
+        if not rest:
+            k = n
+        if needs_votes and n == 0:
+            n = k = 1 if not rest else n + 1
+        votes = dict.fromkeys(categories, 0)
+        for c, v in zip(chosen, _split(draw, k, len(chosen)), strict=True):
+            votes[c] = v
+        for c, v in zip(rest, _split(draw, n - k, len(rest)), strict=True):
+            votes[c] = v
+        return votes
+
+    return edge() if edges_only else st.one_of(edge(), free)
+
+
+# ---------------------------------------------------------------- whole records
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _require_shape(ruleset: Ruleset, req: ast.Require):
+    """``(input, op, expr, require)`` for a require ``INPUT op EXPR`` (either way round)."""
+    c = req.condition
+    if not isinstance(c, ast.Compare) or c.order is not None or c.op == "!=":
+        return None
+    numbers = {n for n, f in ruleset.inputs.items() if f.kind in ("number", "integer")}
+    if isinstance(c.left, ast.Ref) and c.left.name in numbers:
+        return (c.left.name, c.op, c.right, req)
+    if isinstance(c.right, ast.Ref) and c.right.name in numbers:
+        return (c.right.name, _FLIP[c.op], c.left, req)
+    return None
+
+
+def _limit(f: Field, op: str, bound: Fraction) -> Fraction:
+    """The value of ``f`` closest to ``bound`` that satisfies ``f op bound``."""
+    step = _step(f)
+    if f.kind == "integer":
+        return {"<=": Fraction(math.floor(bound)), "<": Fraction(math.ceil(bound) - 1),
+                ">=": Fraction(math.ceil(bound)), ">": Fraction(math.floor(bound) + 1),
+                "==": bound}[op]
+    return {"<=": bound, "<": bound - step, ">=": bound, ">": bound + step, "==": bound}[op]
+
+
+def _holds(op: str, x: Fraction, y: Fraction) -> bool:
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y, "==": x == y, "!=": x != y}[op]
+
+
+def _public(v: Fraction) -> Fraction | int:
+    return int(v) if v.denominator == 1 else v
+
+
+def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
+    """Move one number input so that the derived value ``t.name`` lands on ``t.value`` (or one
+    step either side), when it is an affine function of that input near the record."""
+    m = model(ruleset)
+    candidates = [x for x in m.inputs_of[t.name] if x not in fixed]
+    if not candidates:
+        return
+    x = candidates[draw(st.integers(0, len(candidates) - 1))]
+    f = ruleset.inputs[x]
+    lo, hi = _bounds(f, [])
+    function = ruleset.function(t.name)
+    try:
+        y0 = function({**record, x: lo})
+        y1 = function({**record, x: hi})
+        if y0 == y1:
+            return
+        solution = lo + (t.value - y0) * (hi - lo) / (y1 - y0)
+        if not lo <= solution <= hi or function({**record, x: solution}) != t.value:
+            return
+    except InputError:
+        return
+    offset = draw(_OFFSETS)
+    record[x] = _public(_near(f, solution, offset, lo, hi))
+
+
+@st.composite
+def _records(draw, ruleset: Ruleset, fields: dict, derived: tuple, requires: tuple, fixed):
+    record = {}
+    for name, strategy in fields.items():
+        value = draw(strategy)
+        if value is not _OMIT:
+            record[name] = value
+    if derived and draw(_BOOLEANS):
+        _toward(draw, ruleset, record, derived[draw(st.integers(0, len(derived) - 1))], fixed)
+    for name, op, expr, _req in requires:
+        at_limit = draw(_BOOLEANS)
+        try:
+            bound = Fraction(evaluate_expr(ruleset, record, expr))
+        except (InputError, TypeError, ValueError):
+            continue
+        f = ruleset.inputs[name]
+        current = record.get(name, f.default)
+        if current is not None and not at_limit and _holds(op, Fraction(current), bound):
+            continue
+        value = _limit(f, op, bound)
+        if (f.low is None or value >= f.low) and (f.high is None or value <= f.high) and \
+                (f.kind != "integer" or value.denominator == 1):
+            record[name] = _public(value)
+    if ruleset.checked.requires:
+        try:
+            ruleset.evaluate(record)
+        except InputError as e:
+            assume(not (e.rule or "").startswith("require "))
+    return record
+
+
+# ---------------------------------------------------------------- invalid records
+
+def _always_needed(ruleset: Ruleset) -> set[str]:
+    """Ballots whose share or points a let or score computes on every record."""
+    out: set[str] = set()
+    for decl in ruleset.checked.definitions.values():
+        if not isinstance(decl, (ast.Let, ast.Score)):
+            continue
+        stack = [decl.expr]
+        while stack:
+            e = stack.pop()
+            if isinstance(e, (ast.Share, ast.Points)):
+                out.add(e.ballot)
+            elif isinstance(e, (ast.Arithmetic, ast.Negate, ast.Call, ast.Weighted)):
+                stack.extend(ast.children(e))
+    return out
+
+
+def _spoilers(ruleset: Ruleset, m: Model) -> list:
+    """Each spoiler takes ``(draw, record)`` and returns the spoilt record."""
+    fields = ruleset.inputs
+    out: list = [
+        lambda draw, r: draw(st.sampled_from([None, [], "record", 42])),
+        lambda draw, r: {**r, 1: "x"},
+        lambda draw, r: {**r, draw(st.sampled_from(["未知字段", "unknown"])): 1},
+    ]
+
+    def with_(name, values):
+        def spoil(draw, r):
+            return {**r, name: draw(st.sampled_from(values))}
+        return spoil
+
+    def without(name):
+        return lambda draw, r: {k: v for k, v in r.items() if k != name}
+
+    for name, f in fields.items():
+        if f.required:
+            out.append(without(name))
+        match f.kind:
+            case "number" | "integer":
+                out.append(with_(name, ["abc", True, [1], float("nan"), float("inf"), {}]))
+                step = _step(f)
+                bad = [b for b in ((f.low - step) if f.low is not None else None,
+                                   (f.high + step) if f.high is not None else None)
+                       if b is not None]
+                if f.kind == "integer":
+                    lo = f.low if f.low is not None else Fraction(0)
+                    bad.append(Fraction(math.ceil(lo)) + Fraction(1, 2))
+                if bad:
+                    out.append(with_(name, [_public(b) for b in bad]))
+            case "bool":
+                out.append(with_(name, [1, 0, "true", "是", 1.5]))
+            case "category":
+                out.append(with_(name, ["不存在的类别", 1, True]))
+            case "ballot":
+                cats = f.labels
+                out.append(with_(name, [5, "优秀", [1, 2]]))
+                def missing(draw, r, n=name, cats=cats):
+                    gone = draw(st.sampled_from(cats))
+                    return {**r, n: {c: v for c, v in r[n].items() if c != gone}}
+                out.append(missing)
+                out.append(lambda draw, r, n=name: {**r, n: {**r[n], "不存在的类别": 1}})
+                out.append(lambda draw, r, n=name, cats=cats: {
+                    **r, n: {**r[n], draw(st.sampled_from(cats)):
+                             draw(st.sampled_from([-1, Fraction(1, 2), 2.5, True, "x"]))}})
+                out.append(lambda draw, r, n=name, cats=cats: {
+                    **r, f"{n}.{cats[0]}": 1})
+                if name in _always_needed(ruleset):
+                    out.append(lambda draw, r, n=name, cats=cats: {**r, n: dict.fromkeys(cats, 0)})
+    for shape in (_require_shape(ruleset, req) for req in ruleset.checked.requires):
+        if shape is not None:
+            out.append(_breaking(ruleset, *shape[:3]))
+    return out
+
+
+def _breaking(ruleset: Ruleset, name: str, op: str, expr: ast.Expr):
+    f = ruleset.inputs[name]
+    negated = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": ">"}[op]
+
+    def spoil(draw, r):
+        bound = Fraction(evaluate_expr(ruleset, r, expr))
+        value = _limit(f, negated, bound)
+        assume((f.low is None or value >= f.low) and (f.high is None or value <= f.high))
+        return {**r, name: _public(value)}
+    return spoil
+
+
+@st.composite
+def _invalid(draw, valid: SearchStrategy, spoilers: SearchStrategy):
+    record = draw(valid)
+    spoil = draw(spoilers)
+    return spoil(draw, record)
+
+
+def is_mapping(value: object) -> bool:
+    return isinstance(value, Mapping)
