@@ -173,6 +173,10 @@ def records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
                 value = st.booleans()
             case "category":
                 value = st.sampled_from(field.labels)
+            case "text":
+                value = st.sampled_from(("甲单位", "乙单位"))
+            case "history":
+                value = st.lists(st.sampled_from(field.labels), max_size=3)
             case _:
                 value = _number_in(field)
         if not field.required:

@@ -34,7 +34,7 @@ from .diagnostics import InputError
 from .unparse import expression
 
 #: (record, what the group decided, names) → those values, computing only what they need;
-#: raises InputError.
+#: a number may come as a (numerator, denominator) pair. Raises InputError.
 Partial = Callable[[Mapping, dict, tuple[str, ...]], Mapping[str, object]]
 #: (record, what the group decided) → a result; raises InputError.
 Full = Callable[[Mapping, dict], object]
@@ -54,10 +54,13 @@ def evaluate(checked: Checked, constants: Mapping, records: Sequence[Mapping],
     members: dict[object, list[int]] = {}
     limits = [r for r in group.rules if isinstance(r, ast.Limit)]
     ballots = tuple(checked.ballots) if limits else ()
+    # The first group rule needs no other, so its needs are computed with the first reading.
+    first = checked.group_order[0] if checked.group_order else None
+    reading = (group.key, *ballots, *(_needs(checked, first) if first else ()))
     seen: list[Mapping] = [{}] * len(records)
     for i, record in enumerate(records):
         try:
-            seen[i] = partial(record, decided[i], (group.key, *ballots))
+            seen[i] = partial(record, decided[i], reading)
         except InputError as e:
             outcomes[i] = e
             continue
@@ -70,12 +73,14 @@ def evaluate(checked: Checked, constants: Mapping, records: Sequence[Mapping],
                     outcomes[i] = error
             members[key] = [i for i in indexes if outcomes[i] is None]
     for node in checked.group_order:
-        rule = checked.group.rules[int(node.split()[1])] if node.startswith("quota ") else \
-            checked.definitions[node]
-        names = rule.keys if isinstance(rule, ast.Rank) else (rule.grade, *rule.keys)
+        rule = _rule(checked, node)
+        names = _needs(checked, node)
         for key, indexes in members.items():
             values = {}
             for i in indexes:
+                if node == first:
+                    values[i] = seen[i]
+                    continue
                 try:
                     values[i] = partial(records[i], decided[i], names)
                 except InputError as e:
@@ -97,13 +102,41 @@ def evaluate(checked: Checked, constants: Mapping, records: Sequence[Mapping],
     return outcomes
 
 
-def _key(values: Mapping, keys: tuple[str, ...]) -> tuple:
-    return tuple(values[k] for k in keys)
+def _rule(checked: Checked, node: str) -> ast.Rank | ast.Quota:
+    if node.startswith("quota "):
+        return checked.group.rules[int(node.split()[1])]
+    return checked.definitions[node]
+
+
+def _needs(checked: Checked, node: str) -> tuple[str, ...]:
+    """What a group rule reads of each record: a rank its keys, a quota its grade and keys."""
+    rule = _rule(checked, node)
+    return rule.keys if isinstance(rule, ast.Rank) else (rule.grade, *rule.keys)
+
+
+def _keys(values: dict, indexes: list[int], names: tuple[str, ...]) -> dict[int, tuple]:
+    """Each record's key as a tuple of ints: the values over a common denominator per key, so
+    sorting compares integers (exactly, and much faster than Fractions)."""
+    columns = []
+    for name in names:
+        column = [_pair(values[i][name]) for i in indexes]
+        scale = math.lcm(*(d for _, d in column)) if column else 1
+        columns.append([n * (scale // d) for n, d in column])
+    return {i: tuple(c[j] for c in columns) for j, i in enumerate(indexes)}
+
+
+def _pair(value) -> tuple[int, int]:
+    """A number as (numerator, denominator > 0); a backend may give the pair itself."""
+    if value.__class__ is tuple:
+        return value
+    value = Fraction(value)
+    return value.numerator, value.denominator
 
 
 def _ranks(rule: ast.Rank, indexes: list[int], values: dict) -> dict[int, int]:
-    keyed = sorted(((_key(values[i], rule.keys), i) for i in indexes),
-                   key=lambda p: p[0], reverse=rule.descending)
+    keys = _keys(values, indexes, rule.keys)
+    keyed = sorted(((keys[i], i) for i in indexes), key=lambda p: p[0],
+                   reverse=rule.descending)
     ranks, previous, rank = {}, None, 0
     for position, (key, i) in enumerate(keyed, 1):
         if key != previous:
@@ -124,9 +157,10 @@ def _moved(rule: ast.Quota, share: Fraction, indexes: list[int], values: dict) -
     holders = [i for i in indexes if values[i][rule.grade] == rule.label]
     if len(holders) <= cap:
         return []
-    ordered = sorted(holders, key=lambda i: _key(values[i], rule.keys), reverse=True)
-    boundary = _key(values[ordered[cap]], rule.keys)
-    return [i for i in holders if _key(values[i], rule.keys) <= boundary]
+    keys = _keys(values, holders, rule.keys)
+    ordered = sorted(holders, key=keys.__getitem__, reverse=True)
+    boundary = keys[ordered[cap]]
+    return [i for i in holders if keys[i] <= boundary]
 
 
 def _limit(checked: Checked, constants: Mapping, rule: ast.Limit, records: list[Mapping],

@@ -121,6 +121,8 @@ class _Generator:
         self.slots: list[tuple[str, str, str]] = []  # (name, kind, expr)
         self.ballot_vars: dict[str, tuple[list[str], str]] = {}  # ballot → (counts, total)
         self.checked_totals: set[str] = set()
+        self.histories: list[str] = []
+        self.number_inputs: list[tuple[str, str]] = []  # (numerator, denominator) variables
         self.closure = closure
         if outputs is None:
             self.emit_names = set(checked.definitions)
@@ -218,12 +220,27 @@ class _Generator:
             var = input_vars[name] = self.fresh("x")
             self.input_check(name, decl, var, checks)
             kind = c.types[name].kind
+            if kind == "number":
+                integer = isinstance(decl.type, ast.NumberType) and decl.type.integer
+                # A number input is kept as integers: an integer input as an int, any other as
+                # numerator and denominator, so arithmetic on it never builds a Fraction.
+                if integer:
+                    self.vars[name] = Op("int", var)
+                    self.slots.append((name, "num", var))
+                else:
+                    den = self.fresh("d")
+                    self.number_inputs.append((var, den))
+                    self.vars[name] = Op("ratio", var, den)
+                    self.slots.append((name, "ratio", (var, den)))
+                continue
             op_kind = {"bool": "bool", "category": "label", "text": "label",
-                       "history": "history"}.get(kind, "num")
+                       "history": "history"}[kind]
             self.vars[name] = Op(op_kind, var)
-            self.slots.append((name, "num" if op_kind == "num" else "plain", var))
+            self.slots.append((name, "plain", var))
         checks.append("len(record) != n" if optional else f"len(record) != {required}")
         self.flush_checks(checks)
+        for var in self.histories:
+            self.emit(f"{var} = tuple({var})")
         self.depth -= 1
         self.emit("except (_Slow, KeyError, TypeError, AttributeError):")
         self.depth += 1
@@ -233,8 +250,15 @@ class _Generator:
             self.emit(f"{', '.join(counts)}, = " + ", ".join(f"v[{b!r}][{k!r}]" for k in cats)
                       + ("," if len(cats) == 1 else ""))
         for name, var in input_vars.items():
-            self.emit(f"{var} = v[{name!r}]")
+            integer = isinstance(c.inputs[name].type, ast.NumberType) and \
+                c.inputs[name].type.integer
+            self.emit(f"{var} = v[{name!r}]" + (".numerator" if integer else ""))
         self.depth -= 1
+        for var, den in self.number_inputs:
+            self.emit(f"if {var}.__class__ is int:")
+            self.emit(f"    {den} = 1")
+            self.emit("else:")
+            self.emit(f"    {var}, {den} = {var}.numerator, {var}.denominator")
         for counts, total in self.ballot_vars.values():
             self.emit(f"{total} = {' + '.join(counts)}")
 
@@ -252,9 +276,10 @@ class _Generator:
             mine = [f"{var}.__class__ is not bool"]
         elif kind.kind == "text":
             mine = [f"{var}.__class__ is not str"]
-        elif kind.kind == "history":  # lists and texts go through the reference's reading
-            mine = [f"{var}.__class__ is not tuple",
+        elif kind.kind == "history":  # a text goes through the reference's reading
+            mine = [f"({var}.__class__ is not tuple and {var}.__class__ is not list)",
                     f"not {self.const(frozenset(kind.labels))}.issuperset({var})"]
+            self.histories.append(var)
         elif kind.kind == "category":
             mine = [f"{var} not in {self.const(frozenset(kind.labels))}",
                     f"{var}.__class__ is not str"]
@@ -316,8 +341,8 @@ class _Generator:
         self.emit(f"return ({', '.join(parts)},)")
 
     def _raw_expr(self, name: str, kind: str, expr) -> str:
-        if kind == "ratio":
-            return f"_frac({expr[0]}, {expr[1]})"
+        if kind == "ratio":  # as a pair: group rules compare them as integers
+            return f"({expr[0]}, {expr[1]})"
         if kind == "ballot":
             return f"dict(zip({self.const(self.c.ballots[name])}, ({', '.join(expr)},)))"
         return expr
