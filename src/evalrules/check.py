@@ -27,7 +27,8 @@ RESERVED = frozenset(
     "ruleset extends title scale ballot input param let score require sheet grade veto outcome "
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
-    "if then else and or not is true false share votes total points".split()
+    "if then else and or not is true false share votes total points text history group rank "
+    "quota limit desc asc".split()
 )
 
 
