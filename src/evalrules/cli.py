@@ -10,7 +10,7 @@ import importlib
 import sys
 
 #: Subcommands in the order ``--help`` lists them.
-COMMANDS = ("check", "eval", "explain", "report", "fmt", "init")
+COMMANDS = ("check", "eval", "explain", "report", "fmt", "init", "test", "diff")
 
 
 def main(argv: list[str] | None = None) -> int:

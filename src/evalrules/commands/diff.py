@@ -1,0 +1,57 @@
+"""Compare two rulesets: which records a rule change grades differently.
+
+With --data FILE (.csv, .json, .jsonl): every record is graded by both and the changes are
+counted as transitions (班子等次 较好 → 一般: 37). Without: Hypothesis searches for records on
+which they differ and shrinks one minimal example per kind of change. Exit status 1 when they
+differ (so a CI job can require "no change"), 0 when they agree. Needs the testing extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..diagnostics import RulesetError
+from ..io import input_columns, read_rows, record_of
+from ..ruleset import load
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", type=Path, metavar="OLD")
+    parser.add_argument("new", type=Path, metavar="NEW")
+    parser.add_argument("--data", type=Path, metavar="FILE",
+                        help="records to compare on (.csv, .json, .jsonl)")
+    parser.add_argument("--examples", type=int, default=500, metavar="N",
+                        help="Hypothesis examples per search round (default 500)")
+    parser.add_argument("--seed", type=int, default=None, help="Hypothesis seed")
+    parser.add_argument("--explain", action="store_true",
+                        help="explain each example under both rulesets")
+    parser.add_argument("--where", metavar="CONDITION",
+                        help="ignore records where this condition (old ruleset's names) holds")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from ..testing.diff import diff
+    except ImportError as e:  # pragma: no cover - without the testing extra
+        print(f"evalrules diff needs the testing extra ({e}): "
+              'pip install "evalrules[testing]"', file=sys.stderr)
+        return 2
+    try:
+        old, new = load(args.old), load(args.new)
+    except RulesetError as e:
+        print(e, file=sys.stderr)
+        return 2
+    records = None
+    if args.data is not None:
+        columns = {**input_columns(new), **input_columns(old)}
+        try:
+            records = [record_of(row, columns) for row in read_rows(args.data)]
+        except (OSError, ValueError) as e:
+            print(f"evalrules: {e}", file=sys.stderr)
+            return 2
+    result = diff(old, new, records, max_examples=args.examples, seed=args.seed,
+                  where=args.where)
+    print(result.report(explain=args.explain))
+    return 1 if result else 0

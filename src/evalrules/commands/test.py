@@ -1,0 +1,84 @@
+"""Test rulesets: their cases files, stated checks and built-in properties.
+
+For each RULESET (NAME.rules): every case of NAME.cases.json / NAME.cases.csv beside it, then each
+`check` line and the built-in properties (totality, determinism, rejection of bad input) as
+Hypothesis tests. A failure prints the minimal record, the explanation and a ready-to-paste case.
+Exit status 1 when anything fails. Needs the testing extra (hypothesis).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ..diagnostics import RulesetError
+from ..ruleset import load
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("rulesets", nargs="+", type=Path, metavar="RULESET")
+    parser.add_argument("--examples", type=int, default=100, metavar="N",
+                        help="Hypothesis examples per property (default 100)")
+    parser.add_argument("--seed", type=int, default=None, help="Hypothesis seed")
+    parser.add_argument("--coverage", action="store_true",
+                        help="print which rules, conditions and vetoes the cases exercised")
+    parser.add_argument("--no-checks", action="store_true",
+                        help="run the cases only")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from ..testing.cases import cases_files, load_cases, run_case
+        from ..testing.checks import CheckFailed, properties
+        from ..testing.coverage import Coverage
+    except ImportError as e:  # pragma: no cover - without the testing extra
+        print(f"evalrules test needs the testing extra ({e}): "
+              'pip install "evalrules[testing]"', file=sys.stderr)
+        return 2
+    failed = 0
+    for path in args.rulesets:
+        try:
+            ruleset = load(path)
+        except RulesetError as e:
+            print(e, file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{path}: {ruleset.name}")
+        if getattr(ruleset.checked, "group", None) is not None:
+            print("  skipped: a ruleset with group rules grades records among their group; "
+                  "evalrules test does not support it yet (tests/test_cases.py runs its cases)")
+            continue
+        coverage = Coverage(ruleset)
+        files = cases_files(path)
+        if not files:
+            print("  no cases file beside it")
+        for cases_path in files:
+            _, cases = load_cases(cases_path)
+            bad = 0
+            for case in cases:
+                problems, result = run_case(ruleset, case)
+                if result is not None:
+                    coverage.add(result)
+                if problems:
+                    bad += 1
+                    print(f"  FAIL case {case.name}: " + "; ".join(problems))
+            print(f"  {cases_path.name}: {len(cases) - bad} of {len(cases)} cases pass")
+            failed += bad
+        if args.coverage:
+            print("  " + coverage.report().replace("\n", "\n  "))
+        if args.no_checks:
+            continue
+        for prop in properties(ruleset):
+            start = time.perf_counter()
+            try:
+                prop.run(max_examples=args.examples, seed=args.seed)
+            except CheckFailed as e:
+                failed += 1
+                print(f"  FAIL {prop.name}\n")
+                print("    " + str(e).replace("\n", "\n    ") + "\n")
+            else:
+                print(f"  ok   {prop.name} ({time.perf_counter() - start:.1f} s)")
+    print("failed" if failed else "all passed")
+    return 1 if failed else 0
