@@ -139,11 +139,13 @@ _RATE_NUMERATORS = {"r_ex": "v_excellent", "r_good": "(v_excellent + v_competent
                     "r_low": "(v_basic + v_incompetent)", "r_inc": "v_incompetent"}
 
 
-def expression(rate: Callable[[str], str], and_: str, or_: str, quote: str) -> str:
+def expression(rate: Callable[[str], str] | dict, and_: str, or_: str, quote: str) -> str:
+    """The rule as one expression; ``rate`` spells a rate from its numerator, or is a dict of
+    the four rates already spelled."""
     def q(label: str) -> str:
         return f"{quote}{label}{quote}"
 
-    rates = {k: rate(v) for k, v in _RATE_NUMERATORS.items()}
+    rates = rate if isinstance(rate, dict) else {k: rate(v) for k, v in _RATE_NUMERATORS.items()}
     worst = f"(({rates['r_inc']} > 0.3 {or_} {rates['r_low']} > 0.5) {and_} serious_problem)"
     best = f"({rates['r_ex']} >= 0.6 {and_} {rates['r_good']} >= 0.9)"
     fair = f"({rates['r_low']} > 0.2)"
@@ -385,12 +387,45 @@ def _value(x):
     return x
 
 
+def _spreadsheet_rates(rate: Callable[[str], str], one: str = "1") -> dict:
+    """好评率 = 优秀率 + 称职率 and 差评率 = 1 − 好评率, as a spreadsheet would have it."""
+    good = f"({rate('v_excellent')} + {rate('v_competent')})"
+    return {"r_ex": rate("v_excellent"), "r_good": good, "r_low": f"({one} - {good})",
+            "r_inc": rate("v_incompetent")}
+
+
 def variant_checks(flat: list[dict], expected: list[str]) -> list[str]:
-    """Natural-looking forms that are wrong, counted but not timed."""
+    """Other natural-looking spellings of the rule in the peers, counted but not timed."""
     out = []
+    sample = min(len(flat), 20_000)
+    spreadsheet = {}
+    try:
+        import zen
+
+        spreadsheet["zen-engine expression"] = zen.compile_expression(
+            expression(_spreadsheet_rates(_plain_rate), "and", "or", "'")).evaluate
+    except ImportError:
+        pass
+    try:
+        import rule_engine
+
+        spreadsheet["rule-engine"] = rule_engine.Rule(
+            expression(_spreadsheet_rates(_plain_rate), "and", "or", '"')).evaluate
+    except ImportError:
+        pass
     try:
         import cel
+
+        spreadsheet["CEL"] = cel.compile(
+            # `1 - double` is a type error in CEL (no int/double coercion): 1.0
+            expression(_spreadsheet_rates(_cel_rate, "1.0"), "&&", "||", '"')).execute
     except ImportError:
+        cel = None
+    for name, f in spreadsheet.items():
+        bad = sum(f(r) != e for r, e in zip(flat[:sample], expected, strict=False))
+        out.append(f"{name} written the spreadsheet way (好评率 = 优秀率 + 称职率, 差评率 = "
+                   f"1 − 好评率) disagrees on {bad:,} of the first {sample:,} records.")
+    if cel is None:
         return out
     program = cel.compile(expression(_cel_int_rate, "&&", "||", '"'))
     got = [program.execute(r) for r in flat]
@@ -398,11 +433,11 @@ def variant_checks(flat: list[dict], expected: list[str]) -> list[str]:
     example = ""
     if bad:
         r = flat[bad[0]]
-        low = _RATE_NUMERATORS["r_low"]
-        example = (f" E.g. votes {[r[v] for v in VOTES]}: `{low} / total` is "
-                   f"{cel.evaluate(_cel_int_rate(low), r)!r} in CEL (int / int truncates), so "
-                   f"差评率 > 0.2 is false; CEL says {got[bad[0]]}, the rule {expected[bad[0]]}."
-                   " Every rate is 0 unless all votes fall in its categories.")
+        int_rates = [cel.evaluate(_cel_int_rate(v), r) for v in _RATE_NUMERATORS.values()]
+        example = (f" E.g. votes {[r[v] for v in VOTES]}: CEL computes 优秀率, 好评率, 差评率, "
+                   f"不称职率 as {int_rates} (int / int truncates: a rate is 0 unless every vote "
+                   f"falls in its categories); CEL says {got[bad[0]]}, the rule "
+                   f"{expected[bad[0]]}.")
     out.append(f"CEL written with plain `/` on the int vote counts (integer division) disagrees "
                f"on {len(bad):,} of {len(flat):,} records ({100 * len(bad) / len(flat):.1f}%)."
                + example)
@@ -509,17 +544,31 @@ def run_per_record(n: int, runs: int) -> tuple[list[Row], list[str]]:
     codes = data.grade_codes(cols)
     assert [GRADES[c] for c in codes.tolist()] == expected, "numpy reference disagrees"
     engines, notes = per_record_engines(ruleset)
-    rows = []
+    # Round after round, every engine once per round: a burst of load from elsewhere on the
+    # machine then slows all engines alike instead of whichever happened to be running.
+    runners, times, outputs = {}, {}, {}
     for engine in engines:
-        print(f"… {engine.name}", file=sys.stderr, flush=True)
         try:
-            run = engine.build(flat, recs)
-            seconds, got = median_time(run, runs)
+            runners[engine.name] = engine.build(flat, recs)
         except Exception as e:  # a peer that fails is reported, not fatal
             notes.append(f"{engine.name} failed: {type(e).__name__}: {e}")
+    for round_ in range(runs):
+        print(f"… round {round_ + 1} of {runs}", file=sys.stderr, flush=True)
+        for name, run in list(runners.items()):
+            try:
+                seconds, outputs[name] = median_time(run, 1)
+            except Exception as e:
+                notes.append(f"{name} failed: {type(e).__name__}: {e}")
+                del runners[name]
+                continue
+            times.setdefault(name, []).append(seconds)
+    rows = []
+    for engine in engines:
+        if engine.name not in runners:
             continue
-        count, bad = _compare(list(got), expected, flat)
-        row = Row(engine.name, engine.arithmetic, seconds, n, count)
+        got = list(outputs[engine.name])
+        count, bad = _compare(got, expected, flat)
+        row = Row(engine.name, engine.arithmetic, statistics.median(times[engine.name]), n, count)
         for i in _examples(bad, flat):
             row.examples.append(explain(engine, flat[i], got[i], expected[i]))
         rows.append(row)
@@ -652,13 +701,24 @@ def run_batches(n: int, runs: int) -> tuple[list[Row], list[str]]:
         notes.append("evalrules `Ruleset.evaluate_table` does not exist yet: skipped.")
     for key, (name, arithmetic) in BATCH_ENGINES.items():
         print(f"… {name}", file=sys.stderr, flush=True)
-        proc = subprocess.run([sys.executable, __file__, "--child", key, "--batch-n", str(n),
-                               "--runs", str(runs)], capture_output=True, text=True, check=False)
+        cmd = [sys.executable, __file__, "--child", key, "--batch-n", str(n)]
+        proc = subprocess.run([*cmd, "--runs", str(runs)], capture_output=True, text=True,
+                              check=False)
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["(no message)"])[-1]
             notes.append(f"{name}: skipped, it could not run here ({last}).")
             continue
+        # Memory in a second child, one run: a fixed mmap threshold stops glibc from keeping
+        # freed big blocks (the data generator's) resident for reuse, which would hide the
+        # engine's own allocations from the peak RSS; it also slows big allocations, so the
+        # timing comes from the first child.
+        env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072",
+               "MALLOC_TRIM_THRESHOLD_": "131072"}
+        mem = subprocess.run([*cmd, "--runs", "1"], capture_output=True, text=True,
+                             check=False, env=env)
         result = json.loads(proc.stdout.strip().splitlines()[-1])
+        if mem.returncode == 0:
+            result["peak_mb"] = json.loads(mem.stdout.strip().splitlines()[-1])["peak_mb"]
         row = Row(name, arithmetic, result["seconds"], n, result["mismatches"],
                   peak_mb=result["peak_mb"])
         for ex in result["examples"]:
@@ -746,7 +806,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--n", type=int, default=100_000, help="records one at a time")
     p.add_argument("--batch-n", type=int, default=1_000_000, help="records in batches")
     p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--no-batch", action="store_true")
+    p.add_argument("--no-batch", action="store_true", help="only records one at a time")
+    p.add_argument("--no-records", action="store_true", help="only the batches")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
@@ -754,7 +815,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.quick:
         args.n, args.batch_n = 2_000, 20_000
-    per, notes = run_per_record(args.n, args.runs)
+    per, notes = ([], []) if args.no_records else run_per_record(args.n, args.runs)
     batch: list[Row] = []
     if not args.no_batch:
         batch, batch_notes = run_batches(args.batch_n, args.runs)
