@@ -158,9 +158,11 @@ class Ruleset:
             if outputs is None:
                 # Results of this program: ruleset and layout live on the class, so making one
                 # costs an allocation and one attribute.
-                self._cache["result"] = type("Result", (Result,), {
+                cls = self._cache["result"] = type("Result", (Result,), {
                     "__slots__": (), "ruleset": self, "_layout": program.layout,
                     "error": None, "__module__": Result.__module__})
+                if self.checked.group is None:
+                    self._cache["evaluate"] = _evaluator(program.function, cls)
         return program
 
     def evaluate(self, record: Mapping[str, Any], *,
@@ -171,6 +173,9 @@ class Ruleset:
         pass them as ``group`` (the record itself need not be among them), or use
         :meth:`evaluate_many` on the whole batch.
         """
+        fast = self._cache.get("evaluate")
+        if fast is not None and group is None:
+            return fast(record)
         if self.checked.group is not None:
             if group is None:
                 raise GroupRulesError(self._group_help())
@@ -178,10 +183,8 @@ class Ruleset:
             if result.error is not None:
                 raise result.error
             return result
-        raw = self._program().function(record)
-        result = _new(self._cache["result"])
-        result._raw = raw
-        return result
+        self._program()
+        return self._cache["evaluate"](record)
 
     def _group_help(self) -> str:
         return (f"{self.name} has group rules (group by {self.checked.group.key}): a record is "
@@ -285,6 +288,15 @@ class Ruleset:
 
 
 _new = object.__new__
+
+
+def _evaluator(function: Callable, cls: type) -> Callable:
+    """record → Result through a generated program, with nothing else on the way."""
+    def evaluate(record):
+        result = _new(cls)
+        result._raw = function(record)
+        return result
+    return evaluate
 
 
 class Result(Mapping):
