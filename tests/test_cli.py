@@ -400,3 +400,19 @@ def test_init_with_a_broken_base(tmp_path, capsys, monkeypatch):
     (tmp_path / "base.rules").write_text("ruleset b\nlet a = c\n", encoding="utf-8")
     status, _, err = run(capsys, "init", "new", "--extends", tmp_path / "base.rules")
     assert status == 1 and "E201" in err and not (tmp_path / "new.rules").exists()
+
+
+# ---------------------------------------------------------------- progress on long runs
+
+@pytest.mark.parametrize("with_rich", [True, False])
+def test_a_long_run_at_a_terminal_shows_progress(with_rich, tmp_path, capsys, monkeypatch):
+    rows = list(read_rows(SAMPLE_CSV)) * 4  # 1200 rows: past the progress bar's threshold
+    data = write_csv(tmp_path / "big.csv", rows)
+    if not with_rich:
+        monkeypatch.setitem(sys.modules, "rich", None)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    status, out, err = run(capsys, "eval", CITY, data)
+    assert status == 0 and "1200 records, 1200 graded" in out
+    if not with_rich:
+        assert "1200/1200" in err
+    assert run(capsys, "eval", CITY, data, "--no-progress")[2] == ""

@@ -182,8 +182,9 @@ def _jsonable(value: object) -> object:
         return value
     if isinstance(value, (int, Fraction)):
         return exact_str(value)
-    if isinstance(value, Decimal):
-        return str(value)
+    if isinstance(value, Decimal):  # a number of the user's JSON: a number again where exact
+        return float(value) if value.is_finite() and repr(float(value)) == str(value) \
+            else str(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
