@@ -82,18 +82,23 @@ class Checked:
 
     def closure(self, names) -> frozenset[str]:
         """The definitions ``names`` need (themselves included), transitively."""
-        seen, stack = set(), list(names)
-        while stack:
-            name = stack.pop().split(".", 1)[0]
-            if name in seen or name not in self.definitions:
-                continue
-            seen.add(name)
-            stack.extend(self.deps.get(name, ()))
-        return frozenset(seen)
+        return closure(self.definitions, self.deps, names)
 
     @property
     def name(self) -> str:
         return self.module.header.name
+
+
+def closure(definitions, deps, names) -> frozenset[str]:
+    """The definitions among ``names`` and all they depend on (``SHEET.ITEM`` as its sheet)."""
+    seen, stack = set(), list(names)
+    while stack:
+        name = stack.pop().split(".", 1)[0]
+        if name in seen or name not in definitions:
+            continue
+        seen.add(name)
+        stack.extend(deps.get(name, ()))
+    return frozenset(seen)
 
 
 def check(module: ast.Module, diags: Diagnostics) -> Checked | None:
@@ -541,14 +546,7 @@ class _Checker:
         return checked, group_order, {g: tuple(q) for g, q in quotas_of.items()}
 
     def _closure(self, names) -> frozenset[str]:
-        seen, stack = set(), list(names)
-        while stack:
-            name = stack.pop()
-            if name in seen or name not in self.defs:
-                continue
-            seen.add(name)
-            stack.extend(self.deps.get(name, ()))
-        return frozenset(seen)
+        return closure(self.defs, self.deps, names)
 
     def _group_order(self, rules, needs, quotas_of) -> tuple[str, ...]:
         """Each group node after every group node its needs include (a rank by name, a quota

@@ -667,22 +667,7 @@ class _Generator:
         return Op("num", f"({self.plain(a)} {op} {self.plain(b)})")
 
     def logic(self, op: str, a: ast.Expr, b: ast.Expr) -> Op:
-        left = self.expr(a)
-        mark = len(self.lines)
-        saved = self.depth
-        self.depth += 1
-        right = self.expr(b)
-        self.depth = saved
-        if len(self.lines) == mark:  # the right side is a pure expression: inline it
-            return Op("bool", f"({left.expr} {op} {right.expr})")
-        body = self.lines[mark:]
-        del self.lines[mark:]
-        var = self.fresh("v")
-        self.emit(f"{var} = {left.expr}")
-        self.emit(f"if {'' if op == 'and' else 'not '}{var}:")
-        self.lines.extend(body)
-        self.emit(f"    {var} = {right.expr}")
-        return Op("bool", var)
+        return self._chain(op, self.expr(a), b)
 
     def quantified(self, e: ast.Quantified) -> Op:
         if e.quantifier in ("all", "any"):
@@ -698,12 +683,13 @@ class _Generator:
         return Op("bool", f"({total} >= {e.count})")
 
     def _chain(self, op: str, left: Op, cond: ast.Expr) -> Op:
+        """``left and/or cond``, where cond's statements run only when it is reached."""
         mark = len(self.lines)
         saved = self.depth
         self.depth += 1
         right = self.expr(cond)
         self.depth = saved
-        if len(self.lines) == mark:
+        if len(self.lines) == mark:  # the right side is a pure expression: inline it
             return Op("bool", f"({left.expr} {op} {right.expr})")
         body = self.lines[mark:]
         del self.lines[mark:]
