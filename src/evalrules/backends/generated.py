@@ -72,7 +72,6 @@ class Program:
     function: Callable
     layout: Layout
     source: str
-    line_map: dict[int, str]  # generated line → "path:line" of the ruleset text it came from
 
 
 def _can_fail(decl: ast.Declaration) -> bool:
@@ -97,7 +96,7 @@ def build(checked: Checked, constants: Mapping, outputs: tuple[str, ...] | None 
     namespace = dict(gen.namespace)
     code = compile(source, f"<evalrules {checked.name}>", "exec")
     exec(code, namespace)  # the source is built from the checked AST only, see the docstring
-    return Program(namespace["evaluate"], gen.layout(), source, gen.line_map)
+    return Program(namespace["evaluate"], gen.layout(), source)
 
 
 class _Generator:
@@ -105,7 +104,6 @@ class _Generator:
         self.c = checked
         self.constants = constants
         self.lines: list[str] = []
-        self.line_map: dict[int, str] = {}
         self.depth = 1
         self.namespace: dict[str, object] = {
             "Fraction": Fraction, "_Slow": _Slow, "_floor": math.floor, "_ceil": math.ceil,
@@ -135,9 +133,10 @@ class _Generator:
 
     # -- emission helpers
     def emit(self, line: str, span: ast.Span | None = None) -> None:
-        self.lines.append("    " * self.depth + line)
+        """One line of code; ``span`` marks a comment line with where the rule was written."""
         if span is not None and span.line:
-            self.line_map[len(self.lines)] = f"{span.path or '<string>'}:{span.line}"
+            line += f" at {str(span)!r}"
+        self.lines.append("    " * self.depth + line)
 
     def fresh(self, stem: str = "t") -> str:
         self.counter += 1
@@ -186,8 +185,13 @@ class _Generator:
         return "\n".join(self.lines) + "\n"
 
     def value_op(self, value: object, kind: str) -> Op:
+        """A param's value as code: a fraction as its integer pair, so comparisons with it
+        cross-multiply integers."""
         if kind == "number":
-            return Op("int" if Fraction(value).denominator == 1 else "num", self.const(value))
+            value = Fraction(value)
+            if value.denominator == 1:
+                return Op("int", repr(value.numerator))
+            return Op("ratio", repr(value.numerator), repr(value.denominator))
         return Op("bool" if kind == "bool" else "label", self.const(value))
 
     # -- validation
@@ -321,8 +325,7 @@ class _Generator:
         outcome_expr = " + ".join(f"(({n!r},) if {self.vars[n].expr} else ())"
                                   for n in outcomes)
         for p in self.c.params:
-            op = self.vars[p]
-            self.slots.append((p, "num" if op.kind in ("int", "num") else "plain", op.expr))
+            self.slot(p, self.vars[p])
         if self.closure:
             kinds = {name: (kind, expr) for name, kind, expr in self.slots}
             items = [f"{name!r}: {self._raw_expr(name, *kinds[name])}" for name in self.outputs]
