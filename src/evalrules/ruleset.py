@@ -286,6 +286,14 @@ class Ruleset:
         return evaluate_table(self.checked, self.constants, table, columns=columns,
                               evaluate_many=self.evaluate_many)
 
+    def evaluate_dataset(self, source, sink=None, **options):
+        """Stream Parquet/CSV files (or any Arrow record batches) through :meth:`evaluate_table`
+        batch by batch into ``sink`` (a .parquet/.csv path or a callable), memory bounded
+        whatever the input's size; returns a summary. See :mod:`evalrules.dataset`."""
+        from .dataset import evaluate_dataset
+
+        return evaluate_dataset(self, source, sink, **options)
+
 
 _new = object.__new__
 

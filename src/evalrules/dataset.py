@@ -1,0 +1,590 @@
+"""Out of core: stream record batches through the vectorized backend, batch by batch.
+
+:func:`evaluate_dataset` (``Ruleset.evaluate_dataset``) reads its source with
+``pyarrow.dataset`` — Parquet files or directories, CSV files, a ``pyarrow.dataset.Dataset``, a
+Table, a ``RecordBatchReader`` or any iterable of record batches — evaluates each batch with
+:func:`evalrules.backends.vectorized.evaluate_table` and hands each result batch to the sink (a
+``.parquet`` or ``.csv`` path, or a callable) before reading the next. Memory is a few batches,
+whatever the size of the input.
+
+The output schema is fixed before the first batch, from the ruleset alone (:func:`result_schema`),
+so every batch and every file part agrees: the kept input columns as read, then one column per
+named value — grades and categories ``string``, conditions ``bool``, numbers ``string`` in the
+exact form of :func:`evalrules.values.exact_str` (``"0.6"``, ``"19/30"``; a per-batch
+``decimal128`` scale could differ between batches, and a share need not be a finite decimal at all)
+— then ``vetoes`` and ``outcomes`` (``list<string>``) and ``error`` (``string``, null when fine).
+
+Group rules (``group by KEY``) need every record of a group in one evaluation. When the source can
+be read twice (files, datasets, tables), the key column alone is read first: if every group's
+records are contiguous (the data is sorted or clustered by the key), batches are cut at group
+boundaries and the output keeps the input's order, with memory one batch plus the largest group.
+Otherwise the input is first written to temporary Parquet buckets by a hash of the key (one more
+read and write of the data, on disk next to nothing else), then each bucket is evaluated whole;
+the output then comes bucket by bucket, not in input order. A one-pass source (an iterator) must be
+clustered by the key; a key that comes back after its group ended is an error.
+
+CSV is read with the command line's conventions (:mod:`evalrules.io`): every cell is text, an
+empty cell is missing, yes/no cells say ``是``/``否``, ``true``/``false`` or ``1``/``0``; columns
+whose cells are all plain integers or short decimals are handed to the vectorized backend as
+numbers (exactly: at most 15 significant digits, so the float is the decimal), and any other cell
+takes the reference evaluator's per-row reading, as ``evalrules eval`` on a CSV always did.
+
+Imports numpy and pyarrow; :mod:`evalrules` imports this module only when it is used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv
+import pyarrow.dataset as ds
+
+from . import ast
+from .backends.vectorized import RESULT_COLUMNS, evaluate_table, value_columns
+from .diagnostics import InputError, did_you_mean
+
+#: Rows per batch read from the source.
+BATCH_ROWS = 262_144
+#: Rows per temporary bucket when a group ruleset's input must be partitioned by its key.
+BUCKET_ROWS = 500_000
+_BOOL_CELLS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
+_INT = r"^[0-9]{1,15}$"
+_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+
+
+# ---------------------------------------------------------------- the schema, from the ruleset
+
+def value_kind(checked, name: str) -> str:
+    """``"bool"``, ``"label"`` or ``"number"``: the type of a value column."""
+    t = checked.types.get(name)
+    kind = t.kind if t is not None else "number"
+    if kind == "bool":
+        return "bool"
+    if kind in ("number", "integer"):
+        return "number"
+    return "label"
+
+
+def result_fields(ruleset, columns: Sequence[str] | None = None) -> list[pa.Field]:
+    """The result columns' fields: value columns, then vetoes, outcomes and error."""
+    names = _wanted(ruleset, columns)
+    fields = [pa.field(n, pa.bool_() if value_kind(ruleset.checked, n) == "bool" else pa.string())
+              for n in names]
+    fields += [pa.field("vetoes", pa.list_(pa.string())), pa.field("outcomes",
+               pa.list_(pa.string())), pa.field("error", pa.string())]
+    return fields
+
+
+def result_schema(ruleset, columns: Sequence[str] | None = None) -> pa.Schema:
+    return pa.schema(result_fields(ruleset, columns))
+
+
+def _wanted(ruleset, columns) -> list[str]:
+    known = value_columns(ruleset.checked)
+    if columns is None:
+        return known
+    for name in columns:
+        if name not in known:
+            hint = did_you_mean(name, known)
+            raise InputError(f"{name!r} is not a value of {ruleset.name}"
+                             + (f"; {hint}" if hint else ""), field=name)
+    return list(columns)
+
+
+def exact_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A number column of ``evaluate_table`` (decimal128 or exact text) as exact text."""
+    if pa.types.is_decimal(column.type):
+        text = pc.cast(column, pa.string())
+        if column.type.scale > 0:  # "0.60" → "0.6", "3.00" → "3", as exact_str writes them
+            text = pc.replace_substring_regex(text, r"(\.[0-9]*?)0+$", r"\1")
+            text = pc.replace_substring_regex(text, r"\.$", "")
+        return text
+    return pc.cast(column, pa.string())
+
+
+def conform(result: pa.Table, fields: list[pa.Field]) -> list[pa.Array]:
+    """``evaluate_table``'s result columns cast to the fixed result fields."""
+    out = []
+    for f in fields:
+        col = result.column(f.name)
+        if f.type == pa.string() and f.name not in RESULT_COLUMNS:
+            col = exact_text(col)
+        elif col.type != f.type:
+            col = pc.cast(col, f.type)
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks()
+        out.append(col)
+    return out
+
+
+# ---------------------------------------------------------------- reading
+
+def _relevant(checked, name: str) -> bool:
+    if name in checked.inputs or name in checked.ballots:
+        return True
+    ballot, dot, _ = name.partition(".")
+    return bool(dot) and ballot in checked.ballots
+
+
+def _is_csv(source) -> bool:
+    if isinstance(source, (str, os.PathLike)):
+        p = Path(source)
+        return p.suffix.lower() == ".csv" or (p.is_dir() and any(p.glob("*.csv")))
+    return False
+
+
+def open_source(source, *, format: str | None = None):
+    """A ``pyarrow.dataset.Dataset`` for paths and tables; other sources are returned as they
+    are (iterables of record batches, read once)."""
+    if isinstance(source, ds.Dataset):
+        return source
+    if isinstance(source, pa.Table):
+        return ds.dataset(source)
+    if isinstance(source, (str, os.PathLike)) or (
+            isinstance(source, list) and source and isinstance(source[0], (str, os.PathLike))):
+        first = Path(source[0] if isinstance(source, list) else source)
+        fmt = format or ("csv" if _is_csv(first) else "parquet")
+        if fmt == "csv":
+            names = _csv_header(first if first.is_file() else next(first.glob("*.csv")))
+            fmt = ds.CsvFileFormat(
+                read_options=pa.csv.ReadOptions(encoding="utf-8", block_size=1 << 24),
+                convert_options=pa.csv.ConvertOptions(
+                    column_types={n: pa.string() for n in names}, null_values=[""],
+                    strings_can_be_null=True, quoted_strings_can_be_null=True))
+        paths = [os.fspath(p) for p in source] if isinstance(source, list) else os.fspath(source)
+        return ds.dataset(paths, format=fmt)
+    return source
+
+
+def _csv_header(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f), [])
+
+
+def _is_csv_dataset(dataset) -> bool:
+    return isinstance(dataset, ds.FileSystemDataset) and isinstance(dataset.format,
+                                                                    ds.CsvFileFormat)
+
+
+def read_cells(checked, batch: pa.RecordBatch) -> pa.RecordBatch:
+    """CSV text cells as the command line reads them: bools mapped, plain counts and numbers as
+    numbers; a column with any other cell stays text (the per-row path reads it)."""
+    kinds = {}
+    for name, decl in checked.inputs.items():
+        kinds[name] = checked.types[name].kind
+        if isinstance(decl.type, ast.NumberType):
+            kinds[name] = "number"
+    for ballot, categories in checked.ballots.items():
+        kinds.update((f"{ballot}.{c}", "count") for c in categories)
+    arrays = []
+    for name, col in zip(batch.schema.names, batch.columns, strict=True):
+        kind = kinds.get(name)
+        if kind is not None and pa.types.is_string(col.type) and len(col):
+            col = _read_cell_column(col, kind)
+        arrays.append(col)
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def _read_cell_column(col: pa.Array, kind: str) -> pa.Array:
+    present = pc.is_valid(col)
+    blank = pc.and_(present, pc.equal(pc.utf8_trim_whitespace(col), ""))
+    if pc.any(blank).as_py():  # a cell of spaces is a missing value too
+        col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
+    if kind == "bool":
+        lowered = pc.utf8_lower(pc.utf8_trim_whitespace(col))
+        keys = pa.array(list(_BOOL_CELLS))
+        index = pc.index_in(lowered, value_set=keys)
+        if index.null_count == col.null_count:
+            values = pa.array(list(_BOOL_CELLS.values()))
+            return pc.take(values, index)
+        return col
+    if kind == "count":
+        if pc.all(pc.match_substring_regex(col, _INT)).as_py() is not False:
+            return pc.cast(col, pa.int64())
+        return col
+    if kind == "number":
+        if pc.all(pc.match_substring_regex(col, _DECIMAL)).as_py() is not False:
+            digits = pc.utf8_length(pc.replace_substring_regex(
+                pc.replace_substring_regex(col, r"[-.]", ""), r"^0+", ""))
+            if (pc.max(digits).as_py() or 0) <= 15:
+                return pc.cast(col, pa.float64())
+        return col
+    return col
+
+
+def _batches(dataset, columns, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    if isinstance(dataset, ds.Dataset):
+        scanner = dataset.scanner(columns=columns, batch_size=batch_rows, batch_readahead=2,
+                                  fragment_readahead=1, use_threads=True)
+        yield from scanner.to_batches()
+        return
+    if isinstance(dataset, pa.RecordBatch):
+        dataset = [dataset]
+    for batch in dataset:
+        if isinstance(batch, pa.Table):
+            yield from batch.to_batches()
+        else:
+            yield batch
+
+
+def _schema_of(dataset):
+    return dataset.schema if isinstance(dataset, (ds.Dataset, pa.RecordBatchReader)) else None
+
+
+# ---------------------------------------------------------------- evaluating batch by batch
+
+class Summary:
+    """What a streamed run found: rows, errors (the first ``keep_errors`` with their row number,
+    counted from 1), each grade's labels counted, each veto and outcome tallied."""
+
+    def __init__(self, ruleset, keep_errors: int = 10):
+        self.ruleset = ruleset
+        self.rows = 0
+        self.failed = 0
+        self.errors: list[tuple[int, str]] = []
+        self.grades = {g: Counter() for g in ruleset.grades}
+        self.vetoes = Counter({n: 0 for n in ruleset.vetoes})
+        self.outcomes = Counter({n: 0 for n in ruleset.outcomes})
+        self.seconds = 0.0
+        self._keep = keep_errors
+
+    def add(self, batch: pa.RecordBatch, rows_before: int | None = None) -> None:
+        start = self.rows if rows_before is None else rows_before
+        error = batch.column("error")
+        bad = error.null_count != len(error)
+        if bad:
+            idx = pc.indices_nonzero(pc.is_valid(error)).to_pylist()
+            self.failed += len(idx)
+            for i in idx[:max(0, self._keep - len(self.errors))]:
+                self.errors.append((start + i + 1, error[i].as_py()))
+        names = batch.schema.names
+        for grade, counter in self.grades.items():
+            if grade in names:
+                for item in pc.value_counts(batch.column(grade)).to_pylist():
+                    if item["values"] is not None:
+                        counter[item["values"]] += item["counts"]
+        for attr in ("vetoes", "outcomes"):
+            flat = pc.list_flatten(batch.column(attr))
+            if len(flat):
+                for item in pc.value_counts(flat).to_pylist():
+                    getattr(self, attr)[item["values"]] += item["counts"]
+        self.rows += batch.num_rows
+
+    def __repr__(self) -> str:
+        return (f"<Summary {self.ruleset.name}: {self.rows} rows, {self.failed} with errors, "
+                f"{self.seconds:.1f} s>")
+
+
+def _output_fields(in_schema: pa.Schema | None, keep, results: list[pa.Field]) -> list:
+    replaced = {f.name for f in results}
+    if keep is False or in_schema is None:
+        return [] if keep is False else None
+    names = in_schema.names if keep is True else list(keep)
+    return [in_schema.field(n) for n in names if n not in replaced]
+
+
+def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
+                     columns: Sequence[str] | None = None, keep: bool | Sequence[str] = True,
+                     csv_cells: bool = False) -> Iterator[pa.RecordBatch]:
+    """Each input batch → one output batch (kept input columns, then the result columns, typed
+    as :func:`result_schema`). Without group rules; see :func:`evaluate_dataset` for those."""
+    fields = result_fields(ruleset, columns)
+    replaced = {f.name for f in fields}
+    names = [f.name for f in fields if f.name not in RESULT_COLUMNS]
+    checked, constants = ruleset.checked, ruleset.constants
+    for batch in batches:
+        cells = read_cells(checked, batch) if csv_cells else batch
+        table = pa.Table.from_batches([cells])
+        result = evaluate_table(checked, constants, table, columns=names,
+                                evaluate_many=ruleset.evaluate_many)
+        if keep is False:
+            kept = []
+        else:
+            kept = [n for n in (batch.schema.names if keep is True else keep)
+                    if n not in replaced]
+        arrays = [batch.column(n) for n in kept] + conform(result, fields)
+        yield pa.RecordBatch.from_arrays(arrays, schema=pa.schema(
+            [batch.schema.field(n) for n in kept] + fields))
+
+
+def _key_text(value) -> object:
+    """A group key as compared here: text, spaces trimmed (coarser than the evaluator's key, so a
+    group is never split)."""
+    return None if value is None else str(value).strip()
+
+
+def _group_chunks(ruleset, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
+    """Batches cut at group boundaries: every group whole in one chunk; raises ValueError when a
+    group's records are not contiguous."""
+    key = ruleset.checked.group.key
+    closed: set = set()
+    carry: list[pa.RecordBatch] = []  # the last run of equal keys so far
+    carry_key: object = None
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        keys = [_key_text(k) for k in batch.column(key).to_pylist()] \
+            if key in batch.schema.names else [None] * batch.num_rows
+        starts = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
+        for j, s in enumerate(starts):
+            k = keys[s]
+            if j == 0 and carry and k == carry_key:
+                continue  # the run goes on from the last batch
+            if j > 0 or carry:
+                closed.add(keys[starts[j - 1]] if j > 0 else carry_key)
+            if k in closed:
+                raise ValueError(f"the records of group {k!r} ({key}) are not contiguous: sort "
+                                 f"the data by {key}, or pass a source that can be read twice")
+        last = starts[-1]
+        if last > 0:
+            yield pa.Table.from_batches([*carry, batch.slice(0, last)])
+            carry = []
+        elif carry and keys[0] != carry_key:
+            yield pa.Table.from_batches(carry)
+            carry = []
+        carry.append(batch.slice(last))
+        carry_key = keys[last]
+    if carry:
+        yield pa.Table.from_batches(carry)
+
+
+def _clustered(dataset, key: str, batch_rows: int) -> bool:
+    """Whether every group's records are contiguous (reads the key column only)."""
+    if key not in dataset.schema.names:
+        return True
+    seen: set = set()
+    current = object()
+    for batch in _batches(dataset, [key], batch_rows):
+        for k in batch.column(0).to_pylist():
+            k = _key_text(k)
+            if k != current:
+                if k in seen:
+                    return False
+                seen.add(k)
+                current = k
+    return True
+
+
+def _bucketed(dataset, columns, key: str, batch_rows: int, rows: int, tmp: str
+              ) -> Iterator[pa.Table]:
+    """Write the input to Parquet buckets by a hash of the key, then yield each bucket whole."""
+    import pyarrow.parquet as pq
+
+    buckets = max(1, -(-rows // BUCKET_ROWS))
+    writers: dict[int, pq.ParquetWriter] = {}
+    paths = {}
+    import numpy as np
+
+    for batch in _batches(dataset, columns, batch_rows):
+        keys = batch.column(key)
+        encoded = pc.dictionary_encode(keys)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        words = [hash(_key_text(k)) % buckets for k in encoded.dictionary.to_pylist()]
+        index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        table = np.append(np.array(words, dtype=np.int64), hash(None) % buckets)
+        bucket = table[index]
+        for b in np.unique(bucket):
+            part = batch.filter(pa.array(bucket == b))
+            if b not in writers:
+                paths[b] = os.path.join(tmp, f"bucket-{b}.parquet")
+                writers[b] = pq.ParquetWriter(paths[b], batch.schema)
+            writers[b].write_batch(part)
+    for w in writers.values():
+        w.close()
+    for b in sorted(paths):
+        yield pq.read_table(paths[b])
+        os.remove(paths[b])
+
+
+# ---------------------------------------------------------------- sinks and progress
+
+class _Progress:
+    def __init__(self, total: int | None, enabled: bool | None):
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self.enabled = enabled
+        self.total = total
+        self.done = 0
+        self.start = time.perf_counter()
+        self.rich = None
+        if enabled:
+            try:
+                import rich.progress
+            except ImportError:
+                pass
+            else:
+                self.rich = rich.progress.Progress(
+                    *rich.progress.Progress.get_default_columns(),
+                    rich.progress.TextColumn("{task.completed:,} rows"), transient=True,
+                    console=__import__("rich.console").console.Console(stderr=True))
+                self.rich.start()
+                self.task = self.rich.add_task("评定 grading", total=total)
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        if self.rich is not None:
+            self.rich.update(self.task, completed=self.done)
+            return
+        rate = self.done / max(time.perf_counter() - self.start, 1e-9)
+        of = f"/{self.total:,}" if self.total else ""
+        print(f"\r评定 grading: {self.done:,}{of} rows, {rate:,.0f} rows/s", end="",
+              file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.rich is not None:
+            self.rich.stop()
+        elif self.enabled:
+            print(file=sys.stderr)
+
+
+class _FileSink:
+    """A .parquet or .csv file written batch by batch (CSV as ``evalrules eval`` writes it)."""
+
+    def __init__(self, path, schema: pa.Schema):
+        self.path = Path(path)
+        self.csv = self.path.suffix.lower() == ".csv"
+        if self.csv:
+            self.file = self.path.open("wb")
+            self.file.write("\ufeff".encode())  # utf-8-sig, as Excel's CSV UTF-8
+            self.schema = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_list(f.type)
+                                     else f for f in schema])
+            self.writer = pa.csv.CSVWriter(self.file, self.schema,
+                                           write_options=pa.csv.WriteOptions(
+                                               quoting_style="needed"))
+        elif self.path.suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            self.writer = pq.ParquetWriter(self.path, schema, compression="zstd")
+        else:
+            raise ValueError(f"cannot stream to {self.path.name}: use .parquet or .csv")
+
+    def __call__(self, batch: pa.RecordBatch) -> None:
+        if self.csv:
+            arrays = []
+            for f, col in zip(batch.schema, batch.columns, strict=True):
+                if pa.types.is_list(f.type):
+                    col = pc.binary_join(col, "、")
+                if f.name in ("vetoes", "outcomes", "error"):
+                    col = col.fill_null("")
+                arrays.append(col)
+            batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+        self.writer.write_batch(batch)
+
+    def close(self) -> None:
+        self.writer.close()
+        if self.csv:
+            self.file.close()
+
+
+# ---------------------------------------------------------------- the entry point
+
+def evaluate_dataset(ruleset, source, sink=None, *, columns: Sequence[str] | None = None,
+                     keep: bool | Sequence[str] = True, batch_rows: int = BATCH_ROWS,
+                     format: str | None = None, progress: bool | None = None) -> Summary:
+    """Stream ``source`` through the ruleset into ``sink``; returns a :class:`Summary`.
+
+    ``source``: a Parquet or CSV path (file or directory), a list of paths, a
+    ``pyarrow.dataset.Dataset``, a Table, a ``RecordBatchReader`` or an iterable of record
+    batches. ``sink``: a ``.parquet`` or ``.csv`` path, a callable taking each result
+    ``RecordBatch``, or None (only the summary). ``keep``: the input columns to carry into the
+    output (True: all, False: none, or a list). ``progress``: None shows it on a terminal.
+    """
+    start = time.perf_counter()
+    dataset = open_source(source, format=format)
+    csv_cells = _is_csv_dataset(dataset)
+    checked = ruleset.checked
+    in_schema = _schema_of(dataset)
+    fields = result_fields(ruleset, columns)
+    kept = _output_fields(in_schema, keep, fields)
+    read_columns = None
+    if isinstance(dataset, ds.Dataset):
+        wanted = {f.name for f in kept} if kept is not None else set()
+        read_columns = [n for n in dataset.schema.names if n in wanted or _relevant(checked, n)]
+    total = None
+    if isinstance(dataset, ds.Dataset) and not csv_cells:
+        total = dataset.count_rows()
+    elif isinstance(source, pa.Table):
+        total = source.num_rows
+    summary = Summary(ruleset)
+    if kept is not None:
+        out_schema = pa.schema([*kept, *fields])
+    else:
+        out_schema = None
+    write: Callable | None = None
+    file_sink = None
+    if isinstance(sink, (str, os.PathLike)):
+        if out_schema is None:  # a one-pass source: its schema comes with the first batch
+            file_sink = _LazySink(sink)
+        else:
+            file_sink = _FileSink(sink, out_schema)
+        write = file_sink
+    elif sink is not None:
+        write = sink
+    bar = _Progress(total, progress)
+    tmp = None
+    try:
+        batches = _batches(dataset, read_columns, batch_rows)
+        keep_names = keep if keep is not True or kept is None else [f.name for f in kept]
+        if checked.group is None:
+            chunks = batches
+        else:
+            key = checked.group.key
+            if isinstance(dataset, ds.Dataset) and not _clustered(dataset, key, batch_rows):
+                tmp = tempfile.TemporaryDirectory(prefix="evalrules-buckets-")
+                rows = total if total is not None else dataset.count_rows()
+                tables = _bucketed(dataset, read_columns, key, batch_rows, rows, tmp.name)
+            else:
+                tables = _group_chunks(ruleset, batches)
+            chunks = (b for t in tables for b in [_one_batch(t)])
+        for batch in evaluate_batches(ruleset, chunks, columns=columns, keep=keep_names,
+                                      csv_cells=csv_cells):
+            summary.add(batch)
+            if write is not None:
+                write(batch)
+            bar.advance(batch.num_rows)
+    finally:
+        bar.close()
+        if file_sink is not None:
+            file_sink.close()
+        if tmp is not None:
+            tmp.cleanup()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _one_batch(table: pa.Table) -> pa.RecordBatch:
+    table = table.combine_chunks()
+    batches = table.to_batches()
+    if len(batches) == 1:
+        return batches[0]
+    return pa.RecordBatch.from_arrays([c.combine_chunks() if isinstance(c, pa.ChunkedArray)
+                                       else c for c in table.columns], schema=table.schema)
+
+
+class _LazySink:
+    """A file sink whose schema is the first batch's."""
+
+    def __init__(self, path):
+        self.path, self.sink = path, None
+
+    def __call__(self, batch):
+        if self.sink is None:
+            self.sink = _FileSink(self.path, batch.schema)
+        self.sink(batch)
+
+    def close(self):
+        if self.sink is not None:
+            self.sink.close()
