@@ -9,6 +9,10 @@ With -o OUT (.csv, .xlsx, .json or .jsonl) every row is written back with your c
 order and the results added after them: each named value of the ruleset, then vetoes, outcomes and
 error. A row that cannot be graded keeps its message in `error`; every other row is graded.
 
+DATA may also be a .parquet file (or a directory of them), which streams: batches are read,
+graded and written (-o .parquet or .csv) one after another, so memory stays bounded whatever the
+size; --stream does the same for a CSV (automatic over 256 MiB). See docs/cluster.md.
+
 Exit status: 0 all rows graded, 1 some rows have errors (or the ruleset does), 2 unreadable files.
 
 example:
@@ -34,9 +38,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write every row with its results here (.csv, .xlsx, .json, .jsonl)")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar, even on a long run at a terminal")
+    parser.add_argument("--stream", action="store_true",
+                        help="stream a CSV batch by batch (always for .parquet, and for a CSV "
+                        "over 256 MiB): memory stays bounded; output .parquet or .csv")
 
 
 def run(args: argparse.Namespace) -> int:
+    from . import _stream
+
+    if _stream.wanted(args):  # Parquet, or a large CSV: batch by batch, out of core
+        return _stream.run(args)
     try:
         if args.output is not None:
             require_format(args.output)

@@ -1,0 +1,94 @@
+"""``evalrules eval`` out of core: Parquet (and large CSV) files streamed batch by batch through
+:func:`evalrules.dataset.evaluate_dataset`, the summary printed as for a spreadsheet."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..diagnostics import EvalRulesError
+from ._shared import Failed, load_ruleset, percent, print_table
+
+PARQUET = (".parquet", ".pq")
+#: A CSV file larger than this streams even without --stream.
+CSV_STREAM_BYTES = 256 << 20
+
+
+def wanted(args: argparse.Namespace) -> bool:
+    """Whether this run streams: Parquet in or out, --stream, or a CSV file over 256 MiB."""
+    data, out = Path(args.data), args.output
+    if data.suffix.lower() in PARQUET or (data.is_dir() and any(data.glob("*.parquet"))):
+        return True
+    if out is not None and Path(out).suffix.lower() in PARQUET:
+        return True
+    if data.suffix.lower() == ".csv":
+        if getattr(args, "stream", False):
+            return True
+        try:
+            return data.stat().st_size > CSV_STREAM_BYTES
+        except OSError:
+            return False
+    return False
+
+
+def run(args: argparse.Namespace) -> int:
+    data, out = Path(args.data), args.output
+    if not data.exists():
+        print(f"evalrules: no such data file: {data}", file=sys.stderr)
+        return 2
+    if data.suffix.lower() not in (*PARQUET, ".csv") and not data.is_dir():
+        print(f"evalrules: streaming reads .parquet or .csv files, not {data.name}",
+              file=sys.stderr)
+        return 2
+    if out is not None and Path(out).suffix.lower() not in (*PARQUET, ".csv"):
+        print(f"evalrules: a streamed run writes .parquet or .csv, not {Path(out).name}",
+              file=sys.stderr)
+        return 2
+    try:
+        ruleset = load_ruleset(args.ruleset)
+    except Failed as e:
+        print(e, file=sys.stderr)
+        return e.status
+    try:
+        from ..dataset import evaluate_dataset
+    except ImportError as e:
+        print(f"evalrules: Parquet and streaming need pyarrow: pip install \"evalrules[batch]\" "
+              f"({e})", file=sys.stderr)
+        return 2
+    try:
+        summary = evaluate_dataset(ruleset, data, out,
+                                   progress=False if args.no_progress else None)
+    except (OSError, ValueError, EvalRulesError) as e:
+        print(f"evalrules: {e}", file=sys.stderr)
+        return 2
+    show(summary)
+    if out is not None:
+        print(f"\nwritten: {out} ({summary.rows} rows)")
+    return 1 if summary.failed else 0
+
+
+def show(summary) -> None:
+    ruleset, total = summary.ruleset, summary.rows
+    ok = total - summary.failed
+    rate = total / summary.seconds if summary.seconds else 0
+    print(f"{ruleset.title or ruleset.name}: {total} records, {ok} graded, "
+          f"{summary.failed} with errors ({summary.seconds:.1f} s, {rate:,.0f} records/s)\n")
+    for name, counter in summary.grades.items():
+        rows = [[label, str(counter[label]), percent(counter[label], ok)]
+                for label in ruleset.grades[name]]
+        print_table(name, ("等次 grade", "人数 count", "占比 share"), rows, right=(1, 2))
+        print()
+    for tally, title in ((summary.vetoes, "一票否决 vetoes"), (summary.outcomes,
+                                                           "结果运用 outcomes")):
+        if tally:
+            print_table(title, ("", "人数 count"), [[k, str(v)] for k, v in tally.items()],
+                        right=(1,))
+            print()
+    if summary.failed:
+        print(f"rows with errors ({summary.failed}; data rows counted from 1):")
+        for i, error in summary.errors:
+            print(f"  row {i}: {error}")
+        if summary.failed > len(summary.errors):
+            print(f"  … and {summary.failed - len(summary.errors)} more (see the error column "
+                  "with -o)")
