@@ -1,0 +1,172 @@
+"""evalrules.testing: strategies, stated and built-in checks, diff, cases, the plugin and the CLI.
+
+Examples per property come from EVALRULES_TESTING_EXAMPLES (default 15, seeded); a thorough run:
+EVALRULES_TESTING_EXAMPLES=500 python -m pytest tests/test_testing*.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import evalrules
+from evalrules.cli import main
+from evalrules.io import read_rows
+from evalrules.testing import diff, invalid_records, records, run_checks
+from evalrules.testing.cases import load_cases, run_case
+from evalrules.testing.coverage import Coverage
+
+from conftest import ROOT, RULESETS, bundled_rulesets
+
+EXAMPLES = int(os.environ.get("EVALRULES_TESTING_EXAMPLES", "15"))
+CITY = RULESETS / "fanwen9" / "team-city.rules"
+COUNTY = RULESETS / "fanwen9" / "team-county.rules"
+SINGLE = [p for p in bundled_rulesets()
+          if getattr(evalrules.load(p).checked, "group", None) is None]
+
+
+@pytest.mark.parametrize("path", SINGLE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_bundled_ruleset_states_checks_and_passes_them(path):
+    ruleset = evalrules.load(path)
+    assert ruleset.checks, f"{path.name} states no check"
+    run_checks(ruleset, max_examples=EXAMPLES, seed=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_records_are_valid_and_invalid_records_are_rejected(data):
+    ruleset = evalrules.load(data.draw(st.sampled_from(SINGLE)))
+    ruleset.evaluate(data.draw(records(ruleset)))
+    with pytest.raises(evalrules.InputError):
+        ruleset.evaluate(data.draw(invalid_records(ruleset)))
+
+
+def test_records_land_exactly_on_share_thresholds():
+    ruleset = evalrules.load(CITY)
+    seen = set()
+
+    @settings(max_examples=150, deadline=None, database=None)
+    @given(records(ruleset))
+    def collect(record):
+        seen.add(ruleset.evaluate(record)["班子差评率"])
+
+    collect()
+    assert {Fraction(3, 10), Fraction(1, 2)} <= seen  # 一般线 and 差评合计线, exactly
+
+
+def test_fixed_fields_take_strategies_and_bad_arguments_are_invalid():
+    ruleset = evalrules.load(CITY)
+
+    @settings(max_examples=10, deadline=None)
+    @given(records(ruleset, 考核目标完成=st.just("差距较大")))
+    def fixed(record):
+        assert record["考核目标完成"] == "差距较大"
+
+    fixed()
+    with pytest.raises(InvalidArgument, match=r"st\.just"):
+        records(ruleset, 考核目标完成="好")
+    with pytest.raises(InvalidArgument, match="did you mean"):
+        records(ruleset, 考核目标=st.just("好"))
+    with pytest.raises(InvalidArgument):
+        records("team-city.rules")
+
+
+def test_diff_of_city_and_county_finds_the_20_30_difference_from_generated_data():
+    d = diff(evalrules.load(CITY), evalrules.load(COUNTY), max_examples=200, seed=0)
+    assert ("班子等次", "较好", "一般") in d.transitions
+    record = d.examples[("班子等次", "较好", "一般")][0]
+    share = evalrules.load(CITY).evaluate(record)["班子差评率"]
+    assert Fraction(1, 5) <= share < Fraction(3, 10)
+
+
+def test_diff_on_a_data_file_counts_exact_transitions():
+    rows = list(read_rows(ROOT / "tests" / "data" / "team-change.jsonl"))
+    d = diff(evalrules.load(CITY), evalrules.load(COUNTY), rows)
+    assert d.transitions == {("班子等次", "较好", "一般"): 1, ("班子等次", "一般", "较差"): 1,
+                             ("物质奖励", True, False): 1, ("集体谈话限期改进", False, True): 1}
+    assert (d.compared, d.differing) == (4, 2)
+    assert "班子等次 较好 → 一般: 1" in d.report()
+
+
+def test_diff_of_a_ruleset_with_itself_is_empty():
+    city = evalrules.load(CITY)
+    assert not diff(city, city, max_examples=30, seed=0)
+
+
+def test_cases_and_coverage():
+    rules, cases = load_cases(RULESETS / "fanwen9" / "team-city.cases.json")
+    ruleset = evalrules.load(rules)
+    coverage = Coverage(ruleset)
+    for case in cases:
+        problems, result = run_case(ruleset, case)
+        assert not problems
+        if result is not None:
+            coverage.add(result)
+    items = {item.strip(): ok for item, ok, _ in coverage.items()}
+    assert items["grade 班子等次 rule 优秀"] and items["veto 人口计生综治"]
+    assert not items["condition 班子状况 is 不团结"]  # no case has a team that is not united
+    assert "not exercised by any case" in coverage.report()
+
+
+def test_csv_cases(tmp_path):
+    (tmp_path / "t.rules").write_text(CITY.read_text(encoding="utf-8").replace(
+        "ruleset 市直领导班子年度考核", "ruleset 副本"), encoding="utf-8")
+    (tmp_path / "t.cases.csv").write_text(
+        "name,考核目标完成,班子状况,干部精神状态好,班子测评.优秀,班子测评.较好,班子测评.一般,"
+        "班子测评.较差,正职测评.优秀,正职测评.称职,正职测评.基本称职,正职测评.不称职,"
+        "expect:班子等次,expect:班子差评率,vetoes,outcomes\n"
+        "全面优秀,好,团结协调,是,6,3,1,0,6,3,1,0,优秀,0.1,无,物质奖励\n"
+        "写错的期望,好,团结协调,是,6,3,1,0,6,3,1,0,较好,,,\n", encoding="utf-8")
+    rules, cases = load_cases(tmp_path / "t.cases.csv")
+    ruleset = evalrules.load(rules)
+    assert run_case(ruleset, cases[0])[0] == []
+    assert run_case(ruleset, cases[1])[0] == ["班子等次: expected 较好, got 优秀"]
+
+
+def _pytest(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_plugin_collects_cases_only_when_pointed_at_them(tmp_path):
+    out = _pytest("rulesets/fanwen9/team-city.cases.json").stdout
+    assert "15 passed" in out
+    bad = tmp_path / "rulesets"
+    bad.mkdir()
+    (bad / "t.rules").write_text(CITY.read_text(encoding="utf-8"), encoding="utf-8")
+    (bad / "t.cases.json").write_text(
+        '{"ruleset": "t.rules", "cases": [{"name": "写错", "input": {"考核目标完成": "好", '
+        '"班子状况": "团结协调", "干部精神状态好": true, "班子测评": {"优秀": 6, "较好": 3, '
+        '"一般": 1, "较差": 0}, "正职测评": {"优秀": 6, "称职": 3, "基本称职": 1, "不称职": 0}},'
+        ' "expect": {"班子等次": "较好"}}]}', encoding="utf-8")
+    result = _pytest(str(bad))
+    assert "1 failed" in result.stdout
+    assert "班子等次: expected 较好, got 优秀" in result.stdout
+    assert "由 优秀 规则评定为 优秀" in result.stdout  # the explanation
+    (tmp_path / "t.cases.json").write_text("{}", encoding="utf-8")
+    assert "no tests ran" in _pytest(str(tmp_path / "elsewhere"), "--co",
+                                     cwd=tmp_path).stdout + "no tests ran"
+
+
+def test_import_evalrules_does_not_import_hypothesis():
+    code = ("import sys, evalrules, evalrules.testing, evalrules.testing.plugin; "
+            "assert 'hypothesis' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cli_test_and_diff(tmp_path, capsys):
+    assert main(["test", str(CITY), "--examples", "10", "--seed", "0", "--coverage"]) == 0
+    out = capsys.readouterr().out
+    assert "15 of 15 cases pass" in out and "check monotone 班子等次 in 班子测评" in out
+    status = main(["diff", str(CITY), str(COUNTY), "--data",
+                   str(ROOT / "tests" / "data" / "team-change.jsonl")])
+    assert status == 1
+    assert "班子等次 一般 → 较差: 1" in capsys.readouterr().out
+    assert main(["diff", str(CITY), str(CITY), "--examples", "20", "--seed", "0"]) == 0
