@@ -416,3 +416,18 @@ def test_a_long_run_at_a_terminal_shows_progress(with_rich, tmp_path, capsys, mo
     if not with_rich:
         assert "1200/1200" in err
     assert run(capsys, "eval", CITY, data, "--no-progress")[2] == ""
+
+
+# ---------------------------------------------------------------- group rules
+
+def test_group_rulesets_grade_each_record_among_its_group(capsys):
+    """A ruleset with `group by` (quotas, ranks) grades the file as one batch."""
+    rules = ROOT / "rulesets" / "fanwen2" / "cadre-quota.rules"
+    cases = rules.with_suffix(".cases.json")
+    if not rules.exists():
+        pytest.skip("no bundled group ruleset")
+    n = len(json.loads(cases.read_text(encoding="utf-8"))["cases"])
+    status, out, err = run(capsys, "eval", rules, cases)
+    assert status in (0, 1) and f"{n} records" in out and not err
+    status, out, _ = run(capsys, "explain", rules, cases, "--row", "1")
+    assert status == 0 and out.startswith("第 1 行")

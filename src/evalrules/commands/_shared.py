@@ -11,7 +11,7 @@ from pathlib import Path
 from attrs import define, field
 
 from .. import ast
-from ..diagnostics import InputError, RulesetError, did_you_mean
+from ..diagnostics import RulesetError, did_you_mean
 from ..io import input_columns, read_rows, record_of
 from ..ruleset import Result, Ruleset, load
 
@@ -111,15 +111,16 @@ def grade(ruleset: Ruleset, rows: list[dict], *, progress: bool = True) -> Grade
             continue  # JSON: the ballot as one object
         missing.extend(c for c in wanted if c not in header and (f.required or f.kind == "ballot"))
     out, results, errors = [], [], []
-    for row in with_progress(rows, "评定 grading", enabled=progress):
+    # evaluate_many: a group ruleset (group by) grades each record among the others of its group
+    records = (record_of(row, columns) for row in with_progress(rows, "评定 grading",
+                                                                  enabled=progress))
+    for row, result in zip(rows, ruleset.evaluate_many(records), strict=True):
         graded = dict(row)
-        try:
-            result = ruleset.evaluate(record_of(row, columns))
-        except InputError as e:
-            result = None
+        if result.error is not None:
             graded.update(dict.fromkeys(names))
-            graded.update(vetoes="", outcomes="", error=str(e))
-            errors.append(str(e))
+            graded.update(vetoes="", outcomes="", error=str(result.error))
+            errors.append(str(result.error))
+            result = None
         else:
             graded.update({n: result[n] for n in names})
             graded.update(vetoes="、".join(result.vetoes), outcomes="、".join(result.outcomes),

@@ -18,7 +18,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..diagnostics import InputError
 from ..io import input_columns, record_of
 from ._shared import Failed, load_rows, load_ruleset, output_names
 
@@ -49,11 +48,14 @@ def run(args: argparse.Namespace) -> int:
     columns = input_columns(ruleset)
     skip = {*output_names(ruleset), "vetoes", "outcomes", "error"}  # an earlier run's results
     print(describe({k: v for k, v in row.items() if k not in skip}, number, columns, args.lang))
-    try:
-        result = ruleset.evaluate(record_of(row, columns))
-    except InputError as e:
+    if ruleset.checked.group is None:
+        result = next(ruleset.evaluate_many([record_of(row, columns)]))
+    else:  # group rules: the record is graded among all the records of the file
+        records = [record_of(r, columns) for r in rows]
+        result = list(ruleset.evaluate_many(records))[number - 1]
+    if result.error is not None:
         word = "无法评定" if args.lang == "zh" else "cannot be graded"
-        print(f"{word}: {e}")
+        print(f"{word}: {result.error}")
         return 1
     print(result.explain(args.lang))
     return 0
