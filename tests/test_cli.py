@@ -431,3 +431,12 @@ def test_group_rulesets_grade_each_record_among_its_group(capsys):
     assert status in (0, 1) and f"{n} records" in out and not err
     status, out, _ = run(capsys, "explain", rules, cases, "--row", "1")
     assert status == 0 and out.startswith("第 1 行")
+
+
+def test_explain_a_json_record_with_a_nested_ballot(capsys):
+    cases = COUNTY.with_suffix(".cases.json")
+    status, out, _ = run(capsys, "explain", COUNTY, cases, "--row", "1")
+    record = json.loads(cases.read_text(encoding="utf-8"))["cases"][0]["input"]
+    votes = "，".join(f"{c} {n}" for c, n in record["班子测评"].items())
+    assert status == 0 and f"  班子测评: {votes}" in out
+    assert f"  干部精神状态好: {'是' if record['干部精神状态好'] else '否'}" in out

@@ -103,7 +103,11 @@ def describe(row: dict, number: int, columns: dict[str, str], lang: str) -> str:
         if kind == "count":
             ballot, _, category = key.partition(".")
             ballots.setdefault(ballot, []).append(f"{category} {_text(value)}")
+        elif kind == "ballot" and isinstance(value, dict):  # JSON: the ballot as one object
+            ballots[key] = [f"{c} {_text(n)}" for c, n in value.items()]
         elif kind is not None and kind != "ballot":
+            if isinstance(value, bool):
+                value = ("是" if value else "否") if lang == "zh" else str(value).lower()
             lines.append(f"  {key}: {_text(value) or ('（空）' if lang == 'zh' else '(empty)')}")
     for ballot, parts in ballots.items():
         lines.append(f"  {ballot}: {('，' if lang == 'zh' else ', ').join(parts)}")
