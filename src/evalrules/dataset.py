@@ -103,6 +103,20 @@ def exact_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     """A number column of ``evaluate_table`` (decimal128 or exact text) as exact text."""
     if pa.types.is_decimal(column.type):
         text = pc.cast(column, pa.string())
+        if isinstance(text, pa.ChunkedArray):
+            text = text.combine_chunks()
+        science = pc.match_substring(text, "E")  # Arrow writes 0 at scale 7 as "0E-7"
+        if pc.any(science).as_py():
+            from decimal import Decimal
+            from fractions import Fraction
+
+            from .values import exact_str
+
+            idx = pc.indices_nonzero(science).to_pylist()
+            values = text.to_pylist()
+            for i in idx:
+                values[i] = exact_str(Fraction(Decimal(values[i])))
+            text = pa.array(values, pa.string())
         if column.type.scale > 0:  # "0.60" → "0.6", "3.00" → "3", as exact_str writes them
             text = pc.replace_substring_regex(text, r"(\.[0-9]*?)0+$", r"\1")
             text = pc.replace_substring_regex(text, r"\.$", "")
