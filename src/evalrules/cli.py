@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 #: Subcommands in the order ``--help`` lists them.
@@ -27,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
         module.add_arguments(command)
         modules[name] = module
     args = parser.parse_args(argv)
-    return modules[args.command].run(args)
+    try:
+        return modules[args.command].run(args)
+    except BrokenPipeError:
+        # The reader went away (`evalrules explain ... | head`): stop quietly, as cat does.
+        sys.stdout = open(os.devnull, "w")
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
