@@ -52,7 +52,7 @@ from .backends.vectorized import RESULT_COLUMNS, evaluate_table, value_columns
 from .diagnostics import InputError, did_you_mean
 
 #: Rows per batch read from the source.
-BATCH_ROWS = 262_144
+BATCH_ROWS = 65_536
 #: Rows per temporary bucket when a group ruleset's input must be partitioned by its key.
 BUCKET_ROWS = 500_000
 _BOOL_CELLS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
@@ -238,7 +238,7 @@ def _read_cell_column(col: pa.Array, kind: str) -> pa.Array:
 
 def _batches(dataset, columns, batch_rows: int) -> Iterator[pa.RecordBatch]:
     if isinstance(dataset, ds.Dataset):
-        scanner = dataset.scanner(columns=columns, batch_size=batch_rows, batch_readahead=2,
+        scanner = dataset.scanner(columns=columns, batch_size=batch_rows, batch_readahead=1,
                                   fragment_readahead=1, use_threads=True)
         yield from scanner.to_batches()
         return
