@@ -170,3 +170,20 @@ def test_cli_test_and_diff(tmp_path, capsys):
     assert status == 1
     assert "班子等次 一般 → 较差: 1" in capsys.readouterr().out
     assert main(["diff", str(CITY), str(CITY), "--examples", "20", "--seed", "0"]) == 0
+
+
+def test_group_rulesets_are_checked_among_peers():
+    """Ranks and quotas take part in the properties: each record is graded among fixed peers
+    put in its group, and a counterexample carries them as the case's group."""
+    from evalrules.testing._model import record_as_case
+    from evalrules.testing.checks import Grouped
+
+    rules = evalrules.load(ROOT / "rulesets" / "fanwen2" / "cadre-quota.rules")
+    run_checks(rules, max_examples=10, seed=1)
+    grouped = Grouped(rules)
+    record = {**grouped._peers[0], "考核范围": "乙"}
+    assert all(p["考核范围"] == "乙" for p in grouped.peers(record))
+    case = record_as_case(grouped, record, "例")
+    assert len(case["group"]) == Grouped.PEERS
+    graded = rules.evaluate(case["input"], group=case["group"])
+    assert case["expect"] == {g: graded[g] for g in rules.grades}

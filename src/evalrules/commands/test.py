@@ -46,10 +46,6 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             continue
         print(f"{path}: {ruleset.name}")
-        if getattr(ruleset.checked, "group", None) is not None:
-            print("  skipped: a ruleset with group rules grades records among their group; "
-                  "evalrules test does not support it yet (tests/test_cases.py runs its cases)")
-            continue
         coverage = Coverage(ruleset)
         files = cases_files(path)
         if not files:

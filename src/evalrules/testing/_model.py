@@ -168,11 +168,13 @@ def _number_inputs_under(checked, name: str, number_inputs: set[str]) -> tuple[s
 
 def evaluate_expr(ruleset: Ruleset, record: Mapping, expr: ast.Expr, *, explain: bool = False):
     """Evaluate a checked expression (a require's or check's) against a record, computing the
-    derived values it needs. With ``explain``: ``(value, trace detail)`` of a condition."""
+    derived values it needs. With ``explain``: ``(value, trace detail)`` of a condition.
+    With group rules, the record is graded among its peers (see checks.Grouped)."""
     checked = ruleset.checked
+    decided = ruleset.decisions(record) if hasattr(ruleset, "decisions") else None
     values = coerce_record(checked, record, ruleset.constants)
     values.update((name, ruleset.constants[name]) for name in checked.params)
-    ev = reference._Evaluator(checked, values, ruleset.constants)
+    ev = reference._Evaluator(checked, values, ruleset.constants, decided)
     needed = {n.name.split(".", 1)[0] for n in ast.walk(expr) if isinstance(n, ast.Ref)}
     ev._ensure(needed)
     ev.rule = "check"
@@ -215,6 +217,8 @@ def record_as_case(ruleset: Ruleset, record: Mapping, name: str) -> dict:
     from ..diagnostics import InputError
 
     case: dict = {"name": name, "input": plain(record)}
+    if hasattr(ruleset, "peers"):  # graded among a group: the case must carry it
+        case["group"] = [plain(p) for p in ruleset.peers(record)]
     try:
         result = ruleset.evaluate(record)
         expect = {g: result[g] for g in ruleset.grades}

@@ -31,6 +31,7 @@ class Case:
     vetoes: list | None = None
     outcomes: list | None = None
     input_error: str | None = None
+    group: list | None = None  # with group rules: the other records of the input's group
 
 
 def is_cases_file(path: Path) -> bool:
@@ -51,7 +52,7 @@ def load_cases(path: Path) -> tuple[Path, list[Case]]:
     data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     rules = path.parent / data.get("ruleset", path.name[:-len(".cases.json")] + ".rules")
     cases = [Case(c.get("name", f"case {i}"), c.get("input", {}), c.get("expect"),
-                  c.get("vetoes"), c.get("outcomes"), c.get("input_error"))
+                  c.get("vetoes"), c.get("outcomes"), c.get("input_error"), c.get("group"))
              for i, c in enumerate(data["cases"], 1)]
     return rules, cases
 
@@ -94,7 +95,10 @@ def _same(got: object, want: object) -> bool:
 def run_case(ruleset: Ruleset, case: Case) -> tuple[list[str], Result | None]:
     """The mismatches of one case (empty when it passes) and the result, if any."""
     try:
-        result = ruleset.evaluate(case.input)
+        if case.group is not None:
+            result = ruleset.evaluate(case.input, group=case.group)
+        else:
+            result = ruleset.evaluate(case.input)
     except InputError as e:
         if case.input_error is None:
             return [f"unexpected input error: {e}"], None

@@ -97,8 +97,80 @@ class Property:
         test()
 
 
+class Grouped:
+    """A ruleset with group rules, seen as one that grades single records: each record is graded
+    among fixed peers (a seeded sample of valid records put in the record's group), so ranks,
+    quotas and limits take part in every property. The peers travel with every counterexample
+    (``"group"`` in the pasted case), so a failure reproduces."""
+
+    PEERS = 9
+
+    def __init__(self, ruleset: Ruleset, seed: int = 0):
+        self._ruleset = ruleset
+        self._key = ruleset.checked.group.key
+        self._peers = _sample_records(ruleset, self.PEERS, seed)
+
+    def __getattr__(self, name):
+        return getattr(self._ruleset, name)
+
+    def peers(self, record: Mapping) -> list[dict]:
+        key = record.get(self._key) if isinstance(record, Mapping) else None
+        return [{**p, self._key: key} for p in self._peers]
+
+    def evaluate(self, record: Mapping):
+        return self._ruleset.evaluate(record, group=self.peers(record))
+
+    def reference_evaluate(self, record: Mapping):
+        result = self._ruleset.reference_evaluate_many([record, *self.peers(record)])[0]
+        if result.error is not None:
+            raise result.error
+        return result
+
+    def function(self, *names: str):
+        def value(record):
+            result = self.evaluate(record)
+            values = tuple(result[n] for n in names)
+            return values[0] if len(values) == 1 else values
+        return value
+
+    def decisions(self, record: Mapping) -> dict:
+        """What the group rules decided for ``record`` among its peers."""
+        return self.reference_evaluate(record)._group
+
+
+def _sample_records(ruleset: Ruleset, count: int, seed: int) -> list[dict]:
+    """Valid records from a seeded random source (not Hypothesis: peers stay fixed)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        record: dict = {}
+        for name, field in ruleset.inputs.items():
+            if field.kind == "ballot":
+                counts = [rng.randint(0, 20) for _ in field.labels]
+                counts[0] += 1
+                record[name] = dict(zip(field.labels, counts, strict=True))
+            elif field.kind == "bool":
+                record[name] = rng.random() < 0.3
+            elif field.kind in ("category", "history"):
+                pick = [rng.choice(field.labels) for _ in range(rng.randint(0, 3))]
+                record[name] = pick if field.kind == "history" else rng.choice(field.labels)
+            elif field.kind == "text":
+                record[name] = "组"
+            else:
+                lo = field.low if field.low is not None else Fraction(0)
+                hi = field.high if field.high is not None else lo + 100
+                value = lo + (hi - lo) * Fraction(rng.randint(0, 100), 100)
+                record[name] = int(value) if field.kind == "integer" or \
+                    value.denominator == 1 else value
+        out.append(record)
+    return out
+
+
 def properties(ruleset: Ruleset) -> list[Property]:
-    """The properties to verify: the stated checks in written order, then the built-in ones."""
+    """The properties to verify: the stated checks in written order, then the built-in ones.
+    A ruleset with group rules is graded among peers (:class:`Grouped`)."""
+    if ruleset.checked.group is not None and not isinstance(ruleset, Grouped):
+        ruleset = Grouped(ruleset)
     out = []
     for chk in ruleset.checks:
         if chk.kind == "always":
@@ -117,7 +189,7 @@ def run_checks(ruleset: Ruleset, *, max_examples: int | None = None,
 
     Raises :class:`CheckFailed` (an ``AssertionError``) for the first that fails, with the
     shrunk record. ``max_examples`` defaults to the current Hypothesis settings profile."""
-    if not isinstance(ruleset, Ruleset):
+    if not isinstance(ruleset, (Ruleset, Grouped)):
         from hypothesis.errors import InvalidArgument
 
         raise InvalidArgument(f"run_checks() needs a compiled evalrules.Ruleset, not "

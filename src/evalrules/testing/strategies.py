@@ -86,7 +86,8 @@ def invalid_records(ruleset: Ruleset) -> SearchStrategy[object]:
 
 
 def _check_ruleset(function: str, ruleset: object) -> None:
-    if not isinstance(ruleset, Ruleset):
+    # A checks.Grouped (a group-rules ruleset graded among peers) stands for its ruleset.
+    if not isinstance(getattr(ruleset, "_ruleset", ruleset), Ruleset):
         raise InvalidArgument(f"{function}() needs a compiled evalrules.Ruleset (from "
                               f"evalrules.load or evalrules.compile), not {ruleset!r}")
 
@@ -148,6 +149,10 @@ def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
             value = st.booleans()
         case "category":
             value = st.sampled_from(f.labels)
+        case "text":  # a group key: few values, so generated records share groups
+            value = st.sampled_from(("甲", "乙", "丙"))
+        case "history":
+            value = st.lists(st.sampled_from(f.labels), max_size=4)
         case _:
             value = _number(m, f, edges_only)
     if not f.required:
@@ -366,6 +371,10 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
                 out.append(with_(name, [1, 0, "true", "是", 1.5]))
             case "category":
                 out.append(with_(name, ["不存在的类别", 1, True]))
+            case "text":
+                out.append(with_(name, [1.5, True, ["甲"]]))
+            case "history":
+                out.append(with_(name, [["不存在的档次"], 1, True, {"a": 1}]))
             case "ballot":
                 cats = f.labels
                 out.append(with_(name, [5, "优秀", [1, 2]]))
