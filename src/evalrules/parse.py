@@ -639,9 +639,3 @@ class _ToAst(Transformer):
     def point(self, meta, children):
         return (str(children[0]), self._num(children[1]))
 
-
-def parse_expression(text: str) -> ast.Expr:
-    """Parse one expression (for tools and tests): the body of ``let _ = TEXT``."""
-    module = parse(f"ruleset _\nlet _ = {text}\n")
-    return module.statements[0].expr
-
