@@ -137,14 +137,7 @@ class _Evaluator:
 
     def _ensure(self, needed: set[str]) -> None:
         """Compute the derived values a require needs (and theirs), in dependency order."""
-        closure, stack = set(), list(needed)
-        while stack:
-            name = stack.pop()
-            if name in closure or name not in self.checked.definitions:
-                continue
-            closure.add(name)
-            stack.extend(ast.references(self.checked.definitions[name]))
-            stack.extend(self.checked.vetoes_of.get(name, ()))
+        closure = self.checked.closure(needed)
         for name in self.checked.order:
             if name in closure and name not in self.values:
                 self.define(name)
