@@ -158,11 +158,11 @@ class Ruleset:
             if outputs is None:
                 # Results of this program: ruleset and layout live on the class, so making one
                 # costs an allocation and one attribute.
-                cls = self._cache["result"] = type("Result", (Result,), {
+                program.bind(type("Result", (Result,), {
                     "__slots__": (), "ruleset": self, "_layout": program.layout,
-                    "error": None, "__module__": Result.__module__})
+                    "error": None, "__module__": Result.__module__}))
                 if self.checked.group is None:
-                    self._cache["evaluate"] = _evaluator(program.function, cls)
+                    self._cache["evaluate"] = program.function
         return program
 
     def evaluate(self, record: Mapping[str, Any], *,
@@ -198,19 +198,14 @@ class Ruleset:
         With group rules the whole batch is read first, since ranks and quotas need every
         record of a group (see :mod:`evalrules.groups`)."""
         function = self._program().function
-        cls = self._cache["result"]
         if self.checked.group is not None:
             yield from self._evaluate_groups(list(records))
             return
         for record in records:
             try:
-                raw = function(record)
+                yield function(record)
             except InputError as e:
                 yield Result(self, error=e)
-            else:
-                result = _new(cls)
-                result._raw = raw
-                yield result
 
     def _evaluate_groups(self, records: list, reference_backend: bool = False) -> list[Result]:
         checked, constants = self.checked, self.constants
@@ -223,14 +218,13 @@ class Ruleset:
                 return Result(self, evaluation=reference.evaluate(checked, constants, record,
                                                                   decided), group=decided)
         else:
-            function, cls = self._program().function, self._cache["result"]
+            function = self._program().function
 
             def partial(record, decided, names):
                 return self._program(tuple(names), closure=True).function(record, decided)
 
             def full(record, decided):
-                result = _new(cls)
-                result._raw = function(record, decided)
+                result = function(record, decided)
                 result._group = decided
                 return result
         outcomes = groups.evaluate(checked, constants, records, partial, full)
@@ -293,18 +287,6 @@ class Ruleset:
         from .dataset import evaluate_dataset
 
         return evaluate_dataset(self, source, sink, **options)
-
-
-_new = object.__new__
-
-
-def _evaluator(function: Callable, cls: type) -> Callable:
-    """record → Result through a generated program, with nothing else on the way."""
-    def evaluate(record):
-        result = _new(cls)
-        result._raw = function(record)
-        return result
-    return evaluate
 
 
 class Result(Mapping):

@@ -69,9 +69,16 @@ class Layout:
 
 @frozen
 class Program:
+    """A compiled evaluator. The full program (no ``outputs``) returns an instance of its result
+    class, set once with :meth:`bind` before the first call: making the result in the
+    generated code itself spares a call per record."""
+
     function: Callable
     layout: Layout
     source: str
+
+    def bind(self, result_class: type) -> None:
+        self.function.__globals__["_R"] = result_class
 
 
 def _can_fail(decl: ast.Declaration) -> bool:
@@ -107,6 +114,7 @@ class _Generator:
         self.depth = 1
         self.namespace: dict[str, object] = {
             "Fraction": Fraction, "_Slow": _Slow, "_floor": math.floor, "_ceil": math.ceil,
+            "_new": object.__new__, "_R": None,
             "_round": _round, "_frac": _frac, "_public": public, "_streak": _streak,
             "_coerce": functools.partial(coerce_record, checked, constants=constants),
         }
@@ -341,7 +349,9 @@ class _Generator:
         for _, _, expr in self.slots:
             parts.extend(expr if isinstance(expr, tuple) else (expr,))
         parts += [veto_expr or "()", outcome_expr or "()"]
-        self.emit(f"return ({', '.join(parts)},)")
+        self.emit("_r = _new(_R)")
+        self.emit(f"_r._raw = ({', '.join(parts)},)")
+        self.emit("return _r")
 
     def _raw_expr(self, name: str, kind: str, expr) -> str:
         if kind == "ratio":  # as a pair: group rules compare them as integers
