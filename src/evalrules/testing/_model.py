@@ -17,6 +17,7 @@ from attrs import field, frozen
 
 from .. import ast
 from ..backends import reference
+from ..diagnostics import InputError
 from ..ruleset import Ruleset
 from ..unparse import decimal_text
 from ..values import coerce_record, json_value
@@ -63,32 +64,23 @@ def model(ruleset: Ruleset) -> Model:
 
 def constant(ruleset: Ruleset, expr: ast.Expr) -> Fraction | None:
     """The value of an expression made of numbers and number params only, else None."""
-    match expr:
-        case ast.Number(value=v):
-            return v
-        case ast.Ref(name=n) if n in ruleset.checked.params:
-            v = ruleset.constants.get(n)
-            return None if isinstance(v, bool) or v is None else Fraction(v)
-        case ast.Negate(operand=x):
-            v = constant(ruleset, x)
-            return None if v is None else -v
-        case ast.Arithmetic(op=op, left=a, right=b):
-            x, y = constant(ruleset, a), constant(ruleset, b)
-            if x is None or y is None:
+    params = ruleset.checked.params
+    for node in ast.walk(expr):
+        match node:
+            case ast.Number() | ast.Negate() | ast.Arithmetic():
+                pass
+            case ast.Call(function="min" | "max"):
+                pass
+            case ast.Ref(name=n) if n in params and ruleset.checked.types[n].kind == "number":
+                pass
+            case _:
                 return None
-            if op == "+":
-                return x + y
-            if op == "-":
-                return x - y
-            if op == "*":
-                return x * y
-            return x / y if y else None
-        case ast.Call(function=f, args=args) if f in ("min", "max"):
-            vals = [constant(ruleset, a) for a in args]
-            if any(v is None for v in vals):
-                return None
-            return min(vals) if f == "min" else max(vals)
-    return None
+    values = {n: ruleset.constants[n] for n in params}
+    try:  # the reference evaluator's arithmetic, on the params alone
+        return Fraction(reference._Evaluator(ruleset.checked, values, ruleset.constants)
+                        .expr(expr))
+    except InputError:  # a division by zero
+        return None
 
 
 def _roots(checked) -> list[ast.Expr]:
@@ -214,8 +206,6 @@ def dumps(data: object, indent: int | None = 1) -> str:
 
 def record_as_case(ruleset: Ruleset, record: Mapping, name: str) -> dict:
     """A ready-to-paste case: the record and what the ruleset gives for it now."""
-    from ..diagnostics import InputError
-
     case: dict = {"name": name, "input": plain(record)}
     if hasattr(ruleset, "peers"):  # graded among a group: the case must carry it
         case["group"] = [plain(p) for p in ruleset.peers(record)]
