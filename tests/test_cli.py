@@ -18,7 +18,8 @@ import pytest
 
 import evalrules
 from evalrules.cli import COMMANDS, main
-from evalrules.io import input_columns, read_rows, record_of
+from evalrules.columns import input_columns
+from evalrules.io import read_rows, record_of
 
 from conftest import ROOT
 
@@ -42,7 +43,7 @@ def read_csv(path: Path) -> list[dict]:
 
 def expected_counts(path: Path = SAMPLE_CSV) -> dict[str, int]:
     rules = evalrules.load(CITY)
-    columns = input_columns(rules)
+    columns = input_columns(rules.checked)
     counts = dict.fromkeys(rules.grades["班子等次"], 0)
     for row in read_rows(path):
         counts[rules.evaluate(record_of(row, columns))["班子等次"]] += 1

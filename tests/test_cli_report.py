@@ -21,7 +21,8 @@ import pytest
 
 import evalrules
 from evalrules.cli import main
-from evalrules.io import input_columns, read_rows, record_of
+from evalrules.columns import input_columns
+from evalrules.io import read_rows, record_of
 
 from conftest import ROOT
 
@@ -48,7 +49,7 @@ def report(tmp_path_factory) -> Path:
 
 def expected() -> tuple[Counter, list[dict]]:
     rules = evalrules.load(CITY)
-    columns = input_columns(rules)
+    columns = input_columns(rules.checked)
     rows = list(read_rows(SAMPLE))
     grades = Counter(rules.evaluate(record_of(r, columns))["班子等次"] for r in rows)
     return grades, rows

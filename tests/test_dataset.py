@@ -50,7 +50,7 @@ def reference_rows(ruleset: evalrules.Ruleset, rows: list[dict]) -> dict:
 def assert_rows_agree(ruleset: evalrules.Ruleset, expected: dict, got: list[dict],
                       columns=None) -> None:
     """Every output row (a dict with the id column) equals the reference; no row is lost."""
-    names = dataset.value_columns(ruleset.checked) if columns is None else list(columns)
+    names = ruleset.checked.value_names() if columns is None else list(columns)
     assert sorted(r[ID] for r in got) == sorted(expected)
     for row in got:
         want = expected[row[ID]]
@@ -101,8 +101,7 @@ def test_streamed_parquet_agrees_with_the_reference(key, data, tmp_path, monkeyp
     table = _table(rows)
     pq.write_table(table, source)
     rows = table.to_pylist()  # the records as the file holds them (mixed columns became text)
-    summary = ruleset.evaluate_dataset(source, out, batch_rows=data.draw(st.integers(1, 9)),
-                                       progress=False)
+    summary = ruleset.evaluate_dataset(source, out, batch_rows=data.draw(st.integers(1, 9)))
     got = pq.read_table(out).to_pylist()
     assert summary.rows == len(rows) == len(got)
     expected = reference_rows(ruleset, rows)
@@ -161,11 +160,12 @@ def test_csv_in_and_out_reads_cells_as_the_command_does(tmp_path):
             w.writerow({k: ("true" if v is True else "false" if v is False else v)
                         for k, v in r.items()})
     out = tmp_path / "out.parquet"
-    ruleset.evaluate_dataset(src, out, batch_rows=64, progress=False)
+    ruleset.evaluate_dataset(src, out, batch_rows=64)
     got = pq.read_table(out).to_pylist()
-    from evalrules.io import input_columns, read_rows, record_of
+    from evalrules.columns import input_columns
+    from evalrules.io import read_rows, record_of
 
-    columns = input_columns(ruleset)
+    columns = input_columns(ruleset.checked)
     expected = {}
     for r in read_rows(src):
         try:
@@ -201,4 +201,4 @@ def test_a_one_pass_source_must_be_clustered_by_the_group_key():
     key = ruleset.checked.group.key
     batches = [pa.record_batch({key: ["甲", "乙"]}), pa.record_batch({key: ["甲"]})]
     with pytest.raises(ValueError, match="not contiguous"):
-        ruleset.evaluate_dataset(iter(batches), None, progress=False)
+        ruleset.evaluate_dataset(iter(batches), None)

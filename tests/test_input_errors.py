@@ -445,7 +445,8 @@ def test_division_by_zero_in_a_let():
 def test_input_error_is_a_value_error_with_a_dict():
     e = refused(record(得分="abc"))
     assert isinstance(e, ValueError)
-    assert e.to_dict() == {"field": "得分", "rule": "input 得分", "message": str(e)}
+    assert e.to_dict() == {"code": "R104", "field": "得分", "rule": "input 得分",
+                           "message": str(e)}
 
 
 # ---------------------------------------------------------------- accepted inputs

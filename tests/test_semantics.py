@@ -209,5 +209,5 @@ def test_a_param_changed_with_with_params_changes_the_grade_and_not_the_original
     assert run(stricter, record)["等次"] == "不合格"
     assert rules.params == {"线": Fraction(3, 10)}
     assert stricter.with_params().params == {"线": Fraction(1, 4)}
-    with pytest.raises(evalrules.InputError, match="did you mean '线'"):
+    with pytest.raises(evalrules.UnknownName, match="did you mean '线'"):
         rules.with_params(线s=1)

@@ -90,7 +90,7 @@ def test_schema_columns_keep_and_params(spark):
     got = _collect(out)
     assert_rows_agree(ruleset, reference_rows(ruleset, table.to_pylist()), got,
                       columns=["班子差评率", "班子等次"])
-    with pytest.raises(evalrules.InputError, match="did you mean"):
+    with pytest.raises(evalrules.UnknownName, match="did you mean"):
         es.evaluate(df, ruleset, columns=["班子等级"])
 
 

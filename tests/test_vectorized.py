@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import evalrules  # noqa: E402
-from evalrules.backends.vectorized import value_columns  # noqa: E402
+from evalrules.columns import value_columns  # noqa: E402
 
 from conftest import bundled_rulesets, example_rulesets  # noqa: E402
 from strategies import records  # noqa: E402
@@ -431,7 +431,7 @@ def test_columns_selects_and_unknown_names_are_refused():
     table = _arrow([_team_record()])
     out = ruleset.evaluate_table(table, columns=["班子等次"])
     assert out.column_names == ["班子等次", "vetoes", "outcomes", "error"]
-    with pytest.raises(evalrules.InputError, match="did you mean '班子等次'"):
+    with pytest.raises(evalrules.UnknownName, match="did you mean '班子等次'"):
         ruleset.evaluate_table(table, columns=["班子等级"])
 
 

@@ -6,11 +6,19 @@
     '较好'
 """
 
-from .diagnostics import Diagnostic, EvalRulesError, GroupRulesError, InputError, RulesetError
-from .ruleset import Field, Result, Ruleset, compile, load
+from .diagnostics import (
+    Diagnostic,
+    EvalRulesError,
+    GroupRulesError,
+    InputError,
+    RulesetError,
+    UnknownName,
+)
+from .result import Result
+from .ruleset import Field, Ruleset, compile, load
 
 __all__ = [
     "Diagnostic", "EvalRulesError", "Field", "GroupRulesError", "InputError", "Result", "Ruleset",
-    "RulesetError", "compile", "load",
+    "RulesetError", "UnknownName", "compile", "load",
 ]
 __version__ = "0.1.0"

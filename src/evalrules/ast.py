@@ -8,6 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
+from enum import StrEnum
 from fractions import Fraction
 
 import attrs
@@ -371,6 +372,15 @@ class Sheet:
     span: Span = _span()
 
 
+class Policy(StrEnum):
+    """A grade table's hit policy: which rule decides when several hold."""
+
+    FIRST = "first"
+    WORST = "worst"
+    BEST = "best"
+    UNIQUE = "unique"
+
+
 @frozen
 class GradeRule:
     label: str
@@ -382,7 +392,7 @@ class GradeRule:
 class Grade:
     name: str
     scale: str | None  # None: the scale of the same name
-    policy: str  # "first", "worst", "best", "unique"
+    policy: str  # a Policy once checked; the parser keeps what was written, for E410
     rules: tuple[GradeRule, ...]
     otherwise: str | None
     otherwise_span: Span = field(default=NOWHERE, eq=False, repr=False)
@@ -390,11 +400,19 @@ class Grade:
     span: Span = _span()
 
 
+class Action(StrEnum):
+    LOWER = "lower"
+    RAISE = "raise"
+    AT_MOST = "at most"
+    AT_LEAST = "at least"
+    SET = "set"
+
+
 @frozen
 class Adjustment:
     """One action of a veto: lower/raise by ``amount``, or at_most/at_least/set to ``label``."""
 
-    action: str  # "lower", "raise", "at most", "at least", "set"
+    action: Action
     grade: str
     amount: int | None = None
     label: str | None = None
@@ -559,6 +577,15 @@ def expressions(decl: object):
                         yield e
                     case FullWhen(condition=c):
                         yield c
+
+
+def first_name(expr: Expr) -> str | None:
+    """The first ballot or name an expression mentions: the field a failed condition reports."""
+    for node in walk(expr):
+        name = getattr(node, "ballot", None) or getattr(node, "name", None)
+        if name:
+            return name
+    return None
 
 
 def references(decl: object) -> list[str]:

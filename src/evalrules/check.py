@@ -9,8 +9,10 @@ Imports :mod:`ast` and :mod:`diagnostics`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from fractions import Fraction
+from types import MappingProxyType
 
 import attrs
 from attrs import frozen
@@ -18,7 +20,7 @@ from attrs import frozen
 from . import ast
 from .diagnostics import Diagnostics, did_you_mean
 
-POLICIES = ("first", "worst", "best", "unique")
+POLICIES = tuple(ast.Policy)
 FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
     "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
@@ -32,28 +34,62 @@ RESERVED = frozenset(
 )
 
 
+class Kind(StrEnum):
+    NUMBER = "number"
+    BOOL = "bool"
+    BALLOT = "ballot"
+    CATEGORY = "category"
+    TEXT = "text"
+    HISTORY = "history"
+    #: An expression already reported, so that one mistake is reported once.
+    ERROR = "error"
+
+
 @frozen
 class Type:
-    """``number``, ``bool``, ``ballot`` or ``category`` (with its labels; ``scale`` when ordered).
-    ``error`` stands for an expression already reported, so one mistake is reported once."""
+    """A value's type: a category has its labels (and ``scale`` when they are ordered), a
+    history the labels of its scale."""
 
-    kind: str
+    kind: Kind
     labels: tuple[str, ...] = ()
     scale: str | None = None
 
     def describe(self) -> str:
-        if self.kind == "category":
+        if self.kind == Kind.CATEGORY:
             if self.scale:
                 return f"a grade on the scale {self.scale}"
             return f"a category ({', '.join(self.labels)})"
-        if self.kind == "history":
+        if self.kind == Kind.HISTORY:
             return f"a history of grades on {self.scale}"
-        return {"number": "a number", "bool": "a condition (true or false)",
-                "ballot": "a ballot", "text": "text", "error": "an invalid value"}[self.kind]
+        return {Kind.NUMBER: "a number", Kind.BOOL: "a condition (true or false)",
+                Kind.BALLOT: "a ballot", Kind.TEXT: "text",
+                Kind.ERROR: "an invalid value"}[self.kind]
 
 
-NUMBER, BOOL, BALLOT, ERROR = Type("number"), Type("bool"), Type("ballot"), Type("error")
-TEXT = Type("text")
+NUMBER, BOOL, BALLOT, ERROR = Type(Kind.NUMBER), Type(Kind.BOOL), Type(Kind.BALLOT), \
+    Type(Kind.ERROR)
+TEXT = Type(Kind.TEXT)
+
+
+@frozen(cache_hash=True)
+class QuotaNode:
+    """A quota of the ``group by`` block, as the group rules' schedule and decisions name it:
+    the ``index``-th rule of the block."""
+
+    index: int
+    quota: ast.Quota = attrs.field(eq=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """The name of what it decides for a record: whether the quota moves it down."""
+        return f"quota {self.index}"
+
+    def __str__(self) -> str:
+        return f"quota {self.quota.grade}: {self.quota.label}"
+
+
+#: A group rule's node in the schedule: a rank by its name, or a quota.
+GroupNode = str | QuotaNode
 
 
 @frozen
@@ -62,23 +98,27 @@ class Checked:
     value, and the order in which the derived values are computed (dependencies first)."""
 
     module: ast.Module
-    scales: dict[str, tuple[str, ...]]
-    ballots: dict[str, tuple[str, ...]]
-    inputs: dict[str, ast.Input]
-    params: dict[str, ast.Param]
-    definitions: dict[str, ast.Declaration]  # let, score, sheet, grade, veto, outcome
+    scales: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
+    ballots: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
+    inputs: Mapping[str, ast.Input] = attrs.field(converter=MappingProxyType)
+    params: Mapping[str, ast.Param] = attrs.field(converter=MappingProxyType)
+    #: let, score, sheet, grade, veto, outcome and rank, by name, in written order
+    definitions: Mapping[str, ast.Declaration] = attrs.field(converter=MappingProxyType)
     requires: tuple[ast.Require, ...]
     checks: tuple[ast.Check, ...]
-    types: dict[str, Type]
+    types: Mapping[str, Type] = attrs.field(converter=MappingProxyType)
     order: tuple[str, ...]  # params first, then every derived name, dependencies first
-    vetoes_of: dict[str, tuple[str, ...]]  # grade → the vetoes that adjust it, in written order
-    items: dict[str, ast.SheetItem]  # "SHEET.ITEM" → item
+    #: grade → the vetoes that adjust it, in written order
+    vetoes_of: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
+    items: Mapping[str, ast.SheetItem] = attrs.field(converter=MappingProxyType)  # "SHEET.ITEM"
     group: ast.GroupBy | None = None  # the group rules, checked
-    #: Ranks (by name) and quotas ("quota N": N indexes group.rules), each after those it needs.
-    group_order: tuple[str, ...] = ()
-    quotas_of: dict[str, tuple[str, ...]] = attrs.field(factory=dict)  # grade → quota nodes
+    #: Ranks (by name) and quotas, each after those it needs.
+    group_order: tuple[GroupNode, ...] = ()
+    #: grade → its quotas, in written order
+    quotas_of: Mapping[str, tuple[QuotaNode, ...]] = attrs.field(
+        factory=dict, converter=MappingProxyType)
     #: Each definition's direct dependencies (a grade's include its vetoes and quota keys).
-    deps: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    deps: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=MappingProxyType)
 
     def closure(self, names) -> frozenset[str]:
         """The definitions ``names`` need (themselves included), transitively."""
@@ -87,6 +127,23 @@ class Checked:
     @property
     def name(self) -> str:
         return self.module.header.name
+
+    def names_of(self, *kinds: type) -> tuple[str, ...]:
+        """The definitions of these kinds (``ast.Veto``, ...), in written order."""
+        return tuple(n for n, d in self.definitions.items() if isinstance(d, kinds))
+
+    def value_names(self) -> list[str]:
+        """The named values a result has (a result table has a column for each), in ruleset
+        order: lets, scores, each sheet followed by its ``SHEET.ITEM`` items in written order,
+        grades, ranks. Params, inputs, vetoes and outcomes are not among them."""
+        names = []
+        for name, decl in self.definitions.items():
+            if isinstance(decl, (ast.Veto, ast.Outcome)):
+                continue
+            names.append(name)
+            if isinstance(decl, ast.Sheet):
+                names += [k for k in self.items if k.split(".", 1)[0] == name]
+        return names
 
 
 def closure(definitions, deps, names) -> frozenset[str]:
@@ -281,16 +338,16 @@ class _Checker:
                     self.error("E413", f"the default of '{decl.name}' is outside its range",
                                decl.default.span)
             case ast.OneOf(labels=labels):
-                type_ = Type("category", labels)
+                type_ = Type(Kind.CATEGORY, labels)
                 if len(set(labels)) != len(labels):
                     self.error("E207", f"a label is listed twice in '{decl.name}'", decl.span)
             case ast.TextType():
                 type_ = TEXT
             case ast.HistoryType(scale=scale) if scale in self.scales:
-                type_ = Type("history", self.scales[scale], scale)
+                type_ = Type(Kind.HISTORY, self.scales[scale], scale)
             case ast.ScaleType(scale=scale) | ast.HistoryType(scale=scale):
                 if scale in self.scales:
-                    type_ = Type("category", self.scales[scale], scale)
+                    type_ = Type(Kind.CATEGORY, self.scales[scale], scale)
                 else:
                     type_ = self.error(
                         "E206", f"unknown type or scale '{scale}'", decl.type.span,
@@ -437,10 +494,11 @@ class _Checker:
             self.error("E405", f"'{grade.otherwise}' is not a grade of "
                        f"{grade.scale or grade.name}", grade.otherwise_span,
                        did_you_mean(grade.otherwise, labels))
-        self.checked_exprs[grade.name] = attrs.evolve(grade, rules=tuple(rules))
+        policy = ast.Policy(grade.policy) if grade.policy in POLICIES else grade.policy
+        self.checked_exprs[grade.name] = attrs.evolve(grade, rules=tuple(rules), policy=policy)
         if labels is None:
             return ERROR
-        return Type("category", labels, grade.scale or grade.name)
+        return Type(Kind.CATEGORY, labels, grade.scale or grade.name)
 
     def _check_veto(self, veto: ast.Veto) -> None:
         cond, ctype = self._expr(veto.condition)
@@ -472,7 +530,7 @@ class _Checker:
         if target_type is None:
             self.error("E201", f"unknown name '{chk.target}'", chk.span,
                        did_you_mean(chk.target, self.types))
-        elif not (target_type.kind == "number" or target_type.scale):
+        elif not (target_type.kind == Kind.NUMBER or target_type.scale):
             self.error("E412", f"'check monotone' needs a number or a grade, and "
                        f"'{chk.target}' is {target_type.describe()}", chk.span)
         source_type = self.types.get(chk.source)
@@ -480,7 +538,7 @@ class _Checker:
             self.error("E201", f"unknown name '{chk.source}'", chk.span,
                        did_you_mean(chk.source, self.types))
         elif not (chk.source in self.ballots or
-                  (chk.source in self.inputs and source_type.kind == "number")):
+                  (chk.source in self.inputs and source_type.kind == Kind.NUMBER)):
             self.error("E412", f"'check monotone ... in {chk.source}' needs a ballot or a "
                        "number input", chk.span)
         return chk
@@ -495,12 +553,12 @@ class _Checker:
         if group.key not in self.inputs:
             self.error("E201", f"a group key must be an input, and '{group.key}' is not",
                        group.span, did_you_mean(group.key, self.inputs))
-        elif key_type.kind not in ("text", "category"):
+        elif key_type.kind not in (Kind.TEXT, Kind.CATEGORY):
             self.error("E301", f"a group key must be text or a category, and '{group.key}' is "
                        f"{key_type.describe()}", group.span)
         self.used.add(group.key)
-        rules, quotas_of = [], {}
-        for index, rule in enumerate(group.rules):
+        rules: list[ast.Rank | ast.Quota | ast.Limit] = []
+        for rule in group.rules:
             match rule:
                 case ast.Rank():
                     rules.append(rule)
@@ -525,7 +583,6 @@ class _Checker:
                     for key in keys:
                         self._expect(self._expr(ast.Ref(key, span=rule.span))[1], NUMBER,
                                      rule.span, f"the quota orders by '{key}', which")
-                    quotas_of.setdefault(grade, []).append(f"quota {index}")
                     rules.append(attrs.evolve(rule, share=share2))
                 case ast.Limit(condition=c):
                     for node in ast.walk(c):
@@ -535,49 +592,52 @@ class _Checker:
                                        f"params, not '{node.name}'", node.span)
                     rules.append(attrs.evolve(rule, condition=self._condition(c, "limit")))
         checked = attrs.evolve(group, rules=tuple(rules))
-        needs = {}
+        needs: dict[GroupNode, frozenset[str]] = {}
+        quotas_of: dict[str, list[QuotaNode]] = {}
         for index, rule in enumerate(rules):
             if isinstance(rule, ast.Rank):
                 needs[rule.name] = self._closure(rule.keys)
             elif isinstance(rule, ast.Quota):
-                needs[f"quota {index}"] = self._closure([rule.grade, *rule.keys])
-        group_order = self._group_order(rules, needs, quotas_of)
+                node = QuotaNode(index, rule)
+                needs[node] = self._closure([rule.grade, *rule.keys])
+                quotas_of.setdefault(rule.grade, []).append(node)
+        group_order = self._group_order(needs)
         self._no_group_in_requires(requires, needs)
         return checked, group_order, {g: tuple(q) for g, q in quotas_of.items()}
 
     def _closure(self, names) -> frozenset[str]:
         return closure(self.defs, self.deps, names)
 
-    def _group_order(self, rules, needs, quotas_of) -> tuple[str, ...]:
+    def _group_order(self, needs: dict[GroupNode, frozenset[str]]) -> tuple[GroupNode, ...]:
         """Each group node after every group node its needs include (a rank by name, a quota
         through its grade); quotas of one grade in written order."""
         nodes = list(needs)
-        before = {n: set() for n in nodes}
+        before: dict[GroupNode, set[GroupNode]] = {n: set() for n in nodes}
         for node in nodes:
             for other in nodes:
                 if other == node:
                     continue
                 if other in needs[node]:
                     before[node].add(other)
-                if other.startswith("quota "):
-                    grade = rules[int(other.split()[1])].grade
-                    if grade in needs[node] and (not node.startswith("quota ")
-                                                 or rules[int(node.split()[1])].grade != grade
-                                                 or nodes.index(other) < nodes.index(node)):
+                if isinstance(other, QuotaNode):
+                    grade = other.quota.grade
+                    if grade in needs[node] and (not isinstance(node, QuotaNode)
+                                                 or node.quota.grade != grade
+                                                 or other.index < node.index):
                         before[node].add(other)
-        done: list[str] = []
+        done: list[GroupNode] = []
         while len(done) < len(nodes):
             ready = [n for n in nodes if n not in done and before[n] <= set(done)]
             if not ready:
                 stuck = [n for n in nodes if n not in done]
                 self.error("E403", "group rules depend on each other in a cycle: "
-                           + ", ".join(stuck), self.group.span)
+                           + ", ".join(map(str, stuck)), self.group.span)
                 return tuple(done)
             done.append(ready[0])
         return tuple(done)
 
     def _no_group_in_requires(self, requires, needs) -> None:
-        group_names = {n for n in needs if not n.startswith("quota ")}
+        group_names = {n for n in needs if isinstance(n, str)}
         group_names |= {r.grade for r in self.group.rules if isinstance(r, ast.Quota)}
         for req in requires:
             if self._closure(ast.references(req)) & self._dependents(group_names):
@@ -640,11 +700,11 @@ class _Checker:
 
     # -- expressions
     def _expect(self, got: Type, want: Type, span: ast.Span, what: str) -> None:
-        if ERROR in (got, want) or got.kind == want.kind == "number" or got == want:
+        if ERROR in (got, want) or got.kind == want.kind == Kind.NUMBER or got == want:
             return
-        if got.kind == want.kind == "bool":
+        if got.kind == want.kind == Kind.BOOL:
             return
-        if got.kind == want.kind == "category" and set(got.labels) == set(want.labels):
+        if got.kind == want.kind == Kind.CATEGORY and set(got.labels) == set(want.labels):
             return
         self.error("E301", f"{what} should be {want.describe()}, but this is "
                    f"{got.describe()}", span)
@@ -656,7 +716,7 @@ class _Checker:
 
     def _as_label(self, expr: ast.Expr, context: Type) -> ast.Expr:
         """A bare name is a label where the other side is a category that has it."""
-        if (isinstance(expr, ast.Ref) and context.kind == "category"
+        if (isinstance(expr, ast.Ref) and context.kind == Kind.CATEGORY
                 and expr.name in context.labels):
             return ast.Label(expr.name, span=expr.span)
         return expr
@@ -704,14 +764,14 @@ class _Checker:
                 return self._compare(expr)
             case ast.Is(operand=x, label=label):
                 x2, t = self._expr(x)
-                if t.kind == "category":
+                if t.kind == Kind.CATEGORY:
                     if label not in t.labels:
                         self.error("E203", f"'{label}' is not one of {', '.join(t.labels)}",
                                    expr.span, did_you_mean(label, t.labels))
                 elif t != ERROR:
                     self.error("E301", f"'is' compares a category with a label, but the left "
                                f"side is {t.describe()}", x.span,
-                               "compare numbers with == or >=" if t.kind == "number" else None)
+                               "compare numbers with == or >=" if t.kind == Kind.NUMBER else None)
                 return attrs.evolve(expr, operand=x2), BOOL
             case ast.If(condition=c, then=a, otherwise=b):
                 c2 = self._condition(c, "'if'")
@@ -825,9 +885,9 @@ class _Checker:
         order = None
         if ERROR in (tl, tr):
             pass
-        elif tl.kind == tr.kind == "number":
+        elif tl.kind == tr.kind == Kind.NUMBER:
             pass
-        elif tl.kind == "category" and tr.kind == "category":
+        elif tl.kind == Kind.CATEGORY and tr.kind == Kind.CATEGORY:
             if set(tl.labels) != set(tr.labels):
                 self.error("E301", f"cannot compare {tl.describe()} with {tr.describe()}",
                            expr.span)
@@ -837,7 +897,7 @@ class _Checker:
                                f"{tl.describe()}", expr.span, "use `is` or `is not`")
                 else:
                     order = self.scales[tl.scale]
-        elif tl.kind == tr.kind == "bool" and expr.op in ("==", "!="):
+        elif tl.kind == tr.kind == Kind.BOOL and expr.op in ("==", "!="):
             pass
         else:
             self.error("E301", f"cannot compare {tl.describe()} with {tr.describe()} "
@@ -846,7 +906,7 @@ class _Checker:
 
     def _history(self, expr: ast.History, name: str, method: str, label: str | None) -> Type:
         type_ = self._ref(ast.Ref(name, span=expr.span))
-        if type_.kind != "history":
+        if type_.kind != Kind.HISTORY:
             if type_ != ERROR:
                 self.error("E301", f"'{name}' is {type_.describe()}, not a history", expr.span)
             return ERROR
@@ -857,12 +917,12 @@ class _Checker:
         if label is not None and label not in type_.labels:
             return self.error("E203", f"'{label}' is not a grade of {type_.scale}", expr.span,
                               did_you_mean(label, type_.labels))
-        return NUMBER if label is not None else Type("category", type_.labels, type_.scale)
+        return NUMBER if label is not None else Type(Kind.CATEGORY, type_.labels, type_.scale)
 
     def _label_or_expr(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type]:
         """The other side of a comparison with a category: a label of it, or a value."""
         expr = self._as_label(expr, context)
-        if (isinstance(expr, ast.Ref) and context.kind == "category"
+        if (isinstance(expr, ast.Ref) and context.kind == Kind.CATEGORY
                 and not self._is_value(expr) and "." not in expr.name):
             what = f"a grade of {context.scale}" if context.scale else \
                 f"one of {', '.join(context.labels)}"

@@ -35,7 +35,6 @@ Imports numpy and pyarrow; :mod:`evalrules` imports this module only when it is 
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -47,56 +46,34 @@ import pyarrow.compute as pc
 import pyarrow.csv
 import pyarrow.dataset as ds
 
-from . import ast
-from .backends.vectorized import RESULT_COLUMNS, evaluate_table, value_columns
-from .diagnostics import InputError, did_you_mean
+from .backends.vectorized import evaluate_table
+from .check import Kind
+from .columns import RESULT_COLUMNS, YES_NO, input_columns, is_input_column, selected, value_kind
 
 #: Rows per batch read from the source.
 BATCH_ROWS = 65_536
 #: Rows per temporary bucket when a group ruleset's input must be partitioned by its key.
 BUCKET_ROWS = 500_000
-_BOOL_CELLS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
 _INT = r"^[0-9]{1,15}$"
 _DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+#: ``progress(rows done, rows in all or None)``, called after each batch.
+Progress = Callable[[int, "int | None"], None]
 
 
 # ---------------------------------------------------------------- the schema, from the ruleset
 
-def value_kind(checked, name: str) -> str:
-    """``"bool"``, ``"label"`` or ``"number"``: the type of a value column."""
-    t = checked.types.get(name)
-    kind = t.kind if t is not None else "number"
-    if kind == "bool":
-        return "bool"
-    if kind in ("number", "integer"):
-        return "number"
-    return "label"
-
-
-def result_fields(ruleset, columns: Sequence[str] | None = None) -> list[pa.Field]:
+def result_fields(ruleset, columns: str | Sequence[str] | None = None) -> list[pa.Field]:
     """The result columns' fields: value columns, then vetoes, outcomes and error."""
-    names = _wanted(ruleset, columns)
-    fields = [pa.field(n, pa.bool_() if value_kind(ruleset.checked, n) == "bool" else pa.string())
-              for n in names]
+    names = selected(ruleset.checked, columns)
+    fields = [pa.field(n, pa.bool_() if value_kind(ruleset.checked, n) == Kind.BOOL
+                       else pa.string()) for n in names]
     fields += [pa.field("vetoes", pa.list_(pa.string())), pa.field("outcomes",
                pa.list_(pa.string())), pa.field("error", pa.string())]
     return fields
 
 
-def result_schema(ruleset, columns: Sequence[str] | None = None) -> pa.Schema:
+def result_schema(ruleset, columns: str | Sequence[str] | None = None) -> pa.Schema:
     return pa.schema(result_fields(ruleset, columns))
-
-
-def _wanted(ruleset, columns) -> list[str]:
-    known = value_columns(ruleset.checked)
-    if columns is None:
-        return known
-    for name in columns:
-        if name not in known:
-            hint = did_you_mean(name, known)
-            raise InputError(f"{name!r} is not a value of {ruleset.name}"
-                             + (f"; {hint}" if hint else ""), field=name)
-    return list(columns)
 
 
 def exact_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -140,13 +117,6 @@ def conform(result: pa.Table, fields: list[pa.Field]) -> list[pa.Array]:
 
 
 # ---------------------------------------------------------------- reading
-
-def _relevant(checked, name: str) -> bool:
-    if name in checked.inputs or name in checked.ballots:
-        return True
-    ballot, dot, _ = name.partition(".")
-    return bool(dot) and ballot in checked.ballots
-
 
 def _is_csv(source) -> bool:
     if isinstance(source, (str, os.PathLike)):
@@ -193,13 +163,7 @@ def _is_csv_dataset(dataset) -> bool:
 def read_cells(checked, batch: pa.RecordBatch) -> pa.RecordBatch:
     """CSV text cells as the command line reads them: bools mapped, plain counts and numbers as
     numbers; a column with any other cell stays text (the per-row path reads it)."""
-    kinds = {}
-    for name, decl in checked.inputs.items():
-        kinds[name] = checked.types[name].kind
-        if isinstance(decl.type, ast.NumberType):
-            kinds[name] = "number"
-    for ballot, categories in checked.ballots.items():
-        kinds.update((f"{ballot}.{c}", "count") for c in categories)
+    kinds = input_columns(checked)
     arrays = []
     for name, col in zip(batch.schema.names, batch.columns, strict=True):
         kind = kinds.get(name)
@@ -216,17 +180,17 @@ def _read_cell_column(col: pa.Array, kind: str) -> pa.Array:
         col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
     if kind == "bool":
         lowered = pc.utf8_lower(pc.utf8_trim_whitespace(col))
-        keys = pa.array(list(_BOOL_CELLS))
+        keys = pa.array(list(YES_NO))
         index = pc.index_in(lowered, value_set=keys)
         if index.null_count == col.null_count:
-            values = pa.array(list(_BOOL_CELLS.values()))
+            values = pa.array(list(YES_NO.values()))
             return pc.take(values, index)
         return col
     if kind == "count":
         if pc.all(pc.match_substring_regex(col, _INT)).as_py() is not False:
             return pc.cast(col, pa.int64())
         return col
-    if kind == "number":
+    if kind in ("number", "integer"):
         if pc.all(pc.match_substring_regex(col, _DECIMAL)).as_py() is not False:
             digits = pc.utf8_length(pc.replace_substring_regex(
                 pc.replace_substring_regex(col, r"[-.]", ""), r"^0+", ""))
@@ -308,7 +272,8 @@ def _output_fields(in_schema: pa.Schema | None, keep, results: list[pa.Field]) -
 
 
 def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
-                     columns: Sequence[str] | None = None, keep: bool | Sequence[str] = True,
+                     columns: str | Sequence[str] | None = None,
+                     keep: bool | Sequence[str] = True,
                      csv_cells: bool = False) -> Iterator[pa.RecordBatch]:
     """Each input batch → one output batch (kept input columns, then the result columns, typed
     as :func:`result_schema`). Without group rules; see :func:`evaluate_dataset` for those."""
@@ -319,7 +284,7 @@ def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
     for batch in batches:
         cells = read_cells(checked, batch) if csv_cells else batch
         table = pa.Table.from_batches([cells])
-        result = evaluate_table(checked, constants, table, columns=names,
+        result = evaluate_table(ruleset.plan, checked, constants, table, columns=names,
                                 evaluate_many=ruleset.evaluate_many)
         if keep is False:
             kept = []
@@ -421,48 +386,7 @@ def _bucketed(dataset, columns, key: str, batch_rows: int, rows: int, tmp: str
         os.remove(paths[b])
 
 
-# ---------------------------------------------------------------- sinks and progress
-
-class _Progress:
-    def __init__(self, total: int | None, enabled: bool | None):
-        if enabled is None:
-            enabled = sys.stderr.isatty()
-        self.enabled = enabled
-        self.total = total
-        self.done = 0
-        self.start = time.perf_counter()
-        self.rich = None
-        if enabled:
-            try:
-                import rich.progress
-            except ImportError:
-                pass
-            else:
-                self.rich = rich.progress.Progress(
-                    *rich.progress.Progress.get_default_columns(),
-                    rich.progress.TextColumn("{task.completed:,} rows"), transient=True,
-                    console=__import__("rich.console").console.Console(stderr=True))
-                self.rich.start()
-                self.task = self.rich.add_task("评定 grading", total=total)
-
-    def advance(self, n: int) -> None:
-        self.done += n
-        if not self.enabled:
-            return
-        if self.rich is not None:
-            self.rich.update(self.task, completed=self.done)
-            return
-        rate = self.done / max(time.perf_counter() - self.start, 1e-9)
-        of = f"/{self.total:,}" if self.total else ""
-        print(f"\r评定 grading: {self.done:,}{of} rows, {rate:,.0f} rows/s", end="",
-              file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.rich is not None:
-            self.rich.stop()
-        elif self.enabled:
-            print(file=sys.stderr)
-
+# ---------------------------------------------------------------- sinks
 
 class _FileSink:
     """A .parquet or .csv file written batch by batch (CSV as ``evalrules eval`` writes it)."""
@@ -505,16 +429,17 @@ class _FileSink:
 
 # ---------------------------------------------------------------- the entry point
 
-def evaluate_dataset(ruleset, source, sink=None, *, columns: Sequence[str] | None = None,
+def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str] | None = None,
                      keep: bool | Sequence[str] = True, batch_rows: int = BATCH_ROWS,
-                     format: str | None = None, progress: bool | None = None) -> Summary:
+                     format: str | None = None, progress: Progress | None = None) -> Summary:
     """Stream ``source`` through the ruleset into ``sink``; returns a :class:`Summary`.
 
     ``source``: a Parquet or CSV path (file or directory), a list of paths, a
     ``pyarrow.dataset.Dataset``, a Table, a ``RecordBatchReader`` or an iterable of record
     batches. ``sink``: a ``.parquet`` or ``.csv`` path, a callable taking each result
     ``RecordBatch``, or None (only the summary). ``keep``: the input columns to carry into the
-    output (True: all, False: none, or a list). ``progress``: None shows it on a terminal.
+    output (True: all, False: none, or a list). ``progress``: called after each batch with the
+    rows done so far and the rows in all (None where the source cannot tell).
     """
     start = time.perf_counter()
     dataset = open_source(source, format=format)
@@ -526,7 +451,8 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: Sequence[str] | Non
     read_columns = None
     if isinstance(dataset, ds.Dataset):
         wanted = {f.name for f in kept} if kept is not None else set()
-        read_columns = [n for n in dataset.schema.names if n in wanted or _relevant(checked, n)]
+        read_columns = [n for n in dataset.schema.names
+                        if n in wanted or is_input_column(checked, n)]
     total = None
     if isinstance(dataset, ds.Dataset) and not csv_cells:
         total = dataset.count_rows()
@@ -547,7 +473,6 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: Sequence[str] | Non
         write = file_sink
     elif sink is not None:
         write = sink
-    bar = _Progress(total, progress)
     tmp = None
     try:
         batches = _batches(dataset, read_columns, batch_rows)
@@ -568,9 +493,9 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: Sequence[str] | Non
             summary.add(batch)
             if write is not None:
                 write(batch)
-            bar.advance(batch.num_rows)
+            if progress is not None:
+                progress(summary.rows, total)
     finally:
-        bar.close()
         if file_sink is not None:
             file_sink.close()
         if tmp is not None:

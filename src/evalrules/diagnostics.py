@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 
 from attrs import field, frozen
 
@@ -63,6 +64,35 @@ CODES = {
     "E506": "override of an unknown rule",
     # warnings
     "W601": "input never used",
+}
+
+
+class RuntimeCode(StrEnum):
+    """The stable code of each kind of error a record can get (:attr:`InputError.code`); like the
+    compile codes, a code never changes meaning. Documented in docs/api.md."""
+
+    NOT_A_RECORD = "R101"  # not a mapping of field names to values
+    UNKNOWN_FIELD = "R102"
+    MISSING = "R103"  # a required field is missing or empty
+    WRONG_TYPE = "R104"  # not a number, a condition, a label of the field, text, a history
+    OUT_OF_RANGE = "R105"  # outside the input's range, or not a whole number
+    VOTES = "R106"  # a ballot's categories or counts
+    TOO_BIG = "R107"  # a number with too many digits to be a real value
+    DIVISION = "R201"  # division by zero
+    NO_VOTES = "R202"  # share or points of a ballot with no votes
+    EMPTY_HISTORY = "R203"  # .last of an empty history
+    REQUIRE = "R204"  # a require does not hold
+    UNIQUE = "R205"  # two rules of a (unique) table hold
+    LIMIT = "R301"  # a group does not meet a limit
+    PARAM = "R401"  # with_params: a value of the wrong kind
+
+
+RUNTIME_CODES = {
+    "R101": "not a record", "R102": "unknown field", "R103": "missing field",
+    "R104": "wrong type", "R105": "outside the range", "R106": "bad ballot",
+    "R107": "number too large", "R201": "division by zero", "R202": "ballot without votes",
+    "R203": "empty history", "R204": "require failed", "R205": "two rules of a unique table",
+    "R301": "group limit failed", "R401": "bad param value",
 }
 
 
@@ -177,21 +207,37 @@ class RulesetError(EvalRulesError):
         return tuple(d for d in self.diagnostics if d.severity == "error")
 
 
+class UnknownName(EvalRulesError, KeyError):
+    """A name the ruleset does not have: ``result[name]``, ``function(name)``,
+    ``with_params(name=...)``, ``columns=[name]``. ``name`` is the name asked for."""
+
+    def __init__(self, message: str, *, name: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.name = name
+
+    def __str__(self) -> str:  # KeyError would show the message quoted
+        return self.message
+
+
 class GroupRulesError(EvalRulesError, TypeError):
     """A ruleset with group rules was asked to grade one record on its own."""
 
 
 class InputError(EvalRulesError, ValueError):
     """A record cannot be evaluated. ``field`` names the input at fault (None when no single input
-    is), ``rule`` the definition or rule being evaluated, ``value`` the offending value."""
+    is), ``rule`` the definition or rule being evaluated, ``value`` the offending value, ``code``
+    the kind of error (a :class:`RuntimeCode`)."""
 
     def __init__(self, message: str, *, field: str | None = None, rule: str | None = None,
-                 value: object = None):
+                 value: object = None, code: str | None = None):
         self.field = field
         self.rule = rule
         self.value = value
         self.message = message
+        self.code = code
         super().__init__(message)
 
     def to_dict(self) -> dict:
-        return {"field": self.field, "rule": self.rule, "message": self.message}
+        return {"code": self.code, "field": self.field, "rule": self.rule,
+                "message": self.message}

@@ -29,9 +29,10 @@ from fractions import Fraction
 
 from . import ast
 from .backends import reference
-from .check import Checked
-from .diagnostics import InputError
-from .unparse import expression
+from .check import Checked, GroupNode, QuotaNode
+from .diagnostics import InputError, RuntimeCode
+from .unparse import rule_name
+from .values import Constants
 
 #: (record, what the group decided, names) → those values, computing only what they need;
 #: a number may come as a (numerator, denominator) pair. Raises InputError.
@@ -41,11 +42,17 @@ Full = Callable[[Mapping, dict], object]
 
 
 def undecided(checked: Checked) -> dict[str, object]:
-    """The decisions before any: no rank yet, no quota move."""
-    return {node: (False if node.startswith("quota ") else None) for node in checked.group_order}
+    """The decisions before any, by :func:`decision_key`: no rank yet, no quota move."""
+    return {decision_key(node): (False if isinstance(node, QuotaNode) else None)
+            for node in checked.group_order}
 
 
-def evaluate(checked: Checked, constants: Mapping, records: Sequence[Mapping],
+def decision_key(node: GroupNode) -> str:
+    """The name a decision goes by: a rank's own, a quota's :attr:`QuotaNode.key`."""
+    return node.key if isinstance(node, QuotaNode) else node
+
+
+def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
              partial: Partial, full: Full) -> list[object]:
     """One outcome per record, in order: whatever ``full`` returned, or an InputError."""
     group = checked.group
@@ -89,10 +96,10 @@ def evaluate(checked: Checked, constants: Mapping, records: Sequence[Mapping],
             members[key] = indexes
             if isinstance(rule, ast.Rank):
                 for i, rank in _ranks(rule, indexes, values).items():
-                    decided[i][node] = rank
+                    decided[i][decision_key(node)] = rank
             else:
                 for i in _moved(rule, _share(rule, constants), indexes, values):
-                    decided[i][node] = True
+                    decided[i][decision_key(node)] = True
     for i, record in enumerate(records):
         if outcomes[i] is None:
             try:
@@ -102,13 +109,15 @@ def evaluate(checked: Checked, constants: Mapping, records: Sequence[Mapping],
     return outcomes
 
 
-def _rule(checked: Checked, node: str) -> ast.Rank | ast.Quota:
-    if node.startswith("quota "):
-        return checked.group.rules[int(node.split()[1])]
-    return checked.definitions[node]
+def _rule(checked: Checked, node: GroupNode) -> ast.Rank | ast.Quota:
+    if isinstance(node, QuotaNode):
+        return node.quota
+    rank = checked.definitions[node]
+    assert isinstance(rank, ast.Rank)
+    return rank
 
 
-def _needs(checked: Checked, node: str) -> tuple[str, ...]:
+def _needs(checked: Checked, node: GroupNode) -> tuple[str, ...]:
     """What a group rule reads of each record: a rank its keys, a quota its grade and keys."""
     rule = _rule(checked, node)
     return rule.keys if isinstance(rule, ast.Rank) else (rule.grade, *rule.keys)
@@ -145,9 +154,10 @@ def _ranks(rule: ast.Rank, indexes: list[int], values: dict) -> dict[int, int]:
     return ranks
 
 
-def _share(rule: ast.Quota, constants: Mapping) -> Fraction:
+def _share(rule: ast.Quota, constants: Constants) -> Fraction:
     if isinstance(rule.share, ast.Ref):
-        return Fraction(constants[rule.share.name])
+        return Fraction(constants.params[rule.share.name])  # type: ignore[arg-type]
+    assert isinstance(rule.share, ast.Number)
     return rule.share.value
 
 
@@ -163,22 +173,26 @@ def _moved(rule: ast.Quota, share: Fraction, indexes: list[int], values: dict) -
     return [i for i in holders if keys[i] <= boundary]
 
 
-def _limit(checked: Checked, constants: Mapping, rule: ast.Limit, records: list[Mapping],
+def _limit(checked: Checked, constants: Constants, rule: ast.Limit, records: list[Mapping],
            ballots: tuple[str, ...]) -> InputError | None:
     """None when the group meets the limit, else the error each of its records gets."""
     summed = {b: {c: sum(r[b][c] for r in records) for c in checked.ballots[b]}
               for b in ballots}
-    values = {**summed, **{p: constants[p] for p in checked.params}}
-    ev = reference._Evaluator(checked, values, constants)
-    ev.rule = f"limit {expression(rule.condition)}"
-    fields = [getattr(n, "ballot", None) for n in ast.walk(rule.condition)]
-    field = next((f for f in fields if f), None)
+    name = rule_name(rule)
     try:
-        holds = ev.expr(rule.condition)
+        holds = reference.evaluate_expression(checked, constants, rule.condition, summed,
+                                              rule=name)
     except InputError as e:
-        return InputError(f"{e} (in this record's group)", field=e.field, rule=ev.rule)
+        return InputError(f"{e} (in this record's group)", field=e.field, rule=name,
+                          code=e.code)
     if holds:
         return None
     message = rule.message or "the condition does not hold"
-    return InputError(f"{ev.rule}: failed for this record's group: {message}", field=field,
-                      rule=ev.rule)
+    return InputError(f"{name}: failed for this record's group: {message}",
+                      field=_first_ballot(rule.condition), rule=name, code=RuntimeCode.LIMIT)
+
+
+def _first_ballot(expr: ast.Expr) -> str | None:
+    ballots = (n.ballot for n in ast.walk(expr)
+               if isinstance(n, (ast.Share, ast.Votes, ast.Total, ast.Points)))
+    return next(ballots, None)

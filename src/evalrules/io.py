@@ -11,7 +11,7 @@ written as exact text (``"0.9"``, ``"2/3"``) to CSV and JSON; to XLSX as numbers
 them exactly (a terminating decimal of at most 15 significant digits) and as exact text otherwise.
 
 XLSX needs openpyxl (``pip install "evalrules[cli]"``); everything else is the standard library.
-Imports :mod:`ruleset` for the field kinds only.
+Imports :mod:`columns` for the columns' kinds.
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from .ruleset import Ruleset
+from .columns import yes_no
+from .diagnostics import EvalRulesError
 from .unparse import decimal_text
 from .values import exact_str
 
-_BOOL_CELLS = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
 #: The data file suffixes read and written.
 FORMATS = (".csv", ".xlsx", ".json", ".jsonl", ".ndjson")
 _INSTALL_CLI = 'pip install "evalrules[cli]"'
 
 
-class MissingDependency(ValueError):
+class MissingDependency(EvalRulesError, ValueError):
     """An optional package a file format needs is not installed."""
 
 
@@ -105,18 +105,9 @@ def _xlsx_in(value: object) -> object:
     return str(value)  # dates and times: text, as the ruleset has no dates
 
 
-def input_columns(ruleset: Ruleset) -> dict[str, str]:
-    """Every column a record of this ruleset may carry (inputs and BALLOT.CATEGORY) → its kind."""
-    columns = {}
-    for name, f in ruleset.inputs.items():
-        columns[name] = f.kind
-        if f.kind == "ballot":
-            columns.update((f"{name}.{c}", "count") for c in f.labels)
-    return columns
-
-
 def record_of(row: dict, columns: dict[str, str]) -> dict:
-    """The record a row gives the ruleset: its input columns, with cells read by kind."""
+    """The record a row gives the ruleset: its input columns (``columns`` as
+    :func:`evalrules.columns.input_columns` gives them), with cells read by kind."""
     return {key: _cell(value, columns[key]) for key, value in row.items() if key in columns}
 
 
@@ -128,7 +119,8 @@ def _cell(value: object, kind: str) -> object:
     if value.strip() == "":
         return None
     if kind == "bool":
-        return _BOOL_CELLS.get(value.strip().lower(), value)
+        read = yes_no(value)
+        return value if read is None else read
     return value
 
 

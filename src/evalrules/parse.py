@@ -540,23 +540,23 @@ class _ToAst(Transformer):
         return int(value)
 
     def lower(self, meta, children):
-        return ast.Adjustment("lower", str(children[0]), self._amount(children[1]),
+        return ast.Adjustment(ast.Action.LOWER, str(children[0]), self._amount(children[1]),
                               span=self._s(meta))
 
     def raise_(self, meta, children):
-        return ast.Adjustment("raise", str(children[0]), self._amount(children[1]),
+        return ast.Adjustment(ast.Action.RAISE, str(children[0]), self._amount(children[1]),
                               span=self._s(meta))
 
     def at_most(self, meta, children):
-        return ast.Adjustment("at most", str(children[0]), label=str(children[1]),
+        return ast.Adjustment(ast.Action.AT_MOST, str(children[0]), label=str(children[1]),
                               span=self._s(meta))
 
     def at_least_grade(self, meta, children):
-        return ast.Adjustment("at least", str(children[0]), label=str(children[1]),
+        return ast.Adjustment(ast.Action.AT_LEAST, str(children[0]), label=str(children[1]),
                               span=self._s(meta))
 
     def set_to(self, meta, children):
-        return ast.Adjustment("set", str(children[0]), label=str(children[1]),
+        return ast.Adjustment(ast.Action.SET, str(children[0]), label=str(children[1]),
                               span=self._s(meta))
 
     def outcome(self, meta, children):

@@ -1,13 +1,13 @@
-"""The public face: :func:`compile`, :func:`load`, :class:`Ruleset` and :class:`Result`.
+"""The public face: :func:`compile`, :func:`load` and :class:`Ruleset`.
 
-``compile`` is the whole pipeline in a few lines: parse → resolve → check → an evaluator. A
-:class:`Ruleset` is immutable; ``with_params`` makes a new one. Imports every stage; no stage
-imports this module.
+``compile`` is the whole pipeline in a few lines: parse → resolve → check → constants; the plan
+(:mod:`lower`) and the generated program are made on first use and kept. A :class:`Ruleset` is
+immutable; ``with_params`` makes a new one. Imports every stage; no stage imports this module.
 """
 
 from __future__ import annotations
 
-import copy
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -25,12 +25,15 @@ from .diagnostics import (
     GroupRulesError,
     InputError,
     RulesetError,
+    UnknownName,
     did_you_mean,
 )
-from .explain import explain as _explain
+from .lower import lower
 from .parse import parse_into
+from .plan import Plan
 from .resolve import Loader, file_loader, resolve
-from .values import json_value, public
+from .result import Result
+from .values import Constants, coerce_record, public
 
 
 def compile(source: str, *, path: str | os.PathLike | None = None,
@@ -77,7 +80,7 @@ class Ruleset:
     """A compiled ruleset: evaluate records with it, ask it what it needs and gives."""
 
     checked: Checked = field(repr=False)
-    constants: dict = field(repr=False, eq=False)
+    constants: Constants = field(repr=False, eq=False)
     warnings: tuple[Diagnostic, ...] = field(default=(), repr=False, eq=False)
     overrides: dict = field(factory=dict, repr=False, eq=False)
     _cache: dict = field(factory=dict, repr=False, eq=False, init=False)
@@ -102,58 +105,66 @@ class Ruleset:
     def inputs(self) -> dict[str, Field]:
         """Every field a record carries: ballots first, then inputs, in declaration order."""
         out = {name: Field(name, "ballot", cats) for name, cats in self.checked.ballots.items()}
+        constants = self.constants
         for name, decl in self.checked.inputs.items():
             t = self.checked.types[name]
-            default = self.constants.get(("default", name))
-            kind = "category" if t.kind == "category" else t.kind
+            kind = str(t.kind)
             if isinstance(decl.type, ast.NumberType) and decl.type.integer:
                 kind = "integer"
-            out[name] = Field(name, kind, t.labels, self.constants.get(("low", name)),
-                              self.constants.get(("high", name)), public(default),
+            out[name] = Field(name, kind, t.labels, constants.low.get(name),
+                              constants.high.get(name), public(constants.defaults.get(name)),
                               decl.default is None)
         return out
 
     @property
     def params(self) -> dict[str, object]:
-        return {name: public(self.constants[name]) for name in self.checked.params}
+        return {name: public(value) for name, value in self.constants.params.items()}
 
     @property
     def grades(self) -> dict[str, tuple[str, ...]]:
         """Each grade table's labels, best first."""
-        return {name: self.checked.types[name].labels for name, d in
-                self.checked.definitions.items() if isinstance(d, ast.Grade)}
+        return {name: self.checked.types[name].labels
+                for name in self.checked.names_of(ast.Grade)}
 
     @property
     def outcomes(self) -> tuple[str, ...]:
-        return self._names(ast.Outcome)
+        return self.checked.names_of(ast.Outcome)
 
     @property
     def vetoes(self) -> tuple[str, ...]:
-        return self._names(ast.Veto)
+        return self.checked.names_of(ast.Veto)
 
     @property
     def checks(self) -> tuple[ast.Check, ...]:
         return self.checked.checks
-
-    def _names(self, kind) -> tuple[str, ...]:
-        return tuple(n for n, d in self.checked.definitions.items() if isinstance(d, kind))
 
     def with_params(self, **values: object) -> Ruleset:
         """The same ruleset with some params changed (what-if); this one is unchanged."""
         unknown = [n for n in values if n not in self.checked.params]
         if unknown:
             hint = did_you_mean(unknown[0], self.checked.params)
-            raise InputError(f"'{unknown[0]}' is not a param of {self.name}"
-                             + (f"; {hint}" if hint else ""), field=unknown[0])
+            raise UnknownName(f"'{unknown[0]}' is not a param of {self.name}"
+                              + (f"; {hint}" if hint else ""), name=unknown[0])
         overrides = {**self.overrides, **values}
         constants = reference.constants(self.checked, overrides)
         return Ruleset(self.checked, constants, self.warnings, overrides)
+
+    @property
+    def plan(self) -> Plan:
+        """What the fast backends compile: the ruleset lowered to primitives (see
+        :mod:`evalrules.plan`), with this ruleset's params."""
+        plan = self._cache.get("plan")
+        if plan is None:
+            plan = self._cache["plan"] = lower(self.checked, self.constants)
+        return plan
 
     def _program(self, outputs: tuple[str, ...] | None = None, closure: bool = False
                  ) -> generated.Program:
         program = self._cache.get((outputs, closure))
         if program is None:
-            program = generated.build(self.checked, self.constants, outputs, closure)
+            coerce = functools.partial(coerce_record, self.checked, constants=self.constants)
+            program = generated.build(self.plan, coerce, outputs, closure,
+                                      filename=self.path or self.name)
             self._cache[(outputs, closure)] = program
             if outputs is None:
                 # Results of this program: ruleset and layout live on the class, so making one
@@ -242,8 +253,8 @@ class Ruleset:
         for name in names:
             if name not in known or name in self.checked.ballots:
                 hint = did_you_mean(name, known)
-                raise KeyError(f"{name!r} is not a value of {self.name}"
-                               + (f"; {hint}" if hint else ""))
+                raise UnknownName(f"{name!r} is not a value of {self.name}"
+                                  + (f"; {hint}" if hint else ""), name=name)
         return self._program(tuple(names)).function
 
     def reference_evaluate(self, record: Mapping[str, Any]) -> Result:
@@ -277,7 +288,7 @@ class Ruleset:
         """
         from .backends.vectorized import evaluate_table
 
-        return evaluate_table(self.checked, self.constants, table, columns=columns,
+        return evaluate_table(self.plan, self.checked, self.constants, table, columns=columns,
                               evaluate_many=self.evaluate_many)
 
     def evaluate_dataset(self, source, sink=None, **options):
@@ -287,110 +298,3 @@ class Ruleset:
         from .dataset import evaluate_dataset
 
         return evaluate_dataset(self, source, sink, **options)
-
-
-class Result(Mapping):
-    """The outcome of one record: every named value by name, plus vetoes, outcomes and a trace.
-
-    Grades and categories are labels (``str``), numbers ``int`` or ``Fraction``, conditions
-    ``bool``; a sheet item is ``result["SHEET.ITEM"]``. Values are read from the evaluator's
-    slots when asked for; the trace is computed by the reference evaluator on first use.
-    """
-
-    __slots__ = ("_evaluation", "_group", "_layout", "_raw", "error", "ruleset")
-
-    def __init__(self, ruleset: Ruleset, *, evaluation: reference.Evaluation | None = None,
-                 raw: tuple | None = None, layout: generated.Layout | None = None,
-                 error: InputError | None = None, group: dict | None = None):
-        self.ruleset = ruleset
-        self._evaluation = evaluation
-        self._raw = raw
-        self._layout = layout
-        self._group = group
-        #: The InputError of a record :meth:`Ruleset.evaluate_many` could not grade, else None.
-        self.error = error
-
-    def _check(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-    def __getitem__(self, name: str) -> object:
-        layout = self._layout
-        if layout is not None:
-            index = layout.index.get(name)
-            if index is not None:
-                value = self._raw[index]
-                kind = layout.kinds[index]
-                if kind == "plain":
-                    return value
-                if kind == "num":
-                    return public(value)
-                if kind == "ratio":
-                    return public(Fraction(value, self._raw[index + 1]))
-                categories = layout.ballots[name]
-                return dict(zip(categories, self._raw[index:index + len(categories)],
-                                strict=True))
-        else:
-            self._check()
-            values = self._evaluation.values
-            if name in values:
-                value = values[name]
-                return dict(value) if isinstance(value, dict) else public(value)
-        hint = did_you_mean(name, list(self))
-        raise KeyError(f"{name!r} is not a name in {self.ruleset.name}"
-                       + (f"; {hint}" if hint else ""))
-
-    def __iter__(self) -> Iterator[str]:
-        self._check()
-        if self._layout is not None:
-            return iter(self._layout.names)
-        return iter(self._evaluation.values)
-
-    def __len__(self) -> int:
-        return len(list(iter(self)))
-
-    @property
-    def vetoes(self) -> tuple[str, ...]:
-        self._check()
-        if self._layout is not None:
-            return self._raw[self._layout.vetoes]
-        return self._evaluation.vetoes
-
-    @property
-    def outcomes(self) -> tuple[str, ...]:
-        self._check()
-        if self._layout is not None:
-            return self._raw[self._layout.outcomes]
-        return self._evaluation.outcomes
-
-    def _traced(self) -> reference.Evaluation:
-        self._check()
-        evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
-        if evaluation is None:
-            record = {name: self[name] for name in self._layout.inputs}
-            evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record,
-                                            getattr(self, "_group", None))
-            self._evaluation = evaluation
-        return evaluation
-
-    def trace(self) -> dict:
-        """The decisions as JSON-ready data (``version`` says which layout)."""
-        return copy.deepcopy(self._traced().trace)
-
-    def explain(self, lang: str = "zh") -> str:
-        return _explain(self._traced().trace, lang)
-
-    def to_dict(self) -> dict:
-        """JSON-ready: exact numbers as strings ("48.3", "11/12")."""
-        return {
-            "ruleset": self.ruleset.name,
-            "values": {k: json_value(self[k]) for k in self},
-            "vetoes": list(self.vetoes),
-            "outcomes": list(self.outcomes),
-        }
-
-    def __repr__(self) -> str:
-        if self.error is not None:
-            return f"<Result {self.ruleset.name} error={self.error}>"
-        shown = ", ".join(f"{k}={self[k]}" for k in self.ruleset.grades)
-        return f"<Result {self.ruleset.name} {shown}>"

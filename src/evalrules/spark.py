@@ -38,6 +38,7 @@ import hashlib
 import pickle
 from collections.abc import Sequence
 
+from .columns import is_input_column, selected
 from .diagnostics import InputError
 
 #: Compiled rulesets of this Python worker, by the hash of what was shipped.
@@ -173,10 +174,7 @@ def evaluate(df, ruleset, *, columns: Sequence[str] | None = None, keep=True):
     from pyspark.sql import functions as F
 
     ruleset = _ruleset(ruleset)
-    if columns is not None:
-        from .dataset import _wanted
-
-        _wanted(ruleset, columns)  # unknown names fail here, on the driver
+    selected(ruleset.checked, columns)  # unknown names fail here, on the driver
     shipped = ship(ruleset)
     keep_names = (list(df.columns) if keep is True else [] if keep is False else list(keep))
     unknown = [n for n in keep_names if n not in df.columns]
@@ -186,14 +184,12 @@ def evaluate(df, ruleset, *, columns: Sequence[str] | None = None, keep=True):
     replaced = _result_names(ruleset, columns)
     kept = [n for n in keep_names if n not in replaced]
     # What the workers read: the kept columns and those the ruleset reads.
-    from .dataset import _relevant
-
-    read = [n for n in df.columns if n in kept or _relevant(ruleset.checked, n)]
+    read = [n for n in df.columns if n in kept or is_input_column(ruleset.checked, n)]
     # Columns travel under plain aliases (Spark cannot always resolve a dotted name such as
     # 班子测评.优秀 inside mapInArrow) and get their names back on the worker.
     source = df.select(*[F.col(f"`{n}`").alias(f"_c{i}") for i, n in enumerate(read)])
     out_arrow = _arrow_schema(out)
-    columns = list(columns) if columns is not None else None
+    columns = selected(ruleset.checked, columns) if columns is not None else None
     group = ruleset.checked.group
     if group is None or group.key not in df.columns:
         def run(batches):

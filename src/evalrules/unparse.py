@@ -60,6 +60,16 @@ def _level(e: ast.Expr) -> int:
     return 8
 
 
+def rule_name(decl: object) -> str:
+    """How an error names the rule it arose in: ``let 班子优秀率``, ``require 总票数 > 0``."""
+    match decl:
+        case ast.Require(condition=c):
+            return f"require {expression(c)}"
+        case ast.Limit(condition=c):
+            return f"limit {expression(c)}"
+    return f"{ast.KEYWORD_OF[type(decl)]} {decl.name}"  # type: ignore[attr-defined]
+
+
 def expression(e: ast.Expr) -> str:
     """One expression on one line (blocks of conditions are written inline with their words)."""
     return _expr(e, 0)

@@ -15,10 +15,25 @@ from decimal import Decimal
 from fractions import Fraction
 from numbers import Integral
 
+from attrs import field, frozen
+
 from . import ast
 from .check import Checked
-from .diagnostics import InputError, did_you_mean
+from .diagnostics import InputError, RuntimeCode, did_you_mean
 from .unparse import decimal_text
+
+_C = RuntimeCode
+
+
+@frozen
+class Constants:
+    """What a ruleset knows before any record: each param's value (overrides applied), each
+    input's declared default (as written, checked when used) and the bounds of number ranges."""
+
+    params: Mapping[str, object] = field(factory=dict)
+    defaults: Mapping[str, object] = field(factory=dict)
+    low: Mapping[str, Fraction] = field(factory=dict)
+    high: Mapping[str, Fraction] = field(factory=dict)
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?")
 #: Numbers beyond this many bits (about 600 digits) are refused: no assessment needs them and
@@ -32,14 +47,14 @@ def to_number(value: object, field: str, rule: str) -> Fraction:
     number = _to_number(value, field, rule)
     if number.numerator.bit_length() > MAX_BITS or number.denominator.bit_length() > MAX_BITS:
         raise InputError(f"{rule}: '{field}' has too many digits to be a real value",
-                         field=field, rule=rule)
+                         field=field, rule=rule, code=_C.TOO_BIG)
     return number
 
 
 def _to_number(value: object, field: str, rule: str) -> Fraction:
     if isinstance(value, bool) or value is None:
         raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
-                         rule=rule, value=value)
+                         rule=rule, value=value, code=_C.WRONG_TYPE)
     if isinstance(value, Integral):
         return Fraction(int(value))
     if isinstance(value, Fraction):
@@ -47,15 +62,15 @@ def _to_number(value: object, field: str, rule: str) -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
-                             field=field, rule=rule, value=value)
+                             field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
         if abs(value.adjusted()) > 600:
             raise InputError(f"{rule}: '{field}' has too many digits to be a real value",
-                             field=field, rule=rule)
+                             field=field, rule=rule, code=_C.TOO_BIG)
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
-                             field=field, rule=rule, value=value)
+                             field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
         return Fraction(repr(float(value)))  # float() so numpy.float64 reads as its digits
     if isinstance(value, str):
         text = value.strip().replace("％", "%")
@@ -68,14 +83,14 @@ def _to_number(value: object, field: str, rule: str) -> Fraction:
                 number = Fraction(body)
             except ZeroDivisionError:
                 raise InputError(f"{rule}: '{field}' divides by zero: {value!r}", field=field,
-                                 rule=rule, value=value) from None
+                                 rule=rule, value=value, code=_C.WRONG_TYPE) from None
             return number / 100 if percent else number
         raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
-                         rule=rule, value=value)
+                         rule=rule, value=value, code=_C.WRONG_TYPE)
     if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
         return _to_number(value.item(), field, rule)
     raise InputError(f"{rule}: '{field}' must be a number, not {type(value).__name__}",
-                     field=field, rule=rule, value=value)
+                     field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
 
 
 def to_bool(value: object, field: str, rule: str) -> bool:
@@ -84,7 +99,7 @@ def to_bool(value: object, field: str, rule: str) -> bool:
     if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
         return bool(value)
     raise InputError(f"{rule}: '{field}' must be true or false, not {value!r}", field=field,
-                     rule=rule, value=value)
+                     rule=rule, value=value, code=_C.WRONG_TYPE)
 
 
 def to_label(value: object, labels: tuple[str, ...], field: str, rule: str) -> str:
@@ -92,7 +107,8 @@ def to_label(value: object, labels: tuple[str, ...], field: str, rule: str) -> s
         return value.strip()
     hint = did_you_mean(value, labels) if isinstance(value, str) else None
     raise InputError(f"{rule}: '{field}' must be one of {', '.join(labels)}, not {value!r}"
-                     + (f"; {hint}" if hint else ""), field=field, rule=rule, value=value)
+                     + (f"; {hint}" if hint else ""), field=field, rule=rule, value=value,
+                     code=_C.WRONG_TYPE)
 
 
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -107,7 +123,8 @@ def to_history(value: object, labels: tuple[str, ...], field: str, rule: str
         items = list(value)
     else:
         raise InputError(f"{rule}: '{field}' must be a list of grades, oldest first, not "
-                         f"{type(value).__name__}", field=field, rule=rule, value=value)
+                         f"{type(value).__name__}", field=field, rule=rule, value=value,
+                         code=_C.WRONG_TYPE)
     return tuple(to_label(item, labels, field, rule) for item in items)
 
 
@@ -115,7 +132,7 @@ def to_count(value: object, field: str, rule: str) -> int:
     number = to_number(value, field, rule)
     if number.denominator != 1 or number < 0:
         raise InputError(f"{rule}: vote counts of '{field}' must be whole numbers >= 0, not "
-                         f"{value!r}", field=field, rule=rule, value=value)
+                         f"{value!r}", field=field, rule=rule, value=value, code=_C.VOTES)
     return int(number)
 
 
@@ -154,22 +171,24 @@ def _ballot(name: str, raw: object, categories: tuple[str, ...]) -> dict[str, in
     rule = f"ballot {name}"
     if not isinstance(raw, Mapping):
         raise InputError(f"{rule}: '{name}' must map each category to a vote count, not "
-                         f"{type(raw).__name__}", field=name, rule=rule, value=raw)
+                         f"{type(raw).__name__}", field=name, rule=rule, value=raw,
+                         code=_C.VOTES)
     counts = {}
     for key in raw:
         if key not in categories:
             hint = did_you_mean(str(key), categories)
             raise InputError(f"{rule}: '{name}' has no category {key!r}"
-                             + (f"; {hint}" if hint else ""), field=name, rule=rule, value=key)
+                             + (f"; {hint}" if hint else ""), field=name, rule=rule, value=key,
+                             code=_C.VOTES)
     for category in categories:
         if category not in raw or raw[category] is None:
             raise InputError(f"{rule}: '{name}' has no vote count for '{category}'", field=name,
-                             rule=rule)
+                             rule=rule, code=_C.VOTES)
         counts[category] = to_count(raw[category], name, rule)
     return counts
 
 
-def coerce_record(checked: Checked, record: Mapping[str, object], constants: Mapping[str, object]
+def coerce_record(checked: Checked, record: Mapping[str, object], constants: Constants
                   ) -> dict[str, object]:
     """Validate a record against the declared inputs and ballots, in declaration order.
 
@@ -178,12 +197,13 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Map
     """
     if not isinstance(record, Mapping):
         raise InputError(f"a record must be a mapping of field names to values, not "
-                         f"{type(record).__name__}")
+                         f"{type(record).__name__}", code=_C.NOT_A_RECORD)
     nested: dict[str, dict] = {}
     plain: dict[str, object] = {}
     for key, value in record.items():
         if not isinstance(key, str):
-            raise InputError(f"field names must be strings, not {key!r}", field=str(key))
+            raise InputError(f"field names must be strings, not {key!r}", field=str(key),
+                             code=_C.NOT_A_RECORD)
         ballot, dot, category = key.partition(".")
         if dot and ballot in checked.ballots and key not in checked.inputs:
             nested.setdefault(ballot, {})[category] = value
@@ -192,28 +212,30 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Map
     for key in plain:
         if key not in checked.inputs and key not in checked.ballots:
             hint = did_you_mean(key, [*checked.inputs, *checked.ballots])
-            raise InputError(f"unknown field '{key}'" + (f"; {hint}" if hint else ""), field=key)
+            raise InputError(f"unknown field '{key}'" + (f"; {hint}" if hint else ""), field=key,
+                             code=_C.UNKNOWN_FIELD)
     values: dict[str, object] = {}
     for name, categories in checked.ballots.items():
         if name in plain and name in nested:
             raise InputError(f"ballot {name}: given both as '{name}' and as '{name}.…' columns",
-                             field=name, rule=f"ballot {name}")
+                             field=name, rule=f"ballot {name}", code=_C.VOTES)
         raw = plain.get(name, nested.get(name))
         if raw is None:
             raise InputError(f"ballot {name}: missing required field '{name}'", field=name,
-                             rule=f"ballot {name}")
+                             rule=f"ballot {name}", code=_C.MISSING)
         values[name] = _ballot(name, raw, categories)
     for name, decl in checked.inputs.items():
         values[name] = coerce_input(checked, decl, plain.get(name), constants)
     return values
 
 
-def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Mapping) -> object:
+def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Constants) -> object:
     name, rule = decl.name, f"input {decl.name}"
     if raw is None:
         if decl.default is None:
-            raise InputError(f"{rule}: missing required field '{name}'", field=name, rule=rule)
-        raw = constants[("default", name)]  # a default is checked like any value: see E413
+            raise InputError(f"{rule}: missing required field '{name}'", field=name, rule=rule,
+                             code=_C.MISSING)
+        raw = constants.defaults[name]  # a default is checked like any value: see E413
     match decl.type:
         case ast.BoolType():
             return to_bool(raw, name, rule)
@@ -225,19 +247,19 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Mapp
             if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)):
                 return str(raw)  # an id column may hold whole numbers
             raise InputError(f"{rule}: '{name}' must be text, not {type(raw).__name__}",
-                             field=name, rule=rule, value=raw)
+                             field=name, rule=rule, value=raw, code=_C.WRONG_TYPE)
         case ast.HistoryType(scale=scale):
             return to_history(raw, checked.scales[scale], name, rule)
         case ast.NumberType(integer=integer):
             value = to_number(raw, name, rule)
             if integer and value.denominator != 1:
                 raise InputError(f"{rule}: '{name}' must be a whole number, not {raw!r}",
-                                 field=name, rule=rule, value=raw)
-            lo = constants.get(("low", name))
-            hi = constants.get(("high", name))
+                                 field=name, rule=rule, value=raw, code=_C.OUT_OF_RANGE)
+            lo = constants.low.get(name)
+            hi = constants.high.get(name)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 shown = "..".join("" if b is None else exact_str(b) for b in (lo, hi))
                 raise InputError(f"{rule}: '{name}' = {exact_str(value)} is outside {shown}",
-                                 field=name, rule=rule, value=raw)
+                                 field=name, rule=rule, value=raw, code=_C.OUT_OF_RANGE)
             return value
     raise AssertionError(decl.type)  # pragma: no cover

@@ -6,7 +6,8 @@ because it decides which error a bad record reports: inputs and ballots in decla
 each ``require`` in written order, then every derived value in dependency order (``Checked.order``).
 ``and``/``or``/``all:``/``any:`` and ``(first)`` tables stop at the first deciding condition;
 ``most:``, ``at least N:`` and the other hit policies evaluate every condition.
-Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`values`, :mod:`unparse`.
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`values`, :mod:`unparse`; it is
+the one backend that does not compile the plan (:mod:`evalrules.lower` follows it).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from fractions import Fraction
 from attrs import frozen
 
 from .. import ast
-from ..check import Checked
-from ..diagnostics import InputError
-from ..unparse import expression
+from ..check import Checked, Kind
+from ..diagnostics import InputError, RuntimeCode
+from ..unparse import expression, rule_name
 from ..values import (
+    Constants,
     coerce_record,
     json_value,
     round_half_away,
@@ -44,50 +46,51 @@ class Evaluation:
     trace: dict
 
 
-def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -> dict:
-    """Params (with ``overrides`` applied), defaults and range bounds, computed once per ruleset."""
+def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -> Constants:
+    """Params (with ``overrides`` applied), defaults and range bounds, computed once per ruleset.
+    ``overrides`` must name params only."""
     overrides = dict(overrides or {})
-    out: dict = {}
-    ev = _Evaluator(checked, out, {})
+    params: dict[str, object] = {}
+    ev = _Evaluator(checked, params, Constants())
     for name in checked.order:
         if name in checked.params:
             if name in overrides:
-                out[name] = _coerce_param(checked, name, overrides.pop(name))
+                params[name] = _coerce_param(checked, name, overrides.pop(name))
             else:
                 ev.rule = f"param {name}"
-                out[name] = ev.expr(checked.params[name].expr)
-            ev.values[name] = out[name]
-    if overrides:
-        raise KeyError(", ".join(overrides))
+                params[name] = ev.expr(checked.params[name].expr)
+    assert not overrides, overrides
+    defaults, low, high = {}, {}, {}
     for name, decl in checked.inputs.items():
         if decl.default is not None:
             ev.rule = f"input {name}"
-            out[("default", name)] = ev.expr(decl.default)
+            defaults[name] = ev.expr(decl.default)
         if isinstance(decl.type, ast.NumberType):
-            for key, bound in (("low", decl.type.low), ("high", decl.type.high)):
+            for out, bound in ((low, decl.type.low), (high, decl.type.high)):
                 if bound is not None:
-                    out[(key, name)] = ev.expr(bound)
-    return out
+                    out[name] = ev.expr(bound)
+    return Constants(params, defaults, low, high)
 
 
 def _coerce_param(checked: Checked, name: str, value: object) -> object:
     type_ = checked.types[name]
     rule = f"param {name}"
-    if type_.kind == "bool":
+    if type_.kind == Kind.BOOL:
         return to_bool(value, name, rule)
-    if type_.kind == "category":
+    if type_.kind == Kind.CATEGORY:
         return to_label(value, type_.labels, name, rule)
     return to_number(value, name, rule)
 
 
-def evaluate(checked: Checked, consts: Mapping, record: Mapping[str, object],
+def evaluate(checked: Checked, consts: Constants, record: Mapping[str, object],
              group: Mapping[str, object] | None = None, only: frozenset[str] | None = None
              ) -> Evaluation:
     """Evaluate one record. ``group`` holds what the group rules decided for it (each rank's
-    value; for each quota node whether it moves the record down); ``only`` limits evaluation to
-    those definitions (the requires always run), as group rules need on their way."""
+    value by name; for each quota, by :attr:`QuotaNode.key`, whether it moves the record
+    down); ``only`` limits evaluation to those definitions (the requires always run), as group
+    rules need on their way."""
     values = coerce_record(checked, record, consts)
-    values.update((name, consts[name]) for name in checked.params)
+    values.update(consts.params)
     ev = _Evaluator(checked, values, consts, group or {})
     for require in checked.requires:
         ev.require(require)
@@ -103,12 +106,28 @@ def evaluate(checked: Checked, consts: Mapping, record: Mapping[str, object],
     return Evaluation(values, vetoes, outcomes, trace)
 
 
+def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
+                        values: Mapping[str, object], *, rule: str = "check",
+                        group: Mapping[str, object] | None = None, explain: bool = False):
+    """The value of a checked expression (a require's, a check's, a limit's) given ``values``:
+    validated inputs and ballots by name (as :func:`values.coerce_record` gives them, or a
+    group's summed ballots). Params are added, and the derived values ``expr`` needs are computed
+    first, in the reference's order. With ``explain``: ``(value, the condition's trace)``.
+    Raises :class:`InputError` naming ``rule``."""
+    scope = dict(values)
+    scope.update(consts.params)
+    ev = _Evaluator(checked, scope, consts, group)
+    ev._ensure({n.name for n in ast.walk(expr) if isinstance(n, ast.Ref)})
+    ev.rule = rule
+    return ev.test(expr) if explain else ev.expr(expr)
+
+
 def _index(order: tuple[str, ...], label: str) -> int:
     return order.index(label)
 
 
 class _Evaluator:
-    def __init__(self, checked: Checked, values: dict, consts: Mapping,
+    def __init__(self, checked: Checked, values: dict, consts: Constants,
                  group: Mapping[str, object] | None = None):
         self.checked = checked
         self.group = group or {}
@@ -119,21 +138,17 @@ class _Evaluator:
         self.veto_traces: list[dict] = []
         self.outcome_traces: list[dict] = []
 
-    def fail(self, message: str, field: str | None = None) -> InputError:
-        return InputError(f"{self.rule}: {message}", field=field, rule=self.rule)
+    def fail(self, message: str, code: RuntimeCode, field: str | None = None) -> InputError:
+        return InputError(f"{self.rule}: {message}", field=field, rule=self.rule, code=code)
 
     # -- statements
     def require(self, req: ast.Require) -> None:
-        self.rule = f"require {expression(req.condition)}"
         self._ensure(set(ast.references(req)))
-        self.rule = f"require {expression(req.condition)}"
+        self.rule = rule_name(req)
         if not self.expr(req.condition):
-            fields = [getattr(n, "ballot", None) or getattr(n, "name", None)
-                      for n in ast.walk(req.condition)]
-            fields = [f for f in fields if f]
             message = req.message or "the condition does not hold"
-            raise InputError(f"{self.rule}: failed: {message}",
-                             field=fields[0] if fields else None, rule=self.rule)
+            raise self.fail(f"failed: {message}", RuntimeCode.REQUIRE,
+                            ast.first_name(req.condition))
 
     def _ensure(self, needed: set[str]) -> None:
         """Compute the derived values a require needs (and theirs), in dependency order."""
@@ -144,7 +159,7 @@ class _Evaluator:
 
     def define(self, name: str) -> None:
         decl = self.checked.definitions[name]
-        self.rule = f"{ast.KEYWORD_OF[type(decl)]} {name}"
+        self.rule = rule_name(decl)
         match decl:
             case ast.Let(expr=e) | ast.Score(expr=e):
                 self.values[name] = self.expr(e)
@@ -197,7 +212,7 @@ class _Evaluator:
                     break
         if grade.policy == "unique" and len(matched) > 1:
             raise self.fail(f"the rules for {' and '.join(matched)} both match, and the table "
-                            "is (unique)")
+                            "is (unique)", RuntimeCode.UNIQUE)
         if not matched:
             label, decided = grade.otherwise, "otherwise"
         elif grade.policy == "worst":
@@ -218,13 +233,13 @@ class _Evaluator:
                 before = label
                 label = _adjust(order, label, adj)
                 trace["vetoes"].append({
-                    "veto": veto_name, "action": adj.action, "amount": adj.amount,
+                    "veto": veto_name, "action": str(adj.action), "amount": adj.amount,
                     "label": adj.label, "from": before, "to": label,
                     "because": expression(veto.condition),
                 })
         for node in self.checked.quotas_of.get(grade.name, ()):
-            if self.group.get(node):
-                quota: ast.Quota = self.checked.group.rules[int(node.split()[1])]
+            if self.group.get(node.key):
+                quota = node.quota
                 before, label = label, order[min(order.index(label) + 1, len(order) - 1)]
                 trace["vetoes"].append({
                     "quota": f"{quota.label} at most {expression(quota.share)} by "
@@ -304,7 +319,8 @@ class _Evaluator:
                 if op == "*":
                     return x * y
                 if y == 0:
-                    raise self.fail(f"division by zero in `{expression(e)}`")
+                    raise self.fail(f"division by zero in `{expression(e)}`",
+                                    RuntimeCode.DIVISION)
                 return Fraction(x) / y
             case ast.Logic(op="and", left=a, right=b):
                 return bool(self.expr(a)) and bool(self.expr(b))
@@ -346,7 +362,7 @@ class _Evaluator:
                     return Fraction(run)
                 if not history:
                     raise self.fail(f"'{h}' is empty, so `{expression(e)}` is undefined",
-                                    field=h)
+                                    RuntimeCode.EMPTY_HISTORY, h)
                 return history[-1]
             case ast.Weighted(items=items):
                 return sum((self.expr(i.expr) * i.weight.value for i in items), Fraction(0))
@@ -361,7 +377,7 @@ class _Evaluator:
         total = sum(self.values[ballot].values())
         if total == 0:
             raise self.fail(f"ballot '{ballot}' has no votes, so `{expression(e)}` is undefined",
-                            field=ballot)
+                            RuntimeCode.NO_VOTES, ballot)
         return total
 
     def call(self, f: str, args: list):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from attrs import define, field
 
-from .. import ast
+from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..diagnostics import RulesetError, did_you_mean
-from ..io import input_columns, read_rows, record_of
+from ..io import read_rows, record_of
 from ..ruleset import Result, Ruleset, load
 
 #: Rows at which a progress bar is worth showing (on a terminal).
@@ -50,19 +50,6 @@ def load_rows(path: Path) -> list[dict]:
     return rows
 
 
-def output_names(ruleset: Ruleset) -> list[str]:
-    """The result columns: every named value but inputs, params, vetoes and outcomes."""
-    checked = ruleset.checked
-    names = []
-    for name, decl in checked.definitions.items():
-        if isinstance(decl, (ast.Veto, ast.Outcome)):
-            continue
-        names.append(name)
-        if isinstance(decl, ast.Sheet):
-            names.extend(k for k in checked.items if k.startswith(name + "."))
-    return names
-
-
 @define
 class Graded:
     """Every row of a file with its result (None where the row has an error)."""
@@ -97,12 +84,12 @@ class Graded:
 
 def grade(ruleset: Ruleset, rows: list[dict], *, progress: bool = True) -> Graded:
     """Grade every row; a bad row gets its error and the others are still graded."""
-    columns = input_columns(ruleset)
-    names = output_names(ruleset)
+    columns = input_columns(ruleset.checked)
+    names = value_columns(ruleset.checked)
     header: dict[str, None] = {}
     for row in rows:
         header.update((k, None) for k in row if k not in header)
-    replaced = {*names, "vetoes", "outcomes", "error"}  # results of an earlier run
+    replaced = {*names, *RESULT_COLUMNS}  # results of an earlier run
     unused = [c for c in header if c not in columns and c not in replaced]
     missing = []
     for name, f in ruleset.inputs.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from ..diagnostics import EvalRulesError
@@ -56,12 +57,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"evalrules: Parquet and streaming need pyarrow: pip install \"evalrules[batch]\" "
               f"({e})", file=sys.stderr)
         return 2
+    bar = _Progress(not args.no_progress and sys.stderr.isatty())
     try:
-        summary = evaluate_dataset(ruleset, data, out,
-                                   progress=False if args.no_progress else None)
+        summary = evaluate_dataset(ruleset, data, out, progress=bar.advance)
     except (OSError, ValueError, EvalRulesError) as e:
         print(f"evalrules: {e}", file=sys.stderr)
         return 2
+    finally:
+        bar.close()
     show(summary)
     if out is not None:
         print(f"\nwritten: {out} ({summary.rows} rows)")
@@ -92,3 +95,49 @@ def show(summary) -> None:
         if summary.failed > len(summary.errors):
             print(f"  … and {summary.failed - len(summary.errors)} more (see the error column "
                   "with -o)")
+
+
+class _Progress:
+    """Rows graded so far on stderr: a rich bar where rich is installed, a line otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.total: int | None = None
+        self.done = 0
+        self.start = time.perf_counter()
+        self.rich = None
+        self.task = None
+
+    def advance(self, done: int, total: int | None) -> None:
+        self.done, self.total = done, total
+        if not self.enabled:
+            return
+        if self.rich is None:
+            self._start_rich(total)
+        if self.rich:
+            self.rich.update(self.task, completed=self.done)
+            return
+        rate = self.done / max(time.perf_counter() - self.start, 1e-9)
+        of = f"/{self.total:,}" if self.total else ""
+        print(f"\r评定 grading: {self.done:,}{of} rows, {rate:,.0f} rows/s", end="",
+              file=sys.stderr, flush=True)
+
+    def _start_rich(self, total: int | None) -> None:
+        try:
+            import rich.console
+            import rich.progress
+        except ImportError:
+            self.rich = False
+            return
+        self.rich = rich.progress.Progress(
+            *rich.progress.Progress.get_default_columns(),
+            rich.progress.TextColumn("{task.completed:,} rows"), transient=True,
+            console=rich.console.Console(stderr=True))
+        self.rich.start()
+        self.task = self.rich.add_task("评定 grading", total=total)
+
+    def close(self) -> None:
+        if self.rich:
+            self.rich.stop()
+        elif self.enabled and self.done:
+            print(file=sys.stderr)

@@ -12,8 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..columns import input_columns
 from ..diagnostics import RulesetError
-from ..io import input_columns, read_rows, record_of
+from ..io import read_rows, record_of
 from ..ruleset import load
 
 
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     records = None
     if args.data is not None:
-        columns = {**input_columns(new), **input_columns(old)}
+        columns = {**input_columns(new.checked), **input_columns(old.checked)}
         try:
             records = [record_of(row, columns) for row in read_rows(args.data)]
         except (OSError, ValueError) as e:

@@ -18,8 +18,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..io import input_columns, record_of
-from ._shared import Failed, load_rows, load_ruleset, output_names
+from ..columns import RESULT_COLUMNS, input_columns, value_columns
+from ..io import record_of
+from ._shared import Failed, load_rows, load_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
         return e.status
     row = rows[number - 1]
-    columns = input_columns(ruleset)
-    skip = {*output_names(ruleset), "vetoes", "outcomes", "error"}  # an earlier run's results
+    columns = input_columns(ruleset.checked)
+    skip = {*value_columns(ruleset.checked), *RESULT_COLUMNS}  # an earlier run's results
     print(describe({k: v for k, v in row.items() if k not in skip}, number, columns, args.lang))
     if ruleset.checked.group is None:
         result = next(ruleset.evaluate_many([record_of(row, columns)]))

@@ -19,9 +19,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..io import input_columns
+from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..report import render
-from ._shared import Failed, grade, load_rows, load_ruleset, output_names
+from ._shared import Failed, grade, load_rows, load_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
         return e.status
     graded = grade(ruleset, rows)
-    inputs = input_columns(ruleset)
-    results_of_earlier_runs = {*output_names(ruleset), "vetoes", "outcomes", "error"}
+    inputs = input_columns(ruleset.checked)
+    results_of_earlier_runs = {*value_columns(ruleset.checked), *RESULT_COLUMNS}
     own = [c for c in dict.fromkeys(k for row in rows for k in row)
            if c not in inputs and c not in results_of_earlier_runs]
     page = render(ruleset, rows, graded.results, graded.errors, shown_columns=own,

@@ -75,10 +75,9 @@ def constant(ruleset: Ruleset, expr: ast.Expr) -> Fraction | None:
                 pass
             case _:
                 return None
-    values = {n: ruleset.constants[n] for n in params}
     try:  # the reference evaluator's arithmetic, on the params alone
-        return Fraction(reference._Evaluator(ruleset.checked, values, ruleset.constants)
-                        .expr(expr))
+        return Fraction(reference.evaluate_expression(ruleset.checked, ruleset.constants, expr,
+                                                      {}))
     except InputError:  # a division by zero
         return None
 
@@ -165,14 +164,8 @@ def evaluate_expr(ruleset: Ruleset, record: Mapping, expr: ast.Expr, *, explain:
     checked = ruleset.checked
     decided = ruleset.decisions(record) if hasattr(ruleset, "decisions") else None
     values = coerce_record(checked, record, ruleset.constants)
-    values.update((name, ruleset.constants[name]) for name in checked.params)
-    ev = reference._Evaluator(checked, values, ruleset.constants, decided)
-    needed = {n.name.split(".", 1)[0] for n in ast.walk(expr) if isinstance(n, ast.Ref)}
-    ev._ensure(needed)
-    ev.rule = "check"
-    if explain:
-        return ev.test(expr)
-    return ev.expr(expr)
+    return reference.evaluate_expression(checked, ruleset.constants, expr, values,
+                                         group=decided, explain=explain)
 
 
 # ---------------------------------------------------------------- records as JSON

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from attrs import frozen
 
+from ..columns import input_columns
 from ..diagnostics import InputError
-from ..io import input_columns, record_of
+from ..io import record_of
 from ..ruleset import Result, Ruleset, load
 from ..values import json_value
 
@@ -68,7 +69,7 @@ def _list(cell: str) -> list | None:
 
 def _csv(path: Path) -> tuple[Path, list[Case]]:
     rules = path.with_name(path.name[:-len(".cases.csv")] + ".rules")
-    columns = input_columns(load(rules))
+    columns = input_columns(load(rules).checked)
     cases = []
     with path.open(encoding="utf-8-sig", newline="") as f:
         for i, row in enumerate(csv.DictReader(f), 1):

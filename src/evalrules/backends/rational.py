@@ -7,7 +7,7 @@ first computes a bound on everything it will compute (``nb``/``db`` bound ``|n|`
 the bound is too big it re-reads the actual maxima and reduces per-row fractions by their gcd, and
 if that is still too big it switches its operands to Python ints, which cannot overflow. So the
 results are always exact; only the speed depends on the magnitudes. Binary floating point is never
-used here. Imports only numpy (the caller imports this module lazily).
+used here. Imports numpy and :mod:`evalrules.values` (the caller imports this module lazily).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import math
 from fractions import Fraction
 
 import numpy as np
+
+from .. import values
 
 MAX = 2**63 - 1  # int64 holds every value of magnitude <= MAX
 
@@ -214,7 +216,7 @@ def _cmp_bound(a: Num, b: Num) -> int:
     return max(a.nb * b.db, b.nb * a.db)
 
 
-_UFUNC = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+UFUNC = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
           ">": np.greater, ">=": np.greater_equal}
 
 
@@ -227,7 +229,7 @@ def _as_bool(x):
 def compare(a: Num, b: Num, op: str):
     if a.scalar and b.scalar:
         x, y = a.fraction(), b.fraction()
-        return bool(_UFUNC[op](x.numerator * y.denominator, y.numerator * x.denominator))
+        return bool(UFUNC[op](x.numerator * y.denominator, y.numerator * x.denominator))
     a, b = prepare(_cmp_bound, a, b)
     if _same_d(a, b):
         left, right = a.n, b.n
@@ -236,7 +238,30 @@ def compare(a: Num, b: Num, op: str):
         left, right = a.n * (lcm // a.d), b.n * (lcm // b.d)
     else:
         left, right = a.n * b.d, b.n * a.d
-    return _as_bool(_UFUNC[op](left, right))
+    return _as_bool(UFUNC[op](left, right))
+
+
+# ---------------------------------------------------------------- conditions per row
+# A condition is a bool (the same for every row) or a numpy bool array.
+
+def both(a, b):
+    if isinstance(a, bool):
+        return b if a else False
+    if isinstance(b, bool):
+        return a if b else False
+    return a & b
+
+
+def either(a, b):
+    if isinstance(a, bool):
+        return True if a else b
+    if isinstance(b, bool):
+        return True if b else a
+    return a | b
+
+
+def negate(a):
+    return (not a) if isinstance(a, bool) else ~a
 
 
 def where(mask, a, b):
@@ -292,8 +317,7 @@ def absolute(a: Num) -> Num:
 def round_half_away(a: Num, digits: int) -> Num:
     """四舍五入 to ``digits`` decimals: floor(|x|·10^k + 1/2) / 10^k with x's sign."""
     if a.scalar:
-        from ..values import round_half_away as exact
-        return _scalar(exact(a.fraction(), digits))
+        return _scalar(values.round_half_away(a.fraction(), digits))
     scale = 10 ** abs(digits)
     if digits >= 0:
         def bound_of(x):
@@ -328,8 +352,6 @@ def distinct_columns(n: np.ndarray, d: np.ndarray):
     """For distinct values n/d (int64 arrays, d > 0): ("decimal", scale, unscaled int64 array)
     when every value has a finite decimal form with at most 18 places that fits int64 scaled,
     else ("text", [exact_str of each]). Vectorized: the distinct values may be thousands."""
-    from ..values import exact_str
-
     g = np.gcd(n, d)
     rn, rd = n // g, d // g
     rest = rd.copy()
@@ -352,5 +374,5 @@ def distinct_columns(n: np.ndarray, d: np.ndarray):
                 return "decimal", scale, rn * factor
     texts = [f"{a}/{b}" for a, b in zip(rn.tolist(), rd.tolist(), strict=True)]
     for i in np.flatnonzero(finite).tolist():
-        texts[i] = exact_str(Fraction(texts[i]))
+        texts[i] = values.exact_str(Fraction(texts[i]))
     return "text", texts

@@ -1,0 +1,411 @@
+"""Reading a table for the vectorized backend: its columns → exact arrays, and the rows that must
+take the per-row path instead.
+
+A pyarrow Table is used as is; a polars DataFrame goes through ``.to_arrow()``; a pandas DataFrame
+through ``pyarrow.Table.from_pandas(preserve_index=False)`` (so NaN and None are null, pandas'
+missing value), column by column where a mixed ``object`` column cannot become Arrow (such a column
+is then read as its Python values, NaN as None). Columns are named as :mod:`evalrules.columns`
+says; only those the ruleset reads are converted. A null cell is a missing value, as ``None`` is in
+a record.
+
+Exactly as :func:`evalrules.values.to_number` reads them: integer columns as they are; a decimal
+column (decimal128/256, what databases and Parquet writers produce) as its unscaled integers over
+10^scale; a float cell ``x`` as its shortest decimal, the smallest ``k`` ≤ 15 with
+``round(x·10^k)/10^k == x`` and ``|x|·10^k < 2^52`` (that decimal is then the only one with ``k``
+places that reads back as ``x``, hence ``repr(x)``).
+
+A row goes to the per-row path (the reference evaluator reads it, with its errors) when an input
+or vote count is not plainly valid: null without a default, a string, NaN, a bool or float where a
+count is expected, a negative or fractional vote, an unknown label (also one with surrounding
+spaces, which the reference accepts), an out-of-range number, a float without a short decimal, a
+uint64 count beyond int64, an unsupported column type, a missing column.
+
+Imports numpy and pyarrow, :mod:`plan` and :mod:`backends.rational`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import plan as P
+from ..columns import is_input_column
+from . import rational as X
+from .rational import MAX, Num
+
+
+class Cat:
+    """A category or grade per row: ids into the batch's label table (int32 array or an int)."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids):
+        self.ids = ids
+
+
+class Labels:
+    """Every label the batch has met, each with a small integer id."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids: dict[str, int] = {}
+
+    def id(self, label: str) -> int:
+        i = self.ids.get(label)
+        if i is None:
+            i = self.ids[label] = len(self.names)
+            self.names.append(label)
+        return i
+
+    def table(self, labels: Sequence[str]) -> np.ndarray:
+        return np.array([self.id(x) for x in labels], dtype=np.int32)
+
+
+def constant(labels: Labels, value):
+    """A value known before the batch, as the batch holds it."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return Cat(labels.id(value))
+    return Num.const(value)
+
+
+def read_table(checked, table) -> tuple[str, dict, int, object]:
+    """(kind, {column: pa.Array or list of Python values}, rows, pandas index or None)."""
+    module = type(table).__module__.split(".")[0]
+    index = None
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    if isinstance(table, pa.Table):
+        kind = "pyarrow"
+        names = [n for n in table.column_names if is_input_column(checked, n)]
+        cols = {n: table.column(n) for n in names}
+        rows = table.num_rows
+    elif module == "polars":
+        kind = "polars"
+        names = [n for n in table.columns if is_input_column(checked, n)]
+        arrow = table.select(names).to_arrow()
+        cols = {n: arrow.column(n) for n in names}
+        rows = table.height
+    elif module == "pandas":
+        kind = "pandas"
+        index = table.index
+        names = [n for n in table.columns if is_input_column(checked, n)]
+        rows = len(table)
+        cols = {}
+        try:
+            arrow = pa.Table.from_pandas(table[names], preserve_index=False)
+            cols = {n: arrow.column(n) for n in names}
+        except (pa.ArrowException, TypeError, ValueError):
+            for n in names:
+                series = table[n]
+                try:
+                    cols[n] = pa.array(series, from_pandas=True)
+                except (pa.ArrowException, TypeError, ValueError):
+                    cols[n] = [None if _is_na(v) else v for v in series.tolist()]
+    else:
+        raise TypeError("evaluate_table needs a pandas or polars DataFrame or a pyarrow Table, "
+                        f"not {type(table).__name__}")
+    for n, col in cols.items():
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+        if isinstance(col, pa.Array) and pa.types.is_string_view(col.type):
+            col = col.cast(pa.large_string())
+        cols[n] = col
+    return kind, cols, rows, index
+
+
+def _is_na(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _nulls(arr: pa.Array):
+    if arr.null_count == 0:
+        return False
+    return arr.is_null().to_numpy(zero_copy_only=False)
+
+
+def _numpy(arr: pa.Array, fill) -> np.ndarray:
+    if arr.null_count:
+        arr = arr.fill_null(fill)
+    return arr.to_numpy(zero_copy_only=False)
+
+
+_POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
+
+
+def floats(x: np.ndarray):
+    """Float cells as exact numbers: (Num, rows that need the per-row path)."""
+    m = x.size
+    r = np.zeros(m, dtype=np.int64)
+    places = np.zeros(m, dtype=np.int8)
+    bad = ~np.isfinite(x)
+    todo = np.flatnonzero(~bad)
+    xs = x[todo]
+    limit = float(2**52 - 2)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for k in range(16):
+            p = 10.0**k
+            ry = np.round(xs * p)
+            ok = (np.abs(ry) <= limit) & (ry / p == xs)
+            hit = todo[ok]
+            r[hit] = ry[ok].astype(np.int64)
+            places[hit] = k
+            todo, xs = todo[~ok], xs[~ok]
+            if todo.size == 0:
+                break
+    bad[todo] = True
+    top = int(places.max()) if m else 0
+    if top == 0:
+        return Num(r, 1), bad
+    # One denominator 10^top for the column where the numerators stay in range, else one per row.
+    widened = np.abs(r).astype(np.float64) * 10.0 ** (top - places.astype(np.int64))
+    if m == 0 or float(widened.max()) < 2.0**62:
+        return Num(r * _POW10[top - places], 10**top), bad
+    return Num(r, _POW10[places]), bad
+
+
+def decimals(col: pa.Array) -> Num:
+    """A decimal column as exact numbers (nulls as 0). Unscaled values that fit int64 are read
+    without Python objects; others go through Python ints."""
+    scale = col.type.scale
+    if col.type.precision <= 18 and pa.types.is_decimal128(col.type):
+        words = np.frombuffer(col.buffers()[1], dtype=np.int64)[2 * col.offset:]
+        unscaled = words[0:2 * len(col):2].copy()
+    else:  # exactly, through Fraction: Decimal arithmetic would round to its context
+        unscaled = np.array([0 if v is None else int(Fraction(v) * 10**scale)
+                             for v in col.to_pylist()], dtype=object)
+        if X.bound(unscaled) <= MAX:
+            unscaled = unscaled.astype(np.int64)
+    nulls = _nulls(col)
+    if isinstance(nulls, np.ndarray):
+        unscaled = np.where(nulls, 0, unscaled)
+    if scale >= 0:
+        return Num(unscaled, 10**scale)
+    return X.mul(Num(unscaled), Num.const(10**-scale))
+
+
+class Reader:
+    """Reads the columns into exact arrays over all rows; ``slow`` marks the rows that go to the
+    reference evaluator because some input is not plainly valid."""
+
+    def __init__(self, plan: P.Plan, cols: dict, rows: int, labels: Labels):
+        self.plan = plan
+        self.cols = cols
+        self.rows = rows
+        self.labels = labels
+        self.slow = np.zeros(rows, dtype=bool)
+        self.values: dict = {}
+
+    def everything_slow(self) -> None:
+        self.slow[:] = True
+
+    def mark(self, mask) -> None:
+        if isinstance(mask, bool):
+            if mask:
+                self.slow[:] = True
+        else:
+            self.slow |= mask
+
+    def read(self) -> dict:
+        inputs = {spec.name for spec in self.plan.inputs}
+        for ballot, categories in self.plan.ballots.items():
+            nested = {n.partition(".")[2]: c for n, c in self.cols.items()
+                      if n.partition(".")[0] == ballot and "." in n and n not in inputs}
+            if ballot in self.cols or set(nested) != set(categories):
+                self.everything_slow()
+                self.values[ballot] = {c: Num(0) for c in categories}
+                continue
+            counts = {c: self.count(nested[c]) for c in categories}
+            if sum(x.nb for x in counts.values()) > MAX:
+                counts = {c: X.objify(x) for c, x in counts.items()}
+            self.values[ballot] = counts
+        for spec in self.plan.inputs:
+            self.values[spec.name] = self.input(spec)
+        return self.values
+
+    def count(self, col) -> Num:
+        if not isinstance(col, pa.Array):
+            self.everything_slow()
+            return Num(0)
+        t = col.type
+        if pa.types.is_integer(t):
+            raw = _numpy(col, 0)
+            if t == pa.uint64():
+                big = raw > MAX
+                if big.any():
+                    self.mark(big)
+                    raw = np.where(big, 0, raw)
+            vals = raw.astype(np.int64, copy=False)
+            low = int(vals.min()) if vals.size else 0
+            if low < 0:
+                self.mark(vals < 0)
+            self.mark(_nulls(col))
+            return Num(vals, 1, max(int(vals.max()) if vals.size else 0, -low), 1)
+        if pa.types.is_floating(t):
+            x = _numpy(col, 0.0).astype(np.float64, copy=False)
+            with np.errstate(invalid="ignore"):
+                ok = (x >= 0) & (x < 2.0**53) & (np.floor(x) == x)
+            self.mark(~ok)
+            vals = np.where(ok, x, 0).astype(np.int64)
+        elif pa.types.is_decimal(t):
+            number = decimals(col)
+            whole = X.floor(number)
+            ok = X.compare(whole, number, "==") & X.compare(number, Num(0), ">=")
+            if number.obj:
+                ok &= X.compare(number, Num(MAX), "<=")
+            self.mark(~ok)
+            vals = np.where(ok, whole.n, 0).astype(np.int64)
+        else:
+            self.everything_slow()
+            return Num(0)
+        self.mark(_nulls(col))
+        return Num(vals, 1, X.bound(vals), 1)
+
+    def input(self, spec: P.InputSpec):
+        col = self.cols.get(spec.name)
+        default = spec.default  # None: no default, or one the per-row path refuses
+        if col is None or not isinstance(col, pa.Array):
+            if col is not None or default is None:
+                self.everything_slow()
+                return self.placeholder(spec)
+            return constant(self.labels, default)
+        nulls = _nulls(col)
+        match spec.kind:
+            case P.InputKind.BOOL:
+                if not pa.types.is_boolean(col.type):
+                    self.everything_slow()
+                    return self.placeholder(spec)
+                value = _numpy(col, False).astype(bool, copy=False)
+            case P.InputKind.CATEGORY:
+                value = self.labels_of(col, spec.labels, nulls)
+            case P.InputKind.TEXT:
+                value = self.text(col)
+            case P.InputKind.HISTORY:
+                value = self.history(col, spec.labels)
+            case _:
+                value = self.number(col, spec, nulls)
+        if isinstance(nulls, np.ndarray):
+            if default is None:
+                self.mark(nulls)
+            else:
+                value = choose(nulls, constant(self.labels, default), value)
+        return value
+
+    def placeholder(self, spec: P.InputSpec):
+        match spec.kind:
+            case P.InputKind.BOOL:
+                return False
+            case P.InputKind.CATEGORY:
+                return Cat(self.labels.id(spec.labels[0]))
+            case P.InputKind.TEXT:
+                return Cat(self.labels.id(""))
+            case P.InputKind.HISTORY:
+                return np.full(self.rows, (), dtype=object)
+        return Num(0)
+
+    def labels_of(self, col: pa.Array, labels: tuple[str, ...], nulls) -> Cat:
+        if pa.types.is_dictionary(col.type):
+            col = col.dictionary_decode()
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            self.everything_slow()
+            return Cat(self.labels.id(labels[0]))
+        found = pc.index_in(col, value_set=pa.array(labels, type=col.type))
+        index = _numpy(found, 0).astype(np.intp, copy=False)
+        if found.null_count:
+            unknown = found.is_null().to_numpy(zero_copy_only=False)
+            if isinstance(nulls, np.ndarray):
+                unknown &= ~nulls
+            self.mark(unknown)  # perhaps spaces around a label, perhaps not a label
+        return Cat(self.labels.table(labels)[index])
+
+    def text(self, col: pa.Array) -> Cat:
+        """Free text (a group key): each distinct text a label of the batch."""
+        if pa.types.is_dictionary(col.type):
+            col = col.dictionary_decode()
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            self.everything_slow()
+            return Cat(self.labels.id(""))
+        encoded = pc.dictionary_encode(col)
+        ids = self.labels.table(encoded.dictionary.to_pylist())
+        return Cat(ids[_numpy(encoded.indices, 0).astype(np.intp, copy=False)])
+
+    def history(self, col: pa.Array, labels: tuple[str, ...]) -> np.ndarray:
+        """Past grades as tuples of labels (list columns; anything else takes the per-row
+        path, which reads text such as "优秀、称职")."""
+        out = np.full(self.rows, (), dtype=object)
+        if not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)):
+            self.everything_slow()
+            return out
+        known = set(labels)
+        for i, items in enumerate(col.to_pylist()):
+            if items is None:
+                continue
+            if all(isinstance(x, str) and x in known for x in items):
+                out[i] = tuple(items)
+            else:
+                self.slow[i] = True
+        return out
+
+    def number(self, col: pa.Array, spec: P.InputSpec, nulls) -> Num:
+        t = col.type
+        if pa.types.is_integer(t):
+            raw = _numpy(col, 0)
+            if t == pa.uint64():
+                big = raw > MAX
+                if big.any():
+                    self.mark(big)
+                    raw = np.where(big, 0, raw)
+            value = Num(raw.astype(np.int64, copy=False), 1)
+        elif pa.types.is_floating(t):
+            x = _numpy(col, 0.0).astype(np.float64, copy=False)
+            value, bad = floats(x)
+            self.mark(bad)
+            if spec.kind == P.InputKind.INTEGER:
+                with np.errstate(invalid="ignore"):
+                    self.mark(np.floor(x) != x)
+        elif pa.types.is_decimal(t):
+            value = decimals(col)
+            if spec.kind == P.InputKind.INTEGER:
+                self.mark(X.compare(X.floor(value), value, "!="))
+        else:
+            self.everything_slow()
+            return Num(0)
+        out: object = False
+        if spec.low is not None:
+            out = X.either(out, X.compare(value, Num.const(spec.low), "<"))
+        if spec.high is not None:
+            out = X.either(out, X.compare(value, Num.const(spec.high), ">"))
+        if isinstance(nulls, np.ndarray) and isinstance(out, np.ndarray):
+            out &= ~nulls
+        self.mark(out)
+        return value
+
+
+def choose(mask, a, b):
+    """Row by row ``a`` where ``mask`` holds, else ``b``: numbers, categories, conditions or
+    histories."""
+    if isinstance(mask, bool):
+        return a if mask else b
+    if isinstance(a, Num):
+        return X.select(mask, a, b)
+    if isinstance(a, Cat):
+        return Cat(X.where(mask, a.ids, b.ids))
+    return X.where(mask, a, b)
+
+
+def take(v, idx: np.ndarray):
+    """The values of some rows only."""
+    if isinstance(v, Num):
+        return v.take(idx)
+    if isinstance(v, Cat):
+        return Cat(v.ids[idx] if isinstance(v.ids, np.ndarray) else v.ids)
+    if isinstance(v, dict):
+        return {k: take(x, idx) for k, x in v.items()}
+    if isinstance(v, np.ndarray):
+        return v[idx]
+    return v

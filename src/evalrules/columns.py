@@ -1,0 +1,89 @@
+"""How a ruleset maps to the columns of a table, for everything that reads or writes tables:
+files (:mod:`io`), the vectorized backend, streaming (:mod:`dataset`), Spark and the commands.
+
+A record's fields are columns: each input by its name, each ballot as one column per category
+(``BALLOT.CATEGORY``; a column named after the ballot itself may hold the whole mapping). Any other
+column is not the ruleset's (an id, a remark) and is carried along untouched. Results come back as
+one column per named value (:func:`value_columns`), then :data:`RESULT_COLUMNS`. A yes/no cell of a
+text file is read by :func:`yes_no`.
+
+Imports :mod:`ast`, :mod:`check` and :mod:`diagnostics`; no numpy, no pyarrow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import ast
+from .check import Checked, Kind
+from .diagnostics import UnknownName, did_you_mean
+
+#: The columns after the named values: the vetoes applied and the outcomes that hold (lists of
+#: names) and the record's error (its message, or nothing).
+RESULT_COLUMNS = ("vetoes", "outcomes", "error")
+
+#: What a yes/no cell of a text file (CSV, or text in a spreadsheet) may say, lower-cased.
+YES_NO = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
+
+
+def yes_no(text: str) -> bool | None:
+    """A yes/no cell's value, or None when it says neither (the reading then reports it)."""
+    return YES_NO.get(text.strip().lower())
+
+
+def input_columns(checked: Checked) -> dict[str, str]:
+    """Every column a record of this ruleset may carry → its kind: ``count`` (a ballot's
+    category), ``ballot`` (a whole ballot), ``number``, ``integer``, ``bool``, ``category``,
+    ``text`` or ``history``."""
+    columns: dict[str, str] = {}
+    for name, categories in checked.ballots.items():
+        columns[name] = "ballot"
+        columns.update((f"{name}.{c}", "count") for c in categories)
+    for name, decl in checked.inputs.items():
+        integer = isinstance(decl.type, ast.NumberType) and decl.type.integer
+        columns[name] = "integer" if integer else str(checked.types[name].kind)
+    return columns
+
+
+def is_input_column(checked: Checked, name: object) -> bool:
+    """Whether a column holds one of the record's fields."""
+    if not isinstance(name, str):
+        return False
+    if name in checked.inputs or name in checked.ballots:
+        return True
+    ballot, dot, _ = name.partition(".")
+    return bool(dot) and ballot in checked.ballots
+
+
+def value_columns(checked: Checked) -> list[str]:
+    """The named values a result table has a column for, in ruleset order."""
+    return checked.value_names()
+
+
+def value_kind(checked: Checked, name: str) -> Kind:
+    """The type of a value column: ``number``, ``bool`` or ``category`` (grades too)."""
+    kind = checked.types[name].kind
+    return kind if kind in (Kind.BOOL, Kind.CATEGORY) else Kind.NUMBER
+
+
+def selected(checked: Checked, columns: str | Iterable[str] | None) -> list[str]:
+    """The value columns ``columns=`` asks for, in the order asked, once each (all when None;
+    one name may be given as a string; the result columns are always there and may be named).
+    An unknown name is an :class:`UnknownName` with a did-you-mean."""
+    names = value_columns(checked)
+    if columns is None:
+        return names
+    if isinstance(columns, str):
+        columns = [columns]
+    known = set(names)
+    wanted: list[str] = []
+    for c in columns:
+        if c in RESULT_COLUMNS:
+            continue
+        if c not in known:
+            hint = did_you_mean(str(c), names)
+            raise UnknownName(f"'{c}' is not a value of {checked.name}, so it cannot be a column"
+                              + (f"; {hint}" if hint else ""), name=str(c))
+        if c not in wanted:
+            wanted.append(c)
+    return wanted

@@ -1,0 +1,130 @@
+"""The result of one record: :class:`Result`, a read-only mapping of named values with the vetoes
+and outcomes that apply, an explanation and a trace.
+
+A result of the generated program reads its values from the program's flat tuple (see
+:class:`backends.generated.Layout`); the trace is computed by the reference evaluator when first
+asked for. Imports :mod:`backends`, :mod:`explain`, :mod:`diagnostics` and :mod:`values`; the
+ruleset it belongs to is only held, never imported.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from .backends import generated, reference
+from .diagnostics import InputError, UnknownName, did_you_mean
+from .explain import explain as _explain
+from .values import json_value, public
+
+if TYPE_CHECKING:
+    from .ruleset import Ruleset
+
+
+class Result(Mapping):
+    """The outcome of one record: every named value by name, plus vetoes, outcomes and a trace.
+
+    Grades and categories are labels (``str``), numbers ``int`` or ``Fraction``, conditions
+    ``bool``; a sheet item is ``result["SHEET.ITEM"]``. Values are read from the evaluator's
+    slots when asked for; the trace is computed by the reference evaluator on first use.
+    """
+
+    __slots__ = ("_evaluation", "_group", "_layout", "_raw", "error", "ruleset")
+
+    def __init__(self, ruleset: Ruleset, *, evaluation: reference.Evaluation | None = None,
+                 raw: tuple | None = None, layout: generated.Layout | None = None,
+                 error: InputError | None = None, group: dict | None = None):
+        self.ruleset = ruleset
+        self._evaluation = evaluation
+        self._raw = raw
+        self._layout = layout
+        self._group = group
+        #: The InputError of a record :meth:`Ruleset.evaluate_many` could not grade, else None.
+        self.error = error
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def __getitem__(self, name: str) -> object:
+        layout = self._layout
+        if layout is not None:
+            index = layout.index.get(name)
+            if index is not None:
+                value = self._raw[index]
+                kind = layout.kinds[index]
+                if kind == "plain":
+                    return value
+                if kind == "num":
+                    return public(value)
+                if kind == "ratio":
+                    return public(Fraction(value, self._raw[index + 1]))
+                categories = layout.ballots[name]
+                return dict(zip(categories, self._raw[index:index + len(categories)],
+                                strict=True))
+        else:
+            self._check()
+            values = self._evaluation.values
+            if name in values:
+                value = values[name]
+                return dict(value) if isinstance(value, dict) else public(value)
+        hint = did_you_mean(name, list(self))
+        raise UnknownName(f"{name!r} is not a name in {self.ruleset.name}"
+                          + (f"; {hint}" if hint else ""), name=name)
+
+    def __iter__(self) -> Iterator[str]:
+        self._check()
+        if self._layout is not None:
+            return iter(self._layout.names)
+        return iter(self._evaluation.values)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    @property
+    def vetoes(self) -> tuple[str, ...]:
+        self._check()
+        if self._layout is not None:
+            return self._raw[self._layout.vetoes]
+        return self._evaluation.vetoes
+
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        self._check()
+        if self._layout is not None:
+            return self._raw[self._layout.outcomes]
+        return self._evaluation.outcomes
+
+    def _traced(self) -> reference.Evaluation:
+        self._check()
+        evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
+        if evaluation is None:
+            record = {name: self[name] for name in self._layout.inputs}
+            evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record,
+                                            getattr(self, "_group", None))
+            self._evaluation = evaluation
+        return evaluation
+
+    def trace(self) -> dict:
+        """The decisions as JSON-ready data (``version`` says which layout)."""
+        return copy.deepcopy(self._traced().trace)
+
+    def explain(self, lang: str = "zh") -> str:
+        return _explain(self._traced().trace, lang)
+
+    def to_dict(self) -> dict:
+        """JSON-ready: exact numbers as strings ("48.3", "11/12")."""
+        return {
+            "ruleset": self.ruleset.name,
+            "values": {k: json_value(self[k]) for k in self},
+            "vetoes": list(self.vetoes),
+            "outcomes": list(self.outcomes),
+        }
+
+    def __repr__(self) -> str:
+        if self.error is not None:
+            return f"<Result {self.ruleset.name} error={self.error}>"
+        shown = ", ".join(f"{k}={self[k]}" for k in self.ruleset.grades)
+        return f"<Result {self.ruleset.name} {shown}>"
