@@ -31,8 +31,10 @@ module on first use.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 import numpy as np
 import pyarrow as pa
@@ -159,13 +161,16 @@ class Batch:
             table = np.zeros(len(self.labels.names), dtype=np.int32)
             table[keys] = targets
             return Cat(table[ids] if isinstance(ids, np.ndarray) else int(table[ids]))
-        by_id = {self.labels.id(k): v for k, v in e.table}
-        column = [Num.const(by_id.get(i, 0)) for i in range(len(self.labels.names))]
-        n = np.array([c.n for c in column], dtype=np.int64)
-        d = np.array([c.d for c in column], dtype=np.int64)
+        by_id = {self.labels.id(k): Fraction(v) for k, v in e.table}  # type: ignore[arg-type]
         if not isinstance(ids, np.ndarray):
-            return Num(int(n[ids]), int(d[ids]))
-        return X.tighten(Num(n[ids], d[ids]))
+            return Num.const(by_id[ids])
+        # One denominator for the table, so the column is integers over a constant.
+        den = math.lcm(*(f.denominator for f in by_id.values()))
+        n = np.zeros(len(self.labels.names), dtype=object)
+        for i, f in by_id.items():
+            n[i] = f.numerator * (den // f.denominator)
+        bound = X.bound(n)
+        return Num(n.astype(np.int64)[ids] if bound <= MAX else n[ids], den, bound, den)
 
     # -- histories
     def history_each(self, e: P.Count | P.Streak, count: Callable) -> Num:
