@@ -115,7 +115,7 @@ class _Lowering:
     def definition(self, name: str) -> P.Block:
         decl = self.checked.definitions[name]
         self.rule = rule_name(decl)
-        _DEFINITIONS[type(decl)](self, decl)
+        DEFINITIONS[type(decl)](self, decl)
         return self.block(name, self.rule, decl.span, self.checked.deps.get(name, ()))
 
     def require(self, req: ast.Require) -> P.Block:
@@ -204,7 +204,7 @@ class _Lowering:
 
     # -- expressions
     def expr(self, e: ast.Expr) -> P.Expr:
-        return _EXPRESSIONS[type(e)](self, e)
+        return EXPRESSIONS[type(e)](self, e)
 
     def ref(self, e: ast.Ref) -> P.Expr:
         c, name = self.checked, e.name
@@ -346,13 +346,15 @@ def _literal(e: ast.Expr) -> Fraction:
     return e.value
 
 
-_DEFINITIONS: dict[type, Callable] = {
+#: Each kind of definition and how it lowers.
+DEFINITIONS: dict[type, Callable] = {
     ast.Let: _Lowering.let, ast.Score: _Lowering.let, ast.Rank: _Lowering.rank,
     ast.Sheet: _Lowering.sheet, ast.Grade: _Lowering.grade, ast.Veto: _Lowering.condition,
     ast.Outcome: _Lowering.condition,
 }
 
-_EXPRESSIONS: dict[type, Callable] = {
+#: Each construct of the language and how it lowers.
+EXPRESSIONS: dict[type, Callable] = {
     ast.Number: lambda self, e: P.Const(e.value),
     ast.Boolean: lambda self, e: P.Const(e.value),
     ast.Label: lambda self, e: P.Const(e.label),

@@ -144,6 +144,16 @@ def round_half_away(x: Fraction, digits: int = 0) -> Fraction:
     return Fraction(whole if x >= 0 else -whole) / scale
 
 
+def streak(history: tuple[str, ...], label: str) -> int:
+    """How many of a history's latest entries in a row are ``label``."""
+    run = 0
+    for item in reversed(history):
+        if item != label:
+            break
+        run += 1
+    return run
+
+
 def exact_str(value: Fraction | int) -> str:
     """``"87"``, ``"96.25"`` or ``"11/12"``: decimal where it terminates, a fraction otherwise."""
     value = Fraction(value)

@@ -27,6 +27,7 @@ from ..values import (
     coerce_record,
     json_value,
     round_half_away,
+    streak,
     to_bool,
     to_label,
     to_number,
@@ -354,12 +355,7 @@ class _Evaluator:
                 if method == "count":
                     return Fraction(history.count(label))
                 if method == "streak":
-                    run = 0
-                    for item in reversed(history):
-                        if item != label:
-                            break
-                        run += 1
-                    return Fraction(run)
+                    return Fraction(streak(history, label))
                 if not history:
                     raise self.fail(f"'{h}' is empty, so `{expression(e)}` is undefined",
                                     RuntimeCode.EMPTY_HISTORY, h)

@@ -43,7 +43,7 @@ from .. import plan as P
 from ..check import Checked
 from ..columns import RESULT_COLUMNS, selected
 from ..diagnostics import InputError
-from ..values import Constants
+from ..values import Constants, streak
 from . import rational as X
 from . import reference
 from .rational import MAX, Num
@@ -184,15 +184,6 @@ class Batch:
         return Cat(self.labels.table([h[-1] if h else "" for h in history]))
 
 
-def _streak(history: tuple[str, ...], label: str) -> int:
-    run = 0
-    for item in reversed(history):
-        if item != label:
-            break
-        run += 1
-    return run
-
-
 #: Each primitive of the plan and how a batch evaluates it.
 HANDLERS: dict[type, Callable] = {
     P.Const: lambda self, e: constant(self.labels, e.value),
@@ -219,7 +210,7 @@ HANDLERS: dict[type, Callable] = {
                                  self.expr(e.otherwise)),
     P.Lookup: Batch.lookup,
     P.Count: lambda self, e: self.history_each(e, tuple.count),
-    P.Streak: lambda self, e: self.history_each(e, _streak),
+    P.Streak: lambda self, e: self.history_each(e, streak),
     P.Last: Batch.last,
 }
 

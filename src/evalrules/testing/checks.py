@@ -22,7 +22,7 @@ from ..diagnostics import InputError
 from ..ruleset import Ruleset
 from ..unparse import expression
 from ._model import dumps, evaluate_expr, record_as_case
-from .strategies import _bounds, _number, invalid_records, records
+from .strategies import field_range, invalid_records, numbers_of, records
 
 __all__ = ["CheckFailed", "Property", "properties", "run_checks"]
 
@@ -267,8 +267,8 @@ def _monotone_input(ruleset: Ruleset, chk: ast.Check) -> Property:
     text = _check_text(chk)
     from ._model import model
 
-    values = _number(model(ruleset), field)
-    lo, hi = _bounds(field, [])
+    values = numbers_of(model(ruleset), field)
+    lo, hi = field_range(field, [])
     steps = st.sampled_from((Fraction(1), Fraction(1, 100))) if field.kind == "number" \
         else st.just(Fraction(1))
 

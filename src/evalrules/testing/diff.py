@@ -248,7 +248,7 @@ def _strategy(old: Ruleset, new: Ruleset):
     import attrs
 
     from ._model import model
-    from .strategies import _build, records
+    from .strategies import records, records_from
 
     shared = {f"require {t}" for t in _shared_requires(old, new)}
     ma, mb = model(old), model(new)
@@ -256,8 +256,8 @@ def _strategy(old: Ruleset, new: Ruleset):
     pairs = [(records(old), records(new))]
     if only:
         focus = tuple(t for t in (*ma.thresholds, *mb.thresholds) if t in only)
-        pairs.append((_build(old, {}, attrs.evolve(ma, thresholds=focus), edges_only=True),
-                      _build(new, {}, attrs.evolve(mb, thresholds=focus), edges_only=True)))
+        pairs.append((records_from(old, {}, attrs.evolve(ma, thresholds=focus), edges_only=True),
+                      records_from(new, {}, attrs.evolve(mb, thresholds=focus), edges_only=True)))
 
     which, first = st.sampled_from(pairs), st.booleans()
 

@@ -54,10 +54,10 @@ def records(ruleset: Ruleset, **fixed: SearchStrategy) -> SearchStrategy[dict]:
         if not isinstance(strategy, SearchStrategy):
             raise InvalidArgument(f"records({ruleset.name}, {name}={strategy!r}): pass a "
                                   f"strategy, e.g. {name}=st.just({strategy!r})")
-    return _build(ruleset, fixed, model(ruleset))
+    return records_from(ruleset, fixed, model(ruleset))
 
 
-def _build(ruleset: Ruleset, fixed: Mapping[str, SearchStrategy], m: Model,
+def records_from(ruleset: Ruleset, fixed: Mapping[str, SearchStrategy], m: Model,
            edges_only: bool = False) -> SearchStrategy[dict]:
     """``edges_only``: ballots and number inputs with thresholds always on one (for diff)."""
     fields = {}
@@ -98,7 +98,7 @@ def _step(f: Field) -> Fraction:
     return Fraction(1) if f.kind == "integer" else Fraction(1, 100)
 
 
-def _bounds(f: Field, thresholds: list[Fraction]) -> tuple[Fraction, Fraction]:
+def field_range(f: Field, thresholds: list[Fraction]) -> tuple[Fraction, Fraction]:
     lo, hi = f.low, f.high
     if lo is None:
         lo = min([*thresholds, hi if hi is not None else Fraction(0)]) - 100
@@ -120,9 +120,9 @@ def _near(f: Field, point: Fraction, offset: int, lo: Fraction, hi: Fraction) ->
     return min(max(value, lo), hi)
 
 
-def _number(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[Fraction | int]:
+def numbers_of(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[Fraction | int]:
     thresholds = [t.value for t in m.of("input", f.name)]
-    lo, hi = _bounds(f, thresholds)
+    lo, hi = field_range(f, thresholds)
     if f.kind == "integer":
         plain: SearchStrategy = st.integers(int(lo), int(hi))
     else:
@@ -154,7 +154,7 @@ def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
         case "history":
             value = st.lists(st.sampled_from(f.labels), max_size=4)
         case _:
-            value = _number(m, f, edges_only)
+            value = numbers_of(m, f, edges_only)
     if not f.required:
         value = st.one_of(st.just(_OMIT), value)
     return value
@@ -270,7 +270,7 @@ def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
         return
     x = candidates[draw(st.integers(0, len(candidates) - 1))]
     f = ruleset.inputs[x]
-    lo, hi = _bounds(f, [])
+    lo, hi = field_range(f, [])
     function = ruleset.function(t.name)
     try:
         y0 = function({**record, x: lo})

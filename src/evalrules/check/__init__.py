@@ -1,0 +1,26 @@
+"""The checker's stage: :func:`check` turns a resolved module into a :class:`Checked` ruleset (see
+:mod:`.checker`), and :mod:`.model` holds what it produces. Backends consume only :class:`Checked`.
+"""
+
+from .checker import check
+from .model import (
+    BALLOT,
+    BOOL,
+    ERROR,
+    FUNCTIONS,
+    NUMBER,
+    POLICIES,
+    RESERVED,
+    TEXT,
+    Checked,
+    GroupNode,
+    Kind,
+    QuotaNode,
+    Type,
+    closure,
+)
+
+__all__ = [
+    "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "NUMBER", "POLICIES", "RESERVED", "TEXT", "Checked",
+    "GroupNode", "Kind", "QuotaNode", "Type", "check", "closure",
+]

@@ -1,0 +1,171 @@
+"""What the checker produces and shares: :class:`Checked` (a ruleset that compiled), the types of
+values (:class:`Type`, :class:`Kind`), the group rules' nodes, and the language's fixed vocabulary.
+Imports :mod:`ast` and :mod:`diagnostics`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from fractions import Fraction
+from types import MappingProxyType
+
+import attrs
+from attrs import frozen
+
+from .. import ast
+
+POLICIES = tuple(ast.Policy)
+FUNCTIONS = {  # name: (fewest, most) arguments
+    "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
+    "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
+}
+RESERVED = frozenset(
+    "ruleset extends title scale ballot input param let score require sheet grade veto outcome "
+    "check override rule when otherwise all any most at least of one bool number integer in "
+    "default weighted cases max pro rata full minus per lower raise set by to monotone always "
+    "if then else and or not is true false share votes total points text history group rank "
+    "quota limit desc asc".split()
+)
+
+
+class Kind(StrEnum):
+    NUMBER = "number"
+    BOOL = "bool"
+    BALLOT = "ballot"
+    CATEGORY = "category"
+    TEXT = "text"
+    HISTORY = "history"
+    #: An expression already reported, so that one mistake is reported once.
+    ERROR = "error"
+
+
+@frozen
+class Type:
+    """A value's type: a category has its labels (and ``scale`` when they are ordered), a
+    history the labels of its scale."""
+
+    kind: Kind
+    labels: tuple[str, ...] = ()
+    scale: str | None = None
+
+    def describe(self) -> str:
+        if self.kind == Kind.CATEGORY:
+            if self.scale:
+                return f"a grade on the scale {self.scale}"
+            return f"a category ({', '.join(self.labels)})"
+        if self.kind == Kind.HISTORY:
+            return f"a history of grades on {self.scale}"
+        return {Kind.NUMBER: "a number", Kind.BOOL: "a condition (true or false)",
+                Kind.BALLOT: "a ballot", Kind.TEXT: "text",
+                Kind.ERROR: "an invalid value"}[self.kind]
+
+
+NUMBER, BOOL, BALLOT, ERROR = Type(Kind.NUMBER), Type(Kind.BOOL), Type(Kind.BALLOT), \
+    Type(Kind.ERROR)
+TEXT = Type(Kind.TEXT)
+
+
+@frozen(cache_hash=True)
+class QuotaNode:
+    """A quota of the ``group by`` block, as the group rules' schedule and decisions name it:
+    the ``index``-th rule of the block."""
+
+    index: int
+    quota: ast.Quota = attrs.field(eq=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """The name of what it decides for a record: whether the quota moves it down."""
+        return f"quota {self.index}"
+
+    def __str__(self) -> str:
+        return f"quota {self.quota.grade}: {self.quota.label}"
+
+
+#: A group rule's node in the schedule: a rank by its name, or a quota.
+GroupNode = str | QuotaNode
+
+
+@frozen
+class Checked:
+    """A ruleset that compiled: the flat declarations with labels resolved, the type of every
+    value, and the order in which the derived values are computed (dependencies first)."""
+
+    module: ast.Module
+    scales: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
+    ballots: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
+    inputs: Mapping[str, ast.Input] = attrs.field(converter=MappingProxyType)
+    params: Mapping[str, ast.Param] = attrs.field(converter=MappingProxyType)
+    #: let, score, sheet, grade, veto, outcome and rank, by name, in written order
+    definitions: Mapping[str, ast.Declaration] = attrs.field(converter=MappingProxyType)
+    requires: tuple[ast.Require, ...]
+    checks: tuple[ast.Check, ...]
+    types: Mapping[str, Type] = attrs.field(converter=MappingProxyType)
+    order: tuple[str, ...]  # params first, then every derived name, dependencies first
+    #: grade → the vetoes that adjust it, in written order
+    vetoes_of: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
+    items: Mapping[str, ast.SheetItem] = attrs.field(converter=MappingProxyType)  # "SHEET.ITEM"
+    group: ast.GroupBy | None = None  # the group rules, checked
+    #: Ranks (by name) and quotas, each after those it needs.
+    group_order: tuple[GroupNode, ...] = ()
+    #: grade → its quotas, in written order
+    quotas_of: Mapping[str, tuple[QuotaNode, ...]] = attrs.field(
+        factory=dict, converter=MappingProxyType)
+    #: Each definition's direct dependencies (a grade's include its vetoes and quota keys).
+    deps: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=MappingProxyType)
+
+    def closure(self, names) -> frozenset[str]:
+        """The definitions ``names`` need (themselves included), transitively."""
+        return closure(self.definitions, self.deps, names)
+
+    @property
+    def name(self) -> str:
+        return self.module.header.name
+
+    def names_of(self, *kinds: type) -> tuple[str, ...]:
+        """The definitions of these kinds (``ast.Veto``, ...), in written order."""
+        return tuple(n for n, d in self.definitions.items() if isinstance(d, kinds))
+
+    def value_names(self) -> list[str]:
+        """The named values a result has (a result table has a column for each), in ruleset
+        order: lets, scores, each sheet followed by its ``SHEET.ITEM`` items in written order,
+        grades, ranks. Params, inputs, vetoes and outcomes are not among them."""
+        names = []
+        for name, decl in self.definitions.items():
+            if isinstance(decl, (ast.Veto, ast.Outcome)):
+                continue
+            names.append(name)
+            if isinstance(decl, ast.Sheet):
+                names += [k for k in self.items if k.split(".", 1)[0] == name]
+        return names
+
+
+def closure(definitions, deps, names) -> frozenset[str]:
+    """The definitions among ``names`` and all they depend on (``SHEET.ITEM`` as its sheet)."""
+    seen, stack = set(), list(names)
+    while stack:
+        name = stack.pop().split(".", 1)[0]
+        if name in seen or name not in definitions:
+            continue
+        seen.add(name)
+        stack.extend(deps.get(name, ()))
+    return frozenset(seen)
+
+
+def literal_value(expr: ast.Expr) -> Fraction | None:
+    """The value of a literal (possibly negated) number, else None."""
+    if isinstance(expr, ast.Number):
+        return expr.value
+    if isinstance(expr, ast.Negate) and isinstance(expr.operand, ast.Number):
+        return -expr.operand.value
+    return None
+
+
+def percent_text(value: Fraction) -> str:
+    text = f"{float(value * 100):.6g}"
+    return f"{text}%"
+
+
+def number_text(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(float(value))
