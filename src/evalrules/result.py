@@ -64,6 +64,8 @@ class Result(Mapping):
                 categories = layout.ballots[name]
                 return dict(zip(categories, self._raw[index:index + len(categories)],
                                 strict=True))
+            if name in layout.constants:
+                return layout.constants[name]
         else:
             self._check()
             values = self._evaluation.values

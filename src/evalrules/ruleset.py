@@ -75,9 +75,13 @@ class Field:
     required: bool = True
 
 
-@frozen
+@frozen(slots=False)
 class Ruleset:
-    """A compiled ruleset: evaluate records with it, ask it what it needs and gives."""
+    """A compiled ruleset: evaluate records with it, ask it what it needs and gives.
+
+    Once a ruleset without group rules has evaluated a record, its ``evaluate`` attribute is the
+    generated function itself (it shadows the method): the per-record call then costs nothing
+    but the evaluation. That function takes the record and ignores ``group``."""
 
     checked: Checked = field(repr=False)
     constants: Constants = field(repr=False, eq=False)
@@ -173,7 +177,7 @@ class Ruleset:
                     "__slots__": (), "ruleset": self, "_layout": program.layout,
                     "error": None, "__module__": Result.__module__}))
                 if self.checked.group is None:
-                    self._cache["evaluate"] = program.function
+                    object.__setattr__(self, "evaluate", program.function)
         return program
 
     def evaluate(self, record: Mapping[str, Any], *,
@@ -184,18 +188,14 @@ class Ruleset:
         pass them as ``group`` (the record itself need not be among them), or use
         :meth:`evaluate_many` on the whole batch.
         """
-        fast = self._cache.get("evaluate")
-        if fast is not None and group is None:
-            return fast(record)
-        if self.checked.group is not None:
-            if group is None:
-                raise GroupRulesError(self._group_help())
-            result = next(self.evaluate_many([record, *group]))
-            if result.error is not None:
-                raise result.error
-            return result
-        self._program()
-        return self._cache["evaluate"](record)
+        if self.checked.group is None:
+            return self._program().function(record)
+        if group is None:
+            raise GroupRulesError(self._group_help())
+        result = next(self.evaluate_many([record, *group]))
+        if result.error is not None:
+            raise result.error
+        return result
 
     def _group_help(self) -> str:
         return (f"{self.name} has group rules (group by {self.checked.group.key}): a record is "
@@ -249,7 +249,7 @@ class Ruleset:
         """
         if not names:
             raise TypeError("function() needs at least one name")
-        known = self._program().layout.index
+        known = self._program().layout.names
         for name in names:
             if name not in known or name in self.checked.ballots:
                 hint = did_you_mean(name, known)

@@ -32,7 +32,7 @@ from attrs import frozen
 
 from .. import plan as P
 from ..ast import Span
-from .emit import Emitter, Op, Repr
+from .emit import Emitter, Op, Repr, public
 
 _NUMBERS = (Repr.INT, Repr.RATIO)
 
@@ -48,6 +48,7 @@ class Layout:
     inputs: tuple[str, ...]  # names of ballots and inputs, to rebuild the record
     vetoes: int  # slot of the tuple of applied vetoes
     outcomes: int
+    constants: Mapping[str, object]  # params: the same for every record, so not in the tuple
 
 
 @frozen
@@ -126,9 +127,11 @@ class _Generator(Emitter):
 
     # -- the result
     def epilogue(self) -> None:
-        for name in self.plan.params:
+        slots = len(self.slots)
+        for name in self.plan.params:  # only where asked for by name: a result reads them apart
             self.slot(name, self.vars[name])
         kinds = {name: (kind, expr) for name, kind, expr in self.slots}
+        del self.slots[slots:]
         if self.closure:
             items = [f"{name!r}: {self.raw_expr(name, *kinds[name])}" for name in self.outputs]
             self.emit("return {" + ", ".join(items) + "}")
@@ -170,9 +173,12 @@ class _Generator(Emitter):
             kinds[position] = kind
             position += len(expr) if isinstance(expr, tuple) else 1
         return Layout(
-            names=tuple(index), index=index, kinds=kinds, ballots=dict(self.plan.ballots),
+            names=(*index, *self.plan.params), index=index, kinds=kinds,
+            ballots=dict(self.plan.ballots),
             inputs=(*self.plan.ballots, *(s.name for s in self.plan.inputs)), vetoes=position,
-            outcomes=position + 1)
+            outcomes=position + 1,
+            constants={name: public(v) if not isinstance(v, (bool, str)) else v
+                       for name, v in self.plan.params.items()})
 
     def slot(self, name: str, op: Op) -> None:
         if op.repr == Repr.RATIO:
