@@ -12,7 +12,7 @@ import sys
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -49,9 +49,13 @@ def test_records_are_valid_and_invalid_records_are_rejected(data):
 
 
 def test_records_land_exactly_on_share_thresholds():
+    # Seeded: the edge draw picks one of 班子测评's five share thresholds, an offset of -1/0/+1
+    # and a total, so an exact 30% of 一般+较差 is only ~2% of records; unseeded, 150 examples
+    # missed it in about one run in five. Seed 0 lands on each value about nine times.
     ruleset = evalrules.load(CITY)
     seen = set()
 
+    @seed(0)
     @settings(max_examples=150, deadline=None, database=None)
     @given(records(ruleset))
     def collect(record):
