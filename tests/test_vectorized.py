@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import evalrules  # noqa: E402
+from evalrules.values import round_half_away  # noqa: E402
 from evalrules.columns import value_columns  # noqa: E402
 
 from conftest import bundled_rulesets, example_rulesets  # noqa: E402
@@ -381,6 +382,53 @@ def test_huge_vote_counts_stay_exact():
     uint = table.set_column(at, "班子测评.优秀", pa.array([2**64 - 1, 1, 6], type=pa.uint64()))
     got = assert_agrees(ruleset, uint)
     assert got[0]["error"] is None and got[0]["班子优秀率"] is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-(2**63) + 1, 2**63 - 1), st.integers(1, 2**63 - 1)),
+                min_size=1, max_size=20))
+def test_exact_text_of_many_fractions_is_exact_str(pairs):
+    from evalrules.backends.rational import exact_texts
+    from evalrules.values import exact_str
+
+    fractions = [Fraction(n, d) for n, d in pairs]
+    n = np.array([f.numerator for f in fractions], dtype=np.int64)
+    d = np.array([f.denominator for f in fractions], dtype=np.int64)
+    places = [evalrules.backends.rational.decimal_places(int(x)) for x in d]
+    finite = np.array([p is not None for p in places])
+    digits = np.array([p or 0 for p in places], dtype=np.int64)
+    assert exact_texts(n, d, finite, digits).to_pylist() == [exact_str(f) for f in fractions]
+
+
+def test_decimal_columns_are_read_exactly_without_the_per_row_path(monkeypatch):
+    """decimal128, as databases and Parquet writers store numbers, stays column-wise."""
+    ruleset = evalrules.compile("ruleset t\ninput x: number in 0..1000\ninput k: integer\n"
+                                "let y = x * 3\nlet z = x + k\n")
+    xs = [Decimal("0.1"), Decimal("999.999"), None, Decimal("12.5"), Decimal("1000.001")]
+    table = pa.table({"x": pa.array(xs, type=pa.decimal128(10, 3)),
+                      "k": pa.array([Decimal(1), Decimal("2.5"), Decimal(3), Decimal(-4),
+                                     Decimal(5)], type=pa.decimal128(5, 1))})
+    from evalrules.backends import vectorized
+
+    reference_rows = []
+    original = vectorized._reference_rows
+    monkeypatch.setattr(vectorized, "_reference_rows", lambda c, k, cols, idx: (
+        reference_rows.extend(idx.tolist()), original(c, k, cols, idx))[1])
+    got = assert_agrees(ruleset, table)
+    assert reference_rows == [1, 2, 4]  # 2.5 is not whole, x is missing, 1000.001 > 1000
+    assert Fraction(got[0]["y"]) == Fraction(3, 10) and Fraction(got[3]["z"]) == Fraction(17, 2)
+
+
+def test_numbers_past_int64_leave_as_exact_decimals():
+    """Values that fit decimal128 but not int64 are written with every digit (no rounding to
+    the 28 digits of Python's default decimal context)."""
+    ruleset = evalrules.compile("ruleset t\ninput x: integer\nlet sq = x * x\n"
+                                "let third = round(x / 3, 18)\n")
+    x = 9999999999999999
+    got = ruleset.evaluate_table(pa.table({"x": pa.array([x, 10**11], type=pa.int64())}))
+    assert got.column("sq").to_pylist()[0] == Decimal(x * x)
+    assert Fraction(got.column("third").to_pylist()[1]) == \
+        round_half_away(Fraction(10**11, 3), 18)
 
 
 def test_a_bad_row_does_not_disturb_the_others():

@@ -351,7 +351,8 @@ def decimal_places(den: int) -> int | None:
 def distinct_columns(n: np.ndarray, d: np.ndarray):
     """For distinct values n/d (int64 arrays, d > 0): ("decimal", scale, unscaled int64 array)
     when every value has a finite decimal form with at most 18 places that fits int64 scaled,
-    else ("text", [exact_str of each]). Vectorized: the distinct values may be thousands."""
+    else ("text", texts: a pyarrow string array, each value as :func:`values.exact_str`
+    writes it). Vectorized: the distinct values may be thousands."""
     g = np.gcd(n, d)
     rn, rd = n // g, d // g
     rest = rd.copy()
@@ -365,14 +366,46 @@ def distinct_columns(n: np.ndarray, d: np.ndarray):
             rest = np.where(hit, rest // p, rest)
             count += hit
     finite = rest == 1
+    places = np.maximum(twos, fives)
     if finite.all():
-        places = np.maximum(twos, fives)
         scale = int(places.max()) if places.size else 0
         if scale <= 18:
             factor = 10**scale // rd
             if (np.abs(rn) <= MAX // factor).all():
                 return "decimal", scale, rn * factor
-    texts = [f"{a}/{b}" for a, b in zip(rn.tolist(), rd.tolist(), strict=True)]
-    for i in np.flatnonzero(finite).tolist():
-        texts[i] = values.exact_str(Fraction(texts[i]))
-    return "text", texts
+    return "text", exact_texts(rn, rd, finite, places)
+
+
+def exact_texts(n: np.ndarray, d: np.ndarray, finite: np.ndarray, places: np.ndarray):
+    """``values.exact_str`` of reduced fractions n/d, as a pyarrow string array: "0.25" where
+    the decimal form is finite (``places`` decimals), "19/30" where it is not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.binary_join_element_wise(pa.array(n).cast(pa.string()),
+                                       pa.array(d).cast(pa.string()), "/")
+    # A decimal: |n| · 10^places / d, split into whole and fraction; the fraction's digits come
+    # from 10^places + fraction, its leading 1 dropped, so its zeros are kept.
+    short = finite & (places <= 18)
+    power = np.ones(n.size, dtype=np.int64)
+    power[short] = _POW10[places[short]]
+    factor = np.where(short, power // np.where(short, d, 1), 0)
+    fits = short & (np.abs(n) <= MAX // np.maximum(factor, 1)) & (np.abs(n) < MAX)
+    unscaled = np.where(fits, np.abs(n) * factor, 0)
+    whole = pa.array(unscaled // power).cast(pa.string())
+    digits = pc.utf8_slice_codeunits(pa.array(unscaled % power + power).cast(pa.string()), 1)
+    decimal = pc.if_else(pa.array(places > 0),
+                         pc.binary_join_element_wise(whole, digits, "."), whole)
+    decimal = pc.if_else(pa.array(n < 0), pc.binary_join_element_wise("-", decimal, ""),
+                         decimal)
+    text = pc.if_else(pa.array(fits), decimal, text)
+    rest = np.flatnonzero(finite & ~fits)  # finite but too long for int64: one by one
+    if rest.size:
+        items = text.to_pylist()
+        for i in rest.tolist():
+            items[i] = values.exact_str(Fraction(int(n[i]), int(d[i])))
+        text = pa.array(items, type=pa.string())
+    return text
+
+
+_POW10 = np.array([10**k for k in range(19)], dtype=np.int64)

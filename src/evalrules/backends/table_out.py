@@ -84,7 +84,8 @@ def _from_decided(rows: int, decided, inverse: np.ndarray, valid) -> pa.Array:
         out = [values[i] for i in inverse.tolist()]
         mask = None if valid is None else ~valid
         return pa.array(out, type=pa.decimal128(38, scale), mask=mask)
-    texts = pa.array(decided[1], type=pa.string())
+    texts = decided[1] if isinstance(decided[1], pa.Array) else \
+        pa.array(decided[1], type=pa.string())
     indices = pa.array(inverse.astype(np.int32, copy=False),
                        mask=None if valid is None else ~valid)
     return pc.take(texts, indices)
