@@ -133,3 +133,18 @@ def test_errors_share_a_base_class():
 def test_a_ruleset_is_immutable(city):
     with pytest.raises(AttributeError):
         city.checked = None
+
+
+def test_a_traceback_through_generated_code_shows_the_code_and_the_ruleset_line(tmp_path):
+    import traceback
+
+    path = tmp_path / "比值.rules"
+    path.write_text("ruleset 比值\ninput a: number\ninput b: number\n\nlet q = a / b\n",
+                    encoding="utf-8")
+    rules = evalrules.load(path)
+    with pytest.raises(evalrules.InputError) as info:
+        rules.evaluate({"a": 1, "b": 0})
+    text = "".join(traceback.format_exception(info.value))
+    assert f"<evalrules {path}>" in text  # the generated function's frame, named by the ruleset
+    assert f"_fail(0)  # {path}:5:1" in text  # its line, with where the rule was written
+    assert f"# 'let q'  # {path}:5:1" in rules.generated_source()
