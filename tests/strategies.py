@@ -49,6 +49,8 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
             st.builds(ast.Compare, st.sampled_from(("==", "!=", "<", "<=", ">", ">=")), inner,
                       inner),
             st.builds(ast.Is, inner, names(), st.booleans()),
+            st.builds(ast.In, inner, st.lists(names(), min_size=1, max_size=3).map(tuple),
+                      st.booleans()),
             st.builds(ast.If, inner, inner, inner),
             st.builds(ast.Call, st.sampled_from(("min", "max", "round", "clamp", "abs", "f")),
                       st.lists(inner, max_size=3).map(tuple)),
@@ -244,6 +246,9 @@ def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int
         st.builds(ast.Compare, st.sampled_from(("==", "!=", "<", "<=", ">", ">=")), num, num),
         st.builds(lambda label, neg: ast.Is(ast.Ref("类别"), label, neg),
                   st.sampled_from(KINDS), st.booleans()),
+        st.builds(lambda labels, neg: ast.In(ast.Ref("类别"), tuple(labels), neg),
+                  st.lists(st.sampled_from(KINDS), min_size=1, max_size=len(KINDS),
+                           unique=True), st.booleans()),
         st.sampled_from(BOOL_INPUTS).map(ast.Ref),
         st.booleans().map(ast.Boolean),
     ]

@@ -232,6 +232,15 @@ def test_e203_unknown_label_of_a_grade_with_is_not():
     check(the(src, "E203"), "E203", at(src, "等次 is not"), "'良'", hint="did you mean '良好'?")
 
 
+def test_in_a_list_of_labels_names_the_unknown_one_the_repeated_one_and_a_number():
+    src = "ruleset r\ninput 类别: one of 乡镇, 街道\noutcome o when 类别 in (乡镇, 街区)\n"
+    check(the(src, "E203"), "E203", at(src, "类别 in"), "'街区'", hint="did you mean '街道'?")
+    src = "ruleset r\ninput 类别: one of 乡镇, 街道\noutcome o when 类别 not in (乡镇, 乡镇)\n"
+    check(the(src, "E207"), "E207", at(src, "类别 not in"), "listed twice")
+    src = "ruleset r\ninput 分: number\noutcome o when 分 in (乡镇)\n"
+    check(the(src, "E301"), "E301", at(src, "分 in"), "'in' asks whether a category")
+
+
 @pytest.mark.parametrize("op", [">=", "=="])
 def test_e203_unknown_label_in_a_comparison_suggests_the_label(op):
     src = ("ruleset r\ninput a: number\nscale 等次: 优秀 > 良好\ngrade 等次:\n"

@@ -100,6 +100,17 @@ def test_other_veto_actions(run, action, grade):
     assert run(rules, {})["等次"] == "一般"
 
 
+@pytest.mark.parametrize(("kind", "score", "grade"), [
+    ("乡镇", 95, "优秀"), ("部门", 95, "合格"), ("街道", 50, "不合格"), ("部门", 50, "合格"),
+    ("乡镇", 50, "合格"),
+])
+def test_in_and_not_in_a_list_of_labels(run, kind, score, grade):
+    rules = _rules("scale 等次: 优秀 > 合格 > 不合格\ninput 类别: one of 乡镇, 街道, 部门\n"
+                   "input 分: number\ngrade 等次:\n  优秀 when 分 >= 90 and 类别 in (乡镇, 街道)\n"
+                   "  不合格 when 分 < 60 and 类别 not in (乡镇, 部门)\n  otherwise 合格\n")
+    assert run(rules, {"类别": kind, "分": score})["等次"] == grade
+
+
 def test_outcomes_see_the_grade_after_vetoes(run):
     rules = _rules(VETOES + "outcome 奖励 when 等次 >= 较好\noutcome 谈话 when 等次 is not 较好\n")
     result = run(rules, {"甲": True, "丙": True})

@@ -115,6 +115,16 @@ class Is:
 
 
 @frozen
+class In:
+    """``x in (甲, 乙)``: whether a category is one of these labels (``not in``: none of them)."""
+
+    operand: Expr
+    labels: tuple[str, ...]
+    negated: bool = False
+    span: Span = _span()
+
+
+@frozen
 class If:
     condition: Expr
     then: Expr
@@ -210,7 +220,8 @@ class Cases:
 
 
 Expr = (
-    Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | If | Call
+    Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | In | If
+    | Call
     | Share | Votes | Total | Points | History | Quantified | Weighted | Cases
 )
 
@@ -526,7 +537,7 @@ KEYWORD_OF = {
 def children(node: object) -> tuple[object, ...]:
     """The direct sub-expressions of an expression node, in source order."""
     match node:
-        case Negate(operand=x) | Not(operand=x) | Is(operand=x):
+        case Negate(operand=x) | Not(operand=x) | Is(operand=x) | In(operand=x):
             return (x,)
         case Arithmetic(left=a, right=b) | Logic(left=a, right=b) | Compare(left=a, right=b):
             return (a, b)

@@ -241,6 +241,16 @@ class _Lowering:
         op = P.CompareOp.NE if e.negated else P.CompareOp.EQ
         return P.Compare(op, self.expr(e.operand), P.Const(e.label))
 
+    def in_(self, e: ast.In) -> P.Expr:
+        """One comparison per label: the operand is a category, evaluated again for each
+        (it cannot fail twice, and a lazy ``or`` keeps the reference's order)."""
+        x = self.expr(e.operand)
+        if e.negated:
+            return _flat(P.And, tuple(P.Compare(P.CompareOp.NE, x, P.Const(label))
+                                      for label in e.labels))
+        return _flat(P.Or, tuple(P.Compare(P.CompareOp.EQ, x, P.Const(label))
+                                 for label in e.labels))
+
     def if_(self, e: ast.If) -> P.Expr:
         return P.If(self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise))
 
@@ -365,6 +375,7 @@ EXPRESSIONS: dict[type, Callable] = {
     ast.Logic: _Lowering.logic,
     ast.Compare: _Lowering.compare,
     ast.Is: _Lowering.is_,
+    ast.In: _Lowering.in_,
     ast.If: _Lowering.if_,
     ast.Call: _Lowering.call,
     ast.Share: _Lowering.share,

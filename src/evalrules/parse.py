@@ -597,6 +597,12 @@ class _ToAst(Transformer):
     def is_not(self, meta, children):
         return ast.Is(children[0], str(children[1]), True, span=self._s(meta))
 
+    def in_(self, meta, children):
+        return ast.In(children[0], tuple(children[1]), False, span=self._s(meta))
+
+    def not_in(self, meta, children):
+        return ast.In(children[0], tuple(children[1]), True, span=self._s(meta))
+
     def binary(self, meta, children):
         left, op, right = children
         return ast.Arithmetic(_OPS.get(str(op), str(op)), left, right, span=self._s(meta))

@@ -49,7 +49,7 @@ def _level(e: ast.Expr) -> int:
             return _LEVEL[op]
         case ast.Not():
             return 3
-        case ast.Compare() | ast.Is():
+        case ast.Compare() | ast.Is() | ast.In():
             return 4
         case ast.Arithmetic(op=op):
             return _LEVEL[op]
@@ -104,6 +104,8 @@ def _expr(e: ast.Expr, _min: int) -> str:
             return f"{_wrap(a, 5)} {op} {_wrap(b, 5)}"
         case ast.Is(operand=x, label=label, negated=neg):
             return f"{_wrap(x, 5)} is {'not ' if neg else ''}{label}"
+        case ast.In(operand=x, labels=labels, negated=neg):
+            return f"{_wrap(x, 5)} {'not ' if neg else ''}in ({', '.join(labels)})"
         case ast.If(condition=c, then=t, otherwise=o):
             return f"if {_wrap(c, 0)} then {_wrap(t, 0)} else {_wrap(o, 0)}"
         case ast.Call(function=f, args=args):

@@ -334,6 +334,8 @@ class _Evaluator:
                 return _COMPARE[op](x, y)
             case ast.Is(operand=x, label=label, negated=neg):
                 return (self.expr(x) == label) != neg
+            case ast.In(operand=x, labels=labels, negated=neg):
+                return (self.expr(x) in labels) != neg
             case ast.If(condition=c, then=t, otherwise=o):
                 return self.expr(t) if self.expr(c) else self.expr(o)
             case ast.Call(function=f, args=args):

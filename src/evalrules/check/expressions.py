@@ -89,6 +89,19 @@ class ExpressionChecker:
                                f"side is {t.describe()}", x.span,
                                "compare numbers with == or >=" if t.kind == Kind.NUMBER else None)
                 return attrs.evolve(expr, operand=x2), BOOL
+            case ast.In(operand=x, labels=labels):
+                x2, t = self._expr(x)
+                if t.kind == Kind.CATEGORY:
+                    for label in labels:
+                        if label not in t.labels:
+                            self.error("E203", f"'{label}' is not one of {', '.join(t.labels)}",
+                                       expr.span, did_you_mean(label, t.labels))
+                elif t != ERROR:
+                    self.error("E301", f"'in' asks whether a category is one of some labels, "
+                               f"but the left side is {t.describe()}", x.span)
+                if len(set(labels)) != len(labels):
+                    self.error("E207", "a label is listed twice", expr.span)
+                return attrs.evolve(expr, operand=x2), BOOL
             case ast.If(condition=c, then=a, otherwise=b):
                 c2 = self._condition(c, "'if'")
                 if not self._is_value(a) and self._is_value(b):
