@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
-import attrs
 from attrs import field, frozen
 
 
@@ -32,7 +32,7 @@ class Span:
 NOWHERE = Span(None, 0, 0, 0, 0)
 
 
-def _span() -> attrs.Attribute:
+def _span() -> Any:
     return field(default=NOWHERE, eq=False, repr=False, kw_only=True)
 
 
