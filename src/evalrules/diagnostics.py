@@ -220,6 +220,12 @@ class UnknownName(EvalRulesError, KeyError):
         return self.message
 
 
+class DataError(EvalRulesError, ValueError):
+    """A data file cannot be read or written as records: a suffix that is not a data format, a
+    file that is not what its suffix says (JSON that does not parse, a workbook that does not open,
+    a JSON file that is not a list of records). The message names the file."""
+
+
 class GroupRulesError(EvalRulesError, TypeError):
     """A ruleset with group rules was asked to grade one record on its own."""
 

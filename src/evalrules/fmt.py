@@ -25,7 +25,7 @@ import functools
 import re
 import unicodedata
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, EvalRulesError
 from .parse import parse, parser
 
 
@@ -55,8 +55,9 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-class FormatError(AssertionError):
-    """The formatter's output would not mean what its input means (a bug: please report it)."""
+class FormatError(EvalRulesError):
+    """The formatter's output would not mean what its input means, or is not stable: a bug in the
+    formatter (please report it). Nothing is written."""
 
 
 def width(text: str) -> int:
@@ -65,7 +66,8 @@ def width(text: str) -> int:
 
 
 def format_source(source: str, path: str | None = None) -> str:
-    """``source`` in the canonical layout. Raises :class:`RulesetError` if it does not parse."""
+    """``source`` in the canonical layout. Raises :class:`RulesetError` if it does not parse,
+    :class:`FormatError` if the result fails the formatter's own checks."""
     before = parse(source, path, Diagnostics())
     out = _format(source)
     try:

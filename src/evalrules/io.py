@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .columns import yes_no
-from .diagnostics import EvalRulesError
+from .diagnostics import DataError, EvalRulesError
 from .unparse import decimal_text
 from .values import exact_str
 
@@ -48,28 +48,40 @@ def _openpyxl():
 
 
 def read_rows(path: str | Path) -> Iterator[dict]:
-    """The rows of a data file as written, each a dict with the file's columns in their order."""
+    """The rows of a data file as written, each a dict with the file's columns in their order.
+    :class:`DataError` when the file is not what its suffix says (``OSError`` when it cannot be
+    opened)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
-            yield from csv.DictReader(f)
+            try:
+                yield from csv.DictReader(f)
+            except csv.Error as e:
+                raise DataError(f"cannot read {path.name} as CSV: {e}") from None
     elif suffix == ".xlsx":
         yield from _read_xlsx(path)
     elif suffix in (".jsonl", ".ndjson"):
         with path.open(encoding="utf-8") as f:
-            for line in f:
+            for number, line in enumerate(f, 1):
                 if line.strip():
-                    yield json.loads(line, parse_float=Decimal)
+                    yield _json(line, f"{path.name}, line {number}")
     elif suffix == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        data = _json(path.read_text(encoding="utf-8"), path.name)
         if isinstance(data, dict) and "cases" in data:
             data = [case["input"] for case in data["cases"]]
         if not isinstance(data, list):
-            raise ValueError(f"{path.name}: a JSON data file is a list of records")
+            raise DataError(f"{path.name}: a JSON data file is a list of records")
         yield from data
     else:
-        raise ValueError(f"cannot read {path.name}: use .csv, .xlsx, .json or .jsonl")
+        raise DataError(f"cannot read {path.name}: use .csv, .xlsx, .json or .jsonl")
+
+
+def _json(text: str, where: str) -> object:
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as e:
+        raise DataError(f"{where}: not valid JSON: {e}") from None
 
 
 def _read_xlsx(path: Path) -> Iterator[dict]:
@@ -78,7 +90,7 @@ def _read_xlsx(path: Path) -> Iterator[dict]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises zipfile, KeyError, InvalidFileException…
-        raise ValueError(f"cannot read {path.name} as an Excel workbook: {e}") from None
+        raise DataError(f"cannot read {path.name} as an Excel workbook: {e}") from None
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
@@ -125,10 +137,10 @@ def _cell(value: object, kind: str) -> object:
 
 
 def require_format(path: str | Path) -> None:
-    """Raise ValueError (or MissingDependency) now if ``path`` cannot be written later."""
+    """Raise DataError (or MissingDependency) now if ``path`` cannot be written later."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"cannot write {Path(path).name}: use .csv, .xlsx, .json or .jsonl")
+        raise DataError(f"cannot write {Path(path).name}: use .csv, .xlsx, .json or .jsonl")
     if suffix == ".xlsx":
         _openpyxl()
 

@@ -42,7 +42,7 @@ def load_rows(path: Path) -> list[dict]:
         rows = list(read_rows(path))
     except (OSError, UnicodeDecodeError) as e:
         raise Failed(f"evalrules: cannot read {path}: {e}") from None
-    except ValueError as e:  # also MissingDependency and JSON errors
+    except ValueError as e:  # DataError and MissingDependency (both ValueErrors)
         raise Failed(f"evalrules: {e}") from None
     for i, row in enumerate(rows, 1):
         if not isinstance(row, dict):

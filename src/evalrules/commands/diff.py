@@ -2,8 +2,10 @@
 
 With --data FILE (.csv, .json, .jsonl): every record is graded by both and the changes are
 counted as transitions (班子等次 较好 → 一般: 37). Without: Hypothesis searches for records on
-which they differ and shrinks one minimal example per kind of change. Exit status 1 when they
-differ (so a CI job can require "no change"), 0 when they agree. Needs the testing extra.
+which they differ and shrinks one minimal example per kind of change. Exit status 0 when they
+agree, 1 when they differ (so a CI job can require "no change") and when a ruleset has errors (as
+for `evalrules check`), 2 when the data file cannot be read or --where does not compile. Needs
+the testing extra.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from pathlib import Path
 
 from ..columns import input_columns
 from ..diagnostics import RulesetError
-from ..io import read_rows, record_of
-from ..ruleset import load
+from ..io import record_of
+from ._shared import Failed, load_rows, load_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,19 +42,21 @@ def run(args: argparse.Namespace) -> int:
               'pip install "evalrules[testing]"', file=sys.stderr)
         return 2
     try:
-        old, new = load(args.old), load(args.new)
-    except RulesetError as e:
+        old, new = load_ruleset(args.old), load_ruleset(args.new)
+        rows = load_rows(args.data) if args.data is not None else None
+    except Failed as e:
         print(e, file=sys.stderr)
-        return 2
+        return e.status
     records = None
-    if args.data is not None:
+    if rows is not None:
         columns = {**input_columns(new.checked), **input_columns(old.checked)}
-        try:
-            records = [record_of(row, columns) for row in read_rows(args.data)]
-        except (OSError, ValueError) as e:
-            print(f"evalrules: {e}", file=sys.stderr)
-            return 2
-    result = diff(old, new, records, max_examples=args.examples, seed=args.seed,
-                  where=args.where)
+        records = [record_of(row, columns) for row in rows]
+    try:
+        result = diff(old, new, records, max_examples=args.examples, seed=args.seed,
+                      where=args.where)
+    except RulesetError as e:  # only --where is compiled here: bad usage
+        print(f"{e}\n\nevalrules: --where {args.where!r} is not a condition of {args.old}",
+              file=sys.stderr)
+        return 2
     print(result.report(explain=args.explain))
     return 1 if result else 0

@@ -13,7 +13,8 @@ DATA may also be a .parquet file (or a directory of them), which streams: batche
 graded and written (-o .parquet or .csv) one after another, so memory stays bounded whatever the
 size; --stream does the same for a CSV (automatic over 256 MiB). See docs/cluster.md.
 
-Exit status: 0 all rows graded, 1 some rows have errors (or the ruleset does), 2 unreadable files.
+Exit status: 0 all rows graded, 1 some rows have errors (or the ruleset does), 2 a file cannot be
+read or written (or needs a package that is not installed).
 
 example:
   evalrules eval rulesets/fanwen9/team-city.rules examples/team-city.xlsx -o 结果.xlsx
@@ -25,7 +26,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..diagnostics import EvalRulesError
+from ..diagnostics import DataError, EvalRulesError
 from ..io import MissingDependency, require_format, write_rows
 from ._shared import Failed, grade, load_rows, load_ruleset, missing_hint, percent, print_table
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             require_format(args.output)
         ruleset = load_ruleset(args.ruleset)
         rows = load_rows(args.data)
-    except (ValueError, MissingDependency) as e:
+    except (DataError, MissingDependency) as e:
         print(f"evalrules: {e}", file=sys.stderr)
         return 2
     except Failed as e:

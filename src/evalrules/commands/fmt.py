@@ -3,10 +3,11 @@
 Two spaces per block level, one space around operators, none inside parentheses; comments stay on
 their lines (a trailing comment keeps its column unless the code now reaches it). Only white space
 changes: the ruleset means exactly what it meant, and formatting twice changes nothing more.
-A ruleset with errors is left alone (see `evalrules check`).
+A ruleset that does not parse is left alone; fmt does not look up names (`evalrules check` does).
 
 With --check nothing is written: the files that are not in the canonical layout are listed and the
-exit status is 1 (for CI). Exit status 1 also when a ruleset has errors.
+exit status is 1 (for CI). Exit status 1 also when a ruleset does not parse or cannot be read (as
+for `evalrules check`), 2 when a file cannot be written.
 
 examples:
   evalrules fmt 某县领导班子年度考核.rules
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 from ..diagnostics import RulesetError
-from ..fmt import format_source
+from ..fmt import FormatError, format_source
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             with path.open(encoding="utf-8", newline="") as f:
                 source = f.read()
-        except (OSError, UnicodeDecodeError) as e:
+        except (OSError, UnicodeDecodeError) as e:  # as load() does: error E501, status 1
             print(f"evalrules: cannot read {path}: {e}", file=sys.stderr)
-            status = max(status, 2)
+            status = max(status, 1)
             continue
         try:
             formatted = format_source(source, str(path))
@@ -45,13 +46,22 @@ def run(args: argparse.Namespace) -> int:
             print(f"{e}\n\n{path}: not formatted, the ruleset has errors", file=sys.stderr)
             status = max(status, 1)
             continue
+        except FormatError as e:  # a formatter bug: the file is left as it is
+            print(f"evalrules: {e}", file=sys.stderr)
+            status = max(status, 2)
+            continue
         if formatted == source:
             print(f"{path}: already formatted" if not args.check else f"{path}: ok")
         elif args.check:
             print(f"{path}: would be reformatted")
             status = max(status, 1)
         else:
-            with path.open("w", encoding="utf-8", newline="") as f:
-                f.write(formatted)
+            try:
+                with path.open("w", encoding="utf-8", newline="") as f:
+                    f.write(formatted)
+            except OSError as e:
+                print(f"evalrules: cannot write {path}: {e}", file=sys.stderr)
+                status = max(status, 2)
+                continue
             print(f"{path}: formatted")
     return status

@@ -8,6 +8,9 @@ write the new value. Run `evalrules check NAME.rules` after each edit.
 NAME is the ruleset's name (县区、部门的名字，如 某县领导班子年度考核); it may have a folder in
 front (mine/某县领导班子年度考核). Existing files are never overwritten.
 
+Exit status: 0 created, 1 the base ruleset has errors (nothing written), 2 a file exists already
+or cannot be written.
+
 example:
   evalrules init 某县领导班子年度考核 --extends rulesets/fanwen9/team-county.rules
 """
@@ -62,10 +65,14 @@ def run(args: argparse.Namespace) -> int:
     relative = Path(os.path.relpath(args.extends.resolve(), target.parent.resolve())).as_posix()
     title = args.title or stem
     text = template(name, title, relative, base)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    rules.write_text(text, encoding="utf-8")
-    cases.write_text(json.dumps({"ruleset": rules.name, "cases": []}, ensure_ascii=False,
-                                indent=1) + "\n", encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rules.write_text(text, encoding="utf-8")
+        cases.write_text(json.dumps({"ruleset": rules.name, "cases": []}, ensure_ascii=False,
+                                    indent=1) + "\n", encoding="utf-8")
+    except OSError as e:
+        print(f"evalrules: cannot write {rules.name}: {e}", file=sys.stderr)
+        return 2
     try:
         load_ruleset(rules)
     except Failed as e:  # pragma: no cover - the template always compiles

@@ -7,7 +7,7 @@ explanation one click away. The search box filters the table; report.html#q=较�
 filtered. Rows that cannot be graded are shown with their error.
 
 Exit status: 0 written and every row graded, 1 written but some rows have errors (or the
-ruleset has errors: nothing written), 2 unreadable files.
+ruleset has errors: nothing written), 2 a file cannot be read or written.
 
 example:
   evalrules report rulesets/fanwen9/team-city.rules examples/team-city.xlsx -o 考核结果.html

@@ -3,7 +3,8 @@
 For each RULESET (NAME.rules): every case of NAME.cases.json / NAME.cases.csv beside it, then each
 `check` line and the built-in properties (totality, determinism, rejection of bad input) as
 Hypothesis tests. A failure prints the minimal record, the explanation and a ready-to-paste case.
-Exit status 1 when anything fails. Needs the testing extra (hypothesis).
+Exit status 1 when anything fails (a ruleset with errors too), 2 when a cases file cannot be read.
+Needs the testing extra (hypothesis).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..diagnostics import RulesetError
+from ..diagnostics import EvalRulesError, RulesetError
 from ..ruleset import load
 
 
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"evalrules test needs the testing extra ({e}): "
               'pip install "evalrules[testing]"', file=sys.stderr)
         return 2
-    failed = 0
+    failed, unreadable = 0, 0
     for path in args.rulesets:
         try:
             ruleset = load(path)
@@ -51,10 +52,20 @@ def run(args: argparse.Namespace) -> int:
         if not files:
             print("  no cases file beside it")
         for cases_path in files:
-            _, cases = load_cases(cases_path)
+            try:
+                _, cases = load_cases(cases_path)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+                # not JSON, no "cases" list, a case that is not an object…
+                print(f"evalrules: cannot read {cases_path}: {type(e).__name__}: {e}",
+                      file=sys.stderr)
+                unreadable += 1
+                continue
             bad = 0
             for case in cases:
-                problems, result = run_case(ruleset, case)
+                try:
+                    problems, result = run_case(ruleset, case)
+                except EvalRulesError as e:  # e.g. a group ruleset's case without its group
+                    problems, result = [f"{type(e).__name__}: {e}"], None
                 if result is not None:
                     coverage.add(result)
                 if problems:
@@ -76,5 +87,9 @@ def run(args: argparse.Namespace) -> int:
                 print("    " + str(e).replace("\n", "\n    ") + "\n")
             else:
                 print(f"  ok   {prop.name} ({time.perf_counter() - start:.1f} s)")
+    if unreadable:
+        print(f"incomplete: {unreadable} cases file(s) cannot be read"
+              + ("; and failed" if failed else ""))
+        return 2
     print("failed" if failed else "all passed")
     return 1 if failed else 0

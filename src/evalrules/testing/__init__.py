@@ -12,14 +12,15 @@ from __future__ import annotations
 import importlib
 
 __all__ = [
-    "CheckFailed", "Diff", "assert_changes_only", "assert_equivalent", "diff",
+    "CheckFailed", "Diff", "DiffFailed", "assert_changes_only", "assert_equivalent", "diff",
     "invalid_records", "properties", "records", "run_checks",
 ]
 
 _WHERE = {
     "records": "strategies", "invalid_records": "strategies",
     "run_checks": "checks", "properties": "checks", "CheckFailed": "checks",
-    "diff": "diff", "Diff": "diff", "assert_equivalent": "diff", "assert_changes_only": "diff",
+    "diff": "diff", "Diff": "diff", "DiffFailed": "diff", "assert_equivalent": "diff",
+    "assert_changes_only": "diff",
 }
 
 

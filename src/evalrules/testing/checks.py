@@ -2,9 +2,9 @@
 (``check monotone G in BALLOT``, ``check monotone X in INPUT``, ``check always COND``) and the
 built-in ones every ruleset must have (totality, determinism, rejection of bad input).
 
-A failure is a :class:`CheckFailed` (an ``AssertionError``) raised after Hypothesis has shrunk
-the record: its message shows the minimal record, the explanation of the evaluations involved and
-the record as a ready-to-paste case for the ruleset's cases file.
+A failure is a :class:`CheckFailed` (an ``EvalRulesError`` and an ``AssertionError``) raised
+after Hypothesis has shrunk the record: its message shows the minimal record, the explanation of
+the evaluations involved and the record as a ready-to-paste case for the ruleset's cases file.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from .. import ast
-from ..diagnostics import InputError
+from ..diagnostics import EvalRulesError, InputError
 from ..ruleset import Ruleset
 from ..unparse import expression
 from ._model import dumps, evaluate_expr, record_as_case
@@ -29,8 +29,9 @@ __all__ = ["CheckFailed", "Property", "properties", "run_checks"]
 _HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
 
-class CheckFailed(AssertionError):
-    """A property of a ruleset does not hold; ``records`` are the minimal counterexample(s)."""
+class CheckFailed(EvalRulesError, AssertionError):
+    """A property of a ruleset does not hold; ``records`` are the minimal counterexample(s). An
+    ``AssertionError`` too, so that pytest reports it as a failed test."""
 
     def __init__(self, ruleset: Ruleset, check: str, summary: str,
                  records: tuple[Mapping, ...], explain: bool = True):

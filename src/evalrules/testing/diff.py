@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from .. import ast
-from ..diagnostics import InputError
+from ..diagnostics import EvalRulesError, InputError, UnknownName
 from ..ruleset import Ruleset
 from ..ruleset import compile as compile_ruleset
 from ..unparse import expression
 from ._model import dumps
 
-__all__ = ["Diff", "assert_changes_only", "assert_equivalent", "diff"]
+__all__ = ["Diff", "DiffFailed", "assert_changes_only", "assert_equivalent", "diff"]
 
 #: The key of a transition where one ruleset rejects a record the other grades.
 INPUT_ERROR = "InputError"
@@ -151,7 +151,8 @@ def diff(old: Ruleset, new: Ruleset, records: Iterable[Mapping] | object | None 
     unknown = [n for n in outputs if n not in old.checked.definitions
                or n not in new.checked.definitions]
     if unknown:
-        raise KeyError(f"diff(): {unknown[0]!r} is not a value of both rulesets")
+        raise UnknownName(f"diff(): {unknown[0]!r} is not a value of both rulesets",
+                          name=unknown[0])
     excluded = _where(old, where)
     if records is not None:
         return _on_data(old, new, outputs, _rows(records), excluded)
@@ -311,22 +312,31 @@ def _search(old, new, outputs, max_examples, excluded, seed=None, rounds: int = 
     return Diff(old, new, outputs, {k: 1 for k in order}, {k: [found[k]] for k in order})
 
 
+class DiffFailed(EvalRulesError, AssertionError):
+    """:func:`assert_equivalent` or :func:`assert_changes_only` found a change; ``diff`` is the
+    :class:`Diff`. An ``AssertionError`` too, so that pytest reports it as a failed test."""
+
+    def __init__(self, message: str, diff: Diff):
+        super().__init__(message)
+        self.diff = diff
+
+
 def assert_equivalent(old: Ruleset, new: Ruleset, records=None, *,
                       max_examples: int | None = None, outputs=None) -> None:
-    """``AssertionError`` (with the minimal examples explained) when ``new`` grades any record
-    differently from ``old``."""
+    """:class:`DiffFailed` (an ``AssertionError``, with the minimal examples explained) when
+    ``new`` grades any record differently from ``old``."""
     d = diff(old, new, records, outputs=outputs, max_examples=max_examples)
     if d:
-        raise AssertionError("the rulesets are not equivalent\n" + d.report(explain=True))
+        raise DiffFailed("the rulesets are not equivalent\n" + d.report(explain=True), d)
 
 
 def assert_changes_only(old: Ruleset, new: Ruleset, where, records=None, *,
                         max_examples: int | None = None, outputs=None) -> None:
-    """``AssertionError`` when ``new`` changes the result of a record outside ``where``: a
+    """:class:`DiffFailed` when ``new`` changes the result of a record outside ``where``: a
     predicate on records, or a condition in the old ruleset's language
     (``"班子差评率 >= 20% and 班子差评率 < 30%"``)."""
     if where is None:
         raise TypeError("assert_changes_only() needs where=: use assert_equivalent() for none")
     d = diff(old, new, records, outputs=outputs, max_examples=max_examples, where=where)
     if d:
-        raise AssertionError(f"changes outside {where!r}\n" + d.report(explain=True))
+        raise DiffFailed(f"changes outside {where!r}\n" + d.report(explain=True), d)

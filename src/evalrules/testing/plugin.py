@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from ..diagnostics import EvalRulesError
 from .cases import Case, is_cases_file, load_cases, run_case
 
 _COVERAGE = pytest.StashKey[dict]()
@@ -86,8 +87,9 @@ class CasesFile(pytest.File):
                 yield CheckItem.from_parent(self, name=prop.name, prop=prop)
 
 
-class CaseFailed(AssertionError):
-    pass
+class CaseFailed(EvalRulesError, AssertionError):
+    """A case of a cases file does not give what it expects (an ``AssertionError`` too: pytest
+    reports a failed test)."""
 
 
 class CaseItem(pytest.Item):
