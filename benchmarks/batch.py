@@ -1,10 +1,14 @@
 """Throughput and peak memory of ``Ruleset.evaluate_table`` (the vectorized backend).
 
     python benchmarks/batch.py [--rows 1000000] [--repeat 3] [--kinds pyarrow,polars,pandas]
+    python benchmarks/batch.py --ruleset rulesets/fanwen2/cadre.rules --numbers decimal
 
-Data: ``rulesets/fanwen9/team-city.rules`` with seeded numpy data (vote counts 0..40 per
-category, no empty ballot; labels drawn from each input's labels; bools). Time is wall time of
-``evaluate_table`` end to end: input table in, result table out (the median of ``--repeat`` runs).
+Data: ``rulesets/fanwen9/team-city.rules`` (or ``--ruleset``) with seeded numpy data (vote counts
+0..40 per category, no empty ballot; labels drawn from each input's labels; bools; number inputs
+with two decimals in their range, stored as float64 or, with ``--numbers decimal``, as
+decimal128(12, 2), as databases and Parquet writers store them). Time is wall time of
+``evaluate_table`` end to end: input table in, result table out (the median of ``--repeat`` runs);
+beside it, ``evaluate_many`` over the same rows as records (``--per-record N`` rows, scaled).
 Memory is measured in a fresh process per kind: the growth of peak RSS while ``evaluate_table``
 runs (Linux: the peak is reset through /proc/self/clear_refs just before the call, then VmHWM is
 read; so it counts the result table too, and Arrow's and polars' allocations, which tracemalloc
@@ -25,13 +29,15 @@ ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "rulesets" / "fanwen9" / "team-city.rules"
 
 
-def make_table(rows: int, seed: int = 7):
+def make_table(rows: int, seed: int = 7, rules: Path = RULES, numbers: str = "float"):
+    from decimal import Decimal
+
     import numpy as np
     import pyarrow as pa
 
     import evalrules
 
-    ruleset = evalrules.load(RULES)
+    ruleset = evalrules.load(rules)
     rng = np.random.default_rng(seed)
     columns = {}
     for name, field in ruleset.inputs.items():
@@ -45,6 +51,17 @@ def make_table(rows: int, seed: int = 7):
         elif field.kind == "category":
             labels = pa.array(list(field.labels), type=pa.string())
             columns[name] = labels.take(pa.array(rng.integers(0, len(field.labels), rows)))
+        elif field.kind in ("number", "integer"):
+            low = int(field.low if field.low is not None else 0)
+            high = int(field.high if field.high is not None else 100)
+            scale = 1 if field.kind == "integer" else 100
+            cents = rng.integers(low * scale, high * scale + 1, rows)
+            if numbers == "decimal":
+                columns[name] = pa.array([Decimal(int(c)).scaleb(-2) for c in cents.tolist()],
+                                         type=pa.decimal128(12, 2)) if scale == 100 else \
+                    pa.array([Decimal(int(c)) for c in cents.tolist()], pa.decimal128(12, 0))
+            else:
+                columns[name] = pa.array(cents / scale if scale == 100 else cents)
     columns["id"] = pa.array(np.arange(rows))
     return ruleset, pa.table(columns)
 
@@ -66,11 +83,11 @@ def _status(key: str) -> int:
     raise KeyError(key)
 
 
-def measure_memory(rows: int, kind: str) -> dict:
+def measure_memory(rows: int, kind: str, rules: Path, numbers: str) -> dict:
     """Run in a fresh interpreter: peak RSS growth during one evaluate_table call."""
-    ruleset, table = make_table(rows)
+    ruleset, table = make_table(rows, rules=rules, numbers=numbers)
     data = convert(table, kind)
-    ruleset.evaluate_table(convert(make_table(1000)[1], kind))  # imports and first-use costs
+    ruleset.evaluate_table(convert(make_table(1000, rules=rules, numbers=numbers)[1], kind))
     import gc
     gc.collect()
     before = _status("VmRSS")
@@ -85,23 +102,43 @@ def measure_memory(rows: int, kind: str) -> dict:
     return {"kind": kind, "bytes": peak - before, "method": method}
 
 
+def per_record(ruleset, table, rows: int) -> float:
+    """Seconds for ``evaluate_many`` over the first ``rows`` rows as records, scaled to all."""
+    from evalrules.columns import input_columns
+    from evalrules.io import record_of
+
+    columns = input_columns(ruleset.checked)
+    part = table.slice(0, rows).to_pylist()
+    records = [record_of(r, columns) for r in part]
+    start = time.perf_counter()
+    for _ in ruleset.evaluate_many(records):
+        pass
+    return (time.perf_counter() - start) * table.num_rows / len(records)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--kinds", default="pyarrow,polars,pandas")
+    parser.add_argument("--ruleset", type=Path, default=RULES)
+    parser.add_argument("--numbers", choices=("float", "decimal"), default="float")
+    parser.add_argument("--per-record", type=int, default=20_000,
+                        help="rows timed through evaluate_many, for comparison (0: none)")
     parser.add_argument("--memory-child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    rules = args.ruleset.resolve()
     if args.memory_child:
-        print(json.dumps(measure_memory(args.rows, args.memory_child)))
+        print(json.dumps(measure_memory(args.rows, args.memory_child, rules, args.numbers)))
         return
-    ruleset, table = make_table(args.rows)
-    print(f"{RULES.relative_to(ROOT)}, {args.rows:,} rows, median of {args.repeat}\n")
+    ruleset, table = make_table(args.rows, rules=rules, numbers=args.numbers)
+    print(f"{rules.relative_to(ROOT)}, {args.rows:,} rows, number inputs as {args.numbers}, "
+          f"median of {args.repeat}\n")
     print("| input | seconds | records/s | peak bytes/record |")
     print("|---|---:|---:|---:|")
     for kind in args.kinds.split(","):
         data = convert(table, kind)
-        ruleset.evaluate_table(convert(table.slice(0, 1000), kind))
+        ruleset.evaluate_table(data)  # first-use costs at full size: imports, thread pool
         times = []
         for _ in range(args.repeat):
             start = time.perf_counter()
@@ -110,11 +147,16 @@ def main() -> None:
             del out
         seconds = statistics.median(times)
         child = subprocess.run([sys.executable, __file__, "--rows", str(args.rows),
+                                "--ruleset", str(rules), "--numbers", args.numbers,
                                 "--memory-child", kind], capture_output=True, text=True,
                                check=True)
         memory = json.loads(child.stdout)
         print(f"| {kind} | {seconds:.3f} | {args.rows / seconds / 1e6:.2f} M | "
               f"{memory['bytes'] / args.rows:.0f} |")
+    if args.per_record:
+        seconds = per_record(ruleset, table, min(args.per_record, args.rows))
+        print(f"| records through `evaluate_many` (scaled from {args.per_record:,}) | "
+              f"{seconds:.3f} | {args.rows / seconds / 1e6:.2f} M | |")
     print(f"\nmemory: {memory['method']}")
 
 
