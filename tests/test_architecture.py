@@ -35,7 +35,7 @@ TIERS = [
     ["ruleset"],
     ["evalrules", "report", "spark", "testing", "testing._model"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
-    ["testing.checks", "testing.diff"],
+    ["testing.checks", "testing.changes"],
     ["testing.plugin", "commands", "commands._shared"],
     ["commands._stream"],
     ["commands.check", "commands.diff", "commands.eval", "commands.explain",

@@ -677,7 +677,7 @@ def init_output(b: Block, tmp_path: Path) -> None:
 
 def diff_output(b: Block, tmp_path: Path) -> None:
     """市直 → 县区: the kinds of change the page lists, counted on the sample as step 3 says."""
-    from evalrules.testing.diff import diff  # not evalrules.testing: see the last test
+    from evalrules.testing import diff
     d = diff(evalrules.load(CITY), evalrules.load(COUNTY), sample_records())
     shown = {code(s).strip() for s in b.text.splitlines()}
     assert shown == {f"{name} {old} → {new}: 1" for name, old, new in d.transitions}
@@ -776,9 +776,6 @@ def test_every_block_is_covered():
             assert registered(EXCUSED, b) or registered(OUTPUTS, b), b.id
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "library bug: importing evalrules.testing.diff (the module) for assert_changes_only binds "
-    "the package attribute `diff` to the module, so __getattr__ never hands out the function"))
 def test_testing_names_are_the_documented_functions_in_any_import_order():
     """testing.md: `diff(old, new, …)` is a function of evalrules.testing, whatever was
     imported from it before."""

@@ -78,7 +78,7 @@ def test_a_data_file_that_cannot_be_read_is_a_data_error(name, text, message, tm
 
 def test_diff_unknown_output_and_a_failed_assertion():
     pytest.importorskip("hypothesis")
-    from evalrules.testing.diff import DiffFailed, assert_equivalent, diff
+    from evalrules.testing.changes import DiffFailed, assert_equivalent, diff
 
     city, county = evalrules.load(CITY), evalrules.load(COUNTY)
     with pytest.raises(UnknownName, match="'班子等级' is not a value of both") as info:

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import evalrules  # noqa: E402
-from evalrules.values import round_half_away  # noqa: E402
 from evalrules.columns import value_columns  # noqa: E402
+from evalrules.values import round_half_away  # noqa: E402
 
 from conftest import bundled_rulesets, example_rulesets  # noqa: E402
 from strategies import records  # noqa: E402

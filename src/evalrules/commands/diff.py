@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from ..testing.diff import diff
+        from ..testing.changes import diff
     except ImportError as e:  # pragma: no cover - without the testing extra
         print(f"evalrules diff needs the testing extra ({e}): "
               'pip install "evalrules[testing]"', file=sys.stderr)

@@ -19,8 +19,8 @@ __all__ = [
 _WHERE = {
     "records": "strategies", "invalid_records": "strategies",
     "run_checks": "checks", "properties": "checks", "CheckFailed": "checks",
-    "diff": "diff", "Diff": "diff", "DiffFailed": "diff", "assert_equivalent": "diff",
-    "assert_changes_only": "diff",
+    "diff": "changes", "Diff": "changes", "DiffFailed": "changes",
+    "assert_equivalent": "changes", "assert_changes_only": "changes",
 }
 
 
