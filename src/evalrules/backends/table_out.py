@@ -134,6 +134,18 @@ def number_column(n, d, valid, rows: int) -> pa.Array:
                 distinct, inverse = np.unique(key, return_inverse=True)
             decided = X.distinct_columns(distinct // dspan + nlo, distinct % dspan + dlo)
             return _from_decided(rows, decided, inverse, valid)
+        # Too many possible values for one integer key: reduce each fraction, so equal values
+        # are equal pairs, and find the distinct pairs by sorting.
+        g = np.gcd(nn, dd)
+        rn, rd = nn // g, dd // g
+        order = np.lexsort((rd, rn))
+        sn, sd = rn[order], rd[order]
+        first = np.ones(rows, dtype=bool)
+        first[1:] = (sn[1:] != sn[:-1]) | (sd[1:] != sd[:-1])
+        inverse = np.empty(rows, dtype=np.int64)
+        inverse[order] = np.cumsum(first) - 1
+        decided = X.distinct_columns(sn[first], sd[first])
+        return _from_decided(rows, decided, inverse, valid)
     # Python ints: one Fraction per row.
     nl = n.tolist()
     dl = d.tolist() if isinstance(d, np.ndarray) else [d] * rows
