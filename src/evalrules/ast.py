@@ -551,8 +551,8 @@ def children(node: object) -> tuple[object, ...]:
             return tuple(i.expr for i in items)
         case Cases(branches=branches, otherwise=o):
             out: list[object] = []
-            for b in branches:
-                out += [b.value, b.condition]
+            for branch in branches:
+                out += [branch.value, branch.condition]
             return (*out, o) if o is not None else tuple(out)
     return ()
 

@@ -6,7 +6,10 @@ Imports nothing of evalrules.
 
 from __future__ import annotations
 
-_WORDS = {
+from typing import Any
+
+#: Per language: the phrases (str) and the tables of phrases by policy and quantifier (dict).
+_WORDS: dict[str, dict[str, Any]] = {
     "zh": {
         "policy": {"first": "按顺序取第一条成立的规则", "worst": "取成立规则中最低的档次",
                    "best": "取成立规则中最高的档次", "unique": "至多一条规则成立"},

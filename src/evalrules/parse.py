@@ -35,8 +35,8 @@ MAX_DIGITS = 40
 
 class _Indenter(Indenter):
     NL_type = "_NL"
-    OPEN_PAREN_types = ("_LPAR",)
-    CLOSE_PAREN_types = ("_RPAR",)
+    OPEN_PAREN_types = ("_LPAR",)  # type: ignore[assignment]  # lark only tests `in`
+    CLOSE_PAREN_types = ("_RPAR",)  # type: ignore[assignment]  # lark only tests `in`
     INDENT_type = "_INDENT"
     DEDENT_type = "_DEDENT"
     tab_len = 8
@@ -110,13 +110,13 @@ class _Refused(Exception):
 
 # ---------------------------------------------------------------- lexical checks
 
-_LEADING = re.compile(r"[ \t\u3000]*")
+_LEADING = " \t\u3000"  # what may indent a line (only spaces are allowed)
 
 
 def _check_indentation(source: str, path: str | None, diags: Diagnostics) -> bool:
     found = False
     for number, line in enumerate(source.splitlines(), 1):
-        lead = _LEADING.match(line).group()
+        lead = line[:len(line) - len(line.lstrip(_LEADING))]
         for bad, what in (("\t", "a tab"), ("\u3000", "a full-width space")):
             col = lead.find(bad)
             if col >= 0:
@@ -209,13 +209,13 @@ def _keyword(token: Token) -> str | None:
 
 
 def _syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnostics) -> None:
-    label = None
     try:
-        label = e.match_examples(parser().parse, _EXAMPLES, use_accepts=True)
+        label = e.match_examples(parser().parse, _EXAMPLES.items(), use_accepts=True)
     except Exception:
         label = None
     hint, code = label if label else (None, None)
     if isinstance(e, UnexpectedCharacters):
+        assert e.pos_in_stream is not None  # set for every character the lexer refuses
         char = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
         span = ast.Span(path, e.line, e.column, e.line, e.column + 1)
         if char == '"':
@@ -309,6 +309,8 @@ class _ToAst(Transformer):
         return _meta_span(meta, self.path)
 
     def _t(self, token: Token) -> ast.Span:
+        assert token.line is not None and token.column is not None  # lexed tokens have both
+        assert token.end_line is not None and token.end_column is not None
         return ast.Span(self.path, token.line, token.column, token.end_line, token.end_column)
 
     def _num(self, token: Token) -> ast.Number:
@@ -576,7 +578,7 @@ class _ToAst(Transformer):
 
     # -- expressions
     def if_(self, meta, children):
-        return ast.If(*children, span=self._s(meta))
+        return ast.If(children[0], children[1], children[2], span=self._s(meta))
 
     def or_(self, meta, children):
         return ast.Logic("or", children[0], children[1], span=self._s(meta))

@@ -303,6 +303,6 @@ def statement(st: ast.Statement) -> list[str]:
             return [f"group by {key}:", *(f"  {_group_rule(r)}" for r in rules)]
         case ast.Check(kind="monotone", target=t, source=s):
             return [f"check monotone {t} in {s}"]
-        case ast.Check(kind="always", condition=c):
+        case ast.Check(kind="always", condition=c) if c is not None:
             return [f"check always {expression(c)}"]
     raise TypeError(f"not a statement: {st!r}")

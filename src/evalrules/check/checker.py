@@ -48,21 +48,23 @@ class _Checker(ExpressionChecker, GroupChecker):
     def __init__(self, module: ast.Module, diags: Diagnostics):
         self.module = module
         self.diags = diags
-        self.scales: dict[str, tuple[str, ...]] = {}
-        self.ballots: dict[str, tuple[str, ...]] = {}
-        self.inputs: dict[str, ast.Input] = {}
-        self.params: dict[str, ast.Param] = {}
-        self.defs: dict[str, ast.Declaration] = {}
-        self.items: dict[str, ast.SheetItem] = {}
-        self.types: dict[str, Type] = {}
-        self.deps: dict[str, list[str]] = {}
-        self.used: set[str] = set()
+        # The state its parts share: typed in CheckerState.
+        self.scales = {}
+        self.ballots = {}
+        self.inputs = {}
+        self.params = {}
+        self.defs = {}
+        self.items = {}
+        self.types = {}
+        self.deps = {}
+        self.used = set()
+        self.group = None
+        self._current = None
+        # Its own.
         self.vetoes_of: dict[str, list[str]] = {}
         self.checked_exprs: dict[str, object] = {}
         self._in_progress: set[str] = set()
         self._ordered = False
-        self.group: ast.GroupBy | None = None
-        self._current: str | None = None
 
     # -- errors
     def error(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> Type:
@@ -75,8 +77,8 @@ class _Checker(ExpressionChecker, GroupChecker):
         self._check_scales_and_ballots()
         for name, decl in self.inputs.items():
             self.inputs[name] = self._check_input(decl)
-        for name, decl in [*self.params.items(), *self.defs.items()]:
-            self.deps[name] = [*ast.references(decl), *self.vetoes_of.get(name, ())]
+        for name, definition in [*self.params.items(), *self.defs.items()]:
+            self.deps[name] = [*ast.references(definition), *self.vetoes_of.get(name, ())]
         quotas = [r for r in self.group.rules if isinstance(r, ast.Quota)] if self.group else []
         for quota in quotas:  # a quota's keys are read before its grade is final
             if quota.grade in self.deps:
@@ -108,16 +110,17 @@ class _Checker(ExpressionChecker, GroupChecker):
 
     def _collect(self) -> None:
         values: dict[str, ast.Span] = {}
-        named = []
-        for st in self.module.statements:
-            if isinstance(st, ast.GroupBy):
+        named: list[ast.Scale | ast.Ballot | ast.Input | ast.Param | ast.Let | ast.Score | ast.Sheet
+                    | ast.Grade | ast.Veto | ast.Outcome | ast.Rank] = []
+        for statement in self.module.statements:
+            if isinstance(statement, ast.GroupBy):
                 if self.group is not None:
-                    self.error("E202", "a ruleset has one `group by` block", st.span)
+                    self.error("E202", "a ruleset has one `group by` block", statement.span)
                     continue
-                self.group = st
-                named.extend(r for r in st.rules if isinstance(r, ast.Rank))
-            elif isinstance(st, ast.NAMED):
-                named.append(st)
+                self.group = statement
+                named.extend(r for r in statement.rules if isinstance(r, ast.Rank))
+            elif isinstance(statement, ast.NAMED):
+                named.append(statement)
         for st in named:
             if st.name in RESERVED:
                 self.error("E208", f"'{st.name}' is a keyword of the language and cannot be a name",
@@ -200,6 +203,7 @@ class _Checker(ExpressionChecker, GroupChecker):
                 default = literal_value(decl.default) if decl.default is not None else None
                 if default is not None and ((lo is not None and default < lo) or
                                             (hi is not None and default > hi)):
+                    assert decl.default is not None  # it has a value
                     self.error("E413", f"the default of '{decl.name}' is outside its range",
                                decl.default.span)
             case ast.OneOf(labels=labels):
@@ -219,10 +223,10 @@ class _Checker(ExpressionChecker, GroupChecker):
                         did_you_mean(scale, [*self.scales, "number", "integer", "bool"]))
         self.types[decl.name] = type_
         if decl.default is not None:
-            default, dtype = self._expr(self._as_label(decl.default, type_))
-            self._expect_constant(default, f"the default of '{decl.name}'")
+            checked, dtype = self._expr(self._as_label(decl.default, type_))
+            self._expect_constant(checked, f"the default of '{decl.name}'")
             self._expect(dtype, type_, decl.default.span, f"the default of '{decl.name}'")
-            decl = attrs.evolve(decl, default=default)
+            decl = attrs.evolve(decl, default=checked)
         return decl
 
     def _check_bound(self, bound: ast.Expr | None) -> Fraction | None:
@@ -254,7 +258,7 @@ class _Checker(ExpressionChecker, GroupChecker):
                 self.error("E303", f"{what} must be a constant; it cannot depend on a ballot",
                            node.span)
 
-    def _check_definition(self, decl: ast.Declaration) -> Type:
+    def _check_definition(self, decl: ast.Declaration | ast.Rank) -> Type:
         match decl:
             case ast.Rank(keys=keys):
                 for key in keys:
@@ -300,6 +304,7 @@ class _Checker(ExpressionChecker, GroupChecker):
                            f"points, not its {number_text(item.points.value)}", item.span)
             return attrs.evolve(item, children=children)
         what = f"item '{sheet.name}.{item.name}'"
+        rule: ast.ItemRule
         match item.rule:
             case ast.ProRata(expr=e) as r:
                 e, t = self._expr(e)
@@ -390,7 +395,9 @@ class _Checker(ExpressionChecker, GroupChecker):
     def _check_check(self, chk: ast.Check) -> ast.Check:
         self._current = None
         if chk.kind == "always":
+            assert chk.condition is not None  # the parser gives `check always` its condition
             return attrs.evolve(chk, condition=self._condition(chk.condition, "check always"))
+        assert chk.target is not None and chk.source is not None  # so does `check monotone`
         target_type = self.types.get(chk.target)
         if target_type is None:
             self.error("E201", f"unknown name '{chk.target}'", chk.span,

@@ -11,10 +11,20 @@ import attrs
 
 from .. import ast
 from ..diagnostics import did_you_mean
-from .model import BOOL, ERROR, FUNCTIONS, NUMBER, Kind, Type, literal_value, percent_text
+from .model import (
+    BOOL,
+    ERROR,
+    FUNCTIONS,
+    NUMBER,
+    CheckerState,
+    Kind,
+    Type,
+    literal_value,
+    percent_text,
+)
 
 
-class ExpressionChecker:
+class ExpressionChecker(CheckerState):
     def _expect(self, got: Type, want: Type, span: ast.Span, what: str) -> None:
         if ERROR in (got, want) or got.kind == want.kind == Kind.NUMBER or got == want:
             return
@@ -130,10 +140,12 @@ class ExpressionChecker:
                 return expr, NUMBER
             case ast.Quantified(quantifier=q, conditions=conds, count=n):
                 new = tuple(self._condition(c, f"'{q}:'") for c in conds)
-                if q == "at least" and not 1 <= n <= len(conds):
-                    self.error("E409", f"'at least {n}' of {len(conds)} condition"
-                               f"{'s' if len(conds) != 1 else ''} can never "
-                               f"{'hold' if n > len(conds) else 'fail'}", expr.span)
+                if q == "at least":
+                    assert n is not None  # the parser gives every `at least` its N
+                    if not 1 <= n <= len(conds):
+                        self.error("E409", f"'at least {n}' of {len(conds)} condition"
+                                   f"{'s' if len(conds) != 1 else ''} can never "
+                                   f"{'hold' if n > len(conds) else 'fail'}", expr.span)
                 return attrs.evolve(expr, conditions=new), BOOL
             case ast.Weighted(items=items):
                 new_items = []
@@ -150,14 +162,14 @@ class ExpressionChecker:
             case ast.Cases(branches=branches, otherwise=other):
                 result_type = None
                 new_branches = []
-                for b in branches:
-                    v, t = self._expr(b.value)
-                    c = self._condition(b.condition, "a case")
+                for branch in branches:
+                    v, t = self._expr(branch.value)
+                    c = self._condition(branch.condition, "a case")
                     if result_type is None:
                         result_type = t
                     else:
-                        self._expect(t, result_type, b.value.span, "every case's value")
-                    new_branches.append(attrs.evolve(b, value=v, condition=c))
+                        self._expect(t, result_type, branch.value.span, "every case's value")
+                    new_branches.append(attrs.evolve(branch, value=v, condition=c))
                 new_other = None
                 if other is None:
                     self.error("E404", "a `cases:` table needs an `otherwise` value", expr.span,

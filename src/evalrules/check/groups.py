@@ -9,20 +9,19 @@ import attrs
 
 from .. import ast
 from ..diagnostics import did_you_mean
-from .model import NUMBER, GroupNode, Kind, QuotaNode, closure, literal_value
+from .model import NUMBER, CheckerState, GroupNode, Kind, QuotaNode, closure, literal_value
 
 
-class GroupChecker:
+class GroupChecker(CheckerState):
     def _check_group(self, requires):
         if self.group is None:
             return None, (), {}
         group = self.group
         self._current = None
-        key_type = self.types.get(group.key)
         if group.key not in self.inputs:
             self.error("E201", f"a group key must be an input, and '{group.key}' is not",
                        group.span, did_you_mean(group.key, self.inputs))
-        elif key_type.kind not in (Kind.TEXT, Kind.CATEGORY):
+        elif (key_type := self.types[group.key]).kind not in (Kind.TEXT, Kind.CATEGORY):
             self.error("E301", f"a group key must be text or a category, and '{group.key}' is "
                        f"{key_type.describe()}", group.span)
         self.used.add(group.key)
@@ -98,6 +97,7 @@ class GroupChecker:
         while len(done) < len(nodes):
             ready = [n for n in nodes if n not in done and before[n] <= set(done)]
             if not ready:
+                assert self.group is not None  # called by _check_group, for its group
                 stuck = [n for n in nodes if n not in done]
                 self.error("E403", "group rules depend on each other in a cycle: "
                            + ", ".join(map(str, stuck)), self.group.span)
@@ -106,6 +106,7 @@ class GroupChecker:
         return tuple(done)
 
     def _no_group_in_requires(self, requires, needs) -> None:
+        assert self.group is not None  # called by _check_group, for its group
         group_names = {n for n in needs if isinstance(n, str)}
         group_names |= {r.grade for r in self.group.rules if isinstance(r, ast.Quota)}
         for req in requires:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -87,33 +88,39 @@ class QuotaNode:
 GroupNode = str | QuotaNode
 
 
+def _read_only(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A read-only view of ``mapping``: the converter of :class:`Checked`'s mappings (mypy's attrs
+    plugin cannot solve the type parameters of ``MappingProxyType`` itself as a converter)."""
+    return MappingProxyType(mapping)
+
+
 @frozen
 class Checked:
     """A ruleset that compiled: the flat declarations with labels resolved, the type of every
     value, and the order in which the derived values are computed (dependencies first)."""
 
     module: ast.Module
-    scales: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
-    ballots: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
-    inputs: Mapping[str, ast.Input] = attrs.field(converter=MappingProxyType)
-    params: Mapping[str, ast.Param] = attrs.field(converter=MappingProxyType)
+    scales: Mapping[str, tuple[str, ...]] = attrs.field(converter=_read_only)
+    ballots: Mapping[str, tuple[str, ...]] = attrs.field(converter=_read_only)
+    inputs: Mapping[str, ast.Input] = attrs.field(converter=_read_only)
+    params: Mapping[str, ast.Param] = attrs.field(converter=_read_only)
     #: let, score, sheet, grade, veto, outcome and rank, by name, in written order
-    definitions: Mapping[str, ast.Declaration] = attrs.field(converter=MappingProxyType)
+    definitions: Mapping[str, ast.Declaration | ast.Rank] = attrs.field(converter=_read_only)
     requires: tuple[ast.Require, ...]
     checks: tuple[ast.Check, ...]
-    types: Mapping[str, Type] = attrs.field(converter=MappingProxyType)
+    types: Mapping[str, Type] = attrs.field(converter=_read_only)
     order: tuple[str, ...]  # params first, then every derived name, dependencies first
     #: grade → the vetoes that adjust it, in written order
-    vetoes_of: Mapping[str, tuple[str, ...]] = attrs.field(converter=MappingProxyType)
-    items: Mapping[str, ast.SheetItem] = attrs.field(converter=MappingProxyType)  # "SHEET.ITEM"
+    vetoes_of: Mapping[str, tuple[str, ...]] = attrs.field(converter=_read_only)
+    items: Mapping[str, ast.SheetItem] = attrs.field(converter=_read_only)  # "SHEET.ITEM"
     group: ast.GroupBy | None = None  # the group rules, checked
     #: Ranks (by name) and quotas, each after those it needs.
     group_order: tuple[GroupNode, ...] = ()
     #: grade → its quotas, in written order
     quotas_of: Mapping[str, tuple[QuotaNode, ...]] = attrs.field(
-        factory=dict, converter=MappingProxyType)
+        factory=dict, converter=_read_only)
     #: Each definition's direct dependencies (a grade's include its vetoes and quota keys).
-    deps: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=MappingProxyType)
+    deps: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only)
 
     def closure(self, names) -> frozenset[str]:
         """The definitions ``names`` need (themselves included), transitively."""
@@ -169,3 +176,44 @@ def percent_text(value: Fraction) -> str:
 
 def number_text(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else str(float(value))
+
+
+class CheckerState:
+    """What the parts of one checker run share, declared once: the state the checker
+    (:mod:`.checker`) sets up in its ``__init__`` and the methods one part calls on another. The
+    mixins of :mod:`.expressions` and :mod:`.groups` and the checker itself inherit it."""
+
+    scales: dict[str, tuple[str, ...]]
+    ballots: dict[str, tuple[str, ...]]
+    inputs: dict[str, ast.Input]
+    params: dict[str, ast.Param]
+    defs: dict[str, ast.Declaration | ast.Rank]  # ranks of the `group by` block too
+    items: dict[str, ast.SheetItem]  # "SHEET.ITEM"
+    types: dict[str, Type]
+    deps: dict[str, list[str]]
+    used: set[str]
+    group: ast.GroupBy | None
+    _current: str | None  # the name being typed, if any
+
+    # The checker's (checker.py)
+    def error(self, code: str, message: str, span: ast.Span, hint: str | None = None) -> Type:
+        raise NotImplementedError
+
+    def _type_of(self, name: str) -> Type:
+        raise NotImplementedError
+
+    def _dep(self, name: str) -> None:
+        raise NotImplementedError
+
+    def _expect_constant(self, expr: ast.Expr, what: str) -> None:
+        raise NotImplementedError
+
+    # The typing of expressions' (expressions.py)
+    def _expr(self, expr: ast.Expr) -> tuple[ast.Expr, Type]:
+        raise NotImplementedError
+
+    def _expect(self, got: Type, want: Type, span: ast.Span, what: str) -> None:
+        raise NotImplementedError
+
+    def _condition(self, expr: ast.Expr, what: str) -> ast.Expr:
+        raise NotImplementedError
