@@ -8,6 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -499,6 +500,8 @@ Declaration = (
     | GroupBy
 )
 NAMED = (Scale, Ballot, Input, Param, Let, Score, Sheet, Grade, Veto, Outcome)
+#: The declarations with a name, as a type (``NAMED`` is the same classes, for ``isinstance``).
+Named = Scale | Ballot | Input | Param | Let | Score | Sheet | Grade | Veto | Outcome
 
 
 @frozen
@@ -557,7 +560,7 @@ def children(node: object) -> tuple[object, ...]:
     return ()
 
 
-def walk(node: object):
+def walk(node: object) -> Iterator[object]:
     """Every expression node under ``node`` (itself included), iteratively, parents first."""
     stack = [node]
     while stack:
@@ -566,7 +569,7 @@ def walk(node: object):
         stack.extend(reversed(children(n)))
 
 
-def expressions(decl: object):
+def expressions(decl: object) -> Iterator[Expr]:
     """The expression roots of a declaration: bodies, conditions, sheet items' formulas."""
     match decl:
         case Let(expr=e) | Score(expr=e) | Param(expr=e):

@@ -230,7 +230,7 @@ class Summary:
         self.rows = 0
         self.failed = 0
         self.errors: list[tuple[int, str]] = []
-        self.grades = {g: Counter() for g in ruleset.grades}
+        self.grades: dict[str, Counter[str]] = {g: Counter() for g in ruleset.grades}
         self.vetoes = Counter({n: 0 for n in ruleset.vetoes})
         self.outcomes = Counter({n: 0 for n in ruleset.outcomes})
         self.seconds = 0.0
@@ -263,7 +263,8 @@ class Summary:
                 f"{self.seconds:.1f} s>")
 
 
-def _output_fields(in_schema: pa.Schema | None, keep, results: list[pa.Field]) -> list:
+def _output_fields(in_schema: pa.Schema | None, keep, results: list[pa.Field]
+                   ) -> list | None:
     replaced = {f.name for f in results}
     if keep is False or in_schema is None:
         return [] if keep is False else None
@@ -464,7 +465,7 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
     else:
         out_schema = None
     write: Callable | None = None
-    file_sink = None
+    file_sink: _LazySink | _FileSink | None = None
     if isinstance(sink, (str, os.PathLike)):
         if out_schema is None:  # a one-pass source: its schema comes with the first batch
             file_sink = _LazySink(sink)

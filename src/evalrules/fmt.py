@@ -86,6 +86,7 @@ def _tokens(code: str) -> tuple[list[tuple[str, str]], str | None]:
     tokens, comment = [], None
     for m in _TOKEN.finditer(code):
         kind = m.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         if kind == "space":
             continue
         if kind == "comment":

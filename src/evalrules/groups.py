@@ -56,6 +56,7 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
              partial: Partial, full: Full) -> list[object]:
     """One outcome per record, in order: whatever ``full`` returned, or an InputError."""
     group = checked.group
+    assert group is not None  # only a ruleset with a `group by` block comes here
     outcomes: list[object] = [None] * len(records)
     decided = [undecided(checked) for _ in records]
     members: dict[object, list[int]] = {}
@@ -72,9 +73,9 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
             outcomes[i] = e
             continue
         members.setdefault(seen[i][group.key], []).append(i)
-    for rule in limits:
+    for limit in limits:
         for key, indexes in members.items():
-            error = _limit(checked, constants, rule, [seen[i] for i in indexes], ballots)
+            error = _limit(checked, constants, limit, [seen[i] for i in indexes], ballots)
             if error is not None:
                 for i in indexes:
                     outcomes[i] = error
@@ -156,7 +157,7 @@ def _ranks(rule: ast.Rank, indexes: list[int], values: dict) -> dict[int, int]:
 
 def _share(rule: ast.Quota, constants: Constants) -> Fraction:
     if isinstance(rule.share, ast.Ref):
-        return Fraction(constants.params[rule.share.name])  # type: ignore[arg-type]
+        return Fraction(constants.params[rule.share.name])
     assert isinstance(rule.share, ast.Number)
     return rule.share.value
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from .columns import yes_no
 from .diagnostics import DataError, EvalRulesError
@@ -77,7 +78,7 @@ def read_rows(path: str | Path) -> Iterator[dict]:
         raise DataError(f"cannot read {path.name}: use .csv, .xlsx, .json or .jsonl")
 
 
-def _json(text: str, where: str) -> object:
+def _json(text: str, where: str) -> Any:
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as e:

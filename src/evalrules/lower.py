@@ -15,7 +15,7 @@ Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`plan`, :mod:`unparse
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from . import ast
@@ -209,7 +209,7 @@ class _Lowering:
     def ref(self, e: ast.Ref) -> P.Expr:
         c, name = self.checked, e.name
         if name in c.params:
-            return P.Const(self.constants.params[name])  # type: ignore[arg-type]
+            return P.Const(self.constants.params[name])
         if name in c.inputs:
             return P.Input(name)
         return P.Local(name)
@@ -327,7 +327,7 @@ _ZERO = P.Const(Fraction(0))
 _ONE = P.Const(Fraction(1))
 
 
-def _sum(terms: list[P.Expr]) -> P.Expr:
+def _sum(terms: Sequence[P.Expr]) -> P.Expr:
     flat: list[P.Expr] = []
     for t in terms:
         flat.extend(t.terms if isinstance(t, P.Sum) else (t,))
@@ -345,7 +345,7 @@ def _flat(kind: type[P.And] | type[P.Or], terms: tuple[P.Expr, ...]) -> P.Expr:
 
 def _lookup(operand: P.Expr, table: tuple[tuple[str, P.Value], ...]) -> P.Expr:
     if isinstance(operand, P.Const):  # a label written in the ruleset
-        return P.Const(dict(table)[operand.value])  # type: ignore[index]
+        return P.Const(dict(table)[operand.value])  # type: ignore[index]  # a label: a str
     return P.Lookup(operand, table)
 
 

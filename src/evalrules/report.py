@@ -129,7 +129,7 @@ def render(ruleset: Ruleset, rows: Sequence[dict], results: Sequence[Result | No
 
     # charts
     grades = ruleset.grades
-    counts = {g: Counter() for g in grades}
+    counts: dict[str, Counter] = {g: Counter() for g in grades}
     vetoes = Counter(dict.fromkeys(ruleset.vetoes, 0))
     outcomes = Counter(dict.fromkeys(ruleset.outcomes, 0))
     for result in results:

@@ -28,7 +28,7 @@ def file_loader(name: str, including: str | None) -> tuple[str, str]:
     return os.path.normpath(path), path.read_text(encoding="utf-8")
 
 
-def namespace(decl: ast.Declaration) -> tuple[str, str]:
+def namespace(decl: ast.Named) -> tuple[str, str]:
     """Scales are types and live apart from values: a grade may share its scale's name."""
     return ("scale" if isinstance(decl, ast.Scale) else "value", decl.name)
 
@@ -77,6 +77,7 @@ def _flatten(module: ast.Module, diags: Diagnostics, loader: Loader, chain: list
 
 def _load_base(header: ast.Header, path: str | None, diags: Diagnostics, loader: Loader,
                chain: list[str | None]) -> ast.Module | None:
+    assert header.extends is not None  # only a header that extends has a base
     try:
         base_path, text = loader(header.extends, path)
     except (OSError, UnicodeDecodeError, ValueError) as e:  # ValueError: a NUL in the path

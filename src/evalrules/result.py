@@ -53,6 +53,7 @@ class Result(Mapping):
         if layout is not None:
             index = layout.index.get(name)
             if index is not None:
+                assert self._raw is not None  # a layout comes with its raw values
                 value = self._raw[index]
                 kind = layout.kinds[index]
                 if kind == "plain":
@@ -68,6 +69,7 @@ class Result(Mapping):
                 return layout.constants[name]
         else:
             self._check()
+            assert self._evaluation is not None  # no layout: the reference evaluated it
             values = self._evaluation.values
             if name in values:
                 value = values[name]
@@ -80,6 +82,7 @@ class Result(Mapping):
         self._check()
         if self._layout is not None:
             return iter(self._layout.names)
+        assert self._evaluation is not None  # no layout: the reference evaluated it
         return iter(self._evaluation.values)
 
     def __len__(self) -> int:
@@ -89,20 +92,25 @@ class Result(Mapping):
     def vetoes(self) -> tuple[str, ...]:
         self._check()
         if self._layout is not None:
+            assert self._raw is not None  # a layout comes with its raw values
             return self._raw[self._layout.vetoes]
+        assert self._evaluation is not None  # no layout: the reference evaluated it
         return self._evaluation.vetoes
 
     @property
     def outcomes(self) -> tuple[str, ...]:
         self._check()
         if self._layout is not None:
+            assert self._raw is not None  # a layout comes with its raw values
             return self._raw[self._layout.outcomes]
+        assert self._evaluation is not None  # no layout: the reference evaluated it
         return self._evaluation.outcomes
 
     def _traced(self) -> reference.Evaluation:
         self._check()
         evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
         if evaluation is None:
+            assert self._layout is not None  # no evaluation: a generated program's result
             record = {name: self[name] for name in self._layout.inputs}
             evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record,
                                             getattr(self, "_group", None))

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from attrs import field, frozen
 
@@ -45,8 +45,10 @@ def compile(source: str, *, path: str | os.PathLike | None = None,
     diags.add_source(path, source)
     module = parse_into(source, path, diags)
     diags.raise_if_errors()
+    assert module is not None  # None only with errors, raised above
     checked = check(resolve(module, diags, loader or file_loader), diags)
     diags.raise_if_errors()
+    assert checked is not None  # likewise
     warnings = tuple(d for d in diags.items if d.severity == "warning")
     return Ruleset(checked, reference.constants(checked), warnings=warnings)
 
@@ -198,6 +200,7 @@ class Ruleset:
         return result
 
     def _group_help(self) -> str:
+        assert self.checked.group is not None  # asked for a ruleset with group rules only
         return (f"{self.name} has group rules (group by {self.checked.group.key}): a record is "
                 "graded among the records of its group. Use evaluate_many(records) or "
                 "evaluate_table(table) on the whole batch, or evaluate(record, group=others).")
@@ -239,7 +242,9 @@ class Ruleset:
                 result._group = decided
                 return result
         outcomes = groups.evaluate(checked, constants, records, partial, full)
-        return [o if isinstance(o, Result) else Result(self, error=o) for o in outcomes]
+        # Each outcome is full's Result or the record's InputError.
+        return [o if isinstance(o, Result) else Result(self, error=cast(InputError, o))
+                for o in outcomes]
 
     def function(self, *names: str) -> Callable[[Mapping[str, Any]], Any]:
         """A plain function record → the named value (or a tuple of them), for hot loops.

@@ -105,6 +105,7 @@ def schema(ruleset, input_schema=None, *, columns: Sequence[str] | None = None, 
         names = input_schema.names if keep is True else list(keep)
         out = [input_schema[n] for n in names if n not in replaced]
     for f in fields:
+        t: T.DataType
         if f.name in ("vetoes", "outcomes"):
             t = T.ArrayType(T.StringType(), containsNull=True)
         elif str(f.type) == "bool":

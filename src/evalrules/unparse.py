@@ -67,7 +67,9 @@ def rule_name(decl: object) -> str:
             return f"require {expression(c)}"
         case ast.Limit(condition=c):
             return f"limit {expression(c)}"
-    return f"{ast.KEYWORD_OF[type(decl)]} {decl.name}"  # type: ignore[attr-defined]
+    keyword = ast.KEYWORD_OF[type(decl)]
+    name = decl.name  # type: ignore[attr-defined]  # every other rule has a name
+    return f"{keyword} {name}"
 
 
 def expression(e: ast.Expr) -> str:

@@ -30,7 +30,7 @@ class Constants:
     """What a ruleset knows before any record: each param's value (overrides applied), each
     input's declared default (as written, checked when used) and the bounds of number ranges."""
 
-    params: Mapping[str, object] = field(factory=dict)
+    params: Mapping[str, Fraction | bool | str] = field(factory=dict)  # a number, yes/no, label
     defaults: Mapping[str, object] = field(factory=dict)
     low: Mapping[str, Fraction] = field(factory=dict)
     high: Mapping[str, Fraction] = field(factory=dict)
@@ -88,7 +88,7 @@ def _to_number(value: object, field: str, rule: str) -> Fraction:
         raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
                          rule=rule, value=value, code=_C.WRONG_TYPE)
     if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
-        return _to_number(value.item(), field, rule)
+        return _to_number(value.item(), field, rule)  # type: ignore[attr-defined]  # numpy has it
     raise InputError(f"{rule}: '{field}' must be a number, not {type(value).__name__}",
                      field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
 

@@ -118,14 +118,14 @@ class Emitter:
         args = f", ({', '.join(listed)},)" if listed else ""
         return f"_fail({len(self.fails) - 1}{args})"
 
-    def constant_op(self, value: object) -> Op:
+    def constant_op(self, value: P.Value) -> Op:
         """A constant as code: a fraction as its integer pair, so comparisons with it
         cross-multiply integers."""
         if isinstance(value, bool):
             return Op(Repr.BOOL, repr(value))
         if isinstance(value, str):
             return Op(Repr.LABEL, repr(value))
-        value = Fraction(value)  # type: ignore[arg-type]
+        value = Fraction(value)
         if value.denominator == 1:
             return Op(Repr.INT, repr(value.numerator))
         return Op(Repr.RATIO, repr(value.numerator), repr(value.denominator))

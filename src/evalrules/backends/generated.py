@@ -27,6 +27,7 @@ from __future__ import annotations
 import linecache
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from typing import Any
 
 from attrs import frozen
 
@@ -78,7 +79,7 @@ def build(plan: P.Plan, coerce: Callable[[Mapping], dict], outputs: tuple[str, .
     record (see :class:`plan.Decided`)."""
     gen = _Generator(plan, coerce, outputs, closure)
     source = gen.generate()
-    namespace = dict(gen.namespace)
+    namespace: dict[str, Any] = dict(gen.namespace)  # what exec defines too
     name = f"<evalrules {filename or plan.name}>"
     if outputs is not None:
         name = name[:-1] + f" ({', '.join(outputs)})>"
@@ -143,7 +144,7 @@ class _Generator(Emitter):
             return
         parts: list[str] = []
         for _, _, expr in self.slots:
-            parts.extend(expr if isinstance(expr, tuple) else (expr,))  # type: ignore[arg-type]
+            parts.extend(expr if isinstance(expr, tuple) else (expr,))
         parts += [self.names_expr(self.plan.vetoes), self.names_expr(self.plan.outcomes)]
         self.emit("_r = _new(_R)")
         self.emit(f"_r._raw = ({', '.join(parts)},)")
@@ -215,7 +216,7 @@ class _Generator(Emitter):
 
     def sum(self, e: P.Sum) -> Op:
         if all(isinstance(t, P.Vote) for t in e.terms):
-            ballots = {t.ballot for t in e.terms}  # type: ignore[union-attr]
+            ballots = {t.ballot for t in e.terms}  # type: ignore[union-attr]  # all Votes
             ballot = ballots.pop()
             if not ballots and len(e.terms) == len(self.plan.ballots[ballot]):
                 return Op(Repr.INT, self.totals[ballot])
@@ -383,7 +384,7 @@ class _Generator(Emitter):
         values = [v for _, v in e.table]
         if all(isinstance(v, str) for v in values):
             return Op(Repr.LABEL, f"{self.const(e.mapping())}[{op.expr}]")
-        table = {k: int(v) for k, v in e.table}  # type: ignore[arg-type]
+        table = {k: int(v) for k, v in e.table}
         return Op(Repr.INT, f"{self.const(table)}[{op.expr}]")
 
     def count(self, e: P.Count) -> Op:
@@ -421,8 +422,9 @@ def _public_expr(kind: str, expr) -> str:
 
 STEPS: dict[type, Callable] = {P.Bind: _Generator.bind, P.Check: _Generator.check}
 
-#: Each primitive of the plan and the method that compiles it.
-HANDLERS: dict[type, Callable[[_Generator, P.Expr], Op]] = {
+#: Each primitive of the plan and the method that compiles it (each takes its own class of node:
+#: a pairing the type of a dict cannot say).
+HANDLERS: dict[type, Callable[[_Generator, Any], Op]] = {
     P.Const: lambda self, e: self.constant_op(e.value),
     P.Input: _Generator.input,
     P.Vote: _Generator.vote,

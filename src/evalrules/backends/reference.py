@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 from attrs import frozen
 
@@ -51,7 +52,7 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
     """Params (with ``overrides`` applied), defaults and range bounds, computed once per ruleset.
     ``overrides`` must name params only."""
     overrides = dict(overrides or {})
-    params: dict[str, object] = {}
+    params: dict[str, Fraction | bool | str] = {}
     ev = _Evaluator(checked, params, Constants())
     for name in checked.order:
         if name in checked.params:
@@ -61,7 +62,9 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
                 ev.rule = f"param {name}"
                 params[name] = ev.expr(checked.params[name].expr)
     assert not overrides, overrides
-    defaults, low, high = {}, {}, {}
+    defaults: dict[str, object] = {}
+    low: dict[str, Fraction] = {}
+    high: dict[str, Fraction] = {}
     for name, decl in checked.inputs.items():
         if decl.default is not None:
             ev.rule = f"input {name}"
@@ -73,7 +76,7 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
     return Constants(params, defaults, low, high)
 
 
-def _coerce_param(checked: Checked, name: str, value: object) -> object:
+def _coerce_param(checked: Checked, name: str, value: object) -> Fraction | bool | str:
     type_ = checked.types[name]
     rule = f"param {name}"
     if type_.kind == Kind.BOOL:
@@ -215,6 +218,7 @@ class _Evaluator:
             raise self.fail(f"the rules for {' and '.join(matched)} both match, and the table "
                             "is (unique)", RuntimeCode.UNIQUE)
         if not matched:
+            assert grade.otherwise is not None  # the checker requires it (E404)
             label, decided = grade.otherwise, "otherwise"
         elif grade.policy == "worst":
             label = decided = max(matched, key=lambda g: _index(order, g))
@@ -222,12 +226,13 @@ class _Evaluator:
             label = decided = min(matched, key=lambda g: _index(order, g))
         else:
             label = decided = matched[0]
-        trace = {"grade": grade.name, "policy": grade.policy, "rules": tried,
-                 "decided_by": decided, "table_value": label, "vetoes": []}
+        trace: dict[str, Any] = {"grade": grade.name, "policy": grade.policy, "rules": tried,
+                                 "decided_by": decided, "table_value": label, "vetoes": []}
         for veto_name in self.checked.vetoes_of.get(grade.name, ()):
             if not self.values[veto_name]:
                 continue
-            veto: ast.Veto = self.checked.definitions[veto_name]
+            veto = self.checked.definitions[veto_name]
+            assert isinstance(veto, ast.Veto)
             for adj in veto.adjustments:
                 if adj.grade != grade.name:
                     continue
@@ -240,6 +245,7 @@ class _Evaluator:
                 })
         for node in self.checked.quotas_of.get(grade.name, ()):
             if self.group.get(node.key):
+                assert self.checked.group is not None  # where the quota was written
                 quota = node.quota
                 before, label = label, order[min(order.index(label) + 1, len(order) - 1)]
                 trace["vetoes"].append({
@@ -255,7 +261,8 @@ class _Evaluator:
     def test(self, e: ast.Expr) -> tuple[bool, dict]:
         match e:
             case ast.Quantified(quantifier=q, conditions=conds, count=n):
-                parts, hits = [], 0
+                parts: list[dict] = []
+                hits = 0
                 stopped = False
                 for c in conds:
                     if stopped:
@@ -273,6 +280,7 @@ class _Evaluator:
                 elif q == "most":
                     result = 2 * hits > len(conds)
                 else:
+                    assert n is not None  # `at least N`
                     result = hits >= n
                 return result, {"quantifier": q, "count": n, "value": result, "parts": parts,
                                 "matched": hits}
@@ -284,13 +292,13 @@ class _Evaluator:
                     parts.append(rdetail)
                 else:
                     parts.append({"text": expression(b), "value": None})
-                values = {}
+                values: dict[str, object] = {}
                 for part in parts:
                     values.update(part.get("values", {}))
                 return value, {"text": expression(e), "value": value, "values": values,
                                "op": op, "parts": parts}
         value = self.expr(e)
-        refs = {}
+        refs: dict[str, object] = {}
         for node in ast.walk(e):
             if isinstance(node, ast.Ref) and node.name not in refs:
                 refs[node.name] = json_value(self.values[node.name])
@@ -328,10 +336,10 @@ class _Evaluator:
             case ast.Logic(op="or", left=a, right=b):
                 return bool(self.expr(a)) or bool(self.expr(b))
             case ast.Compare(op=op, left=a, right=b, order=order):
-                x, y = self.expr(a), self.expr(b)
+                lhs, rhs = self.expr(a), self.expr(b)
                 if order is not None:  # better grades are greater
-                    x, y = -order.index(x), -order.index(y)
-                return _COMPARE[op](x, y)
+                    lhs, rhs = -order.index(lhs), -order.index(rhs)
+                return _COMPARE[op](lhs, rhs)
             case ast.Is(operand=x, label=label, negated=neg):
                 return (self.expr(x) == label) != neg
             case ast.In(operand=x, labels=labels, negated=neg):
@@ -357,6 +365,7 @@ class _Evaluator:
                 if method == "count":
                     return Fraction(history.count(label))
                 if method == "streak":
+                    assert label is not None  # the checker requires .streak(LABEL)
                     return Fraction(streak(history, label))
                 if not history:
                     raise self.fail(f"'{h}' is empty, so `{expression(e)}` is undefined",
@@ -365,9 +374,10 @@ class _Evaluator:
             case ast.Weighted(items=items):
                 return sum((self.expr(i.expr) * i.weight.value for i in items), Fraction(0))
             case ast.Cases(branches=branches, otherwise=o):
-                for b in branches:
-                    if self.expr(b.condition):
-                        return self.expr(b.value)
+                for branch in branches:
+                    if self.expr(branch.condition):
+                        return self.expr(branch.value)
+                assert o is not None  # the checker requires it (E404)
                 return self.expr(o)
         raise AssertionError(e)  # pragma: no cover
 
@@ -410,8 +420,10 @@ def _adjust(order: tuple[str, ...], label: str, adj: ast.Adjustment) -> str:
     i = order.index(label)
     match adj.action:
         case "lower":
+            assert adj.amount is not None  # the parser gives `lower BY` its amount
             i = min(i + adj.amount, len(order) - 1)
         case "raise":
+            assert adj.amount is not None  # and `raise BY`
             i = max(i - adj.amount, 0)
         case "at most":
             i = max(i, order.index(adj.label))

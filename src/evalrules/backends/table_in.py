@@ -275,6 +275,7 @@ class Reader:
                 return self.placeholder(spec)
             return constant(self.labels, default)
         nulls = _nulls(col)
+        value: np.ndarray | Cat | Num
         match spec.kind:
             case P.InputKind.BOOL:
                 if not pa.types.is_boolean(col.type):

@@ -57,10 +57,9 @@ def _decimal_or_text(fractions: list[Fraction]):
     for f in fractions:
         places = X.decimal_places(f.denominator)
         if places is None or places > 18:
-            scale = None
             break
         scale = max(scale, places)
-    if scale is not None:
+    else:  # every one fits
         unscaled = [int(f * 10**scale) for f in fractions]
         if all(abs(u) < 10**38 for u in unscaled):
             return "decimal", scale, unscaled
@@ -136,8 +135,8 @@ def number_column(n, d, valid, rows: int) -> pa.Array:
             return _from_decided(rows, decided, inverse, valid)
         # Too many possible values for one integer key: reduce each fraction, so equal values
         # are equal pairs, and find the distinct pairs by sorting.
-        g = np.gcd(nn, dd)
-        rn, rd = nn // g, dd // g
+        common = np.gcd(nn, dd)
+        rn, rd = nn // common, dd // common
         order = np.lexsort((rd, rn))
         sn, sd = rn[order], rd[order]
         first = np.ones(rows, dtype=bool)
@@ -149,12 +148,12 @@ def number_column(n, d, valid, rows: int) -> pa.Array:
     # Python ints: one Fraction per row.
     nl = n.tolist()
     dl = d.tolist() if isinstance(d, np.ndarray) else [d] * rows
-    seen: dict[Fraction, int] = {}
+    codes: dict[Fraction, int] = {}
     inverse = np.empty(rows, dtype=np.int64)
     for i, (a, b) in enumerate(zip(nl, dl, strict=True)):
         f = Fraction(int(a), int(b)) if valid is None or valid[i] else Fraction(0)
-        inverse[i] = seen.setdefault(f, len(seen))
-    return _from_distinct(rows, list(seen), inverse, valid)
+        inverse[i] = codes.setdefault(f, len(codes))
+    return _from_distinct(rows, list(codes), inverse, valid)
 
 
 def _list_column(names: list[str], masks: list, valid, rows: int) -> pa.Array:
@@ -244,6 +243,7 @@ class Assembler:
         big = sub.nb > MAX or sub.db > MAX or \
             any(abs(f.numerator) > MAX or f.denominator > MAX for _, f in refs)
         dtype = object if sub.obj or big else np.int64
+        d: int | np.ndarray  # one denominator for every row, or one per row
         if isinstance(sub.d, int) and all(sub.d % f.denominator == 0 for _, f in refs):
             den = sub.d
             d = den
@@ -255,6 +255,7 @@ class Assembler:
         n[self.ok_pos] = sub.n
         for i, f in refs:
             if den is None:
+                assert isinstance(d, np.ndarray)
                 n[i], d[i] = f.numerator, f.denominator
             else:
                 n[i] = f.numerator * (den // f.denominator)

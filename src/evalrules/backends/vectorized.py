@@ -91,7 +91,7 @@ class Batch:
     # -- numbers
     def sum(self, e: P.Sum) -> Num:
         if all(isinstance(t, P.Vote) for t in e.terms):
-            return self.votes(e.terms)  # type: ignore[arg-type]
+            return self.votes(e.terms)  # type: ignore[arg-type]  # all Votes (tested above)
         out = self.expr(e.terms[0])
         for term in e.terms[1:]:
             out = X.add(out, self.expr(term))
@@ -129,7 +129,7 @@ class Batch:
         return out
 
     def count_true(self, e: P.CountTrue) -> Num:
-        hits: object = 0
+        hits: int | np.ndarray = 0
         for c in e.conditions:
             v = self.expr(c)
             hits = hits + (v.astype(np.int64) if isinstance(v, np.ndarray) else int(v))
@@ -155,13 +155,13 @@ class Batch:
 
     def lookup(self, e: P.Lookup):
         ids = self.expr(e.operand).ids
-        values = [v for _, v in e.table]
-        if all(isinstance(v, str) for v in values):
-            keys, targets = self.labels.table([k for k, _ in e.table]), self.labels.table(values)
+        labels = [v for _, v in e.table if isinstance(v, str)]
+        if len(labels) == len(e.table):  # a table of labels
+            keys, targets = self.labels.table([k for k, _ in e.table]), self.labels.table(labels)
             table = np.zeros(len(self.labels.names), dtype=np.int32)
             table[keys] = targets
             return Cat(table[ids] if isinstance(ids, np.ndarray) else int(table[ids]))
-        by_id = {self.labels.id(k): Fraction(v) for k, v in e.table}  # type: ignore[arg-type]
+        by_id = {self.labels.id(k): Fraction(v) for k, v in e.table}
         if not isinstance(ids, np.ndarray):
             return Num.const(by_id[ids])
         # One denominator for the table, so the column is integers over a constant.

@@ -110,8 +110,7 @@ class _Checker(ExpressionChecker, GroupChecker):
 
     def _collect(self) -> None:
         values: dict[str, ast.Span] = {}
-        named: list[ast.Scale | ast.Ballot | ast.Input | ast.Param | ast.Let | ast.Score | ast.Sheet
-                    | ast.Grade | ast.Veto | ast.Outcome | ast.Rank] = []
+        named: list[ast.Named | ast.Rank] = []
         for statement in self.module.statements:
             if isinstance(statement, ast.GroupBy):
                 if self.group is not None:

@@ -66,7 +66,7 @@ class Graded:
         return sum(bool(e) for e in self.errors)
 
     def counts(self) -> dict[str, Counter]:
-        out = {g: Counter() for g in self.ruleset.grades}
+        out: dict[str, Counter] = {g: Counter() for g in self.ruleset.grades}
         for result in self.results:
             if result is not None:
                 for grade, counter in out.items():
@@ -91,13 +91,16 @@ def grade(ruleset: Ruleset, rows: list[dict], *, progress: bool = True) -> Grade
         header.update((k, None) for k in row if k not in header)
     replaced = {*names, *RESULT_COLUMNS}  # results of an earlier run
     unused = [c for c in header if c not in columns and c not in replaced]
-    missing = []
+    missing: list[str] = []
     for name, f in ruleset.inputs.items():
         wanted = [f"{name}.{c}" for c in f.labels] if f.kind == "ballot" else [name]
         if f.kind == "ballot" and name in header:
             continue  # JSON: the ballot as one object
         missing.extend(c for c in wanted if c not in header and (f.required or f.kind == "ballot"))
-    out, results, errors = [], [], []
+    out: list[dict] = []
+    results: list[Result | None] = []
+    errors: list[str] = []
+    result: Result | None  # None where the row has an error
     # evaluate_many: a group ruleset (group by) grades each record among the others of its group
     records = (record_of(row, columns) for row in with_progress(rows, "评定 grading",
                                                                   enabled=progress))

@@ -7,6 +7,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from ..diagnostics import EvalRulesError
 from ._shared import Failed, load_ruleset, percent, print_table
@@ -14,6 +15,9 @@ from ._shared import Failed, load_ruleset, percent, print_table
 PARQUET = (".parquet", ".pq")
 #: A CSV file larger than this streams even without --stream.
 CSV_STREAM_BYTES = 256 << 20
+
+if TYPE_CHECKING:
+    import rich.progress
 
 
 def wanted(args: argparse.Namespace) -> bool:
@@ -105,8 +109,8 @@ class _Progress:
         self.total: int | None = None
         self.done = 0
         self.start = time.perf_counter()
-        self.rich = None
-        self.task = None
+        self.rich: rich.progress.Progress | Literal[False] | None = None  # False: no rich
+        self.task: rich.progress.TaskID | None = None
 
     def advance(self, done: int, total: int | None) -> None:
         self.done, self.total = done, total
@@ -115,6 +119,7 @@ class _Progress:
         if self.rich is None:
             self._start_rich(total)
         if self.rich:
+            assert self.task is not None  # added with the bar
             self.rich.update(self.task, completed=self.done)
             return
         rate = self.done / max(time.perf_counter() - self.start, 1e-9)

@@ -17,7 +17,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..diagnostics import RulesetError
+from ..diagnostics import Diagnostic, RulesetError
 from ..ruleset import load
 
 
@@ -27,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    status, report = 0, []
+    status = 0
+    report: list[Diagnostic] = []
     for path in args.rulesets:
         try:
             diagnostics = load(path).warnings

@@ -74,7 +74,7 @@ class Property:
     kind: str  # "stated" or "built-in"
     ruleset: Ruleset
     test: Callable  # a function of (record or drawn tuple) that raises CheckFailed
-    strategy: object
+    strategy: st.SearchStrategy
 
     def run(self, *, max_examples: int | None = None, seed: int | None = None,
             settings_: settings | None = None) -> None:
@@ -89,7 +89,8 @@ class Property:
         test = settings(settings_, **options)(given(self.strategy)(inner))
         # Hypothesis keys its example database on the test function: tell properties of
         # different rulesets apart.
-        test.hypothesis.inner_test._hypothesis_internal_add_digest = \
+        inner_test = test.hypothesis.inner_test  # type: ignore[attr-defined]  # set by @given
+        inner_test._hypothesis_internal_add_digest = \
             f"{self.ruleset.name}\n{self.ruleset.source}\n{self.name}".encode()
         if seed is not None:
             from hypothesis import seed as seed_
@@ -108,6 +109,7 @@ class Grouped:
 
     def __init__(self, ruleset: Ruleset, seed: int = 0):
         self._ruleset = ruleset
+        assert ruleset.checked.group is not None  # a ruleset with group rules
         self._key = ruleset.checked.group.key
         self._peers = _sample_records(ruleset, self.PEERS, seed)
 
@@ -171,7 +173,7 @@ def properties(ruleset: Ruleset) -> list[Property]:
     """The properties to verify: the stated checks in written order, then the built-in ones.
     A ruleset with group rules is graded among peers (:class:`Grouped`)."""
     if ruleset.checked.group is not None and not isinstance(ruleset, Grouped):
-        ruleset = Grouped(ruleset)
+        ruleset = Grouped(ruleset)  # type: ignore[assignment]  # stands in for it: delegates
     out = []
     for chk in ruleset.checks:
         if chk.kind == "always":
@@ -203,6 +205,7 @@ def run_checks(ruleset: Ruleset, *, max_examples: int | None = None,
 
 def _check_text(chk: ast.Check) -> str:
     if chk.kind == "always":
+        assert chk.condition is not None  # the parser gives `check always` its condition
         return f"check always {expression(chk.condition)}"
     return f"check monotone {chk.target} in {chk.source}"
 
@@ -216,7 +219,7 @@ def _value(ruleset: Ruleset, name: str, record: Mapping):
         return None
 
 
-def _rank(ruleset: Ruleset, target: str, value) -> object:
+def _rank(ruleset: Ruleset, target: str, value) -> Fraction | int:
     """Greater is better: a grade's position counted from the bottom of its scale."""
     labels = ruleset.checked.types[target].labels if ruleset.checked.types[target].scale else None
     if labels is None:
@@ -233,6 +236,7 @@ def _show(value) -> str:
 
 def _monotone_ballot(ruleset: Ruleset, chk: ast.Check) -> Property:
     ballot, target = chk.source, chk.target
+    assert ballot is not None and target is not None  # as `check monotone` has them
     categories = ruleset.checked.ballots[ballot]
     text = _check_text(chk)
 
@@ -264,6 +268,7 @@ def _monotone_ballot(ruleset: Ruleset, chk: ast.Check) -> Property:
 
 def _monotone_input(ruleset: Ruleset, chk: ast.Check) -> Property:
     source, target = chk.source, chk.target
+    assert source is not None and target is not None  # as `check monotone` has them
     field = ruleset.inputs[source]
     text = _check_text(chk)
     from ._model import model
@@ -303,10 +308,12 @@ def _pub(v: Fraction):
 
 def _always(ruleset: Ruleset, chk: ast.Check) -> Property:
     text = _check_text(chk)
+    condition = chk.condition
+    assert condition is not None  # the parser gives `check always` its condition
 
     def test(record):
         try:
-            value, detail = evaluate_expr(ruleset, record, chk.condition, explain=True)
+            value, detail = evaluate_expr(ruleset, record, condition, explain=True)
         except InputError:
             assume(False)
         if not value:

@@ -141,6 +141,7 @@ def numbers_of(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[F
 
 
 def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
+    value: SearchStrategy
     match f.kind:
         case "ballot":
             value = _ballot(f, m.of("share", f.name) + m.of("votes", f.name),
@@ -190,10 +191,10 @@ def _ballot(f: Field, thresholds: list[Threshold], needs_votes: bool,
         return free
 
     which = st.sampled_from(thresholds)
-    totals = {}
+    totals: dict[Threshold, SearchStrategy[int]] = {}
     for t in thresholds:
         q = t.value.denominator
-        totals[t] = st.one_of(st.integers(1, 6).map(lambda k, q=q: q * k),
+        totals[t] = st.one_of(st.integers(1, 6).map(q.__mul__),  # q × k
                               st.integers(1, _MAX_VOTES)) if q <= _MAX_VOTES \
             else st.integers(1, _MAX_VOTES)
     extra = st.integers(0, 30)
@@ -325,7 +326,7 @@ def _always_needed(ruleset: Ruleset) -> set[str]:
     for decl in ruleset.checked.definitions.values():
         if not isinstance(decl, (ast.Let, ast.Score)):
             continue
-        stack = [decl.expr]
+        stack: list[object] = [decl.expr]
         while stack:
             e = stack.pop()
             if isinstance(e, (ast.Share, ast.Points)):
