@@ -1,5 +1,6 @@
 """What the checker produces and shares: :class:`Checked` (a ruleset that compiled), the types of
-values (:class:`Type`, :class:`Kind`), the group rules' nodes, and the language's fixed vocabulary.
+values (:class:`Type`, :class:`Kind`), the group rules' nodes, the language's fixed vocabulary,
+and :class:`CheckerState` (the state the checker's parts share, declared for the type checker).
 Imports :mod:`ast` and :mod:`diagnostics`.
 """
 
