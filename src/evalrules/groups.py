@@ -58,7 +58,8 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
     group = checked.group
     assert group is not None  # only a ruleset with a `group by` block comes here
     outcomes: list[object] = [None] * len(records)
-    decided = [undecided(checked) for _ in records]
+    before = undecided(checked)
+    decided = [before.copy() for _ in records]
     members: dict[object, list[int]] = {}
     limits = [r for r in group.rules if isinstance(r, ast.Limit)]
     ballots = tuple(checked.ballots) if limits else ()
@@ -81,6 +82,7 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
                     outcomes[i] = error
             members[key] = [i for i in indexes if outcomes[i] is None]
     for node in checked.group_order:
+        decision = decision_key(node)
         rule = _rule(checked, node)
         names = _needs(checked, node)
         for key, indexes in members.items():
@@ -97,10 +99,10 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
             members[key] = indexes
             if isinstance(rule, ast.Rank):
                 for i, rank in _ranks(rule, indexes, values).items():
-                    decided[i][decision_key(node)] = rank
+                    decided[i][decision] = rank
             else:
                 for i in _moved(rule, _share(rule, constants), indexes, values):
-                    decided[i][decision_key(node)] = True
+                    decided[i][decision] = True
     for i, record in enumerate(records):
         if outcomes[i] is None:
             try:
