@@ -190,6 +190,9 @@ class Ruleset:
         pass them as ``group`` (the record itself need not be among them), or use
         :meth:`evaluate_many` on the whole batch.
         """
+        fast = self.__dict__.get("evaluate")  # a bound method taken before the first call
+        if fast is not None:
+            return fast(record)
         if self.checked.group is None:
             return self._program().function(record)
         if group is None:

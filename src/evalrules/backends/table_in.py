@@ -394,8 +394,9 @@ def choose(mask, a, b):
         return a if mask else b
     if isinstance(a, Num):
         return X.select(mask, a, b)
-    if isinstance(a, Cat):
-        return Cat(X.where(mask, a.ids, b.ids))
+    if isinstance(a, Cat):  # label ids stay int32, whatever numpy makes of two constants
+        ids = X.where(mask, a.ids, b.ids)
+        return Cat(ids.astype(np.int32, copy=False) if isinstance(ids, np.ndarray) else ids)
     return X.where(mask, a, b)
 
 

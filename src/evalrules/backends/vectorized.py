@@ -84,6 +84,9 @@ class Batch:
                     self.values[step.name] = self.expr(step.expr)
                 else:
                     self.flag(X.negate(self.expr(step.condition)))
+            for step in block.steps:  # a block's temporaries are its own: free their arrays
+                if isinstance(step, P.Bind) and step.name.startswith("#"):
+                    del self.values[step.name]
 
     def expr(self, e: P.Expr):
         return HANDLERS[type(e)](self, e)
