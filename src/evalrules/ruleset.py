@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -90,6 +91,8 @@ class Ruleset:
     warnings: tuple[Diagnostic, ...] = field(default=(), repr=False, eq=False)
     overrides: dict = field(factory=dict, repr=False, eq=False)
     _cache: dict = field(factory=dict, repr=False, eq=False, init=False)
+    #: Made on first use, once, whichever thread asks first: a program is published only whole.
+    _lock: threading.RLock = field(factory=threading.RLock, repr=False, eq=False, init=False)
 
     @property
     def name(self) -> str:
@@ -161,25 +164,33 @@ class Ruleset:
         :mod:`evalrules.plan`), with this ruleset's params."""
         plan = self._cache.get("plan")
         if plan is None:
-            plan = self._cache["plan"] = lower(self.checked, self.constants)
+            with self._lock:
+                plan = self._cache.get("plan")
+                if plan is None:
+                    plan = self._cache["plan"] = lower(self.checked, self.constants)
         return plan
 
     def _program(self, outputs: tuple[str, ...] | None = None, closure: bool = False
                  ) -> generated.Program:
         program = self._cache.get((outputs, closure))
-        if program is None:
+        if program is not None:
+            return program
+        with self._lock:
+            program = self._cache.get((outputs, closure))
+            if program is not None:
+                return program
             coerce = functools.partial(coerce_record, self.checked, constants=self.constants)
             program = generated.build(self.plan, coerce, outputs, closure,
                                       filename=self.path or self.name)
-            self._cache[(outputs, closure)] = program
             if outputs is None:
                 # Results of this program: ruleset and layout live on the class, so making one
                 # costs an allocation and one attribute.
                 program.bind(type("Result", (Result,), {
                     "__slots__": (), "ruleset": self, "_layout": program.layout,
                     "error": None, "__module__": Result.__module__}))
-                if self.checked.group is None:
-                    object.__setattr__(self, "evaluate", program.function)
+            self._cache[(outputs, closure)] = program  # published whole, bound
+            if outputs is None and self.checked.group is None:
+                object.__setattr__(self, "evaluate", program.function)
         return program
 
     def evaluate(self, record: Mapping[str, Any], *,
