@@ -202,3 +202,108 @@ def test_a_one_pass_source_must_be_clustered_by_the_group_key():
     batches = [pa.record_batch({key: ["甲", "乙"]}), pa.record_batch({key: ["甲"]})]
     with pytest.raises(ValueError, match="not contiguous"):
         ruleset.evaluate_dataset(iter(batches), None)
+
+
+def _cell_rows(ruleset: evalrules.Ruleset, n: int, seed: int) -> list[dict]:
+    """n rows of plainly readable CSV cells for every input of the ruleset."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        row: dict = {ID: str(i)}
+        for name, f in ruleset.inputs.items():
+            if f.kind == "ballot":
+                row.update({f"{name}.{c}": str(rng.randint(0, 30)) for c in f.labels})
+            elif f.kind == "bool":
+                row[name] = rng.choice(["true", "false", "是", "否", "1", "0", "TRUE"])
+            elif f.kind in ("number", "integer"):
+                low = int(f.low) if f.low is not None else 0
+                high = int(f.high) if f.high is not None else 100
+                x = rng.randint(low * 10, high * 10)
+                row[name] = str(x // 10) if f.kind == "integer" else f"{x / 10:.1f}"
+            elif f.kind == "history":
+                row[name] = "、".join(rng.choice(f.labels) for _ in range(rng.randint(0, 3)))
+            elif f.kind == "text":
+                row[name] = rng.choice(["甲", "乙"])
+            else:
+                row[name] = rng.choice(f.labels)
+        rows.append(row)
+    return rows
+
+
+#: Unusual cells per kind: each must fail (or be read) on its own row only, as `evalrules eval`
+#: without --stream reads it.
+_ODD = {"bool": ["yes", "真", " TRUE ", "2", "x"],
+        "count": ["7.0", "x", " 7 ", "1e2", "-1", "99999999999999999999"],
+        "number": ["80%", "abc", "1234567890.1234567", " 60 ", "1/3", "6e1", "+5"],
+        "integer": ["3.5", "x", "+4", "4.0"]}
+
+
+@pytest.mark.parametrize("rules", ["fanwen2/cadre.rules", "fanwen9/team-city.rules",
+                                   "fanwen5/cadre.rules", "fanwen2/cadre-quota.rules"])
+def test_streamed_csv_reads_each_unusual_cell_on_its_own_row(rules, tmp_path, monkeypatch):
+    """#3: one unusual cell (a bool saying `yes`) left its whole column as text, and every row of
+    the batch failed; now the readable cells are read column-wise and only the rows with an
+    unusual cell take the per-row path, which reads them as the command without --stream does."""
+    import csv
+    import random
+
+    from evalrules.backends import vectorized
+    from evalrules.columns import input_columns
+    from evalrules.io import read_rows, record_of
+
+    ruleset = _load(rules)
+    columns = input_columns(ruleset.checked)
+    rows = _cell_rows(ruleset, 300, seed=len(rules))
+    before = _expected(ruleset, [record_of(r, columns) for r in rows])
+    rng = random.Random(7)
+    odd_rows = set()
+    for name, kind in columns.items():
+        for cell in _ODD.get(kind, []):
+            i = rng.randrange(len(rows))
+            rows[i][name] = cell
+            odd_rows.add(i)
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    per_row: list[int] = []
+    original = vectorized._reference_rows
+
+    def counted(checked, constants, cols, rows_idx):
+        per_row.append(rows_idx.size)
+        return original(checked, constants, cols, rows_idx)
+
+    monkeypatch.setattr(vectorized, "_reference_rows", counted)
+    out = tmp_path / "out.parquet"
+    summary = ruleset.evaluate_dataset(src, out, batch_rows=64)
+    got = pq.read_table(out).to_pylist()
+    for row in got:
+        row[ID] = int(row[ID])
+    expected = _expected(ruleset, [record_of(r, columns) for r in read_rows(src)])
+    assert summary.rows == len(rows)
+
+    def failed(results: dict) -> set:
+        return {i for i, v in results.items() if isinstance(v, evalrules.InputError)}
+
+    assert failed(expected) - failed(before)  # some unusual cells are errors…
+    assert failed(expected) <= odd_rows | failed(before)  # … each on its own row only
+    assert_rows_agree(ruleset, expected, got)
+    if ruleset.checked.group is None:  # the others were read (and graded) column-wise
+        assert sum(per_row) <= len(odd_rows | failed(expected))
+
+
+def _expected(ruleset: evalrules.Ruleset, records: list[dict]) -> dict:
+    """row number → the reference's Result or InputError."""
+    if ruleset.checked.group is not None:
+        return {i: r.error if r.error is not None else r
+                for i, r in enumerate(ruleset.reference_evaluate_many(records))}
+    expected: dict = {}
+    for i, record in enumerate(records):
+        try:
+            expected[i] = ruleset.reference_evaluate(record)
+        except evalrules.InputError as e:
+            expected[i] = e
+    return expected

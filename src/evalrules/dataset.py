@@ -24,10 +24,12 @@ the output then comes bucket by bucket, not in input order. A one-pass source (a
 clustered by the key; a key that comes back after its group ended is an error.
 
 CSV is read with the command line's conventions (:mod:`evalrules.io`): every cell is text, an
-empty cell is missing, yes/no cells say ``是``/``否``, ``true``/``false`` or ``1``/``0``; columns
-whose cells are all plain integers or short decimals are handed to the vectorized backend as
-numbers (exactly: at most 15 significant digits, so the float is the decimal), and any other cell
-takes the reference evaluator's per-row reading, as ``evalrules eval`` on a CSV always did.
+empty cell is missing, yes/no cells say ``是``/``否``, ``true``/``false`` or ``1``/``0``; yes/no
+cells, plain integers and short decimals are handed to the vectorized backend as bools and numbers
+(exactly: at most 15 significant digits, so the float is the decimal). A row with any other cell in
+an input column (``yes``, ``80%``, ``1/3``, 20 digits) takes the reference evaluator's per-row
+reading with the cells as ``evalrules eval`` reads a CSV, so it is read, or fails, on its own; the
+other rows of its batch stay column-wise (:func:`read_cells`).
 
 Imports numpy and pyarrow; :mod:`evalrules` imports this module only when it is used.
 """
@@ -41,6 +43,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv
@@ -56,6 +59,7 @@ BATCH_ROWS = 65_536
 BUCKET_ROWS = 500_000
 _INT = r"^[0-9]{1,15}$"
 _DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+_WHOLE = r"^-?[0-9]+(\.0+)?$"  # an integer input's plain cell (3.5 is read, and refused, per row)
 #: ``progress(rows done, rows in all or None)``, called after each batch.
 Progress = Callable[[int, "int | None"], None]
 
@@ -160,44 +164,78 @@ def _is_csv_dataset(dataset) -> bool:
                                                                     ds.CsvFileFormat)
 
 
-def read_cells(checked, batch: pa.RecordBatch) -> pa.RecordBatch:
-    """CSV text cells as the command line reads them: bools mapped, plain counts and numbers as
-    numbers; a column with any other cell stays text (the per-row path reads it)."""
+def read_cells(checked, batch: pa.RecordBatch
+               ) -> tuple[pa.RecordBatch, np.ndarray | None, pa.RecordBatch]:
+    """CSV text cells as the command line reads them, as ``(typed, odd, per_row)``.
+
+    ``typed``: yes/no cells as bools, plain counts and numbers as numbers, the vectorized
+    backend's columns; a cell that is none of these is null there, and its row is marked in
+    ``odd`` (None when every cell is plain). ``per_row``: the cells as :func:`evalrules.io.
+    record_of` gives them to the reference (yes/no mapped, every other cell as its text), for the
+    odd rows: a yes/no column with odd cells is a dense union of its bools and its text, so the
+    per-row reading sees ``True`` where the cell said ``是`` and ``'yes'`` where it said ``yes``."""
     kinds = input_columns(checked)
-    arrays = []
+    typed, per_row = [], []
+    odd: np.ndarray | None = None
     for name, col in zip(batch.schema.names, batch.columns, strict=True):
         kind = kinds.get(name)
         if kind is not None and pa.types.is_string(col.type) and len(col):
-            col = _read_cell_column(col, kind)
-        arrays.append(col)
-    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+            text, read, unread = _read_cell_column(col, kind)
+            typed.append(read)
+            if unread is None:
+                per_row.append(read if kind == "bool" else text)
+                continue
+            odd = unread if odd is None else odd | unread
+            per_row.append(_mixed(read, text, unread) if kind == "bool" else text)
+        else:
+            typed.append(col)
+            per_row.append(col)
+    names = batch.schema.names
+    return (pa.RecordBatch.from_arrays(typed, names=names), odd,
+            pa.RecordBatch.from_arrays(per_row, names=names))
 
 
-def _read_cell_column(col: pa.Array, kind: str) -> pa.Array:
+def _read_cell_column(col: pa.Array, kind: str
+                      ) -> tuple[pa.Array, pa.Array, np.ndarray | None]:
+    """(the text, blanks as nulls; the cells read for the kind, null where unreadable; the rows
+    with a cell that is present but unreadable, or None)."""
     present = pc.is_valid(col)
     blank = pc.and_(present, pc.equal(pc.utf8_trim_whitespace(col), ""))
     if pc.any(blank).as_py():  # a cell of spaces is a missing value too
         col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
     if kind == "bool":
         lowered = pc.utf8_lower(pc.utf8_trim_whitespace(col))
-        keys = pa.array(list(YES_NO))
-        index = pc.index_in(lowered, value_set=keys)
-        if index.null_count == col.null_count:
-            values = pa.array(list(YES_NO.values()))
-            return pc.take(values, index)
-        return col
+        index = pc.index_in(lowered, value_set=pa.array(list(YES_NO)))
+        read = pc.take(pa.array(list(YES_NO.values())), index)
+        return col, read, _unread(read, col)
     if kind == "count":
-        if pc.all(pc.match_substring_regex(col, _INT)).as_py() is not False:
-            return pc.cast(col, pa.int64())
-        return col
+        plain = pc.match_substring_regex(col, _INT)
+        read = pc.cast(pc.if_else(plain, col, pa.scalar(None, pa.string())), pa.int64())
+        return col, read, _unread(read, col)
     if kind in ("number", "integer"):
-        if pc.all(pc.match_substring_regex(col, _DECIMAL)).as_py() is not False:
-            digits = pc.utf8_length(pc.replace_substring_regex(
-                pc.replace_substring_regex(col, r"[-.]", ""), r"^0+", ""))
-            if (pc.max(digits).as_py() or 0) <= 15:
-                return pc.cast(col, pa.float64())
-        return col
-    return col
+        plain = pc.match_substring_regex(col, _DECIMAL if kind == "number" else _WHOLE)
+        digits = pc.utf8_length(pc.replace_substring_regex(
+            pc.replace_substring_regex(col, r"[-.]", ""), r"^0+", ""))
+        plain = pc.and_(plain, pc.less_equal(digits, 15))  # so the float is the decimal
+        read = pc.cast(pc.if_else(plain, col, pa.scalar(None, pa.string())), pa.float64())
+        return col, read, _unread(read, col)
+    return col, col, None
+
+
+def _unread(read: pa.Array, text: pa.Array) -> np.ndarray | None:
+    """The rows whose cell is present in ``text`` but null in ``read``, or None."""
+    if read.null_count == text.null_count:
+        return None
+    return pc.and_(pc.is_valid(text), pc.is_null(read)).to_numpy(zero_copy_only=False)
+
+
+def _mixed(read: pa.Array, text: pa.Array, unread: np.ndarray) -> pa.Array:
+    """Each row's value as the per-row reading takes it: the read cell, or the text where the
+    cell could not be read (a dense union, which Arrow turns back into Python values)."""
+    codes = unread.astype(np.int8)
+    return pa.UnionArray.from_dense(pa.array(codes, pa.int8()),
+                                    pa.array(np.arange(len(codes), dtype=np.int32)),
+                                    [read, text], ["read", "text"])
 
 
 def _batches(dataset, columns, batch_rows: int) -> Iterator[pa.RecordBatch]:
@@ -282,19 +320,44 @@ def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
     replaced = {f.name for f in fields}
     names = [f.name for f in fields if f.name not in RESULT_COLUMNS]
     checked, constants = ruleset.checked, ruleset.constants
+
+    def evaluate(cells: pa.RecordBatch) -> list[pa.Array]:
+        return conform(evaluate_table(ruleset.plan, checked, constants,
+                                      pa.Table.from_batches([cells]), columns=names,
+                                      evaluate_many=ruleset.evaluate_many), fields)
+
     for batch in batches:
-        cells = read_cells(checked, batch) if csv_cells else batch
-        table = pa.Table.from_batches([cells])
-        result = evaluate_table(ruleset.plan, checked, constants, table, columns=names,
-                                evaluate_many=ruleset.evaluate_many)
+        if not csv_cells:
+            results = evaluate(batch)
+        else:
+            results = _evaluate_cells(evaluate, checked.group is not None,
+                                      *read_cells(checked, batch))
         if keep is False:
             kept = []
         else:
             kept = [n for n in (batch.schema.names if keep is True else keep)
                     if n not in replaced]
-        arrays = [batch.column(n) for n in kept] + conform(result, fields)
+        arrays = [batch.column(n) for n in kept] + results
         yield pa.RecordBatch.from_arrays(arrays, schema=pa.schema(
             [batch.schema.field(n) for n in kept] + fields))
+
+
+def _evaluate_cells(evaluate: Callable[[pa.RecordBatch], list[pa.Array]], group: bool,
+                    typed: pa.RecordBatch, odd: np.ndarray | None, per_row: pa.RecordBatch
+                    ) -> list[pa.Array]:
+    """A CSV batch's result columns: the rows whose cells are all plain column-wise, the rows
+    with an unusual cell per row (each then fails, or is read, on its own), in the input order.
+    A group ruleset grades every record per row, among its group: all rows as ``per_row``."""
+    if odd is None:
+        return evaluate(typed)
+    plain = np.flatnonzero(~odd)
+    if group or plain.size == 0:
+        return evaluate(per_row)
+    unusual = np.flatnonzero(odd)
+    first = evaluate(typed.take(pa.array(plain)))
+    second = evaluate(per_row.take(pa.array(unusual)))
+    order = pa.array(np.argsort(np.concatenate([plain, unusual]), kind="stable"))
+    return [pa.concat_arrays([a, b]).take(order) for a, b in zip(first, second, strict=True)]
 
 
 def _key_text(value) -> object:
