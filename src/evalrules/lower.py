@@ -161,7 +161,7 @@ class _Lowering:
             case ast.ProRata(expr=e):
                 value = P.Mul(points, P.Min((P.Max((self.expr(e), _ZERO)), _ONE)))
             case ast.FullWhen(condition=c):
-                value = P.If(self.expr(c), points, _ZERO)
+                value = P.If(((self.expr(c), points),), _ZERO)
             case ast.Formula(expr=e):
                 value = P.Min((P.Max((self.expr(e), _ZERO)), points))
             case ast.Deduction(amount=a, per=e):  # a deduction never adds points
@@ -173,9 +173,8 @@ class _Lowering:
         order = c.scales[grade.scale or grade.name]
         otherwise: P.Expr = P.Const(grade.otherwise or "")
         if grade.policy == ast.Policy.FIRST:  # conditions in order, up to the first that holds
-            value = otherwise
-            for rule in reversed(grade.rules):
-                value = P.If(self.expr(rule.condition), P.Const(rule.label), value)
+            value = _choice([(self.expr(r.condition), P.Const(r.label)) for r in grade.rules],
+                            otherwise)
         else:  # every condition, in order; then the label the policy picks among those held
             flags = [(self.temp(self.expr(r.condition)), r.label) for r in grade.rules]
             if grade.policy == ast.Policy.UNIQUE and len(flags) > 1:
@@ -186,9 +185,7 @@ class _Lowering:
             elif grade.policy != ast.Policy.UNIQUE:
                 flags.sort(key=lambda f: order.index(f[1]),
                            reverse=grade.policy == ast.Policy.WORST)
-            value = otherwise
-            for flag, label in reversed(flags):
-                value = P.If(flag, P.Const(label), value)
+            value = _choice([(flag, P.Const(label)) for flag, label in flags], otherwise)
         moves: list[tuple[P.Expr, dict[str, str]]] = []
         for veto_name in c.vetoes_of.get(grade.name, ()):
             veto = c.definitions[veto_name]
@@ -199,7 +196,7 @@ class _Lowering:
         moves += [(P.Decided(node.key), down) for node in c.quotas_of.get(grade.name, ())]
         for when, table in moves:
             current = self.temp(value)
-            value = P.If(when, P.Lookup(current, tuple(table.items())), current)
+            value = P.If(((when, P.Lookup(current, tuple(table.items()))),), current)
         self.bind(grade.name, value)
 
     # -- expressions
@@ -252,7 +249,7 @@ class _Lowering:
                                  for label in e.labels))
 
     def if_(self, e: ast.If) -> P.Expr:
-        return P.If(self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise))
+        return P.If(((self.expr(e.condition), self.expr(e.then)),), self.expr(e.otherwise))
 
     def call(self, e: ast.Call) -> P.Expr:
         args = tuple(self.expr(a) for a in e.args)
@@ -316,11 +313,8 @@ class _Lowering:
 
     def cases(self, e: ast.Cases) -> P.Expr:
         assert e.otherwise is not None  # the checker requires it
-        value = self.expr(e.otherwise)
         pairs = [(self.expr(b.condition), self.expr(b.value)) for b in e.branches]
-        for condition, then in reversed(pairs):
-            value = P.If(condition, then, value)
-        return value
+        return _choice(pairs, self.expr(e.otherwise))
 
 
 _ZERO = P.Const(Fraction(0))
@@ -334,6 +328,10 @@ def _sum(terms: Sequence[P.Expr]) -> P.Expr:
     if not flat:
         return _ZERO
     return flat[0] if len(flat) == 1 else P.Sum(tuple(flat))
+
+
+def _choice(branches: list[tuple[P.Expr, P.Expr]], otherwise: P.Expr) -> P.Expr:
+    return P.If(tuple(branches), otherwise) if branches else otherwise
 
 
 def _flat(kind: type[P.And] | type[P.Or], terms: tuple[P.Expr, ...]) -> P.Expr:

@@ -203,10 +203,11 @@ class Or:
 
 @frozen
 class If:
-    """Lazy: only the chosen branch is evaluated."""
+    """The value of the first branch whose condition holds, else ``otherwise``. Lazy: the
+    conditions are evaluated in order up to the first that holds, then only the chosen value.
+    One node for a whole ``cases:`` or ``(first)`` table, so no table nests the plan deeper."""
 
-    condition: Expr
-    then: Expr
+    branches: tuple[tuple[Expr, Expr], ...]
     otherwise: Expr
 
 
@@ -394,8 +395,8 @@ def children(node: Expr) -> tuple[Expr, ...]:
             return (x,)
         case Mul(left=a, right=b) | Div(left=a, right=b) | Compare(left=a, right=b):
             return (a, b)
-        case If(condition=c, then=t, otherwise=o):
-            return (c, t, o)
+        case If(branches=branches, otherwise=o):
+            return (*(x for branch in branches for x in branch), o)
     return ()
 
 
@@ -438,8 +439,8 @@ def whole(node: Expr) -> bool:
             return whole(x)
         case Round(operand=x, digits=d):
             return d <= 0 or whole(x)
-        case If(then=t, otherwise=o):
-            return whole(t) and whole(o)
+        case If(branches=branches, otherwise=o):
+            return all(whole(v) for _, v in branches) and whole(o)
         case Lookup(table=table):
             return all(not isinstance(v, (bool, str)) and Fraction(v).denominator == 1
                        for _, v in table)

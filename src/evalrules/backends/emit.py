@@ -55,6 +55,15 @@ class Op:
 
 
 
+#: No branch of a table has been chosen yet (the generated code tests it with ``is``).
+UNSET = object()
+
+#: Terms joined by an operator in one expression, at most: Python's compiler recurses once per
+#: binary operator and its parser allows 200 nested parentheses, so longer lists of terms are
+#: written as a tuple (``sum((a, b, …))``) or as flat statements.
+FEW = 16
+
+
 class Emitter:
     """The lines of one generated function under construction, and the variables that hold the
     record's values once read."""
@@ -69,7 +78,7 @@ class Emitter:
             "Fraction": Fraction, "_Slow": SlowPath, "_floor": math.floor, "_ceil": math.ceil,
             "_new": object.__new__, "_R": None, "_round": _round, "_frac": Fraction,
             "_public": public, "_streak": streak, "_coerce": coerce,
-            "_compress": itertools.compress, "_fail": _failing(self.fails),
+            "_compress": itertools.compress, "_fail": _failing(self.fails), "_UNSET": UNSET,
         }
         self.counter = 0
         self.vars: dict[str, Op] = {}  # each input, param and named value: its code
@@ -84,12 +93,14 @@ class Emitter:
     def emit(self, line: str) -> None:
         self.lines.append(("    " * self.depth + line, self.span))
 
-    def capture(self, e: P.Expr) -> tuple[Op, list[tuple[str, Span | None]]]:
-        """Compile ``e`` one level deeper, returning its statements instead of emitting them."""
-        mark = len(self.lines)
-        self.depth += 1
+    def capture(self, e: P.Expr, depth: int | None = None
+                ) -> tuple[Op, list[tuple[str, Span | None]]]:
+        """Compile ``e`` at ``depth`` (one level deeper by default), returning its statements
+        instead of emitting them."""
+        mark, saved = len(self.lines), self.depth
+        self.depth = saved + 1 if depth is None else depth
         op = self.expr(e)
-        self.depth -= 1
+        self.depth = saved
         body = self.lines[mark:]
         del self.lines[mark:]
         return op, body
@@ -167,7 +178,9 @@ class Emitter:
             self.emit(f"{', '.join(counts)}, = " + ", ".join(f"{raw}[{k!r}]" for k in cats)
                       + ("," if len(cats) == 1 else ""))
             classes = " is ".join(f"{v}.__class__" for v in counts)
-            checks += [f"not ({classes} is int)", f"({' | '.join(counts)}) < 0"]
+            negative = f"({' | '.join(counts)}) < 0" if len(counts) <= FEW else \
+                f"min(({', '.join(counts)},)) < 0"
+            checks += [f"not ({classes} is int)", negative]
             self.slots.append((b, "ballot", tuple(counts)))
             totals.append(counts)
         histories, pairs, variables = [], [], {}
@@ -215,7 +228,8 @@ class Emitter:
         self.totals = {}
         for b, counts in zip(plan.ballots, totals, strict=True):
             self.totals[b] = self.fresh("total")
-            self.emit(f"{self.totals[b]} = {' + '.join(counts)}")
+            self.emit(f"{self.totals[b]} = {' + '.join(counts)}" if len(counts) <= FEW else
+                      f"{self.totals[b]} = sum(({', '.join(counts)},))")
 
     def input_check(self, spec: P.InputSpec, var: str, checks: list[str]) -> None:
         """Add the checks of a required input to ``checks``; an optional one is checked here,

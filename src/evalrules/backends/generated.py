@@ -33,7 +33,7 @@ from attrs import frozen
 
 from .. import plan as P
 from ..ast import Span
-from .emit import Emitter, Op, Repr, public
+from .emit import FEW, Emitter, Op, Repr, public
 
 _NUMBERS = (Repr.INT, Repr.RATIO)
 
@@ -220,9 +220,14 @@ class _Generator(Emitter):
             ballot = ballots.pop()
             if not ballots and len(e.terms) == len(self.plan.ballots[ballot]):
                 return Op(Repr.INT, self.totals[ballot])
-        total = self.expr(e.terms[0])
-        for term in e.terms[1:]:
-            total = self.combine("+", total, self.expr(term))
+        ops = [self.expr(t) for t in e.terms]
+        if len(ops) > FEW:  # a tuple, not a chain of 3,000 additions the compiler recurses on
+            if all(o.repr == Repr.INT for o in ops):
+                return Op(Repr.INT, f"sum(({', '.join(o.expr for o in ops)},))")
+            return Op(Repr.NUM, f"sum(({', '.join(self.plain(o) for o in ops)},))")
+        total = ops[0]
+        for op in ops[1:]:
+            total = self.combine("+", total, op)
         return total
 
     def neg(self, e: P.Neg) -> Op:
@@ -295,6 +300,8 @@ class _Generator(Emitter):
 
     def count_true(self, e: P.CountTrue) -> Op:
         flags = [self.store(self.expr(c)).expr for c in e.conditions]
+        if len(flags) > FEW:
+            return Op(Repr.INT, f"sum(({', '.join(flags)},))")
         return Op(Repr.INT, f"({' + '.join(flags)})")
 
     def compare(self, e: P.Compare) -> Op:
@@ -309,53 +316,77 @@ class _Generator(Emitter):
         return Op(Repr.BOOL, f"(not {self.expr(e.operand).expr})")
 
     def logic(self, e: P.And | P.Or) -> Op:
+        """``a and b and …``: pure terms joined in one flat expression (a few at a time); a term
+        with statements runs them only when it is reached, in flat statements, never nested."""
         op = "and" if isinstance(e, P.And) else "or"
-        result = self.expr(e.terms[0])
+        pending = [self.expr(e.terms[0]).expr]
+        var = None
         for term in e.terms[1:]:
-            result = self._chain(op, result, term)
-        return result
-
-    def _chain(self, op: str, left: Op, cond: P.Expr) -> Op:
-        """``left and/or cond``, where cond's statements run only when it is reached."""
-        right, body = self.capture(cond)
-        if not body:  # the right side is a pure expression: inline it
-            return Op(Repr.BOOL, f"({left.expr} {op} {right.expr})")
-        var = self.fresh("v")
-        self.emit(f"{var} = {left.expr}")
-        self.emit(f"if {'' if op == 'and' else 'not '}{var}:")
-        self.lines.extend(body)
-        self.emit(f"    {var} = {right.expr}")
-        return Op(Repr.BOOL, var)
+            right, body = self.capture(term)
+            if not body and len(pending) < FEW:
+                pending.append(right.expr)
+                continue
+            var = var or self.fresh("v")
+            self.emit(f"{var} = ({f' {op} '.join(pending)})" if len(pending) > 1 else
+                      f"{var} = {pending[0]}")
+            self.emit(f"if {'' if op == 'and' else 'not '}{var}:")
+            self.lines.extend(body)
+            self.emit(f"    {var} = {right.expr}")
+            pending = [var]
+        return Op(Repr.BOOL, f"({f' {op} '.join(pending)})" if len(pending) > 1 else pending[0])
 
     def if_(self, e: P.If) -> Op:
-        """Each branch's statements, then its value, under ``if``/``else``. Numbers stay a pair
-        of ints where a branch is a ratio (an int or Fraction branch gives its own pair)."""
-        cond = self.expr(e.condition)
-        then, then_body = self.capture(e.then)
-        other, other_body = self.capture(e.otherwise)
-        reprs = {then.repr, other.repr}
+        """The first branch whose condition holds. A few pure branches: one conditional
+        expression; pure conditions: an ``if``/``elif`` chain; otherwise flat statements, each
+        branch tried only while no value is chosen, so a table of 5,000 rules nests no deeper
+        than one of two. Numbers stay a pair of ints where a branch is a ratio."""
+        d, n = self.depth, len(e.branches)
+        conditions = [self.capture(c, d if i == 0 else d + 1) for i, (c, _) in
+                      enumerate(e.branches)]
+        chain = n <= 2 * FEW and not any(body for _, body in conditions)
+        values = [self.capture(v, d + 1 if chain or i == 0 else d + 2) for i, (_, v) in
+                  enumerate(e.branches)]
+        other, other_body = self.capture(e.otherwise, d + 1)
+        reprs = {op.repr for op, _ in values} | {other.repr}
         ratio = Repr.RATIO in reprs and reprs <= {Repr.INT, Repr.NUM, Repr.RATIO}
-        if not then_body and not other_body:  # both branches pure: one conditional expression
-            if not ratio:
-                held = then.repr if len(reprs) == 1 else Repr.NUM
-                return Op(held, f"({then.expr} if {cond.expr} else {other.expr})")
-            c = self.store(cond).expr
-            (tn, td), (on, od) = self._parts(then), self._parts(other)
-            return Op(Repr.RATIO, f"({tn} if {c} else {on})", f"({td} if {c} else {od})")
+        pure = chain and n <= FEW // 2 and not other_body and not any(b for _, b in values)
+        if pure and not ratio:
+            held = reprs.pop() if len(reprs) == 1 else Repr.NUM
+            text = other.expr
+            for (cond, _), (value, _) in zip(reversed(conditions), reversed(values),
+                                             strict=True):
+                text = f"({value.expr} if {cond.expr} else {text})"
+            return Op(held, text)
         if ratio:
             result = Op(Repr.RATIO, self.fresh("n"), self.fresh("d"))
 
             def assign(op: Op) -> str:
                 return self._pair(op, result)
         else:
-            result = Op(then.repr if len(reprs) == 1 else Repr.NUM, self.fresh("v"))
+            result = Op(reprs.pop() if len(reprs) == 1 else Repr.NUM, self.fresh("v"))
 
             def assign(op: Op) -> str:
                 return f"{result.expr} = {op.expr}"
-        self.emit(f"if {cond.expr}:")
-        self.lines.extend(then_body)
-        self.emit(f"    {assign(then)}")
-        self.emit("else:")
+        if chain:  # if c1: … elif c2: … else: …
+            for i, ((cond, _), (value, body)) in enumerate(zip(conditions, values, strict=True)):
+                self.emit(f"{'if' if i == 0 else 'elif'} {cond.expr}:")
+                self.lines.extend(body)
+                self.emit(f"    {assign(value)}")
+            self.emit("else:")
+            self.lines.extend(other_body)
+            self.emit(f"    {assign(other)}")
+            return result
+        self.emit(f"{result.expr} = _UNSET")
+        for i, ((cond, cond_body), (value, body)) in enumerate(zip(conditions, values,
+                                                                   strict=True)):
+            inner = "" if i == 0 else "    "
+            if i:
+                self.emit(f"if {result.expr} is _UNSET:")
+            self.lines.extend(cond_body)
+            self.emit(f"{inner}if {cond.expr}:")
+            self.lines.extend(body)
+            self.emit(f"{inner}    {assign(value)}")
+        self.emit(f"if {result.expr} is _UNSET:")
         self.lines.extend(other_body)
         self.emit(f"    {assign(other)}")
         return result

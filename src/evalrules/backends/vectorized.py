@@ -175,6 +175,13 @@ class Batch:
         bound = X.bound(n)
         return Num(n.astype(np.int64)[ids] if bound <= MAX else n[ids], den, bound, den)
 
+    def if_(self, e: P.If):
+        """Every branch on every row; each row takes the first whose condition holds."""
+        chosen = self.expr(e.otherwise)
+        for condition, value in reversed([(self.expr(c), self.expr(v)) for c, v in e.branches]):
+            chosen = choose(condition, value, chosen)
+        return chosen
+
     # -- histories
     def history_each(self, e: P.Count | P.Streak, count: Callable) -> Num:
         history = self.expr(e.history)
@@ -209,8 +216,7 @@ HANDLERS: dict[type, Callable] = {
     P.Not: lambda self, e: X.negate(self.expr(e.operand)),
     P.And: Batch.logic,
     P.Or: Batch.logic,
-    P.If: lambda self, e: choose(self.expr(e.condition), self.expr(e.then),
-                                 self.expr(e.otherwise)),
+    P.If: Batch.if_,
     P.Lookup: Batch.lookup,
     P.Count: lambda self, e: self.history_each(e, tuple.count),
     P.Streak: lambda self, e: self.history_each(e, streak),
