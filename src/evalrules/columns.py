@@ -12,11 +12,11 @@ Imports :mod:`ast`, :mod:`check` and :mod:`diagnostics`; no numpy, no pyarrow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from . import ast
 from .check import Checked, Kind
-from .diagnostics import UnknownName, did_you_mean
+from .diagnostics import DataError, UnknownName, did_you_mean
 
 #: The columns after the named values: the vetoes applied and the outcomes that hold (lists of
 #: names) and the record's error (its message, or nothing).
@@ -87,3 +87,34 @@ def selected(checked: Checked, columns: str | Iterable[str] | None) -> list[str]
         if c not in wanted:
             wanted.append(c)
     return wanted
+
+
+def column_letter(index: int) -> str:
+    """A spreadsheet's name for the column at ``index`` (0 → A, 25 → Z, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def header_names(cells: Sequence[object], where: str, *, trailing: bool = False) -> list[str]:
+    """A header row's column names: a blank cell named by its column letter, as a spreadsheet
+    shows it; blank cells at the end name no column unless ``trailing``. A :class:`DataError` when
+    the header names a column twice: a record has one value per field, so one of the two columns
+    would be lost (or graded in place of the other). ``where`` names the file."""
+    names = [c if isinstance(c, str) else "" if c is None else str(c) for c in cells]
+    if not trailing:
+        while names and not names[-1].strip():
+            names.pop()
+    names = [n if n.strip() else column_letter(i) for i, n in enumerate(names)]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        first = seen.setdefault(name, i)
+        if first != i:
+            raise DataError(
+                f"{where}: the column '{name}' is in the header twice, columns {first + 1} and "
+                f"{i + 1} ({column_letter(first)} and {column_letter(i)}): a record has one "
+                "value per column, so rename one of them (or delete it)")
+    return names

@@ -51,7 +51,16 @@ import pyarrow.dataset as ds
 
 from .backends.vectorized import evaluate_table
 from .check import Kind
-from .columns import RESULT_COLUMNS, YES_NO, input_columns, is_input_column, selected, value_kind
+from .columns import (
+    RESULT_COLUMNS,
+    YES_NO,
+    header_names,
+    input_columns,
+    is_input_column,
+    selected,
+    value_kind,
+)
+from .diagnostics import DataError
 
 #: Rows per batch read from the source.
 BATCH_ROWS = 65_536
@@ -140,16 +149,43 @@ def open_source(source, *, format: str | None = None):
             isinstance(source, list) and source and isinstance(source[0], (str, os.PathLike))):
         first = Path(source[0] if isinstance(source, list) else source)
         fmt = format or ("csv" if _is_csv(first) else "parquet")
+        files = _files(source, fmt)
         if fmt == "csv":
-            names = _csv_header(first if first.is_file() else next(first.glob("*.csv")))
-            fmt = ds.CsvFileFormat(
-                read_options=pa.csv.ReadOptions(encoding="utf-8", block_size=1 << 24),
-                convert_options=pa.csv.ConvertOptions(
-                    column_types={n: pa.string() for n in names}, null_values=[""],
-                    strings_can_be_null=True, quoted_strings_can_be_null=True))
+            fmt = _csv_format(files)
         paths = [os.fspath(p) for p in source] if isinstance(source, list) else os.fspath(source)
-        return ds.dataset(paths, format=fmt)
+        try:
+            return ds.dataset(paths, format=fmt)
+        except pa.ArrowInvalid as e:
+            raise _unreadable(files, e) from None
     return source
+
+
+def _files(source, fmt: str) -> list[Path]:
+    """The files a path, a directory or a list of paths stands for."""
+    out = []
+    for p in map(Path, source if isinstance(source, list) else [source]):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.is_file()
+                          and not f.name.startswith((".", "_"))
+                          and (fmt != "csv" or f.suffix.lower() == ".csv"))
+        else:
+            out.append(p)
+    return out
+
+
+def _unreadable(files: list[Path], e: Exception) -> DataError:
+    """Why a dataset cannot be opened, naming the file: a Parquet file's repeated column, or
+    what Arrow says."""
+    import pyarrow.parquet as pq
+
+    for f in files:
+        if f.suffix.lower() in (".parquet", ".pq"):
+            try:
+                header_names(pq.read_schema(f).names, f.name, trailing=True)
+            except pa.ArrowException as why:
+                return DataError(f"cannot read {f.name} as Parquet: {why}")
+    name = files[0].name if len(files) == 1 else ", ".join(f.name for f in files[:3])
+    return DataError(f"cannot read {name}: {e}")
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -157,6 +193,25 @@ def _csv_header(path: Path) -> list[str]:
 
     with path.open(encoding="utf-8-sig", newline="") as f:
         return next(csv.reader(f), [])
+
+
+def _csv_format(files: list[Path]) -> ds.CsvFileFormat:
+    """Every cell text; a blank header cell named by its column letter (as io reads a CSV), a
+    header naming a column twice refused."""
+    headers = [_csv_header(f) for f in files]
+    names = [header_names(h, f.name, trailing=True) for f, h in zip(files, headers, strict=True)]
+    renamed = names != headers  # then names[0] is every file's header
+    for f, n in zip(files, names, strict=True):
+        if renamed and n != names[0]:
+            raise DataError(f"{f.name}: its header differs from {files[0].name}'s; the files of "
+                            "one dataset have the same columns")
+    return ds.CsvFileFormat(
+        read_options=pa.csv.ReadOptions(encoding="utf-8", block_size=1 << 24,
+                                        column_names=names[0] if renamed else None,
+                                        skip_rows=1 if renamed else 0),
+        convert_options=pa.csv.ConvertOptions(
+            column_types={n: pa.string() for n in names[0] if names}, null_values=[""],
+            strings_can_be_null=True, quoted_strings_can_be_null=True))
 
 
 def _is_csv_dataset(dataset) -> bool:
@@ -327,6 +382,7 @@ def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
                                       evaluate_many=ruleset.evaluate_many), fields)
 
     for batch in batches:
+        header_names(batch.schema.names, "the source", trailing=True)
         if not csv_cells:
             results = evaluate(batch)
         else:

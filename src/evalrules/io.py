@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .columns import yes_no
+from .columns import column_letter, header_names, yes_no
 from .diagnostics import DataError, EvalRulesError
 from .unparse import decimal_text
 from .values import exact_str
@@ -57,7 +57,7 @@ def read_rows(path: str | Path) -> Iterator[dict]:
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
             try:
-                yield from csv.DictReader(f)
+                yield from _read_csv(f, path.name)
             except csv.Error as e:
                 raise DataError(f"cannot read {path.name} as CSV: {e}") from None
     elif suffix == ".xlsx":
@@ -78,9 +78,51 @@ def read_rows(path: str | Path) -> Iterator[dict]:
         raise DataError(f"cannot read {path.name}: use .csv, .xlsx, .json or .jsonl")
 
 
+def _read_csv(f, name: str) -> Iterator[dict]:
+    """The rows under the header, each a dict (a short row's missing cells are None); blank
+    lines skipped. Header cells are named as in a spreadsheet (:func:`header_names`); a header
+    naming a column twice, or a value beyond the header, is an error."""
+    reader = csv.reader(f)
+    header = next(reader, None)
+    if header is None:
+        return
+    columns = header_names(header, name)
+    width = len(columns)
+    for cells in reader:
+        if not cells:
+            continue
+        if len(cells) > width:
+            _beyond_header(cells[width:], width, f"{name}, line {reader.line_num}")
+        yield {c: cells[i] if i < len(cells) else None for i, c in enumerate(columns)}
+
+
+def _beyond_header(extra: list, width: int, where: str) -> None:
+    """A row's cells past the last named column: blank ones are nothing; a value is an error
+    (it would be dropped from the output)."""
+    for i, value in enumerate(extra):
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            raise DataError(f"{where}: column {column_letter(width + i)} holds {_short(value)} "
+                            "but has no name in the header: name the column, or delete the "
+                            "value")
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
 def _json(text: str, where: str) -> Any:
+    def unique(pairs: list[tuple[str, Any]]) -> dict:
+        out: dict = {}
+        for key, value in pairs:
+            if key in out:
+                raise DataError(f"{where}: an object gives '{key}' twice: a record has one value "
+                                "per field, so delete or rename one")
+            out[key] = value
+        return out
+
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=unique)
     except json.JSONDecodeError as e:
         raise DataError(f"{where}: not valid JSON: {e}") from None
 
@@ -97,16 +139,15 @@ def _read_xlsx(path: Path) -> Iterator[dict]:
         header = next(rows, None)
         if header is None:
             return
-        columns = []
-        for i, cell in enumerate(header):
-            name = "" if cell is None else str(cell).strip()
-            columns.append(name or openpyxl.utils.get_column_letter(i + 1))
-        while columns and header[len(columns) - 1] is None:
-            columns.pop()  # trailing empty header cells
-        for values in rows:
+        columns = header_names([None if c is None else str(c).strip() for c in header],
+                               path.name)
+        width = len(columns)
+        for number, values in enumerate(rows, 2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            values = list(values[:len(columns)]) + [None] * (len(columns) - len(values))
+            if len(values) > width:
+                _beyond_header(list(values[width:]), width, f"{path.name}, row {number}")
+            values = list(values[:width]) + [None] * (width - len(values))
             yield {c: _xlsx_in(v) for c, v in zip(columns, values, strict=True)}
     finally:
         book.close()
