@@ -615,6 +615,27 @@ def test_e506_override_of_an_unknown_rule_with_did_you_mean(tmp_path):
     check(d, "E506", at(text, "优 when"), "'优'", hint="did you mean '优秀'?", path=None)
 
 
+def test_e507_extended_file_is_not_a_ruleset_and_is_not_quoted(tmp_path):
+    (tmp_path / "notes.txt").write_text("密码 = 123456\n", encoding="utf-8")
+    text = 'ruleset 子 extends "notes.txt"\n'
+    (d,) = load_error(child(tmp_path, text))
+    check(d, "E507", at(text, '"'), "does not start with `ruleset NAME`", path=None)
+    assert "123456" not in str(d)
+
+
+def test_e508_extends_too_deep(tmp_path):
+    from evalrules.resolve import MAX_EXTENDS
+
+    (tmp_path / "r0.rules").write_text(BASE, encoding="utf-8")
+    for i in range(1, MAX_EXTENDS + 2):
+        (tmp_path / f"r{i}.rules").write_text(f'ruleset r{i} extends "r{i - 1}.rules"\n',
+                                              encoding="utf-8")
+    (d,) = load_error(tmp_path / f"r{MAX_EXTENDS + 1}.rules")
+    assert d.code == "E508" and f"more than {MAX_EXTENDS} files deep" in d.message
+    assert d.path == str(tmp_path / "r1.rules")
+    assert (d.line, d.column) == at('ruleset r1 extends "r0.rules"\n', '"')
+
+
 def test_override_that_works_compiles(tmp_path):
     text = ('ruleset 子 extends "base.rules"\noverride param 一般线 = 20%\n'
             'override grade 等次 rule 优秀 when 得分 >= 95\n')

@@ -62,6 +62,8 @@ CODES = {
     "E504": "override of an unknown name",
     "E505": "override changes the kind of a definition",
     "E506": "override of an unknown rule",
+    "E507": "extended file is not a ruleset",
+    "E508": "extends too deep or too large",
     # warnings
     "W601": "input never used",
 }

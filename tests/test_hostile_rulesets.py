@@ -1,0 +1,219 @@
+"""Rulesets written to hurt: files that are not rulesets behind ``extends``, chains of ``extends``
+too long to follow, text that shows one thing and means another, digits of ``round`` that would
+never finish, names that collide with the result columns. Each is refused with a diagnostic that
+points at the place, quickly, and without quoting a file that is not a ruleset (issue 11).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+import evalrules
+from evalrules import Diagnostic, RulesetError
+from evalrules.resolve import MAX_EXTENDS, MAX_FILE_BYTES
+
+SECRET = "SECRET_TOKEN=hunter2"
+BASE = "ruleset 基础\ninput 得分: number\nscore 总分 = 得分\n"
+
+
+def diagnostics_of(source: str, path) -> tuple[Diagnostic, ...]:
+    with pytest.raises(RulesetError) as info:
+        evalrules.compile(source, path=path)
+    return info.value.diagnostics
+
+
+def compile_within(seconds: float, source: str, path) -> tuple[Diagnostic, ...]:
+    """The diagnostics of compiling ``source``, which must come within ``seconds``: a compile
+    that blocks (on a FIFO, a terminal) fails the test instead of hanging the suite."""
+    out: list = []
+
+    def run():
+        try:
+            evalrules.compile(source, path=path)
+            out.append(())
+        except RulesetError as e:
+            out.append(e.diagnostics)
+        except BaseException as e:  # reported below
+            out.append(e)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"compile still running after {seconds} s"
+    (got,) = out
+    assert not isinstance(got, BaseException), repr(got)
+    return got
+
+
+def extends(tmp_path, target: str):
+    text = f'ruleset 子 extends "{target}"\n'
+    return text, tmp_path / "child.rules"
+
+
+# ---------------------------------------------------------------- #8 extends reads any file
+
+
+@pytest.mark.parametrize("content", [
+    f"root:x:0:0:{SECRET}:/root:/bin/bash\n",  # like /etc/passwd
+    f"HOME=/root\0{SECRET}\0PATH=/bin\0",  # like /proc/self/environ: no newline at all
+    f"let a = 1\n# {SECRET}\n",  # ruleset-like text without the header
+])
+def test_extends_of_a_file_that_is_not_a_ruleset_never_shows_its_content(tmp_path, content):
+    (tmp_path / "data.txt").write_text(content, encoding="utf-8")
+    text, path = extends(tmp_path, "data.txt")
+    (d,) = diagnostics_of(text, path)
+    assert d.code == "E507" and d.severity == "error"
+    assert (d.path, d.line, d.column) == (str(path), 1, text.index('"') + 1)
+    assert "not a ruleset" in d.message
+    assert SECRET not in str(d) and SECRET not in repr(d) and SECRET not in str(d.to_dict())
+    assert d.source_line == text.rstrip("\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/etc/passwd"), reason="no /etc/passwd")
+def test_extends_of_etc_passwd(tmp_path):
+    text, path = extends(tmp_path, "/etc/passwd")
+    (d,) = diagnostics_of(text, path)
+    assert d.code == "E507"
+    assert "root:" not in str(d)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/environ"), reason="no /proc")
+def test_extends_of_the_environment_through_a_relative_path(tmp_path):
+    text, path = extends(tmp_path, "../" * 40 + "proc/self/environ")
+    with pytest.raises(RulesetError) as info:
+        evalrules.compile(text, path=path)
+    assert "PATH=" not in str(info.value)
+    assert [d.code for d in info.value.diagnostics] == ["E507"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/stdin", "/dev/urandom"])
+def test_extends_of_a_device_is_refused_at_once(tmp_path, device):
+    text, path = extends(tmp_path, device)
+    (d,) = compile_within(10, text, path)
+    assert d.code == "E507"
+    assert "not a regular file" in d.message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_extends_of_a_fifo_does_not_block(tmp_path):
+    fifo = tmp_path / "pipe.rules"
+    os.mkfifo(fifo)
+    text, path = extends(tmp_path, "pipe.rules")
+    try:
+        (d,) = compile_within(10, text, path)
+    finally:  # a reader blocked on the FIFO (the bug) gets end of file and lets go
+        writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK) if _has_reader(fifo) else None
+        if writer is not None:
+            os.close(writer)
+    assert d.code == "E507" and "not a regular file" in d.message
+
+
+def _has_reader(fifo) -> bool:
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        return True
+    except OSError:  # ENXIO: nobody has it open for reading
+        return False
+
+
+def test_extends_of_a_directory(tmp_path):
+    (tmp_path / "sub").mkdir()
+    text, path = extends(tmp_path, "sub")
+    (d,) = diagnostics_of(text, path)
+    assert d.code in ("E501", "E507")
+    assert "sub" in d.message
+
+
+def test_extends_of_a_huge_file_is_refused_without_reading_it(tmp_path):
+    big = tmp_path / "big.rules"
+    with big.open("wb") as f:  # a sparse file: 8 GiB that take no room
+        f.write(b"ruleset big\n")
+        f.truncate(8 << 30)
+    text, path = extends(tmp_path, "big.rules")
+    start = time.perf_counter()
+    (d,) = diagnostics_of(text, path)
+    assert time.perf_counter() - start < 5
+    assert d.code == "E508" and "larger than" in d.message
+
+
+def test_extends_of_a_file_just_over_the_limit(tmp_path):
+    body = "ruleset big\ninput a: number\nscore s = a\n"
+    (tmp_path / "big.rules").write_text(body + "#" * (MAX_FILE_BYTES - len(body) + 1),
+                                        encoding="utf-8")
+    text, path = extends(tmp_path, "big.rules")
+    (d,) = diagnostics_of(text, path)
+    assert d.code == "E508"
+
+
+def test_extends_of_a_binary_or_non_utf8_file(tmp_path):
+    (tmp_path / "bin.rules").write_bytes(b"ruleset b\n\xff\xfe" + SECRET.encode())
+    text, path = extends(tmp_path, "bin.rules")
+    (d,) = diagnostics_of(text, path)
+    assert d.code == "E507" and "UTF-8" in d.message and SECRET not in str(d)
+
+
+def test_a_ruleset_file_with_comments_and_a_byte_order_mark_before_its_header(tmp_path):
+    (tmp_path / "base.rules").write_text("\n# 基础规则\n\n" + BASE, encoding="utf-8-sig")
+    text, path = extends(tmp_path, "base.rules")
+    assert evalrules.compile(text, path=path).evaluate({"得分": 3})["总分"] == 3
+
+
+def test_a_chain_of_a_thousand_extends_is_a_diagnostic(tmp_path):
+    n = 1000
+    (tmp_path / "r0.rules").write_text(BASE.replace("基础", "r0"), encoding="utf-8")
+    for i in range(1, n + 1):
+        (tmp_path / f"r{i}.rules").write_text(f'ruleset r{i} extends "r{i - 1}.rules"\n',
+                                              encoding="utf-8")
+    text = (tmp_path / f"r{n}.rules").read_text(encoding="utf-8")
+    start = time.perf_counter()
+    ds = diagnostics_of(text, tmp_path / f"r{n}.rules")
+    assert time.perf_counter() - start < 10
+    (d,) = ds
+    assert d.code == "E508" and f"{MAX_EXTENDS}" in d.message
+    assert len(str(d)) < 2000  # the chain is not listed in full
+
+
+def test_a_chain_as_deep_as_allowed_compiles(tmp_path):
+    (tmp_path / "r0.rules").write_text(BASE.replace("基础", "r0"), encoding="utf-8")
+    for i in range(1, MAX_EXTENDS + 1):
+        (tmp_path / f"r{i}.rules").write_text(f'ruleset r{i} extends "r{i - 1}.rules"\n',
+                                              encoding="utf-8")
+    top = tmp_path / f"r{MAX_EXTENDS}.rules"
+    assert evalrules.compile(top.read_text(encoding="utf-8"), path=top).evaluate(
+        {"得分": 3})["总分"] == 3
+
+
+def test_a_chain_larger_than_the_limit_together_is_a_diagnostic(tmp_path):
+    pad = "#" * (MAX_FILE_BYTES // 3) + "\n"
+    (tmp_path / "r0.rules").write_text(BASE.replace("基础", "r0") + pad, encoding="utf-8")
+    for i in (1, 2, 3):
+        (tmp_path / f"r{i}.rules").write_text(f'ruleset r{i} extends "r{i - 1}.rules"\n'
+                                              + pad, encoding="utf-8")
+    top = tmp_path / "r3.rules"
+    ds = diagnostics_of(top.read_text(encoding="utf-8"), top)
+    assert [d.code for d in ds] == ["E508"]
+
+
+@pytest.mark.xfail(strict=True, reason="needs ruleset.load to read through "
+                   "resolve.read_ruleset (ruleset.py is not this change's)")
+@pytest.mark.parametrize("content", [f"root:x:0:0:{SECRET}\n", f"A=1\0{SECRET}\0"])
+def test_load_of_a_file_that_is_not_a_ruleset_never_shows_its_content(tmp_path, content):
+    (tmp_path / "data.rules").write_text(content, encoding="utf-8")
+    with pytest.raises(RulesetError) as info:
+        evalrules.load(tmp_path / "data.rules")
+    assert SECRET not in str(info.value)
+
+
+@pytest.mark.xfail(strict=True, reason="needs ruleset.load to read through "
+                   "resolve.read_ruleset (ruleset.py is not this change's)")
+@pytest.mark.skipif(sys.platform == "win32", reason="no /dev")
+def test_load_of_a_device_is_refused_at_once():
+    with pytest.raises(RulesetError) as info:
+        evalrules.load("/dev/null")
+    assert "not a regular file" in str(info.value)
