@@ -191,3 +191,25 @@ def test_group_rulesets_are_checked_among_peers():
     assert len(case["group"]) == Grouped.PEERS
     graded = rules.evaluate(case["input"], group=case["group"])
     assert case["expect"] == {g: graded[g] for g in rules.grades}
+
+
+def test_public_names_are_the_functions_whatever_is_imported_first():
+    """#27: ``import evalrules.testing as et; et.assert_equivalent; et.diff`` gave the module
+    testing/diff.py: importing a submodule sets the package attribute of its name, over the lazily
+    imported function. No submodule may share a public name, and in a fresh interpreter every
+    public name, reached in any order, is what its module defines."""
+    import pkgutil
+
+    import evalrules.testing as et
+
+    submodules = {m.name for m in pkgutil.iter_modules(et.__path__)}
+    assert not submodules & set(et.__all__)
+    code = ("import evalrules.testing as et\n"
+            "et.assert_equivalent\n"
+            "assert callable(et.diff) and et.diff.__name__ == 'diff', et.diff\n"
+            "import inspect\n"
+            "for name in sorted(et.__all__, reverse=True):\n"
+            "    value = getattr(et, name)\n"
+            "    assert not inspect.ismodule(value), name\n"
+            "    assert value.__name__ == name, (name, value)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
