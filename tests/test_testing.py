@@ -6,13 +6,15 @@ EVALRULES_TESTING_EXAMPLES=500 python -m pytest tests/test_testing*.py.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, seed, settings
+from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -213,3 +215,70 @@ def test_public_names_are_the_functions_whatever_is_imported_first():
             "    assert not inspect.ismodule(value), name\n"
             "    assert value.__name__ == name, (name, value)\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+
+TEAM6 = RULESETS / "fanwen6" / "team.rules"
+_LOADED: dict = {}
+
+
+def _load(path):
+    if path not in _LOADED:
+        _LOADED[path] = evalrules.load(path)
+    return _LOADED[path]
+
+
+def _pasted(text: str) -> str:
+    """The cases a failure report prints for pasting (JSON objects, each followed by a comma)."""
+    block = text.split("correct them to what the regulation says):\n", 1)[1]
+    return block.rstrip().rstrip(",")
+
+
+_RATES = {n: 1 for n in _load(TEAM6).inputs if n.endswith("完成率")}
+
+
+@seed(0)
+@settings(max_examples=max(EXAMPLES, 20), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(drawn=st.sampled_from([TEAM6, *SINGLE]).flatmap(
+    lambda p: records(_load(p)).map(lambda r: (p, r))))
+@example(drawn=(TEAM6, {**_RATES, "管理措施完成率": Fraction(1883, 20), "自身建设得分":
+                        Decimal("19.50"), "工作实绩得分": Fraction(1, 3), "满意程度得分": 20}))
+def test_pasted_cases_parse_back_to_the_same_record(tmp_path, drawn):
+    """#22: a pasted case printed a decimal as "\\u0000num:94.15" (the regex looked for a raw
+    NUL that json.dumps had escaped). Every case a failure prints is JSON that the cases-file
+    reader reads back to the same record, which the ruleset grades as the case expects."""
+    from evalrules.testing.checks import report
+    from evalrules.values import coerce_record
+
+    path, record = drawn
+    ruleset = _load(path)
+    text = report(ruleset, "check always 例", "the condition is false", (record,))
+    line = text.splitlines()[3]
+    assert line.startswith("record: ")
+    shown = json.loads(line[len("record: "):], parse_float=Decimal)
+    assert coerce_record(ruleset.checked, shown, ruleset.constants) == \
+        coerce_record(ruleset.checked, record, ruleset.constants)
+    cases = tmp_path / "t.cases.json"
+    cases.write_text(f'{{"ruleset": {json.dumps(str(path))}, "cases": [\n{_pasted(text)}\n]}}',
+                     encoding="utf-8")
+    _, (case,) = load_cases(cases)
+    assert case.input.keys() == record.keys()
+    assert coerce_record(ruleset.checked, case.input, ruleset.constants) == \
+        coerce_record(ruleset.checked, record, ruleset.constants)
+    assert run_case(ruleset, case)[0] == []
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                                 max_size=3), max_leaves=12)
+
+
+@seed(0)
+@settings(max_examples=100, deadline=None, database=None)
+@given(_JSON, st.sampled_from([None, 1, 2]))
+def test_dumps_lays_out_json_as_json_dumps(value, indent):
+    from evalrules.testing._model import dumps
+
+    assert dumps(value, indent=indent) == json.dumps(value, ensure_ascii=False, indent=indent)

@@ -8,7 +8,6 @@ work without it.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -170,12 +169,10 @@ def evaluate_expr(ruleset: Ruleset, record: Mapping, expr: ast.Expr, *, explain:
 
 # ---------------------------------------------------------------- records as JSON
 
-_TOKEN = "\u0000num:"
-
-
 def plain(value: object) -> object:
-    """A record value as JSON data: exact numbers as numbers when they are finite decimals,
-    else as exact strings ("1/3")."""
+    """A record value as JSON data, exactly as the cases-file reader reads it back: whole numbers
+    as ``int``, finite decimals as ``Decimal`` (a JSON number: ``94.15``), other fractions as
+    exact strings (``"1/3"``)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -185,16 +182,41 @@ def plain(value: object) -> object:
         if value.denominator == 1:
             return int(value)
         text = decimal_text(value)
-        return _TOKEN + text if text is not None else f"{value.numerator}/{value.denominator}"
+        return Decimal(text) if text is not None else f"{value.numerator}/{value.denominator}"
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
     return value
 
 
 def dumps(data: object, indent: int | None = 1) -> str:
-    """JSON text with exact decimals written as JSON numbers (``12.5``, never ``12.499…``)."""
-    text = json.dumps(plain(data), ensure_ascii=False, indent=indent)
-    return re.sub('"' + re.escape(_TOKEN) + r'([^"]*)"', r"\1", text)
+    """JSON text with exact decimals written as JSON numbers (``12.5``, never ``12.499…`` nor a
+    string), laid out as ``json.dumps(data, ensure_ascii=False, indent=indent)`` lays it out.
+    Written here rather than through a placeholder string replaced afterwards: no value a record
+    holds can be mistaken for a number."""
+    return _json(plain(data), indent, 0)
+
+
+def _json(value: object, indent: int | None, level: int) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")  # plain digits: never 1E-7
+    if isinstance(value, Mapping):
+        items = [f"{json.dumps(str(k), ensure_ascii=False)}: {_json(v, indent, level + 1)}"
+                 for k, v in value.items()]
+        return _container("{", items, "}", indent, level)
+    if isinstance(value, (list, tuple)):
+        return _container("[", [_json(v, indent, level + 1) for v in value], "]", indent, level)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _container(open_: str, items: list[str], close: str, indent: int | None, level: int) -> str:
+    if not items:
+        return open_ + close
+    if indent is None:
+        return open_ + ", ".join(items) + close
+    inner, outer = "\n" + " " * (indent * (level + 1)), "\n" + " " * (indent * level)
+    return open_ + inner + ("," + inner).join(items) + outer + close
 
 
 def record_as_case(ruleset: Ruleset, record: Mapping, name: str) -> dict:
