@@ -22,6 +22,7 @@ SRC = ROOT / "src" / "evalrules"
 TIERS = [
     ["ast"],
     ["diagnostics", "unparse", "explain"],
+    ["parse_errors"],
     ["parse", "plan", "check.model"],
     ["check.expressions", "check.groups"],
     ["check.checker"],

@@ -183,6 +183,18 @@ def test_e107_unterminated_require_message():
     check(the(src, "E107"), "E107", at(src, '"'), "unterminated")
 
 
+def test_e108_text_direction_character_in_a_comment():
+    src = "ruleset r\ninput a: number\nscore s = a  # 注释\u202e结束\n"
+    d = the(src, "E108")
+    check(d, "E108", at(src, "\u202e"), "U+202E RIGHT-TO-LEFT OVERRIDE", hint="delete it")
+    assert "score s = a  # 注释\\u{202e}结束" in str(d)
+
+
+def test_e108_line_separator_in_a_string():
+    src = 'ruleset r\ntitle "甲\u2028乙"\n'
+    check(the(src, "E108"), "E108", at(src, "\u2028"), "U+2028 LINE SEPARATOR")
+
+
 # ---------------------------------------------------------------- E2xx names
 
 
@@ -781,7 +793,7 @@ def test_crlf_source_reports_the_same_positions():
     assert "\r" not in str(d)
 
 
-@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x1c", "\x85"])
+@pytest.mark.parametrize("separator", ["\x0c", "\x1c", "\x85"])  # U+2028 is E108
 def test_unusual_line_separator_in_a_comment_keeps_the_source_line(separator):
     src = f"ruleset r\n# 说明{separator}续\ninput a: number\nlet b = a + c\n"
     d = the(src, "E201")

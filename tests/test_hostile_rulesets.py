@@ -217,3 +217,86 @@ def test_load_of_a_device_is_refused_at_once():
     with pytest.raises(RulesetError) as info:
         evalrules.load("/dev/null")
     assert "not a regular file" in str(info.value)
+
+
+# ---------------------------------------------------------------- #9 Trojan-source text
+
+#: Every character that can make an editor show text in another order than the parser reads it,
+#: or start a line the parser does not see: the bidi controls and the Unicode line separators.
+INVISIBLE = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING", "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE", "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK", "\u061c": "ARABIC LETTER MARK",
+    "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR",
+}
+
+TROJAN = """\
+ruleset 特洛伊
+input 得分: number
+input 管理员: bool
+# 说明{c}：只对普通干部
+score 总分 = 得分
+require 得分 >= 0 "得分{c}不能为负"
+let 放行 = 管理员 {c}and 得分 > 60
+"""
+
+
+def where(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+@pytest.mark.parametrize("char", sorted(INVISIBLE))
+def test_text_direction_characters_are_refused_where_they_stand(char):
+    text = TROJAN.replace("{c}", char)
+    ds = diagnostics_of(text, "t.rules")
+    assert [d.code for d in ds] == ["E108"] * 3  # the comment, the string, the code
+    places = [i for i, c in enumerate(text) if c == char]
+    for d, index in zip(ds, places, strict=True):
+        assert (d.path, d.line, d.column) == ("t.rules", *where(text, index))
+        assert (d.span.end_line, d.span.end_column) == (d.line, d.column + 1)
+        assert f"U+{ord(char):04X} {INVISIBLE[char]}" in d.message
+        assert d.hint
+        shown = str(d)
+        assert char not in shown  # the terminal never reorders the diagnostic itself
+        assert f"\\u{{{ord(char):04x}}}" in shown
+
+
+def test_the_caret_points_at_the_escaped_character():
+    text = 'ruleset r\ntitle "甲\u202e乙"\n'
+    (d,) = diagnostics_of(text, "t.rules")
+    lines = str(d).splitlines()
+    source, caret = lines[2], lines[3]
+    assert source == '2 | title "甲\\u{202e}乙"'
+    start = caret.index("^")
+    assert caret[start:].rstrip() == "^" * len("\\u{202e}")
+    assert start == len('2 | title "') + 2  # 甲 takes two columns
+
+
+def test_a_text_direction_character_in_an_extended_file_points_into_that_file(tmp_path):
+    (tmp_path / "base.rules").write_text(BASE + "# \u2067 注释\n", encoding="utf-8")
+    text = 'ruleset 子 extends "base.rules"\n'
+    (d,) = diagnostics_of(text, tmp_path / "child.rules")
+    assert d.code == "E108" and d.path == str(tmp_path / "base.rules")
+    assert (d.line, d.column) == (4, 3)
+
+
+def test_ordinary_unicode_is_still_welcome():
+    text = ("ruleset 中文\n# 注释：全角标点、emoji 🙂 和 العربية\n"
+            "input 得分: number\nscore s = 得分\n")
+    assert evalrules.compile(text).evaluate({"得分": 1})["s"] == 1
+
+
+def test_a_file_full_of_direction_characters_is_reported_briefly_and_quickly():
+    from evalrules.parse_errors import MAX_INVISIBLE_REPORTED
+
+    text = "ruleset r\n" + "# \u202e 注释\n" * 100_000
+    start = time.perf_counter()
+    ds = diagnostics_of(text, "t.rules")
+    assert time.perf_counter() - start < 5
+    assert len(ds) == MAX_INVISIBLE_REPORTED
+    assert [d.line for d in ds] == list(range(2, 2 + MAX_INVISIBLE_REPORTED))
+    assert f"({100_000 - MAX_INVISIBLE_REPORTED} more in this file)" in ds[-1].message

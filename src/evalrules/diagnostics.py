@@ -26,6 +26,7 @@ CODES = {
     "E105": "expression nested too deeply",
     "E106": "missing or misplaced ruleset header",
     "E107": "malformed number or string",
+    "E108": "text-direction control or line separator character",
     # names
     "E201": "unknown name",
     "E202": "duplicate name",
@@ -133,16 +134,33 @@ class Diagnostic:
             text = self.source_line.rstrip("\n")
             gutter = " " * len(str(self.line))
             lines.append(f"{gutter} |")
-            lines.append(f"{self.line} | {text}")
+            lines.append(f"{self.line} | {visible(text)}")
             start = max(self.column - 1, 0)
             stop = self.span.end_column - 1 if self.span.end_line == self.line else len(text)
             stop = max(stop, start + 1)
-            pad = _width(text[:start])
-            marks = max(_width(text[start:stop]), 1)
+            pad = _width(visible(text[:start]))
+            marks = max(_width(visible(text[start:stop])), 1)
             lines.append(f"{gutter} | {' ' * pad}{'^' * marks}")
         if self.hint:
             lines.append(f"  = help: {self.hint}")
         return "\n".join(lines)
+
+
+#: Characters that make an editor or a terminal show text in another order than it is read (the
+#: bidirectional controls and marks of "Trojan source", CVE-2021-42574) or start a line a parser
+#: does not see (U+2028, U+2029). The parser refuses them (E108); a diagnostic shows them escaped.
+INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                      "\u200e\u200f\u061c\u2028\u2029")
+
+
+def visible(text: str) -> str:
+    """``text`` as a diagnostic shows it: each character of :data:`INVISIBLE` and each control
+    character but the tab as ``\\u{202e}``, so the terminal neither reorders nor obeys the line
+    it shows."""
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{{{ord(c):04x}}}" if c in INVISIBLE or (
+        unicodedata.category(c) == "Cc" and c != "\t") else c for c in text)
 
 
 def _width(text: str) -> int:

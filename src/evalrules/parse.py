@@ -2,7 +2,8 @@
 
 Owns the Lark parser (built once per process and cached on disk by Lark), the conversion of parse
 trees into AST nodes with spans, and the translation of every Lark failure into a diagnostic.
-Nothing Lark raises escapes this module. Imports :mod:`ast` and :mod:`diagnostics` only.
+Nothing Lark raises escapes this module; :mod:`parse_errors` explains what does not parse.
+Imports :mod:`ast`, :mod:`diagnostics` and :mod:`parse_errors`.
 """
 
 from __future__ import annotations
@@ -14,17 +15,12 @@ from importlib import resources
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import (
-    LarkError,
-    UnexpectedCharacters,
-    UnexpectedInput,
-    UnexpectedToken,
-    VisitError,
-)
+from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.indenter import DedentError, Indenter
 
 from . import ast
 from .diagnostics import Diagnostics
+from .parse_errors import check_direction, check_indentation, dedent_span, syntax_error
 
 #: Deeper trees are refused with E105, so no later stage can hit Python's recursion limit.
 MAX_DEPTH = 100
@@ -74,17 +70,18 @@ def parse(source: str, path: str | None = None, diagnostics: Diagnostics | None 
 def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module | None:
     """Parse one file, recording problems in ``diags`` instead of raising."""
     source = source.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write
-    if _check_indentation(source, path, diags):
+    invisible = check_direction(source, path, diags)
+    if check_indentation(source, path, diags) or invisible:
         return None
     text = source if source.endswith("\n") else source + "\n"
     try:
         tree = parser().parse(text)
     except UnexpectedInput as e:
-        _syntax_error(e, text, path, diags)
+        syntax_error(e, text, path, diags, parser().parse)
         return None
     except DedentError:
         diags.error("E104", "this line's indentation matches no enclosing block",
-                    _dedent_span(source, path))
+                    dedent_span(source, path))
         return None
     except LarkError as e:  # pragma: no cover - any other Lark failure is still a syntax error
         diags.error("E102", f"cannot parse: {e}", ast.Span(path, 1, 1, 1, 2))
@@ -108,42 +105,7 @@ class _Refused(Exception):
     """Raised inside the transformer after it has recorded a diagnostic."""
 
 
-# ---------------------------------------------------------------- lexical checks
-
-_LEADING = " \t\u3000"  # what may indent a line (only spaces are allowed)
-
-
-def _check_indentation(source: str, path: str | None, diags: Diagnostics) -> bool:
-    found = False
-    for number, line in enumerate(source.splitlines(), 1):
-        lead = line[:len(line) - len(line.lstrip(_LEADING))]
-        for bad, what in (("\t", "a tab"), ("\u3000", "a full-width space")):
-            col = lead.find(bad)
-            if col >= 0:
-                diags.error("E103", f"{what} in indentation; indent with spaces",
-                            ast.Span(path, number, col + 1, number, col + 2),
-                            "replace it with spaces (blocks are indented like Python)")
-                found = True
-    return found
-
-
-def _dedent_span(source: str, path: str | None) -> ast.Span:
-    """The first line whose indentation matches no open block (Lark does not say where)."""
-    stack, depth = [0], 0
-    for number, line in enumerate(source.splitlines(), 1):
-        stripped = line.split("#", 1)[0]
-        if stripped.strip() and depth == 0:
-            indent = len(line) - len(line.lstrip(" "))
-            if indent > stack[-1]:
-                stack.append(indent)
-            else:
-                while indent < stack[-1]:
-                    stack.pop()
-                if indent != stack[-1]:
-                    return ast.Span(path, number, 1, number, indent + 1)
-        depth += sum(stripped.count(c) for c in "(（") - sum(stripped.count(c) for c in ")）")
-        depth = max(depth, 0)
-    return ast.Span(path, 1, 1, 1, 2)
+# ---------------------------------------------------------------- depth
 
 
 def _too_deep(tree: Tree) -> Tree | None:
@@ -155,123 +117,6 @@ def _too_deep(tree: Tree) -> Tree | None:
             return statement
         stack.extend((c, depth + 1, statement) for c in node.children if isinstance(c, Tree))
     return None
-
-
-# ---------------------------------------------------------------- syntax errors
-
-_READABLE = {
-    "_NL": "end of line", "_INDENT": "an indented block", "_DEDENT": "end of block",
-    "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "_COLON": "':'",
-    "_COMMA": "','", "_LPAR": "'('", "_RPAR": "')'", "$END": "end of file",
-    "LT": "'<'", "LE": "'<='", "GT": "'>'", "GE": "'>='", "EQ": "'=='", "NE": "'!='",
-    "PLUS": "'+'", "MINUS": "'-'", "TIMES": "'*'", "DIVIDE": "'/'", "DOTDOT": "'..'",
-    "MAX": "'max'", "EQUAL": "'='", "DOT": "'.'", "LPAR": "'('", "RPAR": "')'",
-}
-
-# Lark's match_examples: a failing parse is named by the example that fails in the same state.
-_EXAMPLES = {
-    ("a block needs ':' at the end of the line that opens it", "E102"): [
-        "ruleset r\ngrade g (worst)\n",
-        "ruleset r\ngrade g\n",
-        "ruleset r\nveto v when x\n",
-        "ruleset r\nsheet s max 10\n",
-        "ruleset r\ngrade g:\n  a when all\n",
-    ],
-    ("'=' defines a name; compare with '=='", "E102"): [
-        "ruleset r\nlet a = b = 1\n",
-        "ruleset r\ngrade g:\n  a when b = 1\n",
-        "ruleset r\noutcome o when b = 1\n",
-    ],
-    ("a block was expected here: indent the lines under a line ending in ':'", "E102"): [
-        "ruleset r\ngrade g:\nx when y\n",
-        "ruleset r\nsheet s max 10:\nx 10: = 1\n",
-    ],
-    ("every file starts with `ruleset NAME`", "E106"): [
-        "let a = 1\n", "scale s: a > b\n", "input a: bool\n", "grade g:\n",
-    ],
-}
-
-
-# The parser's state after the first statement differs from its state after the header, so each
-# example is also given after one statement.
-_EXAMPLES = {
-    label: [*examples, *(e.replace("\n", "\nlet z = 1\n", 1) for e in examples
-                         if label[1] != "E106")]
-    for label, examples in _EXAMPLES.items()
-}
-
-
-def _keyword(token: Token) -> str | None:
-    """The reserved word an author used as a name, if that is what went wrong."""
-    if token.type != "NAME" and re.fullmatch(r"[a-z]+", str(token.value or "")):
-        return str(token.value)
-    return None
-
-
-def _syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnostics) -> None:
-    try:
-        label = e.match_examples(parser().parse, _EXAMPLES.items(), use_accepts=True)
-    except Exception:
-        label = None
-    hint, code = label if label else (None, None)
-    if isinstance(e, UnexpectedCharacters):
-        assert e.pos_in_stream is not None  # set for every character the lexer refuses
-        char = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
-        span = ast.Span(path, e.line, e.column, e.line, e.column + 1)
-        if char == '"':
-            diags.error("E107", "unterminated string: a string ends on the line it starts", span)
-            return
-        # The examples name token errors; a stray character is named by itself.
-        hint = "'=' defines a name; compare with '=='" if char == "=" else None
-        diags.error("E101", f"unexpected character {char!r}", span, hint)
-        return
-    if isinstance(e, UnexpectedToken) and e.token.type != "$END":
-        tok = e.token
-        what = _describe(tok)
-        line, col = tok.line or 1, tok.column or 1
-        end = (tok.end_column or col + 1) if tok.end_line == tok.line else col + 1
-        if tok.type in ("_NL", "_DEDENT", "_INDENT"):
-            end = col + 1  # these tokens start at the line break where the author stopped
-        if tok.type == "_INDENT" and not hint:
-            line, col, end = _indented_line(text, line)
-            diags.error("E104", "unexpected indentation: only a line ending in ':' opens a "
-                        "block", ast.Span(path, line, col, line, end))
-            return
-        if tok.type == "RULESET":
-            diags.error("E106", "a file holds one ruleset: a second `ruleset` line",
-                        ast.Span(path, line, col, line, end))
-            return
-        expected = sorted({_READABLE.get(t, repr(t.lower().strip("_"))) for t in e.expected})
-        keyword = _keyword(tok)
-        if keyword and "a name" in expected and not hint:
-            hint = f"'{keyword}' is a keyword of the language and cannot be a name"
-        message = f"unexpected {what}"
-        if expected and len(expected) <= 6:
-            message += "; expected " + " or ".join(expected)
-        diags.error(code or "E102", message, ast.Span(path, line, col, line, max(end, col + 1)),
-                    hint)
-        return
-    line = text.count("\n") or 1
-    last = text.splitlines()[-1] if text.splitlines() else ""
-    diags.error(code or "E102", "unexpected end of file",
-                ast.Span(path, line, len(last) + 1, line, len(last) + 2), hint)
-
-
-def _indented_line(text: str, after: int) -> tuple[int, int, int]:
-    """The first non-blank line after ``after``, and the span of its indentation."""
-    lines = text.splitlines()
-    for number in range(after + 1, len(lines) + 1):
-        line = lines[number - 1]
-        if line.strip() and not line.lstrip().startswith("#"):
-            indent = len(line) - len(line.lstrip())
-            return number, 1, indent + 1
-    return after, 1, 2
-
-
-def _describe(tok: Token) -> str:
-    if tok.type in _READABLE and tok.type not in ("NAME", "NUMBER", "STRING"):
-        return _READABLE[tok.type]
-    return f"{tok.value!r}" if tok.type != "NAME" else f"name {tok.value!r}"
 
 
 # ---------------------------------------------------------------- trees → AST
