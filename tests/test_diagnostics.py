@@ -801,6 +801,14 @@ def test_unusual_line_separator_in_a_comment_keeps_the_source_line(separator):
     assert "4 | let b = a + c" in str(d)
 
 
+@pytest.mark.parametrize("separator", ["\x0c", "\x1c", "\x85"])
+def test_unusual_line_separator_in_a_comment_keeps_indentation_errors_on_their_line(separator):
+    src = f"ruleset r\n# 说明{separator}续\ngrade g:\n\t优 when true\n"
+    d = the(src, "E103")
+    assert (d.line, d.column) == (4, 1)
+    assert "4 | \t优 when true" in str(d)
+
+
 def test_file_with_a_byte_order_mark_loads(tmp_path):
     path = tmp_path / "bom.rules"
     path.write_text("ruleset r\ninput a: number\nscore s = a\n", encoding="utf-8-sig")
