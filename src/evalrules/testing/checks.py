@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from attrs import frozen
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from .. import ast
@@ -22,7 +22,7 @@ from ..diagnostics import EvalRulesError, InputError
 from ..ruleset import Ruleset
 from ..unparse import expression
 from ._model import dumps, evaluate_expr, record_as_case
-from .strategies import field_range, invalid_records, numbers_of, records
+from .strategies import boundary_records, field_range, invalid_records, numbers_of, records
 
 __all__ = ["CheckFailed", "Property", "properties", "run_checks"]
 
@@ -75,6 +75,8 @@ class Property:
     ruleset: Ruleset
     test: Callable  # a function of (record or drawn tuple) that raises CheckFailed
     strategy: st.SearchStrategy
+    #: drawn values tried first, every run, whatever the seed (the boundary records)
+    examples: tuple = ()
 
     def run(self, *, max_examples: int | None = None, seed: int | None = None,
             settings_: settings | None = None) -> None:
@@ -82,6 +84,8 @@ class Property:
             self.test(drawn)
 
         inner.__name__ = inner.__qualname__ = "check"
+        for drawn in reversed(self.examples):  # Hypothesis runs the last one applied first
+            inner = example(drawn)(inner)
         options: dict = {"deadline": None, "suppress_health_check": _HEALTH,
                          "report_multiple_bugs": False}
         if max_examples is not None:
@@ -263,7 +267,9 @@ def _monotone_ballot(ruleset: Ruleset, chk: ast.Check) -> Property:
                 f"moving one vote of {ballot} from {worse} to {better} lowers {target} from "
                 f"{_show(before)} to {_show(after)}"), (record, moved))
 
-    return Property(text, "stated", ruleset, test, moves())
+    examples = tuple((r, i) for r in boundary_records(ruleset)
+                     for i in range(1, len(categories)) if r[ballot][categories[i]] > 0)
+    return Property(text, "stated", ruleset, test, moves(), examples)
 
 
 def _monotone_input(ruleset: Ruleset, chk: ast.Check) -> Property:
@@ -298,8 +304,14 @@ def _monotone_input(ruleset: Ruleset, chk: ast.Check) -> Property:
                 f"raising {source} from {_show(a)} to {_show(b)} lowers {target} from "
                 f"{_show(before)} to {_show(after)}"), (low, high))
 
-    del lo
-    return Property(text, "stated", ruleset, test, raises())
+    step = Fraction(1) if field.kind == "integer" else Fraction(1, 100)
+    examples = []
+    for r in boundary_records(ruleset):
+        v = Fraction(r.get(source, field.default if field.default is not None else lo))
+        for a, b in ((max(v - step, lo), v), (v, min(v + step, hi))):
+            if a < b:
+                examples.append((r, a, b))
+    return Property(text, "stated", ruleset, test, raises(), tuple(examples))
 
 
 def _pub(v: Fraction):
@@ -320,7 +332,8 @@ def _always(ruleset: Ruleset, chk: ast.Check) -> Property:
             raise CheckFailed(ruleset, text, f"the condition is false: {_detail(detail)}",
                               (record,))
 
-    return Property(text, "stated", ruleset, test, records(ruleset))
+    return Property(text, "stated", ruleset, test, records(ruleset),
+                    tuple(boundary_records(ruleset)))
 
 
 def _detail(detail: dict) -> str:
@@ -341,7 +354,8 @@ def _totality(ruleset: Ruleset) -> Property:
             raise CheckFailed(ruleset, "totality", f"a valid record is rejected: {e}",
                               (record,), explain=False) from None
 
-    return Property(name, "built-in", ruleset, test, records(ruleset))
+    return Property(name, "built-in", ruleset, test, records(ruleset),
+                    tuple(boundary_records(ruleset)))
 
 
 def _outputs(result) -> tuple:
@@ -393,7 +407,8 @@ def _determinism(ruleset: Ruleset) -> Property:
                     (record,))
 
     return Property(name, "built-in", ruleset, test,
-                    st.tuples(records(ruleset), st.integers(0, 2**16)))
+                    st.tuples(records(ruleset), st.integers(0, 2**16)),
+                    tuple((r, 0) for r in boundary_records(ruleset)))
 
 
 def _rejection(ruleset: Ruleset) -> Property:

@@ -21,9 +21,9 @@ from hypothesis.strategies import SearchStrategy
 from .. import ast
 from ..diagnostics import InputError, did_you_mean
 from ..ruleset import Field, Ruleset
-from ._model import Model, Threshold, evaluate_expr, model
+from ._model import Model, Threshold, dumps, evaluate_expr, model
 
-__all__ = ["invalid_records", "records"]
+__all__ = ["boundary_records", "invalid_records", "records"]
 
 #: A drawn value meaning "leave the field out of the record" (its default applies).
 _OMIT = object()
@@ -262,6 +262,25 @@ def _public(v: Fraction) -> Fraction | int:
     return int(v) if v.denominator == 1 else v
 
 
+def _solve(ruleset: Ruleset, record: dict, t: Threshold, x: str) -> Fraction | None:
+    """The value of number input ``x`` that puts the derived value ``t.name`` exactly on
+    ``t.value``, the other fields as in ``record``, when it is an affine function of ``x``
+    there; else None."""
+    lo, hi = field_range(ruleset.inputs[x], [])
+    function = ruleset.function(t.name)
+    try:
+        y0 = function({**record, x: _public(lo)})
+        y1 = function({**record, x: _public(hi)})
+        if y0 == y1:
+            return None
+        solution = lo + (t.value - y0) * (hi - lo) / (y1 - y0)
+        if not lo <= solution <= hi or function({**record, x: _public(solution)}) != t.value:
+            return None
+    except InputError:
+        return None
+    return solution
+
+
 def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
     """Move one number input so that the derived value ``t.name`` lands on ``t.value`` (or one
     step either side), when it is an affine function of that input near the record."""
@@ -270,21 +289,41 @@ def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
     if not candidates:
         return
     x = candidates[draw(st.integers(0, len(candidates) - 1))]
+    solution = _solve(ruleset, record, t, x)
+    if solution is None:
+        return
     f = ruleset.inputs[x]
     lo, hi = field_range(f, [])
-    function = ruleset.function(t.name)
-    try:
-        y0 = function({**record, x: lo})
-        y1 = function({**record, x: hi})
-        if y0 == y1:
-            return
-        solution = lo + (t.value - y0) * (hi - lo) / (y1 - y0)
-        if not lo <= solution <= hi or function({**record, x: solution}) != t.value:
-            return
-    except InputError:
-        return
     offset = draw(_OFFSETS)
     record[x] = _public(_near(f, solution, offset, lo, hi))
+
+
+def _honour(ruleset: Ruleset, record: dict, require: tuple, at_limit: bool) -> None:
+    """Move the input of a require ``INPUT op EXPR`` so that it holds (onto its limit when
+    ``at_limit``, else only when it does not hold already)."""
+    name, op, expr, _req = require
+    try:
+        bound = Fraction(evaluate_expr(ruleset, record, expr))
+    except (InputError, TypeError, ValueError):
+        return
+    f = ruleset.inputs[name]
+    current = record.get(name, f.default)
+    if current is not None and not at_limit and _holds(op, Fraction(current), bound):
+        return
+    value = _limit(f, op, bound)
+    if (f.low is None or value >= f.low) and (f.high is None or value <= f.high) and \
+            (f.kind != "integer" or value.denominator == 1):
+        record[name] = _public(value)
+
+
+def _fails_a_require(ruleset: Ruleset, record: dict) -> bool:
+    if not ruleset.checked.requires:
+        return False
+    try:
+        ruleset.evaluate(record)
+    except InputError as e:
+        return (e.rule or "").startswith("require ")
+    return False
 
 
 @st.composite
@@ -296,26 +335,127 @@ def _records(draw, ruleset: Ruleset, fields: dict, derived: tuple, requires: tup
             record[name] = value
     if derived and draw(_BOOLEANS):
         _toward(draw, ruleset, record, derived[draw(st.integers(0, len(derived) - 1))], fixed)
-    for name, op, expr, _req in requires:
-        at_limit = draw(_BOOLEANS)
-        try:
-            bound = Fraction(evaluate_expr(ruleset, record, expr))
-        except (InputError, TypeError, ValueError):
-            continue
-        f = ruleset.inputs[name]
-        current = record.get(name, f.default)
-        if current is not None and not at_limit and _holds(op, Fraction(current), bound):
-            continue
-        value = _limit(f, op, bound)
-        if (f.low is None or value >= f.low) and (f.high is None or value <= f.high) and \
-                (f.kind != "integer" or value.denominator == 1):
-            record[name] = _public(value)
-    if ruleset.checked.requires:
-        try:
-            ruleset.evaluate(record)
-        except InputError as e:
-            assume(not (e.rule or "").startswith("require "))
+    for require in requires:
+        _honour(ruleset, record, require, draw(_BOOLEANS))
+    assume(not _fails_a_require(ruleset, record))
     return record
+
+
+# ---------------------------------------------------------------- boundary records
+
+#: At most this many boundary records per ruleset: every property tries each of them.
+MAX_BOUNDARY = 150
+_BOUNDARY: dict[int, tuple[object, list[dict]]] = {}
+
+
+def boundary_records(ruleset: Ruleset) -> list[dict]:
+    """Valid records on the ruleset's boundaries, made without any randomness, which every
+    property tries before Hypothesis draws (so no run can miss them, whatever its seed): the two
+    corners (every number input at its lowest, bools false, each ballot's votes all on its last
+    category; then every number input at its highest, bools true, votes all on the first
+    category), and for every threshold each corner moved exactly onto it and one step either side
+    (a number input set to it; a ballot split k of n; a derived number solved for each number
+    input it depends on). Records failing a ``require`` are left out, as :func:`records` leaves
+    them out; a record failing anything else is a finding and stays."""
+    hit = _BOUNDARY.get(id(ruleset))
+    if hit is not None and hit[0] is ruleset:
+        return hit[1]
+    m = model(ruleset)
+    requires = [r for r in (_require_shape(ruleset, req) for req in ruleset.checked.requires)
+                if r is not None]
+    corners = [_corner(ruleset, m, high) for high in (False, True)]
+    candidates = list(corners)
+    for offset in (1, -1, 0):
+        for t in m.thresholds:
+            for high, base in enumerate(corners):
+                candidates += _placed(ruleset, m, base, t, offset, bool(high))
+    out: dict[str, dict] = {}
+    for record in candidates:
+        for require in requires:
+            _honour(ruleset, record, require, False)
+        key = dumps(record)
+        if key not in out and not _fails_a_require(ruleset, record):
+            out[key] = record
+        if len(out) >= MAX_BOUNDARY:
+            break
+    found = list(out.values())
+    if len(_BOUNDARY) > 256:
+        _BOUNDARY.clear()
+    _BOUNDARY[id(ruleset)] = (ruleset, found)
+    return found
+
+
+def _corner(ruleset: Ruleset, m: Model, high: bool) -> dict:
+    record: dict = {}
+    for name, f in ruleset.inputs.items():
+        labels = f.labels
+        match f.kind:
+            case "number" | "integer":
+                lo, hi = field_range(f, [t.value for t in m.of("input", name)])
+                record[name] = _public(hi if high else lo)
+            case "bool":
+                record[name] = high
+            case "category":
+                record[name] = labels[0] if high else labels[-1]
+            case "text":
+                record[name] = "甲"
+            case "history":
+                record[name] = [labels[0] if high else labels[-1]] * 3
+            case "ballot":
+                record[name] = {c: 0 for c in labels}
+                record[name][labels[0] if high else labels[-1]] = 10
+    return record
+
+
+def _placed(ruleset: Ruleset, m: Model, base: dict, t: Threshold, offset: int,
+            high: bool) -> list[dict]:
+    """``base`` moved onto threshold ``t`` (``offset`` steps past it): none, one or (for a
+    derived value, one per number input it depends on) several records."""
+    match t.kind:
+        case "input":
+            f = ruleset.inputs[t.name]
+            lo, hi = field_range(f, [x.value for x in m.of("input", t.name)])
+            if not lo <= t.value <= hi:
+                return []
+            return [{**base, t.name: _public(_near(f, t.value, offset, lo, hi))}]
+        case "share" | "votes":
+            votes = _split_at(ruleset.inputs[t.name].labels, t, offset, high,
+                              t.name in m.needs_votes)
+            return [] if votes is None else [{**base, t.name: votes}]
+        case _:  # derived
+            out = []
+            for x in m.inputs_of.get(t.name, ()):
+                solution = _solve(ruleset, base, t, x)
+                if solution is not None:
+                    f = ruleset.inputs[x]
+                    lo, hi = field_range(f, [])
+                    out.append({**base, x: _public(_near(f, solution, offset, lo, hi))})
+            return out
+
+
+def _split_at(categories: tuple[str, ...], t: Threshold, offset: int, high: bool,
+              needs_votes: bool) -> dict[str, int] | None:
+    """A ballot whose share (or count) of ``t.categories`` is ``t.value``, ``offset`` votes
+    off: the chosen votes on the best chosen category when ``high`` (else the worst), the others
+    likewise."""
+    chosen = [c for c in categories if c in t.categories]
+    rest = [c for c in categories if c not in t.categories]
+    if t.kind == "share":
+        q = t.value.denominator
+        n = q * max(1, -(-10 // q)) if q <= _MAX_VOTES else _MAX_VOTES
+        k = min(max(math.floor(t.value * n) + offset, 0), n)
+    else:
+        k = max(math.floor(t.value) + offset, 0)
+        n = k + (10 if rest else 0)
+    if not rest:
+        k = n
+    if n == 0 and needs_votes:
+        return None
+    votes = dict.fromkeys(categories, 0)
+    votes[chosen[0] if high else chosen[-1]] = k
+    if rest:
+        votes[rest[0] if high else rest[-1]] += n - k
+    return votes
 
 
 # ---------------------------------------------------------------- invalid records
