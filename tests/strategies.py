@@ -148,18 +148,30 @@ def modules() -> st.SearchStrategy[ast.Module]:
 
 # ---------------------------------------------------------------- records
 
+#: Numbers past int64, past 28 significant digits (Python's default decimal context) and tiny
+#: ones: every backend must give them the same exact value or the same error.
+HUGE = (2**63 - 1, 2**63, 2**64 + 1, 10**18, 10**28 + 1, 10**30 + 7, 10**40 + 3)
+TINY = (Fraction(1, 10**30), Fraction(1, 3 * 10**25), Fraction(10**28 + 1, 10**29))
+
+
 def _number_in(field: evalrules.Field) -> st.SearchStrategy[Fraction]:
     low = field.low if field.low is not None else Fraction(-1000)
     high = field.high if field.high is not None else low + 1000
     if field.kind == "integer":
-        return st.integers(int(-(-low // 1)), int(high // 1)).map(Fraction)
+        whole = st.integers(int(-(-low // 1)), int(high // 1)).map(Fraction)
+        return st.one_of(whole, st.sampled_from([Fraction(h) for h in HUGE]).filter(
+            lambda h: field.high is None or h <= field.high))
     exact = st.sampled_from([v for v in (low, high, (low + high) / 2)])
     scaled = st.integers(0, 1000).map(lambda k: low + (high - low) * Fraction(k, 1000))
-    return st.one_of(exact, scaled)
+    extreme = st.sampled_from([Fraction(v) for v in (*HUGE, *TINY)] +
+                              [low + t for t in TINY]).filter(
+        lambda v: (field.low is None or v >= field.low) and (field.high is None or v <= field.high))
+    return st.one_of(exact, scaled, extreme)
 
 
 def _ballot(categories: tuple[str, ...]) -> st.SearchStrategy[dict[str, int]]:
-    return st.lists(st.integers(0, 40), min_size=len(categories), max_size=len(categories)).map(
+    counts = st.one_of(st.integers(0, 40), st.sampled_from(HUGE[:3]))
+    return st.lists(counts, min_size=len(categories), max_size=len(categories)).map(
         lambda counts: dict(zip(categories, counts, strict=True))).filter(
         lambda b: sum(b.values()) > 0)
 
@@ -345,7 +357,9 @@ def hostile_records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
     """Mostly valid records with some fields replaced by wrong values of every kind."""
     junk = st.one_of(
         st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(
-            ["80%", "0.1", " 12 ", "1/3", "abc", "", "好", "甲"]),
+            ["80%", "0.1", " 12 ", "1/3", "abc", "", "好", "甲", "1e30", "-1e-30",
+             "1234567890123456789012345678901", "1" + "0" * 5000]),
+        st.sampled_from([-(2**63), 2**63, 10**30, -(10**40), 10**700, 2**64 - 1]),
         st.floats(allow_nan=True, allow_infinity=True), st.just({}), st.just([1]))
 
     @st.composite

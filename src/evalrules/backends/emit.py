@@ -23,7 +23,7 @@ from attrs import frozen
 from .. import plan as P
 from ..ast import Span
 from ..diagnostics import InputError
-from ..values import round_half_away, streak
+from ..values import MAX_BITS, round_half_away, streak
 
 _SIMPLE = re.compile(r"\(?([A-Za-z_]\w*|-?\d+)\)?")
 
@@ -79,6 +79,7 @@ class Emitter:
             "_new": object.__new__, "_R": None, "_round": _round, "_frac": Fraction,
             "_public": public, "_streak": streak, "_coerce": coerce,
             "_compress": itertools.compress, "_fail": _failing(self.fails), "_UNSET": UNSET,
+            "_BIG": 2**MAX_BITS,
         }
         self.counter = 0
         self.vars: dict[str, Op] = {}  # each input, param and named value: its code
@@ -178,9 +179,12 @@ class Emitter:
             self.emit(f"{', '.join(counts)}, = " + ", ".join(f"{raw}[{k!r}]" for k in cats)
                       + ("," if len(cats) == 1 else ""))
             classes = " is ".join(f"{v}.__class__" for v in counts)
-            negative = f"({' | '.join(counts)}) < 0" if len(counts) <= FEW else \
-                f"min(({', '.join(counts)},)) < 0"
-            checks += [f"not ({classes} is int)", negative]
+            # Each count >= 0 and of at most MAX_BITS bits, as the reference reads it: the bitwise
+            # or of the counts is negative if one is, and at least 2**MAX_BITS if one is.
+            joined = f"({' | '.join(counts)})" if len(counts) <= FEW else None
+            size = f"not (0 <= {joined} < _BIG)" if joined else \
+                f"min(({', '.join(counts)},)) < 0 or max(({', '.join(counts)},)) >= _BIG"
+            checks += [f"not ({classes} is int)", size]
             self.slots.append((b, "ballot", tuple(counts)))
             totals.append(counts)
         histories, pairs, variables = [], [], {}
@@ -245,10 +249,8 @@ class Emitter:
             case P.InputKind.CATEGORY:
                 mine = [f"{var} not in {self.const(frozenset(spec.labels))}",
                         f"{var}.__class__ is not str"]
-            case P.InputKind.INTEGER:
-                mine = [f"{var}.__class__ is not int"]
-            case _:
-                mine = [f"({var}.__class__ is not int and {var}.__class__ is not Fraction)"]
+            case _:  # an int of at most MAX_BITS bits; anything else takes the reference's path
+                mine = [f"{var}.__class__ is not int", f"not (-_BIG < {var} < _BIG)"]
         for bound, op in ((spec.low, "<"), (spec.high, ">")):
             if bound is not None:
                 mine.append(f"{var} {op} {self.const(bound)}")
