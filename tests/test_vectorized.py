@@ -98,8 +98,12 @@ def _held(table) -> list[dict]:
     rows = [dict() for _ in range(len(table))]
     for name in table.columns:
         try:
+            if table[name].dtype == object and pd.api.types.infer_dtype(
+                    table[name], skipna=True) not in ("string", "integer", "floating", "boolean",
+                                                      "decimal", "empty"):
+                raise TypeError("cells of mixed kinds are read as they are")
             values = pa.array(table[name], from_pandas=True).to_pylist()
-        except (pa.ArrowException, TypeError, ValueError):
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
             values = [None if v is None or (isinstance(v, float) and math.isnan(v)) else v
                       for v in table[name].tolist()]
         for r, v in zip(rows, values, strict=True):

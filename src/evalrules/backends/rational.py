@@ -156,7 +156,13 @@ def add(a: Num, b: Num, sign: int = 1) -> Num:
                a.db * b.db)
 
 
+def _signed(a: Num) -> Num:
+    """``a`` safe to negate: int64 holds -2**63 but not 2**63, so that one goes to Python ints."""
+    return objify(a) if not a.obj and a.nb > MAX else a
+
+
 def neg(a: Num) -> Num:
+    a = _signed(a)
     return Num(-a.n, a.d, a.nb, a.db)
 
 
@@ -268,16 +274,20 @@ def where(mask, a, b):
     """Row by row: a where mask, else b (numpy arrays, ints or bools)."""
     if isinstance(mask, bool):
         return a if mask else b
-    if (isinstance(a, np.ndarray) and a.dtype == object) or \
-            (isinstance(b, np.ndarray) and b.dtype == object):
+    if is_obj(a) or is_obj(b) or _wide(a) or _wide(b):
         a, b = to_obj(a), to_obj(b)
     return np.where(mask, a, b)
+
+
+def _wide(v) -> bool:
+    """A Python int that int64 cannot hold."""
+    return isinstance(v, int) and not isinstance(v, bool) and not -MAX - 1 <= v <= MAX
 
 
 def select(mask, a: Num, b: Num) -> Num:
     if isinstance(mask, bool):
         return a if mask else b
-    if a.obj or b.obj:
+    if a.obj or b.obj or max(a.nb, b.nb, a.db, b.db) > MAX:
         a, b = objify(a), objify(b)
     if _same_d(a, b):
         return Num(where(mask, a.n, b.n), a.d, max(a.nb, b.nb), a.db)
@@ -307,10 +317,12 @@ def floor(a: Num) -> Num:
 def ceil(a: Num) -> Num:
     if isinstance(a.d, int) and a.d == 1:
         return a
+    a = _signed(a)
     return Num(-((-a.n) // a.d), 1, a.nb, 1)
 
 
 def absolute(a: Num) -> Num:
+    a = _signed(a)
     return Num(abs(a.n) if isinstance(a.n, int) else np.abs(a.n), a.d, a.nb, a.db)
 
 

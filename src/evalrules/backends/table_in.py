@@ -1,10 +1,13 @@
 """Reading a table for the vectorized backend: its columns → exact arrays, and the rows that must
 take the per-row path instead.
 
-A pyarrow Table is used as is; a polars DataFrame goes through ``.to_arrow()``; a pandas DataFrame
+A pyarrow Table is used as is; a polars DataFrame goes through ``.to_arrow()`` (column by column
+where one cannot, such as Int128, whose cells are then read as Python values); a pandas DataFrame
 through ``pyarrow.Table.from_pandas(preserve_index=False)`` (so NaN and None are null, pandas'
-missing value), column by column where a mixed ``object`` column cannot become Arrow (such a column
-is then read as its Python values, NaN as None). Columns are named as :mod:`evalrules.columns`
+missing value), except an ``object`` column whose cells are of mixed kinds (a numpy bool among
+numbers, a Fraction, text among numbers) or one Arrow cannot hold (an int past 64 bits): its cells
+are read as the Python values they are, NaN as None, as ``evaluate`` would read them, never as
+Arrow's inference would coerce them. Columns are named as :mod:`evalrules.columns`
 says; only those the ruleset reads are converted. A null cell is a missing value, as ``None`` is in
 a record.
 
@@ -88,25 +91,40 @@ def read_table(checked, table) -> tuple[str, dict, int, object]:
     elif module == "polars":
         kind = "polars"
         names = [n for n in table.columns if is_input_column(checked, n)]
-        arrow = table.select(names).to_arrow()
-        cols = {n: arrow.column(n) for n in names}
         rows = table.height
+        try:
+            arrow = table.select(names).to_arrow()
+            cols = {n: arrow.column(n) for n in names}
+        except _UNCONVERTIBLE:  # e.g. Int128: column by column, the odd ones as Python values
+            cols = {}
+            for n in names:
+                try:
+                    cols[n] = table.select([n]).to_arrow().column(n)
+                except _UNCONVERTIBLE:
+                    cols[n] = table[n].to_list()
     elif module == "pandas":
         kind = "pandas"
         index = table.index
         names = [n for n in table.columns if is_input_column(checked, n)]
         rows = len(table)
         cols = {}
+        # An object column whose cells are of mixed kinds (a numpy bool among numbers, a
+        # Fraction, an int past 64 bits) would be coerced by Arrow's inference: its cells go to
+        # the per-row reading as they are, which reads each as evaluate() does.
+        mixed = {n for n in names if table[n].dtype == object and _mixed(table[n])}
+        plain = [n for n in names if n not in mixed]
         try:
-            arrow = pa.Table.from_pandas(table[names], preserve_index=False)
-            cols = {n: arrow.column(n) for n in names}
-        except (pa.ArrowException, TypeError, ValueError):
-            for n in names:
-                series = table[n]
+            arrow = pa.Table.from_pandas(table[plain], preserve_index=False)
+            cols = {n: arrow.column(n) for n in plain}
+        except _UNCONVERTIBLE:
+            for n in plain:
                 try:
-                    cols[n] = pa.array(series, from_pandas=True)
-                except (pa.ArrowException, TypeError, ValueError):
-                    cols[n] = [None if _is_na(v) else v for v in series.tolist()]
+                    cols[n] = pa.array(table[n], from_pandas=True)
+                except _UNCONVERTIBLE:
+                    mixed.add(n)
+        for n in mixed:
+            cols[n] = [None if _is_na(v) else v for v in table[n].tolist()]
+        cols = {n: cols[n] for n in names}
     else:
         raise TypeError("evaluate_table needs a pandas or polars DataFrame or a pyarrow Table, "
                         f"not {type(table).__name__}")
@@ -117,6 +135,19 @@ def read_table(checked, table) -> tuple[str, dict, int, object]:
             col = col.cast(pa.large_string())
         cols[n] = col
     return kind, cols, rows, index
+
+
+#: What Arrow raises for a column it cannot hold: mixed objects, ints past 64 bits, …
+_UNCONVERTIBLE = (pa.ArrowException, TypeError, ValueError, OverflowError)
+
+
+def _mixed(series) -> bool:
+    """Whether a pandas object column's cells are of more than one kind (missing cells aside) or
+    of a kind Arrow has no exact reading for (pandas' own inference, in C)."""
+    import pandas as pd
+
+    return pd.api.types.infer_dtype(series, skipna=True) not in (
+        "string", "integer", "floating", "boolean", "decimal", "empty")
 
 
 def _is_na(value: object) -> bool:
@@ -306,7 +337,9 @@ class Reader:
             case P.InputKind.TEXT:
                 return Cat(self.labels.id(""))
             case P.InputKind.HISTORY:
-                return np.full(self.rows, (), dtype=object)
+                empty = np.empty(self.rows, dtype=object)
+                empty.fill(())
+                return empty
         return Num(0)
 
     def labels_of(self, col: pa.Array, labels: tuple[str, ...], nulls) -> Cat:
@@ -338,7 +371,8 @@ class Reader:
     def history(self, col: pa.Array, labels: tuple[str, ...]) -> np.ndarray:
         """Past grades as tuples of labels (list columns; anything else takes the per-row
         path, which reads text such as "优秀、称职")."""
-        out = np.full(self.rows, (), dtype=object)
+        out = np.empty(self.rows, dtype=object)
+        out.fill(())
         if not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)):
             self.everything_slow()
             return out
