@@ -226,3 +226,20 @@ def test_groups_of_one_to_five_hundred(rules, size):
     assert sum(r["干部等次"] == "优秀" for r in results) <= size * 15 // 100
     assert [r.to_dict() for r in results] == \
         [r.to_dict() for r in rules.reference_evaluate_many(records)]
+
+
+def test_ranks_of_keys_with_unrelated_huge_denominators_are_quick_and_exact():
+    """#17: keys 1/q for 1,000 different 1990-bit odd q ranked without a common denominator
+    (whose size grew with every record: 31 s before)."""
+    import time
+
+    rules = evalrules.compile("ruleset 名次\ninput 单位: text\ninput 分: number\n"
+                              "group by 单位:\n  rank 名次 by 分 desc\n")
+    rng = random.Random(17)
+    qs = [rng.getrandbits(1990) | (1 << 1989) | 1 for _ in range(1000)]
+    records = [{"单位": "甲", "分": Fraction(1, q)} for q in qs]
+    start = time.perf_counter()
+    results = list(rules.evaluate_many(records))
+    assert time.perf_counter() - start < 10
+    by_size = sorted(range(1000), key=lambda i: qs[i])  # the smallest q is the largest 1/q
+    assert [results[i]["名次"] for i in by_size] == list(range(1, 1001))

@@ -126,14 +126,27 @@ def _needs(checked: Checked, node: GroupNode) -> tuple[str, ...]:
     return rule.keys if isinstance(rule, ast.Rank) else (rule.grade, *rule.keys)
 
 
+#: A common denominator of a key column up to this many bits makes its values integers; past it
+#: (denominators with few factors in common), the values stay fractions, so the cost of a sort
+#: does not grow with the product of every record's denominator.
+_SCALE_BITS = 256
+
+
 def _keys(values: dict, indexes: list[int], names: tuple[str, ...]) -> dict[int, tuple]:
-    """Each record's key as a tuple of ints: the values over a common denominator per key, so
-    sorting compares integers (exactly, and much faster than Fractions)."""
-    columns = []
+    """Each record's key as a tuple: per key, the values over a common denominator (integers,
+    which compare exactly and much faster than Fractions), or the Fractions themselves when
+    that denominator would be huge."""
+    columns: list[list] = []
     for name in names:
         column = [_pair(values[i][name]) for i in indexes]
-        scale = math.lcm(*(d for _, d in column)) if column else 1
-        columns.append([n * (scale // d) for n, d in column])
+        scale = 1
+        for _, d in column:
+            scale = math.lcm(scale, d)
+            if scale.bit_length() > _SCALE_BITS:
+                columns.append([Fraction(n, d) for n, d in column])
+                break
+        else:
+            columns.append([n * (scale // d) for n, d in column])
     return {i: tuple(c[j] for c in columns) for j, i in enumerate(indexes)}
 
 
