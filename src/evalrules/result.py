@@ -34,15 +34,29 @@ class Result(Mapping):
     __slots__ = ("_evaluation", "_group", "_layout", "_raw", "error", "ruleset")
 
     def __init__(self, ruleset: Ruleset, *, evaluation: reference.Evaluation | None = None,
-                 raw: tuple | None = None, layout: generated.Layout | None = None,
                  error: InputError | None = None, group: dict | None = None):
+        # A generated program's results are made by the program itself, which sets _raw on an
+        # instance of its own subclass (whose class holds the layout); these hold an evaluation.
         self.ruleset = ruleset
         self._evaluation = evaluation
-        self._raw = raw
-        self._layout = layout
+        self._raw: tuple | None = None
+        self._layout: generated.Layout | None = None
         self._group = group
         #: The InputError of a record :meth:`Ruleset.evaluate_many` could not grade, else None.
         self.error = error
+
+    def __reduce__(self) -> tuple:
+        """A result pickles as its ruleset and the reference evaluator's evaluation of its record,
+        or its error: what it means, not how a generated program held it."""
+        if self.error is not None:
+            return (_restored, (self.ruleset, None, self.error, None))
+        return (_restored, (self.ruleset, self._traced(), None, getattr(self, "_group", None)))
+
+    def __copy__(self) -> Result:  # immutable, like the ruleset it belongs to
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Result:
+        return self
 
     def _check(self) -> None:
         if self.error is not None:
@@ -138,3 +152,8 @@ class Result(Mapping):
             return f"<Result {self.ruleset.name} error={self.error}>"
         shown = ", ".join(f"{k}={self[k]}" for k in self.ruleset.grades)
         return f"<Result {self.ruleset.name} {shown}>"
+
+
+def _restored(ruleset: Ruleset, evaluation: reference.Evaluation | None,
+              error: InputError | None, group: dict | None) -> Result:
+    return Result(ruleset, evaluation=evaluation, error=error, group=group)

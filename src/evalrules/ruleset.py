@@ -94,6 +94,15 @@ class Ruleset:
     #: Made on first use, once, whichever thread asks first: a program is published only whole.
     _lock: threading.RLock = field(factory=threading.RLock, repr=False, eq=False, init=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What it is, not what it made: the programs, their lock and the generated ``evaluate``
+        are made again on first use after unpickling."""
+        return {"checked": self.checked, "constants": self.constants,
+                "warnings": self.warnings, "overrides": self.overrides}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _cache={}, _lock=threading.RLock())
+
     @property
     def name(self) -> str:
         return self.checked.name

@@ -95,7 +95,7 @@ def _read_only(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(mapping)
 
 
-@frozen
+@frozen(getstate_setstate=False)
 class Checked:
     """A ruleset that compiled: the flat declarations with labels resolved, the type of every
     value, and the order in which the derived values are computed (dependencies first)."""
@@ -122,6 +122,15 @@ class Checked:
         factory=dict, converter=_read_only)
     #: Each definition's direct dependencies (a grade's include its vetoes and quota keys).
     deps: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Its fields, the read-only mappings as dicts (pickle cannot hold a mapping proxy)."""
+        return {f.name: dict(v) if isinstance(v, MappingProxyType) else v
+                for f in attrs.fields(Checked) for v in [getattr(self, f.name)]}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, _read_only(value) if isinstance(value, dict) else value)
 
     def closure(self, names) -> frozenset[str]:
         """The definitions ``names`` need (themselves included), transitively."""
