@@ -19,7 +19,7 @@ from ..columns import input_columns
 from ..diagnostics import InputError
 from ..io import record_of
 from ..ruleset import Result, Ruleset, load
-from ..values import json_value
+from ..values import json_value, to_number
 
 SUFFIXES = (".cases.json", ".cases.csv")
 
@@ -82,12 +82,12 @@ def _csv(path: Path) -> tuple[Path, list[Case]]:
     return rules, cases
 
 
-def _same(got: object, want: object) -> bool:
+def _same(name: str, got: object, want: object) -> bool:
+    """Whether a result value is the expected one. An expected number is read as a record's
+    number is (``values.to_number``: "0.8", "80%", "19/30", with the same limits), so
+    ``"1e9999999999"`` is an ``InputError`` rather than a ten-billion-digit integer."""
     if isinstance(got, (int, Fraction)) and not isinstance(got, bool):
-        try:
-            return Fraction(got) == Fraction(str(want))
-        except (ValueError, ZeroDivisionError):
-            return False
+        return Fraction(got) == to_number(want, name, "expect")
     if isinstance(got, bool) and isinstance(want, str):
         return str(got).lower() == want.strip().lower()
     return got == want
@@ -116,7 +116,12 @@ def run_case(ruleset: Ruleset, case: Case) -> tuple[list[str], Result | None]:
         except KeyError as e:
             problems.append(str(e))
             continue
-        if not _same(got, want):
+        try:
+            same = _same(name, got, want)
+        except InputError as e:
+            problems.append(f"{name}: the expected value {want!r} cannot be read: {e}")
+            continue
+        if not same:
             problems.append(f"{name}: expected {want}, got {json_value(got)}")
     if case.vetoes is not None and list(result.vetoes) != list(case.vetoes):
         problems.append(f"vetoes: expected {case.vetoes}, got {list(result.vetoes)}")
