@@ -333,3 +333,65 @@ def test_an_always_check_false_only_at_a_corner_is_never_missed():
         assert out.returncode == 0, out.stderr[-2000:]
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def _literal(v: Fraction) -> str:
+    """A ruleset expression for an exact value."""
+    body = f"({abs(v.numerator)} / {v.denominator})" if v.denominator != 1 else str(abs(v))
+    return f"-{body}" if v < 0 else body
+
+
+_VALUES = st.builds(Fraction, st.integers(-5000, 5000), st.integers(1, 400))
+
+
+@st.composite
+def _thresholds(draw) -> dict:
+    """Thresholds and bounds of any denominator; bounds may be left out."""
+    lo, hi = sorted(draw(st.tuples(_VALUES, _VALUES)))
+    whole = draw(st.integers(-50, 50))
+    return {"x_lo": draw(st.sampled_from([lo, None])), "x_hi": draw(st.sampled_from([hi, None])),
+            "n_lo": whole - draw(_VALUES.map(abs)) % 7, "n_hi": whole + draw(_VALUES.map(abs)),
+            "x": draw(_VALUES), "n": draw(_VALUES), "y": draw(_VALUES),
+            "share": draw(st.builds(Fraction, st.integers(0, 400), st.integers(1, 400)).filter(
+                lambda v: v <= 1))}
+
+
+def _threshold_ruleset(t: dict) -> evalrules.Ruleset:
+    x_range = (f" in {'lo' if t['x_lo'] is not None else ''}.."
+               f"{'hi' if t['x_hi'] is not None else ''}") \
+        if t["x_lo"] is not None or t["x_hi"] is not None else ""
+    params = "".join(f"param {k} = {_literal(t[v])}\n" for k, v in
+                     (("lo", "x_lo"), ("hi", "x_hi"), ("nlo", "n_lo"), ("nhi", "n_hi"))
+                     if t[v] is not None)
+    return evalrules.compile(
+        f"ruleset 阈值\nballot 测评: 好, 中, 差\n{params}"
+        f"input x: number{x_range}\ninput n: integer in nlo..nhi\n"
+        f"let y = x * 3 / 7\nlet a = x >= {_literal(t['x'])}\nlet b = n < {_literal(t['n'])}\n"
+        f"let c = y <= {_literal(t['y'])}\nlet d = share(测评: 好) >= {_literal(t['share'])}\n"
+        "check always a or b or c or d or not (a or b or c or d)\n")
+
+
+@seed(0)
+@settings(max_examples=max(EXAMPLES, 25), deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.nested_given])
+@given(t=_thresholds(), data=st.data())
+@example(t={"x_lo": None, "x_hi": None, "n_lo": 0, "n_hi": 10, "x": Fraction(3, 25),
+            "n": 1, "y": 1, "share": Fraction(1, 2)}, data=None)  # `x >= 12%`, x unbounded
+def test_thresholds_and_bounds_of_any_denominator(t, data):
+    """#23: an unbounded number compared with 12% crashed records() (Hypothesis's fractions()
+    takes bounds of denominator <= max_denominator only; 10% happened to pass). Any threshold
+    and any bound, of any denominator: records and boundary records are valid, and the
+    boundary records sit exactly on each number input's threshold when it is in range."""
+    from evalrules.testing.strategies import boundary_records
+
+    ruleset = _threshold_ruleset(t)
+    strategy = records(ruleset)
+    for _ in range(4 if data is not None else 0):
+        ruleset.evaluate(data.draw(strategy))
+    on = boundary_records(ruleset)
+    for record in on:
+        ruleset.evaluate(record)
+    inside = (t["x_lo"] is None or t["x_lo"] <= t["x"]) and \
+        (t["x_hi"] is None or t["x"] <= t["x_hi"])
+    assert inside == any(Fraction(r["x"]) == t["x"] for r in on)
+    run_checks(ruleset, max_examples=2, seed=0)

@@ -9,6 +9,7 @@ the evaluations involved and the record as a ready-to-paste case for the ruleset
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -167,8 +168,10 @@ def _sample_records(ruleset: Ruleset, count: int, seed: int) -> list[dict]:
                 lo = field.low if field.low is not None else Fraction(0)
                 hi = field.high if field.high is not None else lo + 100
                 value = lo + (hi - lo) * Fraction(rng.randint(0, 100), 100)
-                record[name] = int(value) if field.kind == "integer" or \
-                    value.denominator == 1 else value
+                if field.kind == "integer":  # bounds of any denominator: stay inside them
+                    value = Fraction(min(max(math.floor(value), math.ceil(lo)),
+                                         math.floor(hi)))
+                record[name] = int(value) if value.denominator == 1 else value
         out.append(record)
     return out
 

@@ -123,12 +123,10 @@ def _near(f: Field, point: Fraction, offset: int, lo: Fraction, hi: Fraction) ->
 def numbers_of(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[Fraction | int]:
     thresholds = [t.value for t in m.of("input", f.name)]
     lo, hi = field_range(f, thresholds)
-    if f.kind == "integer":
-        plain: SearchStrategy = st.integers(int(lo), int(hi))
-    else:
-        plain = st.one_of(
-            st.integers(math.ceil(lo * 100), math.floor(hi * 100)).map(lambda k: Fraction(k, 100)),
-            st.fractions(lo, hi, max_denominator=12))
+    if lo > hi:  # an integer input whose range holds no whole number
+        raise InvalidArgument(f"records({m.ruleset.name}): no value of {f.name} is valid (its "
+                              f"range holds no whole number), so no record is")
+    plain = _between(f, lo, hi)
     points = sorted({lo, hi, *(t for t in thresholds if lo <= t <= hi)})
     edge = st.builds(lambda p, off: _near(f, p, off, lo, hi), st.sampled_from(points),
                      st.sampled_from((0, -1, 1)))
@@ -138,6 +136,25 @@ def numbers_of(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[F
                          st.sampled_from((0, -1, 1)))
         return edge.map(lambda v: int(v) if v.denominator == 1 else v)
     return st.one_of(edge, plain).map(lambda v: int(v) if v.denominator == 1 else v)
+
+
+def _between(f: Field, lo: Fraction, hi: Fraction) -> SearchStrategy[Fraction]:
+    """Any value of ``f`` from ``lo`` to ``hi`` (bounds of any denominator): whole numbers for an
+    integer; else hundredths and twelfths in the range, or, where the range holds none, ``lo``
+    plus a twelfth-grid fraction of its width."""
+    if f.kind == "integer":
+        return st.integers(int(lo), int(hi)).map(Fraction)
+    parts: list[SearchStrategy[Fraction]] = []
+    if math.ceil(lo * 100) <= math.floor(hi * 100):
+        parts.append(st.integers(math.ceil(lo * 100), math.floor(hi * 100))
+                     .map(lambda k: Fraction(k, 100)))
+    # Hypothesis's fractions() takes bounds whose denominator is at most max_denominator only
+    low, high = Fraction(math.ceil(lo * 12), 12), Fraction(math.floor(hi * 12), 12)
+    if low <= high:
+        parts.append(st.fractions(low, high, max_denominator=12))
+    else:
+        parts.append(st.fractions(0, 1, max_denominator=12).map(lambda u: lo + (hi - lo) * u))
+    return st.one_of(parts)
 
 
 def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
