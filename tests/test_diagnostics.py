@@ -355,6 +355,12 @@ def test_e303_round_digits_not_a_literal():
     check(the(src, "E303"), "E303", at(src, "a)"), "round()")
 
 
+def test_e415_digits_of_round_out_of_range():
+    src = "ruleset r\ninput a: number\nlet x = round(a, 999999999)\n"
+    check(the(src, "E415"), "E415", at(src, "999999999"), "at most 100",
+          hint="round to the digits")
+
+
 def test_e303_range_bound_that_is_not_a_param():
     src = "ruleset r\ninput a: number\ninput b: number in 0..a\nlet x = a + b\n"
     check(the(src, "E303"), "E303", at(src, "a\n"), "range bound")

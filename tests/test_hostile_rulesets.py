@@ -300,3 +300,41 @@ def test_a_file_full_of_direction_characters_is_reported_briefly_and_quickly():
     assert len(ds) == MAX_INVISIBLE_REPORTED
     assert [d.line for d in ds] == list(range(2, 2 + MAX_INVISIBLE_REPORTED))
     assert f"({100_000 - MAX_INVISIBLE_REPORTED} more in this file)" in ds[-1].message
+
+
+# ---------------------------------------------------------------- #12 digits of round
+
+
+@pytest.mark.parametrize("source, literal", [
+    ("ruleset r\nparam p = round(1, 999999999)\ninput x: number\nlet y = x + p\n", "999999999"),
+    ("ruleset r\ninput x: number\nlet y = round(x, 99999999)\n", "99999999"),
+    ("ruleset r\ninput x: number\nlet y = round(x, 5000)\n", "5000"),
+    ("ruleset r\ninput x: number\nlet y = round(x, -999999999)\n", "-999999999"),
+    ("ruleset r\ninput x: number\nlet y = round(x, 101)\n", "101"),
+])
+def test_digits_of_round_are_bounded_at_compile_time(source, literal):
+    start = time.perf_counter()
+    ds = compile_within(10, source, "t.rules")
+    assert time.perf_counter() - start < 10
+    (d,) = ds
+    index = source.index(literal)
+    assert d.code == "E415" and (d.line, d.column) == where(source, index)
+    assert (d.span.end_line, d.span.end_column) == (d.line, d.column + len(literal))
+    assert "at most 100" in d.message and literal.lstrip("-") in d.message
+
+
+@pytest.mark.parametrize("digits", [100, -100, 18])
+def test_round_at_its_limit_evaluates_and_writes_back(run, digits):
+    from fractions import Fraction
+
+    from evalrules.values import exact_str
+
+    source = f"ruleset r\ninput x: number\nlet y = round(x / 3, {digits})\n"
+    rules = evalrules.compile(source)
+    x = Fraction(10**11) if digits == 18 else Fraction(10**120 + 7, 10**99)
+    want = rules.reference_evaluate({"x": x})
+    got = run(rules, {"x": x})
+    assert got["y"] == want["y"]
+    assert want.to_dict()["values"]["y"] == exact_str(want["y"])
+    if digits == 18:
+        assert want["y"] == Fraction(33333333333333333333333333333, 10**18)

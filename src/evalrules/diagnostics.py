@@ -56,6 +56,7 @@ CODES = {
     "E412": "bad monotone check",
     "E413": "default outside the input's range",
     "E414": "a require that depends on a group rule",
+    "E415": "digits of round() out of range",
     # extends and override
     "E501": "extended file not found",
     "E502": "cycle of extends",

@@ -15,6 +15,7 @@ from .model import (
     BOOL,
     ERROR,
     FUNCTIONS,
+    MAX_ROUND_DIGITS,
     NUMBER,
     CheckerState,
     Kind,
@@ -292,6 +293,11 @@ class ExpressionChecker(CheckerState):
             if digits is None or digits.denominator != 1:
                 self.error("E303", "round()'s digits must be a whole number written in the "
                            "ruleset", args[1].span)
+            elif abs(digits) > MAX_ROUND_DIGITS:
+                self.error("E415", f"round() to {abs(digits)} digits "
+                           f"{'before' if digits < 0 else 'after'} the decimal point: at most "
+                           f"{MAX_ROUND_DIGITS} either way", args[1].span,
+                           "round to the digits the regulation names (usually 0 to 4)")
         return attrs.evolve(expr, args=tuple(args)), NUMBER
 
     def _ballot(self, name: str, span: ast.Span, categories) -> tuple[str, ...] | None:

@@ -22,6 +22,9 @@ FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
     "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
 }
+#: ``round(x, d)`` takes at most this many digits either way (E415): no regulation rounds to more
+#: than a few, and ``10 ** d`` for a ``d`` of millions never finishes.
+MAX_ROUND_DIGITS = 100
 RESERVED = frozenset(
     "ruleset extends title scale ballot input param let score require sheet grade veto outcome "
     "check override rule when otherwise all any most at least of one bool number integer in "
