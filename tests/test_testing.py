@@ -21,7 +21,7 @@ from hypothesis.errors import InvalidArgument
 import evalrules
 from evalrules.cli import main
 from evalrules.io import read_rows
-from evalrules.testing import diff, invalid_records, records, run_checks
+from evalrules.testing import CheckFailed, diff, invalid_records, records, run_checks
 from evalrules.testing.cases import load_cases, run_case
 from evalrules.testing.coverage import Coverage
 
@@ -395,3 +395,48 @@ def test_thresholds_and_bounds_of_any_denominator(t, data):
         (t["x_hi"] is None or t["x"] <= t["x_hi"])
     assert inside == any(Fraction(r["x"]) == t["x"] for r in on)
     run_checks(ruleset, max_examples=2, seed=0)
+
+
+_LIMITED = """ruleset 限额
+ballot 群众测评: 好, 较好, 一般
+input 单位: text
+input 得分: number in 0..100
+input 人数: integer in 0..5
+group by 单位:
+  rank 名次 by 得分
+  limit share(群众测评: 好) <= 30% "评价为“好”的人数不得超过被评价总人数的30%"
+score 总分 = 得分
+check always 名次 >= 1
+check monotone 总分 in 得分
+"""
+
+
+def test_a_group_limit_is_not_a_totality_failure():
+    """#24: totality failed on every ruleset with a group limit (a limit rejects a group whose
+    records are each valid), so authors split files and ran --no-checks. A record rejected only
+    by a limit is no totality failure; peers meet the limits by themselves; a record the limit
+    rejects and that would fail anyway still is one."""
+    from evalrules.testing.checks import Grouped, properties
+
+    run_checks(evalrules.compile(_LIMITED), max_examples=max(EXAMPLES, 30), seed=0)
+    broken = evalrules.compile(_LIMITED.replace("score 总分 = 得分", "score 总分 = 得分 / 人数"))
+    grouped = Grouped(broken)
+    totality = next(p for p in properties(grouped) if p.name.startswith("totality"))
+    over = {"单位": "甲", "得分": 50, "群众测评": {"好": 100, "较好": 0, "一般": 0}}
+    with pytest.raises(evalrules.InputError, match="30%"):
+        grouped.evaluate({**over, "人数": 1})
+    totality.test({**over, "人数": 1})  # rejected by the limit only
+    with pytest.raises(CheckFailed, match=r"divides by zero|division by zero") as info:
+        totality.test({**over, "人数": 0})
+    assert "its group also fails limit" in str(info.value)
+    with pytest.raises(CheckFailed) as info:
+        run_checks(broken, max_examples=5, seed=0)
+    assert info.value.check == "totality"
+
+
+@seed(0)
+@settings(max_examples=10, deadline=None, database=None)
+@given(st.data())
+def test_records_of_a_bare_group_ruleset_are_graded_alone(data):
+    ruleset = _load(RULESETS / "fanwen2" / "team-dept-compare.rules")
+    ruleset.evaluate(data.draw(records(ruleset)), group=[])

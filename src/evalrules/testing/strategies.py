@@ -284,7 +284,7 @@ def _solve(ruleset: Ruleset, record: dict, t: Threshold, x: str) -> Fraction | N
     ``t.value``, the other fields as in ``record``, when it is an affine function of ``x``
     there; else None."""
     lo, hi = field_range(ruleset.inputs[x], [])
-    function = ruleset.function(t.name)
+    function = _function(ruleset, t.name)
     try:
         y0 = function({**record, x: _public(lo)})
         y1 = function({**record, x: _public(hi)})
@@ -333,11 +333,23 @@ def _honour(ruleset: Ruleset, record: dict, require: tuple, at_limit: bool) -> N
         record[name] = _public(value)
 
 
+def _alone(ruleset: Ruleset) -> bool:
+    """A ruleset with group rules given bare (not graded among peers): a record is graded as
+    the only one of its group."""
+    return ruleset.checked.group is not None and not hasattr(ruleset, "peers")
+
+
+def _function(ruleset: Ruleset, name: str):
+    if _alone(ruleset):
+        return lambda record: ruleset.evaluate(record, group=[])[name]
+    return ruleset.function(name)
+
+
 def _fails_a_require(ruleset: Ruleset, record: dict) -> bool:
     if not ruleset.checked.requires:
         return False
     try:
-        ruleset.evaluate(record)
+        ruleset.evaluate(record, group=[]) if _alone(ruleset) else ruleset.evaluate(record)
     except InputError as e:
         return (e.rule or "").startswith("require ")
     return False
