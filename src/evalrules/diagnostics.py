@@ -170,6 +170,8 @@ def _width(text: str) -> int:
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    if len(name) > 200:  # no name is that long, and comparing a megabyte takes a while
+        return None
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
     return f"did you mean '{close[0]}'?" if close else None
 

@@ -20,25 +20,53 @@ def number(n: ast.Number) -> str:
     return _fraction_text(n.value)
 
 
+#: An int of at most this many bits (603 digits) is within any interpreter's int/str limit
+#: (``sys.set_int_max_str_digits`` allows no less than 640 digits).
+_STR_BITS = 2000
+
+
+def int_text(n: int) -> str:
+    """``str(n)`` for any int: past the interpreter's limit on int/str conversion (4,300 digits by
+    default) it is written in pieces, halves of the digits at a time, so exact text never raises
+    and the limit stays as the user set it."""
+    if n < 0:
+        return "-" + int_text(-n)
+    if n.bit_length() <= _STR_BITS:
+        return str(n)
+    half = n.bit_length() * 30103 // 200000  # about half its digits (log10(2) = 0.30103)
+    high, low = divmod(n, 10**half)
+    return int_text(high) + int_text(low).rjust(half, "0")
+
+
+def _strip(n: int, p: int) -> tuple[int, int]:
+    """``n`` without its factors ``p``, and how many there were (by squares: a denominator of
+    ``p ** 10000`` takes a few dozen divisions, not ten thousand)."""
+    count = 0
+    while n % p == 0:
+        power, k = p, 1
+        while n % (power * power) == 0:
+            power, k = power * power, k * 2
+        n, count = n // power, count + k
+    return n, count
+
+
 def decimal_text(value: Fraction) -> str | None:
     """The finite decimal form of a value ("96.25"), or None where there is none (1/3)."""
     if value.denominator == 1:
-        return str(value.numerator)
-    d, twos, fives = value.denominator, 0, 0
-    while d % 2 == 0:
-        d, twos = d // 2, twos + 1
-    while d % 5 == 0:
-        d, fives = d // 5, fives + 1
-    if d != 1:
+        return int_text(value.numerator)
+    d, fives = _strip(value.denominator, 5)
+    twos = (d & -d).bit_length() - 1
+    if d >> twos != 1:
         return None
     places = max(twos, fives)
-    digits = str(abs(value.numerator) * 10**places // value.denominator).rjust(places + 1, "0")
+    digits = int_text(abs(value.numerator) * 10**places // value.denominator).rjust(places + 1,
+                                                                                    "0")
     return f"{'-' if value < 0 else ''}{digits[:-places]}.{digits[-places:]}"
 
 
 def _fraction_text(value: Fraction) -> str:
     """A literal for a value; one without a finite decimal form is written as a division."""
-    return decimal_text(value) or f"({value.numerator}/{value.denominator})"
+    return decimal_text(value) or f"({int_text(value.numerator)}/{int_text(value.denominator)})"
 
 
 def _level(e: ast.Expr) -> int:

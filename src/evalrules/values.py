@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -20,7 +21,7 @@ from attrs import field, frozen
 from . import ast
 from .check import Checked
 from .diagnostics import InputError, RuntimeCode, did_you_mean
-from .unparse import decimal_text
+from .unparse import decimal_text, int_text
 
 _C = RuntimeCode
 
@@ -42,6 +43,64 @@ MAX_BITS = 2000
 _FRACTION = re.compile(r"[+-]?\d+/\d+")
 
 
+class _Shown(reprlib.Repr):
+    """repr, short and safe for any value: :func:`shown`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = 60
+        self.maxlevel, self.maxlist, self.maxtuple, self.maxdict = 2, 4, 4, 4
+        self.maxset = self.maxfrozenset = self.maxdeque = self.maxarray = 4
+
+    def repr_int(self, x: int, level: int) -> str:
+        return _integer(x) or repr(x)
+
+    def repr_Fraction(self, x: Fraction, level: int) -> str:
+        if x.numerator.bit_length() > _SHOWN_BITS or x.denominator.bit_length() > _SHOWN_BITS:
+            top, bottom = _digits(x.numerator), _digits(x.denominator)
+            return f"a fraction of {top} digit{'s' * (top != 1)} over {bottom} " \
+                   f"digit{'s' * (bottom != 1)}"
+        return repr(x)
+
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            return super().repr_instance(x, level)
+        except Exception:  # reprlib's own fallback can fail too (a class whose __class__ lies)
+            return "an object"
+
+
+#: An integer of more bits (about 60 digits) is shown by its number of digits.
+_SHOWN_BITS = 200
+_SHOW = _Shown()
+
+
+def _digits(n: int) -> int:
+    """How many decimal digits ``abs(n)`` has, without converting it to text."""
+    n = abs(n)
+    if n < 10:
+        return 1
+    low = (n.bit_length() - 1) * 30103 // 100000  # ≤ log10(n) < low + 2
+    return low + 2 if n >= 10 ** (low + 1) else low + 1
+
+
+def _integer(x: int) -> str | None:
+    if x.bit_length() <= _SHOWN_BITS:
+        return None
+    return f"an integer of {_digits(x)} digits"
+
+
+def shown(value: object) -> str:
+    """A value as a message shows it: its ``repr``, but an integer of more than about 60 digits
+    as ``an integer of 5001 digits`` (its text could pass the interpreter's 4,300-digit limit), a
+    long string, list or mapping cut short with ``...``, an object whose repr fails by its type.
+    Never raises, and never runs to more than about 100 characters."""
+    try:
+        text = _SHOW.repr(value)
+    except Exception:
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 100 else text[:96] + " ..."
+
+
 def to_number(value: object, field: str, rule: str) -> Fraction:
     """An exact number from int, Fraction, Decimal, float or a numeric string ("0.8", "80%")."""
     number = _to_number(value, field, rule)
@@ -53,7 +112,7 @@ def to_number(value: object, field: str, rule: str) -> Fraction:
 
 def _to_number(value: object, field: str, rule: str) -> Fraction:
     if isinstance(value, bool) or value is None:
-        raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
+        raise InputError(f"{rule}: '{field}' must be a number, not {shown(value)}", field=field,
                          rule=rule, value=value, code=_C.WRONG_TYPE)
     if isinstance(value, Integral):
         return Fraction(int(value))
@@ -82,10 +141,10 @@ def _to_number(value: object, field: str, rule: str) -> Fraction:
             try:
                 number = Fraction(body)
             except ZeroDivisionError:
-                raise InputError(f"{rule}: '{field}' divides by zero: {value!r}", field=field,
+                raise InputError(f"{rule}: '{field}' divides by zero: {shown(value)}", field=field,
                                  rule=rule, value=value, code=_C.WRONG_TYPE) from None
             return number / 100 if percent else number
-        raise InputError(f"{rule}: '{field}' must be a number, not {value!r}", field=field,
+        raise InputError(f"{rule}: '{field}' must be a number, not {shown(value)}", field=field,
                          rule=rule, value=value, code=_C.WRONG_TYPE)
     if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
         return _to_number(value.item(), field, rule)  # type: ignore[attr-defined]  # numpy has it
@@ -98,7 +157,7 @@ def to_bool(value: object, field: str, rule: str) -> bool:
         return value
     if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
         return bool(value)
-    raise InputError(f"{rule}: '{field}' must be true or false, not {value!r}", field=field,
+    raise InputError(f"{rule}: '{field}' must be true or false, not {shown(value)}", field=field,
                      rule=rule, value=value, code=_C.WRONG_TYPE)
 
 
@@ -106,7 +165,7 @@ def to_label(value: object, labels: tuple[str, ...], field: str, rule: str) -> s
     if isinstance(value, str) and value.strip() in labels:
         return value.strip()
     hint = did_you_mean(value, labels) if isinstance(value, str) else None
-    raise InputError(f"{rule}: '{field}' must be one of {', '.join(labels)}, not {value!r}"
+    raise InputError(f"{rule}: '{field}' must be one of {', '.join(labels)}, not {shown(value)}"
                      + (f"; {hint}" if hint else ""), field=field, rule=rule, value=value,
                      code=_C.WRONG_TYPE)
 
@@ -132,7 +191,7 @@ def to_count(value: object, field: str, rule: str) -> int:
     number = to_number(value, field, rule)
     if number.denominator != 1 or number < 0:
         raise InputError(f"{rule}: vote counts of '{field}' must be whole numbers >= 0, not "
-                         f"{value!r}", field=field, rule=rule, value=value, code=_C.VOTES)
+                         f"{shown(value)}", field=field, rule=rule, value=value, code=_C.VOTES)
     return int(number)
 
 
@@ -155,9 +214,10 @@ def streak(history: tuple[str, ...], label: str) -> int:
 
 
 def exact_str(value: Fraction | int) -> str:
-    """``"87"``, ``"96.25"`` or ``"11/12"``: decimal where it terminates, a fraction otherwise."""
+    """``"87"``, ``"96.25"`` or ``"11/12"``: decimal where it terminates, a fraction otherwise.
+    Never raises, however many digits (see :func:`unparse.int_text`)."""
     value = Fraction(value)
-    return decimal_text(value) or f"{value.numerator}/{value.denominator}"
+    return decimal_text(value) or f"{int_text(value.numerator)}/{int_text(value.denominator)}"
 
 
 def public(value: object) -> object:
@@ -186,8 +246,8 @@ def _ballot(name: str, raw: object, categories: tuple[str, ...]) -> dict[str, in
     counts = {}
     for key in raw:
         if key not in categories:
-            hint = did_you_mean(str(key), categories)
-            raise InputError(f"{rule}: '{name}' has no category {key!r}"
+            hint = did_you_mean(key, categories) if isinstance(key, str) else None
+            raise InputError(f"{rule}: '{name}' has no category {shown(key)}"
                              + (f"; {hint}" if hint else ""), field=name, rule=rule, value=key,
                              code=_C.VOTES)
     for category in categories:
@@ -212,7 +272,7 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Con
     plain: dict[str, object] = {}
     for key, value in record.items():
         if not isinstance(key, str):
-            raise InputError(f"field names must be strings, not {key!r}", field=str(key),
+            raise InputError(f"field names must be strings, not {shown(key)}", field=shown(key),
                              code=_C.NOT_A_RECORD)
         ballot, dot, category = key.partition(".")
         if dot and ballot in checked.ballots and key not in checked.inputs:
@@ -222,8 +282,8 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Con
     for key in plain:
         if key not in checked.inputs and key not in checked.ballots:
             hint = did_you_mean(key, [*checked.inputs, *checked.ballots])
-            raise InputError(f"unknown field '{key}'" + (f"; {hint}" if hint else ""), field=key,
-                             code=_C.UNKNOWN_FIELD)
+            raise InputError(f"unknown field {shown(key)}" + (f"; {hint}" if hint else ""),
+                             field=key, code=_C.UNKNOWN_FIELD)
     values: dict[str, object] = {}
     for name, categories in checked.ballots.items():
         if name in plain and name in nested:
@@ -254,8 +314,13 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
         case ast.ScaleType(scale=scale):
             return to_label(raw, checked.scales[scale], name, rule)
         case ast.TextType():
-            if isinstance(raw, str) or (isinstance(raw, int) and not isinstance(raw, bool)):
-                return str(raw)  # an id column may hold whole numbers
+            if isinstance(raw, str):
+                return raw
+            if isinstance(raw, int) and not isinstance(raw, bool):  # an id column's whole number
+                if raw.bit_length() > MAX_BITS:  # beyond the largest number, as for a number
+                    raise InputError(f"{rule}: '{name}' has too many digits to be a real value "
+                                     f"({shown(raw)})", field=name, rule=rule, code=_C.TOO_BIG)
+                return str(raw)
             raise InputError(f"{rule}: '{name}' must be text, not {type(raw).__name__}",
                              field=name, rule=rule, value=raw, code=_C.WRONG_TYPE)
         case ast.HistoryType(scale=scale):
@@ -263,13 +328,13 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
         case ast.NumberType(integer=integer):
             value = to_number(raw, name, rule)
             if integer and value.denominator != 1:
-                raise InputError(f"{rule}: '{name}' must be a whole number, not {raw!r}",
+                raise InputError(f"{rule}: '{name}' must be a whole number, not {shown(raw)}",
                                  field=name, rule=rule, value=raw, code=_C.OUT_OF_RANGE)
             lo = constants.low.get(name)
             hi = constants.high.get(name)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
-                shown = "..".join("" if b is None else exact_str(b) for b in (lo, hi))
-                raise InputError(f"{rule}: '{name}' = {exact_str(value)} is outside {shown}",
+                bounds = "..".join("" if b is None else exact_str(b) for b in (lo, hi))
+                raise InputError(f"{rule}: '{name}' = {exact_str(value)} is outside {bounds}",
                                  field=name, rule=rule, value=raw, code=_C.OUT_OF_RANGE)
             return value
     raise AssertionError(decl.type)  # pragma: no cover
