@@ -315,6 +315,12 @@ def test_e208_keyword_used_as_a_name():
     check(the(src, "E208"), "E208", at(src, "let"), "'total' is a keyword")
 
 
+def test_e209_name_of_a_result_column():
+    src = "ruleset r\ninput a: number\nlet error = a + 1\n"
+    check(the(src, "E209"), "E209", at(src, "let"), "'error' is the name of a result column",
+          hint="choose another name")
+
+
 # ---------------------------------------------------------------- E3xx types
 
 

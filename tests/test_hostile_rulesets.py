@@ -338,3 +338,42 @@ def test_round_at_its_limit_evaluates_and_writes_back(run, digits):
     assert want.to_dict()["values"]["y"] == exact_str(want["y"])
     if digits == 18:
         assert want["y"] == Fraction(33333333333333333333333333333, 10**18)
+
+
+# ---------------------------------------------------------------- #4b names of result columns
+
+COLLIDING = [
+    ("let", "ruleset r\ninput a: number\nlet {n} = a + 1\n"),
+    ("score", "ruleset r\ninput a: number\nscore {n} = a\n"),
+    ("input", "ruleset r\ninput {n}: number\nscore s = {n}\n"),
+    ("ballot", "ruleset r\nballot {n}: 好, 差\nscore s = share({n}: 好)\n"),
+    ("sheet", "ruleset r\ninput a: number\nsheet {n} max 10:\n  项 10: = a\n"),
+    ("grade", "ruleset r\ninput a: number\nscale 档: 好 > 差\ngrade {n} of 档:\n  好 when a > 1\n"
+              "  otherwise 差\n"),
+    ("param", "ruleset r\nparam {n} = 1\ninput a: number\nscore s = a + {n}\n"),
+    ("veto", "ruleset r\ninput a: number\nscale 档: 好 > 差\ngrade g of 档:\n  好 when a > 1\n"
+             "  otherwise 差\nveto {n} when a > 5:\n  lower g by 1\n"),
+    ("outcome", "ruleset r\ninput a: number\noutcome {n} when a > 1\n"),
+    ("rank", "ruleset r\ninput 单位: text\ninput a: number\ngroup by 单位:\n"
+             "  rank {n} by a\n"),
+]
+
+
+@pytest.mark.parametrize("name", ["error", "vetoes", "outcomes"])
+@pytest.mark.parametrize("kind, template", COLLIDING, ids=[k for k, _ in COLLIDING])
+def test_names_of_the_result_columns_are_reserved(name, kind, template):
+    source = template.replace("{n}", name)
+    ds = [d for d in diagnostics_of(source, "t.rules") if d.severity == "error"]
+    assert [d.code for d in ds] == ["E209"], [str(d) for d in ds]
+    (d,) = ds
+    line = next(i for i, text in enumerate(source.split("\n"), 1)
+                if f" {name}" in text and text.split()[0] in (kind, "rank"))
+    assert d.line == line
+    assert f"'{name}'" in d.message and "result column" in d.message
+
+
+def test_the_checker_and_the_tables_reserve_the_same_names():
+    from evalrules import columns
+    from evalrules.check import model
+
+    assert columns.RESULT_COLUMNS is model.RESULT_COLUMNS

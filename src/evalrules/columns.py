@@ -16,12 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from . import ast
-from .check import Checked, Kind
+from .check import RESULT_COLUMNS, Checked, Kind  # RESULT_COLUMNS: the checker reserves them
 from .diagnostics import DataError, UnknownName, did_you_mean
-
-#: The columns after the named values: the vetoes applied and the outcomes that hold (lists of
-#: names) and the record's error (its message, or nothing).
-RESULT_COLUMNS = ("vetoes", "outcomes", "error")
 
 #: What a yes/no cell of a text file (CSV, or text in a spreadsheet) may say, lower-cased.
 YES_NO = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}

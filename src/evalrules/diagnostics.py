@@ -36,6 +36,7 @@ CODES = {
     "E206": "unknown scale",
     "E207": "duplicate label or category",
     "E208": "keyword used as a name",
+    "E209": "name of a result column",
     # types
     "E301": "type mismatch",
     "E302": "wrong number of arguments",

@@ -11,6 +11,7 @@ from .model import (
     NUMBER,
     POLICIES,
     RESERVED,
+    RESULT_COLUMNS,
     TEXT,
     Checked,
     GroupNode,
@@ -21,6 +22,6 @@ from .model import (
 )
 
 __all__ = [
-    "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "NUMBER", "POLICIES", "RESERVED", "TEXT", "Checked",
-    "GroupNode", "Kind", "QuotaNode", "Type", "check", "closure",
+    "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "NUMBER", "POLICIES", "RESERVED", "RESULT_COLUMNS",
+    "TEXT", "Checked", "GroupNode", "Kind", "QuotaNode", "Type", "check", "closure",
 ]

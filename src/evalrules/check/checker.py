@@ -25,6 +25,7 @@ from .model import (
     NUMBER,
     POLICIES,
     RESERVED,
+    RESULT_COLUMNS,
     TEXT,
     Checked,
     Kind,
@@ -124,6 +125,11 @@ class _Checker(ExpressionChecker, GroupChecker):
             if st.name in RESERVED:
                 self.error("E208", f"'{st.name}' is a keyword of the language and cannot be a name",
                            st.span)
+            elif st.name in RESULT_COLUMNS and not isinstance(st, ast.Scale):
+                self.error("E209", f"'{st.name}' is the name of a result column (a result table "
+                           f"has {', '.join(RESULT_COLUMNS)} after the values), so it cannot name "
+                           f"a {ast.KEYWORD_OF[type(st)]}", st.span,
+                           "choose another name, e.g. one in the regulation's own words")
             if isinstance(st, ast.Scale):
                 self.scales[st.name] = st.labels
                 continue

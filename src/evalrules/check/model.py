@@ -25,6 +25,10 @@ FUNCTIONS = {  # name: (fewest, most) arguments
 #: ``round(x, d)`` takes at most this many digits either way (E415): no regulation rounds to more
 #: than a few, and ``10 ** d`` for a ``d`` of millions never finishes.
 MAX_ROUND_DIGITS = 100
+#: The columns a result table has after the named values: the vetoes applied and the outcomes
+#: that hold (lists of names) and the record's error (its message, or nothing). No declaration
+#: may take these names (E209): its column would collide with them. :mod:`columns` reads them here.
+RESULT_COLUMNS = ("vetoes", "outcomes", "error")
 RESERVED = frozenset(
     "ruleset extends title scale ballot input param let score require sheet grade veto outcome "
     "check override rule when otherwise all any most at least of one bool number integer in "
