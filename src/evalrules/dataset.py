@@ -41,6 +41,8 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +56,7 @@ from .backends.vectorized import evaluate_table
 from .check import Kind
 from .columns import RESULT_COLUMNS, YES_NO, input_columns, is_input_column, selected, value_kind
 from .diagnostics import DataError
+from .values import exact_str
 
 #: Rows per batch read from the source.
 BATCH_ROWS = 65_536
@@ -90,11 +93,6 @@ def exact_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
             text = text.combine_chunks()
         science = pc.match_substring(text, "E")  # Arrow writes 0 at scale 7 as "0E-7"
         if pc.any(science).as_py():
-            from decimal import Decimal
-            from fractions import Fraction
-
-            from .values import exact_str
-
             idx = pc.indices_nonzero(science).to_pylist()
             values = text.to_pylist()
             for i in idx:
@@ -177,8 +175,15 @@ def _unreadable(files: list[Path], e: Exception) -> DataError:
 def _csv_header(path: Path) -> list[str]:
     import csv
 
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return next(csv.reader(f), [])
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            header = next((row for row in csv.reader(f) if row), [])
+    except (csv.Error, UnicodeDecodeError) as e:
+        utf8 = " (save it as UTF-8, in Excel “CSV UTF-8”)" * isinstance(e, UnicodeDecodeError)
+        raise DataError(f"cannot read the header of {path.name}: {e}{utf8}") from None
+    if not any(c.strip() for c in header):
+        raise DataError(f"{path.name} is empty: its first row names the columns")
+    return header
 
 
 def _unquoted(text: str) -> str:
@@ -219,11 +224,6 @@ def _csv_format(files: list[Path]) -> ds.CsvFileFormat:
         convert_options=pa.csv.ConvertOptions(
             column_types={n: pa.string() for n in names[0] if names}, null_values=[""],
             strings_can_be_null=True, quoted_strings_can_be_null=True))
-
-
-def _is_csv_dataset(dataset) -> bool:
-    return isinstance(dataset, ds.FileSystemDataset) and isinstance(dataset.format,
-                                                                    ds.CsvFileFormat)
 
 
 def read_cells(checked, batch: pa.RecordBatch
@@ -287,7 +287,12 @@ def _batches(dataset, columns, batch_rows: int) -> Iterator[pa.RecordBatch]:
     if isinstance(dataset, ds.Dataset):
         scanner = dataset.scanner(columns=columns, batch_size=batch_rows, batch_readahead=1,
                                   fragment_readahead=1, use_threads=True)
-        yield from scanner.to_batches()
+        try:
+            yield from scanner.to_batches()
+        except pa.ArrowInvalid as e:  # a row with more cells than the header, a bad byte…
+            files = ", ".join(Path(f).name for f in getattr(dataset, "files", [])[:3])
+            raise DataError(f"cannot read {files or 'the source'}: {e}" + (
+                " (save it as UTF-8, in Excel “CSV UTF-8”)" if "UTF8" in str(e) else "")) from None
         return
     if isinstance(dataset, pa.RecordBatch):
         dataset = [dataset]
@@ -296,10 +301,6 @@ def _batches(dataset, columns, batch_rows: int) -> Iterator[pa.RecordBatch]:
             yield from batch.to_batches()
         else:
             yield batch
-
-
-def _schema_of(dataset):
-    return dataset.schema if isinstance(dataset, (ds.Dataset, pa.RecordBatchReader)) else None
 
 
 # ---------------------------------------------------------------- evaluating batch by batch
@@ -557,9 +558,11 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
     """
     start = time.perf_counter()
     dataset = open_source(source, format=format)
-    csv_cells = _is_csv_dataset(dataset)
+    csv_cells = isinstance(dataset, ds.FileSystemDataset) and isinstance(dataset.format,
+                                                                         ds.CsvFileFormat)
     checked = ruleset.checked
-    in_schema = _schema_of(dataset)
+    in_schema = dataset.schema if isinstance(dataset, (ds.Dataset, pa.RecordBatchReader)) \
+        else None
     fields = result_fields(ruleset, columns)
     kept = _output_fields(in_schema, keep, fields)
     read_columns = None
@@ -587,7 +590,7 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
         write = file_sink
     elif sink is not None:
         write = sink
-    tmp = None
+    tmp, done = None, False
     try:
         batches = _batches(dataset, read_columns, batch_rows)
         keep_names = keep if keep is not True or kept is None else [f.name for f in kept]
@@ -609,9 +612,12 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
                 write(batch)
             if progress is not None:
                 progress(summary.rows, total)
+        done = True
     finally:
         if file_sink is not None:
             file_sink.close()
+            if not done:  # no partial output where a run stopped on an error
+                Path(sink).unlink(missing_ok=True)
         if tmp is not None:
             tmp.cleanup()
     summary.seconds = time.perf_counter() - start

@@ -34,6 +34,14 @@ from .values import exact_str
 
 #: The data file suffixes read and written.
 FORMATS = (".csv", ".xlsx", ".json", ".jsonl", ".ndjson")
+#: Limits on what a data file may hold (docs/user-guide.md), so that no file hangs or crashes a
+#: run; none is near what a real file needs. JSON: arrays and objects inside each other (a record
+#: needs 3). XLSX: a part of the zip may expand at most ``MAX_EXPANSION`` times its compressed
+#: size once it is over ``EXPANSION_FROM`` bytes (a sheet saved by Excel expands 5 to 20 times; a
+#: "zip bomb" a thousand). CSV: a cell's characters, Python's ``csv.field_size_limit()``.
+MAX_NESTING = 32
+MAX_EXPANSION = 100
+EXPANSION_FROM = 64 << 20
 _INSTALL_CLI = 'pip install "evalrules[cli]"'
 
 
@@ -57,39 +65,71 @@ def read_rows(path: str | Path) -> Iterator[dict]:
     opened)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            try:
-                yield from _read_csv(f, path.name)
-            except csv.Error as e:
-                raise DataError(f"cannot read {path.name} as CSV: {e}") from None
-    elif suffix == ".xlsx":
-        yield from _read_xlsx(path)
-    elif suffix in (".jsonl", ".ndjson"):
-        with path.open(encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if line.strip():
-                    yield _json(line, f"{path.name}, line {number}")
-    elif suffix == ".json":
-        data = _json(path.read_text(encoding="utf-8"), path.name)
-        if isinstance(data, dict) and "cases" in data:
-            data = [case["input"] for case in data["cases"]]
-        if not isinstance(data, list):
-            raise DataError(f"{path.name}: a JSON data file is a list of records")
-        yield from data
-    else:
-        raise DataError(f"cannot read {path.name}: use .csv, .xlsx, .json or .jsonl")
+    try:
+        if suffix == ".csv":
+            yield from _read_csv(path)
+        elif suffix == ".xlsx":
+            yield from _read_xlsx(path)
+        elif suffix in (".jsonl", ".ndjson"):
+            yield from _read_jsonl(path)
+        elif suffix == ".json":
+            yield from _read_json(path)
+        else:
+            raise DataError(f"cannot read {path.name}: use .csv, .xlsx, .json or .jsonl")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path.name} is not UTF-8 text ({e.reason}): save it as UTF-8 (in "
+                        "Excel, “CSV UTF-8”)") from None
 
 
-def _read_csv(f, name: str) -> Iterator[dict]:
+def _read_csv(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        try:
+            yield from _csv_rows(reader, path.name)
+        except csv.Error as e:
+            if "field limit" in str(e):
+                raise DataError(f"cannot read {path.name} as CSV, line {reader.line_num}: a cell "
+                                f"is longer than {csv.field_size_limit():,} characters") from None
+            raise DataError(f"cannot read {path.name} as CSV, line {reader.line_num}: {e}"
+                            ) from None
+
+
+def _read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as f:
+        empty = True
+        for number, line in enumerate(f, 1):
+            if line.strip():
+                empty = False
+                yield _json(line, f"{path.name}, line {number}")
+    if empty:
+        raise DataError(f"{path.name} is empty: a JSON Lines file holds one record per line")
+
+
+def _read_json(path: Path) -> Iterator[dict]:
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise DataError(f"{path.name} is empty: a JSON data file is a list of records")
+    data = _json(text, path.name)
+    if isinstance(data, dict) and "cases" in data:  # a cases file: its records
+        cases = data["cases"]
+        if not isinstance(cases, list) or not all(isinstance(c, dict) and "input" in c
+                                                  for c in cases):
+            raise DataError(f"{path.name}: each case of a cases file has an \"input\"")
+        data = [case["input"] for case in cases]
+    if not isinstance(data, list):
+        raise DataError(f"{path.name}: a JSON data file is a list of records")
+    yield from data
+
+
+def _csv_rows(reader, name: str) -> Iterator[dict]:
     """The rows under the header, each a dict (a short row's missing cells are None); blank
     lines skipped. Header cells are named as in a spreadsheet (:func:`header_names`); a header
     naming a column twice, or a value beyond the header, is an error."""
-    reader = csv.reader(f)
-    header = next(reader, None)
-    if header is None:
-        return
+    header: list[str] = next((row for row in reader if row), [])
     columns = header_names([_unquoted(c) for c in header], name)
+    if not columns:
+        raise DataError(f"{name} is empty: its first row names the columns, each row below is "
+                        "a record")
     width = len(columns)
     for cells in reader:
         if not cells:
@@ -134,36 +174,69 @@ def _json(text: str, where: str) -> Any:
             out[key] = value
         return out
 
+    too_deep = DataError(f"{where}: nested too deep: arrays and objects more than "
+                         f"{MAX_NESTING} levels inside each other (a record needs 3)")
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=unique)
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=unique)
     except json.JSONDecodeError as e:
         raise DataError(f"{where}: not valid JSON: {e}") from None
+    except RecursionError:
+        raise too_deep from None
+    level = [data]
+    for _ in range(MAX_NESTING + 1):  # level by level, so a deep value costs no recursion
+        level = [v for x in level if isinstance(x, (dict, list))
+                 for v in (x.values() if isinstance(x, dict) else x)]
+    if level:
+        raise too_deep
+    return data
 
 
 def _read_xlsx(path: Path) -> Iterator[dict]:
     """The first sheet; the first row is the header. Wholly empty rows are skipped."""
     openpyxl = _openpyxl()
+    _not_a_zip_bomb(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises zipfile, KeyError, InvalidFileException…
         raise DataError(f"cannot read {path.name} as an Excel workbook: {e}") from None
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the sheet's own dimension may claim 16,384 × 1,048,576 cells
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
         columns = header_names([None if c is None else str(c).strip() for c in header],
                                path.name)
-        width = len(columns)
-        for number, values in enumerate(rows, 2):
+        if not columns:
+            raise DataError(f"{path.name} is empty, or its first row is: the first row of the "
+                            "first sheet names the columns, each row below is a record")
+        width = len(columns)  # only the columns with a header are read
+        for values in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            if len(values) > width:
-                _beyond_header(list(values[width:]), width, f"{path.name}, row {number}")
-            values = list(values[:width]) + [None] * (width - len(values))
+            values = list(values) + [None] * (width - len(values))
             yield {c: _xlsx_in(v) for c, v in zip(columns, values, strict=True)}
+    except DataError:
+        raise
+    except Exception as e:  # the sheet's XML: a DTD's entities past expat's limits, …
+        raise DataError(f"cannot read {path.name} as an Excel workbook: {e}") from None
     finally:
         book.close()
+
+
+def _not_a_zip_bomb(path: Path) -> None:
+    """Refuse a workbook with a part that expands past :data:`MAX_EXPANSION` times its size."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what it is not
+    for p in parts:
+        if p.file_size > EXPANSION_FROM and p.file_size > MAX_EXPANSION * max(p.compress_size, 1):
+            raise DataError(f"cannot read {path.name}: its part {p.filename} expands "
+                            f"{p.file_size // max(p.compress_size, 1):,} times, to "
+                            f"{p.file_size >> 20:,} MiB (a workbook saved by Excel expands 5 to "
+                            "20 times): open it in Excel and save it again")
 
 
 def _xlsx_in(value: object) -> object:
