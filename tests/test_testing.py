@@ -440,3 +440,59 @@ def test_a_group_limit_is_not_a_totality_failure():
 def test_records_of_a_bare_group_ruleset_are_graded_alone(data):
     ruleset = _load(RULESETS / "fanwen2" / "team-dept-compare.rules")
     ruleset.evaluate(data.draw(records(ruleset)), group=[])
+
+
+CADRE = RULESETS / "fanwen9" / "cadre-city.rules"
+
+
+@pytest.mark.parametrize("flag", ["经核查确有严重问题", "年度考核不合格通报"])
+@pytest.mark.parametrize("search_seed", [0, 1])
+def test_diff_finds_a_veto_that_needs_every_condition_at_once(tmp_path, flag, search_seed):
+    """#26: generated-data diff reported "no difference" on two seeds for a veto moving 优秀 to
+    称职, which shows only when the five categories, both shares and the flag agree at once.
+    The search now starts from both rulesets' boundary records, made without randomness: the
+    best record (every condition of the best grade at once) with one flag raised among them."""
+    (tmp_path / "cadre-city.rules").write_text(CADRE.read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    new_input = "" if flag == "经核查确有严重问题" else f"input {flag}: bool default false\n"
+    (tmp_path / "new.rules").write_text(
+        f'ruleset 新 extends "cadre-city.rules"\n{new_input}'
+        f"veto 新否决 when {flag}:\n  干部等次 at most 称职\n", encoding="utf-8")
+    old, new = evalrules.load(tmp_path / "cadre-city.rules"), evalrules.load(tmp_path / "new.rules")
+    d = diff(old, new, max_examples=50, seed=search_seed)
+    assert ("干部等次", "优秀", "称职") in d.transitions
+    record = d.examples[("干部等次", "优秀", "称职")][0]
+    assert record[flag] is True and new.evaluate(record)["干部等次"] == "称职"
+
+
+_OLD = "ruleset 旧\ninput a: number in 0..100\nscore s = a\n"
+_NEW = "ruleset 新\ninput a: number in 0..90\ninput b: integer in 1..\nscore s = a\n"
+
+
+def test_diff_says_which_records_one_ruleset_refuses_and_which_fields_it_alone_reads():
+    """#26: a record one ruleset grades and the other refuses was the transition
+    ("InputError", "ok", RULE), and a field one ruleset does not know was dropped silently, so
+    a new required input hid: the search always supplied it. Now such a record is a difference
+    "accepted by OLD, refused by NEW (RULE)" whose example shows the refusal, the search also
+    draws records for one ruleset alone, and the report lists the fields only one reads."""
+    from evalrules.testing.changes import GRADED, REFUSED
+
+    old, new = evalrules.compile(_OLD), evalrules.compile(_NEW)
+    searched = diff(old, new, max_examples=30, seed=0)
+    assert set(searched.transitions) == {(REFUSED, GRADED, "input a"),
+                                         (REFUSED, GRADED, "input b")}
+    text = searched.report()
+    assert "accepted by 旧, refused by 新 (input b): 1" in text
+    assert "[新] refuses it: input b: missing required field 'b'" in text
+    assert "input b: only 新 reads it (integer in 1.. required); 旧 is not given it; 新 " \
+        "refuses every record without it" in text
+    assert "input a: number in 0..100 required → number in 0..90 required" in text
+    assert "a search, not a proof" in text
+    on_data = diff(old, new, [{"a": 95}, {"a": 50, "b": 2}, {"a": 50, "编号": "T1"}])
+    assert on_data.transitions == {(REFUSED, GRADED, "input a"): 1,
+                                   (REFUSED, GRADED, "input b"): 1}
+    assert (on_data.compared, on_data.differing) == (3, 2)
+    assert "input 编号: neither ruleset reads it (not compared)" in on_data.report()
+    back = diff(new, old, [{"a": 95, "b": 1}])
+    assert back.transitions == {(REFUSED, "input a", GRADED): 1}
+    assert "accepted by 旧, refused by 新 (input a): 1" in back.report()

@@ -1,8 +1,10 @@
 """Compare two rulesets: which records a rule change grades differently.
 
 With --data FILE (.csv, .json, .jsonl): every record is graded by both and the changes are
-counted as transitions (班子等次 较好 → 一般: 37). Without: Hypothesis searches for records on
-which they differ and shrinks one minimal example per kind of change. Exit status 0 when they
+counted as transitions (班子等次 较好 → 一般: 37). Without: both rulesets' boundary records, then a
+Hypothesis search, give one example per kind of change — a search, not a proof (docs/testing.md
+says what it can miss). Records one ruleset grades and the other refuses are differences too, and
+fields only one ruleset reads are listed. Exit status 0 when they
 agree, 1 when they differ (so a CI job can require "no change") and when a ruleset has errors (as
 for `evalrules check`), 2 when the data file cannot be read or --where does not compile. Needs
 the testing extra.

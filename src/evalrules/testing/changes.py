@@ -22,8 +22,11 @@ from ._model import dumps
 
 __all__ = ["Diff", "DiffFailed", "assert_changes_only", "assert_equivalent", "diff"]
 
-#: The key of a transition where one ruleset rejects a record the other grades.
-INPUT_ERROR = "InputError"
+#: The name of a transition where one ruleset grades a record and the other refuses it (an
+#: ``InputError``): ``(REFUSED, GRADED, RULE)`` when the new one refuses it by RULE,
+#: ``(REFUSED, RULE, GRADED)`` when the old one does.
+REFUSED = "refused"
+GRADED = "graded"
 _HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
 
@@ -44,6 +47,8 @@ class Diff:
     compared: int | None = None
     #: records on which at least one output differs (from data)
     differing: int = 0
+    #: how the inputs differ (a field only one ruleset reads, a changed range or category…)
+    inputs: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.transitions)
@@ -51,32 +56,41 @@ class Diff:
     def __str__(self) -> str:
         return self.report()
 
+    def _line(self, key: tuple[str, object, object]) -> str:
+        name, a, b = key
+        if name == REFUSED and a == GRADED:
+            return f"accepted by {self.old.name}, refused by {self.new.name} ({b})"
+        if name == REFUSED:
+            return f"accepted by {self.new.name}, refused by {self.old.name} ({a})"
+        return f"{name} {_show(a)} → {_show(b)}"
+
     def report(self, *, explain: bool = False, examples: int = 1) -> str:
         head = f"{self.old.name} → {self.new.name}"
         if self.compared is None:
-            where = "on generated records (one shrunk example per kind of change)"
+            where = ("on generated records (one example per kind of change; a search, not a "
+                     "proof: see docs/testing.md)")
         else:
             where = f"on {self.compared} records: {self.differing} differ"
+        lines = [f"{head}: {'no difference ' if not self else ''}{where}"]
+        lines += [f"  input {note}" for note in self.inputs]
         if not self:
-            return f"{head}: no difference {where}"
-        lines = [f"{head}: {where}"]
+            return "\n".join(lines)
         for key, count in self.transitions.items():
-            name, a, b = key
-            lines.append(f"  {name} {_show(a)} → {_show(b)}: {count}")
+            lines.append(f"  {self._line(key)}: {count}")
         lines.append("")
         lines.append("examples:")
         for key, records in self.examples.items():
-            name, a, b = key
             for record in records[:examples]:
-                lines.append(f"  {name} {_show(a)} → {_show(b)}: {dumps(record, indent=None)}")
-                if explain:
-                    for ruleset in (self.old, self.new):
+                lines.append(f"  {self._line(key)}: {dumps(record, indent=None)}")
+                for ruleset in (self.old, self.new):
+                    try:
+                        result = ruleset.evaluate(_project(record, ruleset))
+                    except InputError as e:
+                        lines.append(f"    [{ruleset.name}] refuses it: {e}")
+                        continue
+                    if explain:
                         lines.append(f"    [{ruleset.name}]")
-                        try:
-                            text = ruleset.evaluate(_project(record, ruleset)).explain("zh")
-                        except InputError as e:
-                            text = f"InputError: {e}"
-                        lines += ["      " + line for line in text.splitlines()]
+                        lines += ["      " + line for line in result.explain("zh").splitlines()]
         return "\n".join(lines)
 
 
@@ -97,12 +111,44 @@ def default_outputs(old: Ruleset, new: Ruleset) -> tuple[str, ...]:
 
 
 def _project(record: Mapping, ruleset: Ruleset) -> dict:
-    """The fields of ``record`` that ``ruleset`` reads (a field only the other ruleset has is
-    left out)."""
+    """The fields of ``record`` that ``ruleset`` reads: a field it does not know is not given to
+    it, as a table column it does not read is ignored (the Diff says which fields those are)."""
     inputs, ballots = ruleset.checked.inputs, ruleset.checked.ballots
     return {k: v for k, v in record.items()
             if k in inputs or k in ballots or (isinstance(k, str) and k.partition(".")[0]
                                                in ballots)}
+
+
+def _describe(f) -> str:
+    kind = f.kind
+    if f.labels:
+        kind += f" ({', '.join(f.labels)})"
+    if f.low is not None or f.high is not None:
+        kind += f" in {_show(f.low) if f.low is not None else ''}.." \
+                f"{_show(f.high) if f.high is not None else ''}"
+    default = str(f.default).lower() if isinstance(f.default, bool) else _show(f.default)
+    return kind + (" required" if f.required else f" default {default}")
+
+
+def input_notes(old: Ruleset, new: Ruleset) -> tuple[str, ...]:
+    """How the inputs of two rulesets differ, one line each: a field only one reads (which the
+    other is never given, and which, when required, makes the one refuse every record without
+    it) and a field whose type, range, categories or default changed."""
+    notes = []
+    for this, other in ((old, new), (new, old)):
+        for name, f in this.inputs.items():
+            if name in other.inputs:
+                continue
+            note = (f"{name}: only {this.name} reads it ({_describe(f)}); {other.name} is not "
+                    "given it")
+            if f.required:
+                note += f"; {this.name} refuses every record without it"
+            notes.append(note)
+    for name, f in old.inputs.items():
+        g = new.inputs.get(name)
+        if g is not None and g != f:
+            notes.append(f"{name}: {_describe(f)} → {_describe(g)}")
+    return tuple(notes)
 
 
 def _values(ruleset: Ruleset, outputs: tuple[str, ...], record: Mapping):
@@ -113,14 +159,18 @@ def _values(ruleset: Ruleset, outputs: tuple[str, ...], record: Mapping):
     return tuple(result[n] for n in outputs)
 
 
+def _reason(error: InputError) -> str:
+    return error.rule or str(error)
+
+
 def _changes(old: Ruleset, new: Ruleset, outputs: tuple[str, ...], record: Mapping
              ) -> list[tuple[str, object, object]]:
     a, b = _values(old, outputs, record), _values(new, outputs, record)
     if isinstance(a, InputError) or isinstance(b, InputError):
         if isinstance(a, InputError) and isinstance(b, InputError):
-            return []
-        return [(INPUT_ERROR, a.rule if isinstance(a, InputError) else "ok",
-                 b.rule if isinstance(b, InputError) else "ok")]
+            return []  # refused by both: no grade to compare
+        return [(REFUSED, _reason(a) if isinstance(a, InputError) else GRADED,
+                 _reason(b) if isinstance(b, InputError) else GRADED)]
     return [(n, x, y) for n, x, y in zip(outputs, a, b, strict=True) if x != y]
 
 
@@ -215,8 +265,10 @@ def _on_data(old, new, outputs, rows, excluded) -> Diff:
     transitions: dict = {}
     examples: dict = {}
     compared = differing = 0
+    unread: dict[str, None] = {}
     for record in rows:
         compared += 1
+        unread.update((k, None) for k in record if not _reads(old, k) and not _reads(new, k))
         changes = _changes(old, new, outputs, record)
         if not changes or excluded(record):
             continue
@@ -228,8 +280,15 @@ def _on_data(old, new, outputs, rows, excluded) -> Diff:
                 kept.append(dict(record))
     order = sorted(transitions, key=lambda k: (outputs.index(k[0]) if k[0] in outputs else -1,
                                                -transitions[k]))
+    notes = input_notes(old, new)
+    if unread:
+        notes += (f"{', '.join(map(str, unread))}: neither ruleset reads it (not compared)",)
     return Diff(old, new, outputs, {k: transitions[k] for k in order},
-                {k: examples[k] for k in order}, compared, differing)
+                {k: examples[k] for k in order}, compared, differing, notes)
+
+
+def _reads(ruleset: Ruleset, key: object) -> bool:
+    return bool(_project({key: None}, ruleset))
 
 
 class _Found(Exception):
@@ -245,7 +304,9 @@ def _shared_requires(old: Ruleset, new: Ruleset) -> set[str]:
 
 def _strategy(old: Ruleset, new: Ruleset):
     """Records for both rulesets, half of them focused on the thresholds only one of them
-    compares against (where a changed number shows)."""
+    compares against (where a changed number shows). When a field is read by one ruleset only,
+    some records are drawn for one ruleset alone (without the other's own fields), so that a
+    field only one of them requires shows as records the other accepts and it refuses."""
     import attrs
 
     from ._model import model
@@ -259,14 +320,21 @@ def _strategy(old: Ruleset, new: Ruleset):
         focus = tuple(t for t in (*ma.thresholds, *mb.thresholds) if t in only)
         pairs.append((records_from(old, {}, attrs.evolve(ma, thresholds=focus), edges_only=True),
                       records_from(new, {}, attrs.evolve(mb, thresholds=focus), edges_only=True)))
-
+    one_sided = set(old.inputs) ^ set(new.inputs)
+    shapes = st.sampled_from(("both", "both", "old", "new") if one_sided else ("both",))
     which, first = st.sampled_from(pairs), st.booleans()
 
     @st.composite
     def both(draw):
         sa, sb = draw(which)
-        a, b = draw(sa), draw(sb)
-        record = {**a, **b} if draw(first) else {**b, **a}
+        shape = draw(shapes)
+        if shape == "old":
+            record = draw(sa)
+        elif shape == "new":
+            record = draw(sb)
+        else:
+            a, b = draw(sa), draw(sb)
+            record = {**a, **b} if draw(first) else {**b, **a}
         for ruleset in (old, new) if shared else ():
             try:
                 ruleset.evaluate(_project(record, ruleset))
@@ -277,9 +345,32 @@ def _strategy(old: Ruleset, new: Ruleset):
     return both()
 
 
+def _boundary(old: Ruleset, new: Ruleset) -> list[dict]:
+    """Records on the boundaries of both rulesets (:func:`~.strategies.boundary_records`), made
+    without randomness: each ruleset's, with the fields only the other reads taken from the
+    other's first one; and each ruleset's two corners alone."""
+    from .strategies import boundary_records
+
+    out = []
+    for this, other in ((old, new), (new, old)):
+        mine, theirs = boundary_records(this), boundary_records(other)
+        fill = {k: v for k, v in (theirs[0] if theirs else {}).items() if k not in this.inputs}
+        out += [{**fill, **r} for r in mine]
+        if fill:
+            out += mine[:2]
+    return out
+
+
 def _search(old, new, outputs, max_examples, excluded, seed=None, rounds: int = 24) -> Diff:
     found: dict = {}
     kinds: set = set()
+    for record in _boundary(old, new):  # every kind of change these show, first
+        if excluded(record):
+            continue
+        for key in _changes(old, new, outputs, record):
+            if _kind(key) not in kinds:
+                kinds.add(_kind(key))
+                found[key] = record
     strategy = _strategy(old, new)
     options: dict = {"deadline": None, "suppress_health_check": _HEALTH,
                      "report_multiple_bugs": False, "database": None}
@@ -309,7 +400,8 @@ def _search(old, new, outputs, max_examples, excluded, seed=None, rounds: int = 
         else:
             break
     order = sorted(found, key=lambda k: outputs.index(k[0]) if k[0] in outputs else -1)
-    return Diff(old, new, outputs, {k: 1 for k in order}, {k: [found[k]] for k in order})
+    return Diff(old, new, outputs, {k: 1 for k in order}, {k: [found[k]] for k in order},
+                inputs=input_notes(old, new))
 
 
 class DiffFailed(EvalRulesError, AssertionError):

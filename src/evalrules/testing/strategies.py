@@ -379,13 +379,21 @@ _BOUNDARY: dict[int, tuple[object, list[dict]]] = {}
 
 def boundary_records(ruleset: Ruleset) -> list[dict]:
     """Valid records on the ruleset's boundaries, made without any randomness, which every
-    property tries before Hypothesis draws (so no run can miss them, whatever its seed): the two
-    corners (every number input at its lowest, bools false, each ballot's votes all on its last
-    category; then every number input at its highest, bools true, votes all on the first
-    category), and for every threshold each corner moved exactly onto it and one step either side
-    (a number input set to it; a ballot split k of n; a derived number solved for each number
-    input it depends on). Records failing a ``require`` are left out, as :func:`records` leaves
-    them out; a record failing anything else is a finding and stays."""
+    property tries before Hypothesis draws (so no run can miss them, whatever its seed):
+
+    * two corners: every number input at its lowest, votes all on each ballot's last category,
+      categories at their last label; then every number at its highest, votes on the first
+      category, categories at their first label; then each bool and category set, one at a time,
+      to the value that makes the first grade worst (best) — so the best corner meets every
+      condition of the best grade at once, and the worst every condition of the worst;
+    * each corner with one bool or category changed (every other value of it): the best record
+      with one flag raised, as a veto needs;
+    * each corner moved exactly onto every threshold and one step either side (a number input
+      set to it; a ballot split k of n; a derived number solved for each number input it
+      depends on).
+
+    Records failing a ``require`` are left out, as :func:`records` leaves them out; a record
+    failing anything else is a finding and stays."""
     hit = _BOUNDARY.get(id(ruleset))
     if hit is not None and hit[0] is ruleset:
         return hit[1]
@@ -393,7 +401,14 @@ def boundary_records(ruleset: Ruleset) -> list[dict]:
     requires = [r for r in (_require_shape(ruleset, req) for req in ruleset.checked.requires)
                 if r is not None]
     corners = [_corner(ruleset, m, high) for high in (False, True)]
+    for corner in corners:
+        for require in requires:
+            _honour(ruleset, corner, require, False)
+    corners = [_extreme(ruleset, c, high) for high, c in zip((False, True), corners,
+                                                             strict=True)]
     candidates = list(corners)
+    for base in corners:
+        candidates += _one_changed(ruleset, base)
     for offset in (1, -1, 0):
         for t in m.thresholds:
             for high, base in enumerate(corners):
@@ -423,7 +438,7 @@ def _corner(ruleset: Ruleset, m: Model, high: bool) -> dict:
                 lo, hi = field_range(f, [t.value for t in m.of("input", name)])
                 record[name] = _public(hi if high else lo)
             case "bool":
-                record[name] = high
+                record[name] = not high
             case "category":
                 record[name] = labels[0] if high else labels[-1]
             case "text":
@@ -433,6 +448,43 @@ def _corner(ruleset: Ruleset, m: Model, high: bool) -> dict:
             case "ballot":
                 record[name] = {c: 0 for c in labels}
                 record[name][labels[0] if high else labels[-1]] = 10
+    return record
+
+
+def _choices(f: Field) -> list:
+    return [False, True] if f.kind == "bool" else list(f.labels) if f.kind == "category" else []
+
+
+def _one_changed(ruleset: Ruleset, base: dict) -> list[dict]:
+    return [{**base, name: value} for name, f in ruleset.inputs.items()
+            for value in _choices(f) if value != base.get(name)]
+
+
+def _extreme(ruleset: Ruleset, record: dict, high: bool) -> dict:
+    """``record`` with each bool and category, in turn, set to the value that makes the first
+    grade best (``high``) or worst, the others kept (ties keep the earlier value)."""
+    if not ruleset.grades:
+        return record
+    grade, labels = next(iter(ruleset.grades.items()))
+    function = _function(ruleset, grade)
+
+    def goodness(candidate: dict) -> int:
+        try:
+            value = function(candidate)
+        except InputError:
+            return -1  # a record that is not graded: never chosen over one that is
+        rank = len(labels) - labels.index(value)
+        return rank if high else len(labels) + 1 - rank
+
+    record = dict(record)
+    for name, f in ruleset.inputs.items():
+        best, score = record.get(name), goodness(record)
+        for value in _choices(f):
+            trial = goodness({**record, name: value})
+            if trial > score:
+                best, score = value, trial
+        if best is not None:
+            record[name] = best
     return record
 
 
