@@ -403,6 +403,37 @@ def test_init_with_a_broken_base(tmp_path, capsys, monkeypatch):
     assert status == 1 and "E201" in err and not (tmp_path / "new.rules").exists()
 
 
+@pytest.mark.parametrize("title", ['他说"好"', "a\\b", 'a\\"b\\', "甲\t乙", "# 一", "\\n"])
+def test_init_writes_any_title_as_a_string_the_ruleset_reads_back(title, tmp_path, capsys,
+                                                                   monkeypatch):
+    """#20: a title is written as a valid string literal: quotes and backslashes escaped."""
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "init", "new", "--extends", COUNTY, "--title", title)[0] == 0
+    assert evalrules.load(tmp_path / "new.rules").title == title
+    assert run(capsys, "fmt", "--check", tmp_path / "new.rules")[0] == 0
+
+
+@pytest.mark.parametrize("title", ["a\n…", "a\r\nb", "a\rb", "a\u2028b", "a\u202eb", "a\x00b",
+                                   "a\x0bb", ""])
+def test_init_refuses_a_title_no_string_can_hold(title, tmp_path, capsys, monkeypatch):
+    """#20: `init --title $'a\\n…'` wrote a ruleset that did not compile: a string holds no line
+    break, and a control or direction character would hide what the line says. Refused, with a
+    message, and nothing written."""
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, "init", "new", "--extends", COUNTY, "--title", title)
+    assert status == 2 and "--title" in err, err
+    assert not (tmp_path / "new.rules").exists() and not (tmp_path / "new.cases.json").exists()
+
+
+def test_init_refuses_a_base_whose_path_no_string_can_hold(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "a\nb"
+    folder.mkdir()
+    shutil.copy(ROOT / "rulesets" / "fanwen4" / "satisfaction.rules", folder / "base.rules")
+    status, _, err = run(capsys, "init", "new", "--extends", folder / "base.rules")
+    assert status == 2 and "line break" in err and not (tmp_path / "new.rules").exists()
+
+
 # ---------------------------------------------------------------- progress on long runs
 
 @pytest.mark.parametrize("with_rich", [True, False])

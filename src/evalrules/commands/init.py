@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from ..fmt import reserved
@@ -46,7 +47,28 @@ def ruleset_name(stem: str) -> str:
     return name
 
 
+def unwritable(text: str) -> str | None:
+    """Why ``text`` cannot be written in a ruleset's string (and its comment line), or None: a
+    string holds no line break, and a control or direction character (U+202E…) would make the
+    line show something else than it says."""
+    for ch in text:
+        if ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            if ch in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029":
+                return "a line break"
+            return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'a control character')}), unseen"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.title is not None:
+        if not args.title.strip():
+            print("evalrules: --title is empty: leave it out to use NAME", file=sys.stderr)
+            return 2
+        why = unwritable(args.title)
+        if why:
+            print(f"evalrules: --title holds {why}: a title is one line of text, written in the "
+                  "ruleset as a string; type it without", file=sys.stderr)
+            return 2
     target = Path(args.name)
     if target.suffix == ".rules":
         target = target.with_suffix("")
@@ -63,6 +85,11 @@ def run(args: argparse.Namespace) -> int:
         return e.status
     name = ruleset_name(stem)
     relative = Path(os.path.relpath(args.extends.resolve(), target.parent.resolve())).as_posix()
+    why = unwritable(relative)
+    if why:
+        print(f"evalrules: the path of --extends ({relative!r}) holds {why}, which the string "
+              "after extends cannot hold: rename the folder or the file", file=sys.stderr)
+        return 2
     title = args.title or stem
     text = template(name, title, relative, base)
     try:
