@@ -53,9 +53,9 @@ def record(**changes) -> dict:
     return rec
 
 
-def refused(rec: dict, rules: evalrules.Ruleset = RULES) -> InputError:
+def refused(rec: dict, rules: evalrules.Ruleset = RULES, evaluate=None) -> InputError:
     with pytest.raises(InputError) as info:
-        rules.evaluate(rec)
+        (evaluate or rules.evaluate)(rec)
     return info.value
 
 
@@ -223,6 +223,39 @@ def test_negative_or_fractional_vote_count(count):
 def test_vote_count_of_the_wrong_type(count):
     e = refused(record(测评={"优秀": count, "称职": 3, "不称职": 1}))
     assert_names(e, "测评", "测评")
+
+
+VOTE_COUNTS = [-1, 1.5, "1.5", Fraction(1, 2), "a", True, [1], float("nan"), float("inf"),
+               Decimal("NaN"), Decimal("1e700"), "1/0", "9" * 800, 10**5000, Fraction(1, 10**700)]
+
+
+@pytest.mark.parametrize("count", VOTE_COUNTS,
+                         ids=[f"{type(c).__name__}{i}" for i, c in enumerate(VOTE_COUNTS)])
+@pytest.mark.parametrize("category", ["优秀", "称职", "不称职"])
+@pytest.mark.parametrize("flat", [False, True], ids=["nested", "flat"])
+def test_every_error_of_a_vote_count_names_its_category(category, count, flat):
+    """'测评' must be a number, not 'a' left the reader to find which of the counts it was."""
+    counts = {"优秀": 6, "称职": 3, "不称职": 1, category: count}
+    rec = record(测评=...) if flat else record(测评=counts)
+    if flat:
+        rec.update({f"测评.{c}": n for c, n in counts.items()})
+    for evaluate in (RULES.evaluate, RULES.reference_evaluate):
+        e = refused(rec, evaluate=evaluate)
+        assert_names(e, "测评", "ballot 测评")
+        assert f"'测评.{category}'" in str(e), str(e)
+        assert len(str(e)) < 200
+    (result,) = RULES.evaluate_many([rec])
+    assert f"'测评.{category}'" in str(result.error)
+
+
+@pytest.mark.parametrize("count", [-1, 1.5, "a"])
+def test_a_vote_count_error_names_its_category_in_a_table(count):
+    pd = pytest.importorskip("pandas")
+    counts = {"优秀": 6, "称职": count, "不称职": 1}
+    rec = {k: v for k, v in record().items() if k != "测评"}
+    frame = pd.DataFrame([{**rec, **{f"测评.{c}": n for c, n in counts.items()}}], dtype=object)
+    (error,) = RULES.evaluate_table(frame)["error"].tolist()
+    assert "'测评.称职'" in error
 
 
 def test_missing_category_count_in_a_ballot():

@@ -101,18 +101,20 @@ def shown(value: object) -> str:
     return text if len(text) <= 100 else text[:96] + " ..."
 
 
-def to_number(value: object, field: str, rule: str) -> Fraction:
-    """An exact number from int, Fraction, Decimal, float or a numeric string ("0.8", "80%")."""
-    number = _to_number(value, field, rule)
+def to_number(value: object, field: str, rule: str, *, shown_as: str | None = None) -> Fraction:
+    """An exact number from int, Fraction, Decimal, float or a numeric string ("0.8", "80%").
+    Messages name the value ``shown_as`` (a ballot's count: ``测评.优秀``), else ``field``."""
+    what = f"'{shown_as or field}'"
+    number = _to_number(value, field, rule, what)
     if number.numerator.bit_length() > MAX_BITS or number.denominator.bit_length() > MAX_BITS:
-        raise InputError(f"{rule}: '{field}' has too many digits to be a real value",
+        raise InputError(f"{rule}: {what} has too many digits to be a real value",
                          field=field, rule=rule, code=_C.TOO_BIG)
     return number
 
 
-def _to_number(value: object, field: str, rule: str) -> Fraction:
+def _to_number(value: object, field: str, rule: str, what: str) -> Fraction:
     if isinstance(value, bool) or value is None:
-        raise InputError(f"{rule}: '{field}' must be a number, not {shown(value)}", field=field,
+        raise InputError(f"{rule}: {what} must be a number, not {shown(value)}", field=field,
                          rule=rule, value=value, code=_C.WRONG_TYPE)
     if isinstance(value, Integral):
         return Fraction(int(value))
@@ -120,15 +122,15 @@ def _to_number(value: object, field: str, rule: str) -> Fraction:
         return value
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
+            raise InputError(f"{rule}: {what} must be a finite number, not {value}",
                              field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
         if abs(value.adjusted()) > 600:
-            raise InputError(f"{rule}: '{field}' has too many digits to be a real value",
+            raise InputError(f"{rule}: {what} has too many digits to be a real value",
                              field=field, rule=rule, code=_C.TOO_BIG)
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise InputError(f"{rule}: '{field}' must be a finite number, not {value}",
+            raise InputError(f"{rule}: {what} must be a finite number, not {value}",
                              field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
         return Fraction(repr(float(value)))  # float() so numpy.float64 reads as its digits
     if isinstance(value, str):
@@ -141,14 +143,14 @@ def _to_number(value: object, field: str, rule: str) -> Fraction:
             try:
                 number = Fraction(body)
             except ZeroDivisionError:
-                raise InputError(f"{rule}: '{field}' divides by zero: {shown(value)}", field=field,
+                raise InputError(f"{rule}: {what} divides by zero: {shown(value)}", field=field,
                                  rule=rule, value=value, code=_C.WRONG_TYPE) from None
             return number / 100 if percent else number
-        raise InputError(f"{rule}: '{field}' must be a number, not {shown(value)}", field=field,
+        raise InputError(f"{rule}: {what} must be a number, not {shown(value)}", field=field,
                          rule=rule, value=value, code=_C.WRONG_TYPE)
     if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
-        return _to_number(value.item(), field, rule)  # type: ignore[attr-defined]  # numpy has it
-    raise InputError(f"{rule}: '{field}' must be a number, not {type(value).__name__}",
+        return _to_number(value.item(), field, rule, what)  # type: ignore[attr-defined]  # numpy has it
+    raise InputError(f"{rule}: {what} must be a number, not {type(value).__name__}",
                      field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
 
 
@@ -187,11 +189,15 @@ def to_history(value: object, labels: tuple[str, ...], field: str, rule: str
     return tuple(to_label(item, labels, field, rule) for item in items)
 
 
-def to_count(value: object, field: str, rule: str) -> int:
-    number = to_number(value, field, rule)
+def to_count(value: object, ballot: str, category: str, rule: str) -> int:
+    """A vote count of ``ballot``; every message names the count as ``BALLOT.CATEGORY`` (the
+    column it comes from in a table)."""
+    column = f"{ballot}.{category}"
+    number = to_number(value, ballot, rule, shown_as=column)
     if number.denominator != 1 or number < 0:
-        raise InputError(f"{rule}: vote counts of '{field}' must be whole numbers >= 0, not "
-                         f"{shown(value)}", field=field, rule=rule, value=value, code=_C.VOTES)
+        raise InputError(f"{rule}: vote counts of '{ballot}' must be whole numbers >= 0, and "
+                         f"'{column}' is {shown(value)}", field=ballot, rule=rule, value=value,
+                         code=_C.VOTES)
     return int(number)
 
 
@@ -254,7 +260,7 @@ def _ballot(name: str, raw: object, categories: tuple[str, ...]) -> dict[str, in
         if category not in raw or raw[category] is None:
             raise InputError(f"{rule}: '{name}' has no vote count for '{category}'", field=name,
                              rule=rule, code=_C.VOTES)
-        counts[category] = to_count(raw[category], name, rule)
+        counts[category] = to_count(raw[category], name, category, rule)
     return counts
 
 
