@@ -211,7 +211,23 @@ class Diagnostics:
 
 
 class EvalRulesError(Exception):
-    """The base of every error evalrules raises on purpose."""
+    """The base of every error evalrules raises on purpose.
+
+    Every one pickles and copies with all it holds (its message, attributes and notes), so an
+    error raised in a worker process reaches the parent as itself: the classes' ``__init__``
+    take other parameters than ``args`` (a ``RulesetError`` its diagnostics), so they are rebuilt
+    without calling it."""
+
+    def __reduce__(self):
+        return _rebuild, (type(self), self.args), self.__dict__
+
+
+def _rebuild(cls: type[BaseException], args: tuple) -> BaseException:
+    """An exception of ``cls`` with ``args``, its ``__init__`` not called (pickle then sets its
+    attributes from the state :meth:`EvalRulesError.__reduce__` gave)."""
+    error = cls.__new__(cls)
+    error.args = args
+    return error
 
 
 class RulesetError(EvalRulesError):
