@@ -349,7 +349,7 @@ def _boundary(old: Ruleset, new: Ruleset) -> list[dict]:
     """Records on the boundaries of both rulesets (:func:`~.strategies.boundary_records`), made
     without randomness: each ruleset's, with the fields only the other reads taken from the
     other's first one; and each ruleset's two corners alone."""
-    from .strategies import boundary_records
+    from ._model import boundary_records
 
     out = []
     for this, other in ((old, new), (new, old)):

@@ -23,8 +23,8 @@ from .. import ast
 from ..diagnostics import EvalRulesError, InputError
 from ..ruleset import Ruleset
 from ..unparse import expression
-from ._model import dumps, evaluate_expr, record_as_case
-from .strategies import boundary_records, field_range, invalid_records, numbers_of, records
+from ._model import boundary_records, dumps, evaluate_expr, field_range, record_as_case
+from .strategies import invalid_records, numbers_of, records
 
 __all__ = ["CheckFailed", "Property", "properties", "run_checks"]
 

@@ -19,16 +19,30 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import SearchStrategy
 
 from .. import ast
-from ..diagnostics import InputError, did_you_mean
+from ..diagnostics import did_you_mean
 from ..ruleset import Field, Ruleset
-from ._model import Model, Threshold, dumps, evaluate_expr, model
+from ._model import (
+    MAX_VOTES,
+    Model,
+    Threshold,
+    boundary_records,
+    evaluate_expr,
+    fails_a_require,
+    field_range,
+    honour,
+    limit_value,
+    model,
+    near,
+    public,
+    require_shape,
+    solve,
+    step_of,
+)
 
 __all__ = ["boundary_records", "invalid_records", "records"]
 
 #: A drawn value meaning "leave the field out of the record" (its default applies).
 _OMIT = object()
-#: Totals of a ballot: one threshold's denominator times 1..6, or any of 1..60.
-_MAX_VOTES = 60
 
 
 def records(ruleset: Ruleset, **fixed: SearchStrategy) -> SearchStrategy[dict]:
@@ -67,7 +81,7 @@ def records_from(ruleset: Ruleset, fixed: Mapping[str, SearchStrategy], m: Model
     derived = [t for t in m.thresholds if t.kind == "derived"
                and any(x in m.inputs_of.get(t.name, ()) and x not in fixed
                        for x in m.inputs_of.get(t.name, ()))]
-    requires = [r for r in (_require_shape(ruleset, req) for req in ruleset.checked.requires)
+    requires = [r for r in (require_shape(ruleset, req) for req in ruleset.checked.requires)
                 if r is not None and r[0] not in fixed]
     return _records(ruleset, fields, tuple(derived), tuple(requires), frozenset(fixed))
 
@@ -94,31 +108,6 @@ def _check_ruleset(function: str, ruleset: object) -> None:
 
 # ---------------------------------------------------------------- fields
 
-def _step(f: Field) -> Fraction:
-    return Fraction(1) if f.kind == "integer" else Fraction(1, 100)
-
-
-def field_range(f: Field, thresholds: list[Fraction]) -> tuple[Fraction, Fraction]:
-    lo, hi = f.low, f.high
-    if lo is None:
-        lo = min([*thresholds, hi if hi is not None else Fraction(0)]) - 100
-    if hi is None:
-        hi = max([*thresholds, lo]) + 100
-    if f.kind == "integer":
-        lo, hi = Fraction(math.ceil(lo)), Fraction(math.floor(hi))
-    return lo, hi
-
-
-def _near(f: Field, point: Fraction, offset: int, lo: Fraction, hi: Fraction) -> Fraction:
-    """``point`` moved ``offset`` steps, for an integer the nearest whole number that side."""
-    if f.kind == "integer":
-        value = (Fraction(math.floor(point)) if offset <= 0 else Fraction(math.ceil(point)))
-        if point.denominator == 1 or offset == 0:
-            value = Fraction(math.floor(point)) + (offset if point.denominator == 1 else 0)
-    else:
-        value = point + offset * _step(f)
-    return min(max(value, lo), hi)
-
 
 def numbers_of(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[Fraction | int]:
     thresholds = [t.value for t in m.of("input", f.name)]
@@ -128,10 +117,10 @@ def numbers_of(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy[F
                               f"range holds no whole number), so no record is")
     plain = _between(f, lo, hi)
     points = sorted({lo, hi, *(t for t in thresholds if lo <= t <= hi)})
-    edge = st.builds(lambda p, off: _near(f, p, off, lo, hi), st.sampled_from(points),
+    edge = st.builds(lambda p, off: near(f, p, off, lo, hi), st.sampled_from(points),
                      st.sampled_from((0, -1, 1)))
     if edges_only and thresholds:
-        edge = st.builds(lambda p, off: _near(f, p, off, lo, hi),
+        edge = st.builds(lambda p, off: near(f, p, off, lo, hi),
                          st.sampled_from([t for t in thresholds if lo <= t <= hi] or points),
                          st.sampled_from((0, -1, 1)))
         return edge.map(lambda v: int(v) if v.denominator == 1 else v)
@@ -212,8 +201,8 @@ def _ballot(f: Field, thresholds: list[Threshold], needs_votes: bool,
     for t in thresholds:
         q = t.value.denominator
         totals[t] = st.one_of(st.integers(1, 6).map(q.__mul__),  # q × k
-                              st.integers(1, _MAX_VOTES)) if q <= _MAX_VOTES \
-            else st.integers(1, _MAX_VOTES)
+                              st.integers(1, MAX_VOTES)) if q <= MAX_VOTES \
+            else st.integers(1, MAX_VOTES)
     extra = st.integers(0, 30)
 
     @st.composite
@@ -245,59 +234,6 @@ def _ballot(f: Field, thresholds: list[Threshold], needs_votes: bool,
 
 # ---------------------------------------------------------------- whole records
 
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-
-
-def _require_shape(ruleset: Ruleset, req: ast.Require):
-    """``(input, op, expr, require)`` for a require ``INPUT op EXPR`` (either way round)."""
-    c = req.condition
-    if not isinstance(c, ast.Compare) or c.order is not None or c.op == "!=":
-        return None
-    numbers = {n for n, f in ruleset.inputs.items() if f.kind in ("number", "integer")}
-    if isinstance(c.left, ast.Ref) and c.left.name in numbers:
-        return (c.left.name, c.op, c.right, req)
-    if isinstance(c.right, ast.Ref) and c.right.name in numbers:
-        return (c.right.name, _FLIP[c.op], c.left, req)
-    return None
-
-
-def _limit(f: Field, op: str, bound: Fraction) -> Fraction:
-    """The value of ``f`` closest to ``bound`` that satisfies ``f op bound``."""
-    step = _step(f)
-    if f.kind == "integer":
-        return {"<=": Fraction(math.floor(bound)), "<": Fraction(math.ceil(bound) - 1),
-                ">=": Fraction(math.ceil(bound)), ">": Fraction(math.floor(bound) + 1),
-                "==": bound}[op]
-    return {"<=": bound, "<": bound - step, ">=": bound, ">": bound + step, "==": bound}[op]
-
-
-def _holds(op: str, x: Fraction, y: Fraction) -> bool:
-    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y, "==": x == y, "!=": x != y}[op]
-
-
-def _public(v: Fraction) -> Fraction | int:
-    return int(v) if v.denominator == 1 else v
-
-
-def _solve(ruleset: Ruleset, record: dict, t: Threshold, x: str) -> Fraction | None:
-    """The value of number input ``x`` that puts the derived value ``t.name`` exactly on
-    ``t.value``, the other fields as in ``record``, when it is an affine function of ``x``
-    there; else None."""
-    lo, hi = field_range(ruleset.inputs[x], [])
-    function = _function(ruleset, t.name)
-    try:
-        y0 = function({**record, x: _public(lo)})
-        y1 = function({**record, x: _public(hi)})
-        if y0 == y1:
-            return None
-        solution = lo + (t.value - y0) * (hi - lo) / (y1 - y0)
-        if not lo <= solution <= hi or function({**record, x: _public(solution)}) != t.value:
-            return None
-    except InputError:
-        return None
-    return solution
-
-
 def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
     """Move one number input so that the derived value ``t.name`` lands on ``t.value`` (or one
     step either side), when it is an affine function of that input near the record."""
@@ -306,53 +242,13 @@ def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
     if not candidates:
         return
     x = candidates[draw(st.integers(0, len(candidates) - 1))]
-    solution = _solve(ruleset, record, t, x)
+    solution = solve(ruleset, record, t, x)
     if solution is None:
         return
     f = ruleset.inputs[x]
     lo, hi = field_range(f, [])
     offset = draw(_OFFSETS)
-    record[x] = _public(_near(f, solution, offset, lo, hi))
-
-
-def _honour(ruleset: Ruleset, record: dict, require: tuple, at_limit: bool) -> None:
-    """Move the input of a require ``INPUT op EXPR`` so that it holds (onto its limit when
-    ``at_limit``, else only when it does not hold already)."""
-    name, op, expr, _req = require
-    try:
-        bound = Fraction(evaluate_expr(ruleset, record, expr))
-    except (InputError, TypeError, ValueError):
-        return
-    f = ruleset.inputs[name]
-    current = record.get(name, f.default)
-    if current is not None and not at_limit and _holds(op, Fraction(current), bound):
-        return
-    value = _limit(f, op, bound)
-    if (f.low is None or value >= f.low) and (f.high is None or value <= f.high) and \
-            (f.kind != "integer" or value.denominator == 1):
-        record[name] = _public(value)
-
-
-def _alone(ruleset: Ruleset) -> bool:
-    """A ruleset with group rules given bare (not graded among peers): a record is graded as
-    the only one of its group."""
-    return ruleset.checked.group is not None and not hasattr(ruleset, "peers")
-
-
-def _function(ruleset: Ruleset, name: str):
-    if _alone(ruleset):
-        return lambda record: ruleset.evaluate(record, group=[])[name]
-    return ruleset.function(name)
-
-
-def _fails_a_require(ruleset: Ruleset, record: dict) -> bool:
-    if not ruleset.checked.requires:
-        return False
-    try:
-        ruleset.evaluate(record, group=[]) if _alone(ruleset) else ruleset.evaluate(record)
-    except InputError as e:
-        return (e.rule or "").startswith("require ")
-    return False
+    record[x] = public(near(f, solution, offset, lo, hi))
 
 
 @st.composite
@@ -365,178 +261,9 @@ def _records(draw, ruleset: Ruleset, fields: dict, derived: tuple, requires: tup
     if derived and draw(_BOOLEANS):
         _toward(draw, ruleset, record, derived[draw(st.integers(0, len(derived) - 1))], fixed)
     for require in requires:
-        _honour(ruleset, record, require, draw(_BOOLEANS))
-    assume(not _fails_a_require(ruleset, record))
+        honour(ruleset, record, require, draw(_BOOLEANS))
+    assume(not fails_a_require(ruleset, record))
     return record
-
-
-# ---------------------------------------------------------------- boundary records
-
-#: At most this many boundary records per ruleset: every property tries each of them.
-MAX_BOUNDARY = 150
-_BOUNDARY: dict[int, tuple[object, list[dict]]] = {}
-
-
-def boundary_records(ruleset: Ruleset) -> list[dict]:
-    """Valid records on the ruleset's boundaries, made without any randomness, which every
-    property tries before Hypothesis draws (so no run can miss them, whatever its seed):
-
-    * two corners: every number input at its lowest, votes all on each ballot's last category,
-      categories at their last label; then every number at its highest, votes on the first
-      category, categories at their first label; then each bool and category set, one at a time,
-      to the value that makes the first grade worst (best) — so the best corner meets every
-      condition of the best grade at once, and the worst every condition of the worst;
-    * each corner with one bool or category changed (every other value of it): the best record
-      with one flag raised, as a veto needs;
-    * each corner moved exactly onto every threshold and one step either side (a number input
-      set to it; a ballot split k of n; a derived number solved for each number input it
-      depends on).
-
-    Records failing a ``require`` are left out, as :func:`records` leaves them out; a record
-    failing anything else is a finding and stays."""
-    hit = _BOUNDARY.get(id(ruleset))
-    if hit is not None and hit[0] is ruleset:
-        return hit[1]
-    m = model(ruleset)
-    requires = [r for r in (_require_shape(ruleset, req) for req in ruleset.checked.requires)
-                if r is not None]
-    corners = [_corner(ruleset, m, high) for high in (False, True)]
-    for corner in corners:
-        for require in requires:
-            _honour(ruleset, corner, require, False)
-    corners = [_extreme(ruleset, c, high) for high, c in zip((False, True), corners,
-                                                             strict=True)]
-    candidates = list(corners)
-    for base in corners:
-        candidates += _one_changed(ruleset, base)
-    for offset in (1, -1, 0):
-        for t in m.thresholds:
-            for high, base in enumerate(corners):
-                candidates += _placed(ruleset, m, base, t, offset, bool(high))
-    out: dict[str, dict] = {}
-    for record in candidates:
-        for require in requires:
-            _honour(ruleset, record, require, False)
-        key = dumps(record)
-        if key not in out and not _fails_a_require(ruleset, record):
-            out[key] = record
-        if len(out) >= MAX_BOUNDARY:
-            break
-    found = list(out.values())
-    if len(_BOUNDARY) > 256:
-        _BOUNDARY.clear()
-    _BOUNDARY[id(ruleset)] = (ruleset, found)
-    return found
-
-
-def _corner(ruleset: Ruleset, m: Model, high: bool) -> dict:
-    record: dict = {}
-    for name, f in ruleset.inputs.items():
-        labels = f.labels
-        match f.kind:
-            case "number" | "integer":
-                lo, hi = field_range(f, [t.value for t in m.of("input", name)])
-                record[name] = _public(hi if high else lo)
-            case "bool":
-                record[name] = not high
-            case "category":
-                record[name] = labels[0] if high else labels[-1]
-            case "text":
-                record[name] = "甲"
-            case "history":
-                record[name] = [labels[0] if high else labels[-1]] * 3
-            case "ballot":
-                record[name] = {c: 0 for c in labels}
-                record[name][labels[0] if high else labels[-1]] = 10
-    return record
-
-
-def _choices(f: Field) -> list:
-    return [False, True] if f.kind == "bool" else list(f.labels) if f.kind == "category" else []
-
-
-def _one_changed(ruleset: Ruleset, base: dict) -> list[dict]:
-    return [{**base, name: value} for name, f in ruleset.inputs.items()
-            for value in _choices(f) if value != base.get(name)]
-
-
-def _extreme(ruleset: Ruleset, record: dict, high: bool) -> dict:
-    """``record`` with each bool and category, in turn, set to the value that makes the first
-    grade best (``high``) or worst, the others kept (ties keep the earlier value)."""
-    if not ruleset.grades:
-        return record
-    grade, labels = next(iter(ruleset.grades.items()))
-    function = _function(ruleset, grade)
-
-    def goodness(candidate: dict) -> int:
-        try:
-            value = function(candidate)
-        except InputError:
-            return -1  # a record that is not graded: never chosen over one that is
-        rank = len(labels) - labels.index(value)
-        return rank if high else len(labels) + 1 - rank
-
-    record = dict(record)
-    for name, f in ruleset.inputs.items():
-        best, score = record.get(name), goodness(record)
-        for value in _choices(f):
-            trial = goodness({**record, name: value})
-            if trial > score:
-                best, score = value, trial
-        if best is not None:
-            record[name] = best
-    return record
-
-
-def _placed(ruleset: Ruleset, m: Model, base: dict, t: Threshold, offset: int,
-            high: bool) -> list[dict]:
-    """``base`` moved onto threshold ``t`` (``offset`` steps past it): none, one or (for a
-    derived value, one per number input it depends on) several records."""
-    match t.kind:
-        case "input":
-            f = ruleset.inputs[t.name]
-            lo, hi = field_range(f, [x.value for x in m.of("input", t.name)])
-            if not lo <= t.value <= hi:
-                return []
-            return [{**base, t.name: _public(_near(f, t.value, offset, lo, hi))}]
-        case "share" | "votes":
-            votes = _split_at(ruleset.inputs[t.name].labels, t, offset, high,
-                              t.name in m.needs_votes)
-            return [] if votes is None else [{**base, t.name: votes}]
-        case _:  # derived
-            out = []
-            for x in m.inputs_of.get(t.name, ()):
-                solution = _solve(ruleset, base, t, x)
-                if solution is not None:
-                    f = ruleset.inputs[x]
-                    lo, hi = field_range(f, [])
-                    out.append({**base, x: _public(_near(f, solution, offset, lo, hi))})
-            return out
-
-
-def _split_at(categories: tuple[str, ...], t: Threshold, offset: int, high: bool,
-              needs_votes: bool) -> dict[str, int] | None:
-    """A ballot whose share (or count) of ``t.categories`` is ``t.value``, ``offset`` votes
-    off: the chosen votes on the best chosen category when ``high`` (else the worst), the others
-    likewise."""
-    chosen = [c for c in categories if c in t.categories]
-    rest = [c for c in categories if c not in t.categories]
-    if t.kind == "share":
-        q = t.value.denominator
-        n = q * max(1, -(-10 // q)) if q <= _MAX_VOTES else _MAX_VOTES
-        k = min(max(math.floor(t.value * n) + offset, 0), n)
-    else:
-        k = max(math.floor(t.value) + offset, 0)
-        n = k + (10 if rest else 0)
-    if not rest:
-        k = n
-    if n == 0 and needs_votes:
-        return None
-    votes = dict.fromkeys(categories, 0)
-    votes[chosen[0] if high else chosen[-1]] = k
-    if rest:
-        votes[rest[0] if high else rest[-1]] += n - k
-    return votes
 
 
 # ---------------------------------------------------------------- invalid records
@@ -580,7 +307,7 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
         match f.kind:
             case "number" | "integer":
                 out.append(with_(name, ["abc", True, [1], float("nan"), float("inf"), {}]))
-                step = _step(f)
+                step = step_of(f)
                 bad = [b for b in ((f.low - step) if f.low is not None else None,
                                    (f.high + step) if f.high is not None else None)
                        if b is not None]
@@ -588,7 +315,7 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
                     lo = f.low if f.low is not None else Fraction(0)
                     bad.append(Fraction(math.ceil(lo)) + Fraction(1, 2))
                 if bad:
-                    out.append(with_(name, [_public(b) for b in bad]))
+                    out.append(with_(name, [public(b) for b in bad]))
             case "bool":
                 out.append(with_(name, [1, 0, "true", "是", 1.5]))
             case "category":
@@ -612,7 +339,7 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
                     **r, f"{n}.{cats[0]}": 1})
                 if name in _always_needed(ruleset):
                     out.append(lambda draw, r, n=name, cats=cats: {**r, n: dict.fromkeys(cats, 0)})
-    for shape in (_require_shape(ruleset, req) for req in ruleset.checked.requires):
+    for shape in (require_shape(ruleset, req) for req in ruleset.checked.requires):
         if shape is not None:
             out.append(_breaking(ruleset, *shape[:3]))
     return out
@@ -624,9 +351,9 @@ def _breaking(ruleset: Ruleset, name: str, op: str, expr: ast.Expr):
 
     def spoil(draw, r):
         bound = Fraction(evaluate_expr(ruleset, r, expr))
-        value = _limit(f, negated, bound)
+        value = limit_value(f, negated, bound)
         assume((f.low is None or value >= f.low) and (f.high is None or value <= f.high))
-        return {**r, name: _public(value)}
+        return {**r, name: public(value)}
     return spoil
 
 
