@@ -7,6 +7,7 @@ points at the place, quickly, and without quoting a file that is not a ruleset (
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -377,3 +378,36 @@ def test_the_checker_and_the_tables_reserve_the_same_names():
     from evalrules.check import model
 
     assert columns.RESULT_COLUMNS is model.RESULT_COLUMNS
+
+
+# ---------------------------------------------------------------- the limits, in one place
+
+
+def test_the_limits_section_states_the_limits_the_code_enforces():
+    from pathlib import Path
+
+    from evalrules import parse, values
+    from evalrules.check.model import MAX_ROUND_DIGITS
+    from evalrules.parse_errors import MAX_INVISIBLE_REPORTED
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "language.md").read_text(
+        encoding="utf-8")
+    limits = doc[doc.index("## Limits\n"):doc.index("## Diagnostic codes\n")]
+    rows = {line.split("|")[1].strip(): line for line in limits.splitlines()
+            if line.startswith("| ") and not line.startswith("| What")}
+
+    def row(start: str) -> str:
+        (found,) = [text for name, text in rows.items() if name.startswith(start)]
+        return found
+
+    assert f"{MAX_FILE_BYTES:,} bytes" in row("a ruleset file") and MAX_FILE_BYTES == 1 << 20
+    assert f"{MAX_EXTENDS} files" in row("a chain of `extends`")
+    assert f"{parse.MAX_DEPTH} levels" in row("nesting")
+    assert f"{parse.MAX_DIGITS} characters" in row("a number literal")
+    assert f"{MAX_ROUND_DIGITS} either way" in row("the digits of `round")
+    assert f"{values.MAX_BITS:,} bits" in row("the largest number")
+    assert f"at most {MAX_INVISIBLE_REPORTED} reported" in row("text-direction")
+    codes = {c for line in rows.values() for c in re.findall(r"`([ER]\d{3})`", line)}
+    from evalrules.diagnostics import CODES, RUNTIME_CODES
+
+    assert codes <= set(CODES) | set(RUNTIME_CODES)
