@@ -223,3 +223,21 @@ def test_a_param_changed_with_with_params_changes_the_grade_and_not_the_original
     assert stricter.with_params().params == {"线": Fraction(1, 4)}
     with pytest.raises(evalrules.UnknownName, match="did you mean '线'"):
         rules.with_params(线s=1)
+
+
+@pytest.mark.parametrize(("condition", "field"), [
+    ("总票数 > 0", "测评"),             # through a derived value, to the ballot it counts
+    ("往年.count(优秀) < 3", "往年"),   # a history's method names its input
+    ("分 + 总票数 <= 1", "分"),          # the first field written
+    ("上限 > 分", "分"),                 # a param is not a field
+])
+def test_a_failed_require_names_the_first_field_it_reads(run, condition, field):
+    """#25: the field of a failed require is an input or ballot a cases file can name."""
+    rules = _rules("scale 等次: 优秀 > 称职\nballot 测评: 好, 差\ninput 往年: history of 等次\n"
+                   f"input 分: number\nparam 上限 = 1000\nlet 总票数 = total(测评)\n"
+                   f"require {condition}\n")
+    record = {"测评": {"好": 0, "差": 0}, "往年": ["优秀"] * 3, "分": 5000}
+    with pytest.raises(evalrules.InputError) as info:
+        run(rules, record)
+    if run.reports_fields:
+        assert info.value.field == field

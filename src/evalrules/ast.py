@@ -8,7 +8,8 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Container, Iterator, Mapping
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -593,12 +594,31 @@ def expressions(decl: object) -> Iterator[Expr]:
                         yield c
 
 
-def first_name(expr: Expr) -> str | None:
-    """The first ballot or name an expression mentions: the field a failed condition reports."""
-    for node in walk(expr):
-        name = getattr(node, "ballot", None) or getattr(node, "name", None)
-        if name:
-            return name
+def subject(expr: Expr, definitions: Mapping[str, object], fields: Container[str]
+            ) -> str | None:
+    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
+    written, looking through the derived values it names: the field a failed ``require``
+    reports. None when it reads no field (only params)."""
+    stack: list[Iterator[object]] = [walk(expr)]
+    seen: set[str] = set()
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        match node:
+            case Share(ballot=b) | Votes(ballot=b) | Total(ballot=b) | Points(ballot=b):
+                return b
+            case History(input=name):
+                return name
+            case Ref(name=name):
+                base = name.split(".", 1)[0]
+                if base in fields:
+                    return base
+                if base in definitions and base not in seen:
+                    seen.add(base)
+                    stack.append(itertools.chain.from_iterable(
+                        walk(root) for root in expressions(definitions[base])))
     return None
 
 

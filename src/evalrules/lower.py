@@ -122,7 +122,7 @@ class _Lowering:
         self.rule = rule_name(req)
         message = req.message or "the condition does not hold"
         self.steps.append(P.Check(self.expr(req.condition), self.fail(
-            f"failed: {message}", ast.first_name(req.condition), RuntimeCode.REQUIRE)))
+            f"failed: {message}", self.checked.subject(req.condition), RuntimeCode.REQUIRE)))
         return self.block(None, self.rule, req.span, ast.references(req))
 
     # -- helpers

@@ -152,7 +152,7 @@ class _Evaluator:
         if not self.expr(req.condition):
             message = req.message or "the condition does not hold"
             raise self.fail(f"failed: {message}", RuntimeCode.REQUIRE,
-                            ast.first_name(req.condition))
+                            self.checked.subject(req.condition))
 
     def _ensure(self, needed: set[str]) -> None:
         """Compute the derived values a require needs (and theirs), in dependency order."""

@@ -143,6 +143,11 @@ class Checked:
         """The definitions ``names`` need (themselves included), transitively."""
         return closure(self.definitions, self.deps, names)
 
+    def subject(self, expr: ast.Expr) -> str | None:
+        """The first input or ballot a condition reads (through the values it names): the field
+        its failure reports."""
+        return ast.subject(expr, self.definitions, {*self.inputs, *self.ballots})
+
     @property
     def name(self) -> str:
         return self.module.header.name
