@@ -322,3 +322,19 @@ def test_an_xlsx_reads_only_the_columns_with_a_header(tmp_path):
     path = _xlsx(tmp_path / "d.xlsx", ROWS, _huge_dimension)
     rows = list(read_rows(path))
     assert len(rows) == 300 and rows[0] == {"x": 1, "ok": "是"}
+
+
+def test_a_formula_whose_value_was_never_computed_is_refused(tmp_path, rules):
+    """A workbook written by a program (openpyxl, not Excel) holds formulas without their values;
+    read as empty cells, the input's default applied and the row was graded with 0 for 1+2."""
+    path = write_xlsx(tmp_path / "formula.xlsx", [["x", "ok", "n"], [1, "是", "=1+2"]])
+    with pytest.raises(DataError, match=r"formula\.xlsx, cell C2: a formula whose value"):
+        list(read_rows(path))
+    refused(run_cli("eval", rules, path), "formula.xlsx", "C2")
+    # Excel's own files keep each formula's value: read as the value
+    saved = _xlsx(tmp_path / "saved.xlsx", [["x", "ok", "n"], [1, "是", 7]],
+                  lambda d: d.replace(b"<v>7</v>", b"<f>1+2</f><v>3</v>"))
+    assert list(read_rows(saved)) == [{"x": 1, "ok": "是", "n": 3}]
+    # a formula outside the header's columns is not read
+    aside = write_xlsx(tmp_path / "aside.xlsx", [["x", "ok"], [1, "是", None, "=1+2"]])
+    assert list(read_rows(aside)) == [{"x": 1, "ok": "是"}]

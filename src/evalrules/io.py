@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -209,6 +210,11 @@ def _read_xlsx(path: Path) -> Iterator[dict]:
             raise DataError(f"{path.name} is empty, or its first row is: the first row of the "
                             "first sheet names the columns, each row below is a record")
         width = len(columns)  # only the columns with a header are read
+        cell = _uncomputed_formula(path, width)
+        if cell is not None:
+            raise DataError(f"{path.name}, cell {cell}: a formula whose value was never computed "
+                            "(a program wrote the file; Excel and WPS save each formula's value): "
+                            "open it in Excel or WPS and save it")
         for values in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
@@ -220,6 +226,46 @@ def _read_xlsx(path: Path) -> Iterator[dict]:
         raise DataError(f"cannot read {path.name} as an Excel workbook: {e}") from None
     finally:
         book.close()
+
+
+#: A cell holding a formula and no value (``<v/>``, ``<v></v>`` or none), as a program writes it.
+_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
+                       rb"(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _uncomputed_formula(path: Path, width: int) -> str | None:
+    """The first cell of the first sheet's ``width`` columns that holds a formula without its
+    value (openpyxl then reads None: an empty cell, whose input's default would apply)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+    def targets(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+        """A part's relationships: id → (type, the part it points to)."""
+        folder, name = posixpath.split(part)
+        rels = ET.fromstring(z.read(posixpath.join(folder, "_rels", name + ".rels")))
+        return {r.get("Id", ""): (r.get("Type", ""), posixpath.normpath(posixpath.join(
+            "/" + folder, r.get("Target", ""))).lstrip("/")) for r in rels}
+
+    with zipfile.ZipFile(path) as z:  # the parts openpyxl has just read, found as it does
+        book = next(t for kind, t in targets(z, "").values() if kind.endswith("/officeDocument"))
+        sheets = targets(z, book)
+        parts = [sheets.get(s.get(rel, ""), ("", ""))
+                 for s in ET.fromstring(z.read(book)).iter(f"{main}sheet")]
+        first = next((t for kind, t in parts if kind.endswith("/worksheet")), None)
+        if first is None:
+            return None
+        data = z.read(first)
+    if b"<f" not in data:
+        return None
+    for m in _NO_VALUE.finditer(data):
+        column = m.group(1).decode()
+        if sum((ord(c) - 64) * 26 ** i for i, c in enumerate(reversed(column))) <= width:
+            return column + m.group(2).decode()
+    return None
 
 
 def _not_a_zip_bomb(path: Path) -> None:
