@@ -496,3 +496,40 @@ def test_diff_says_which_records_one_ruleset_refuses_and_which_fields_it_alone_r
     back = diff(new, old, [{"a": 95, "b": 1}])
     assert back.transitions == {(REFUSED, "input a", GRADED): 1}
     assert "accepted by 旧, refused by 新 (input a): 1" in back.report()
+
+
+def _validations(monkeypatch, ruleset, examples: int) -> int:
+    """How many strategies Hypothesis validates (each new strategy object once) while every
+    property of ``ruleset`` runs ``examples`` seeded examples."""
+    import threading
+
+    from hypothesis.strategies._internal.strategies import SearchStrategy
+
+    from evalrules.testing.checks import properties
+
+    count = 0
+    original = SearchStrategy.validate
+
+    def counting(self):
+        nonlocal count
+        if not self.validate_called.get(threading.get_ident(), False):
+            count += 1
+        original(self)
+
+    monkeypatch.setattr(SearchStrategy, "validate", counting)
+    for prop in properties(ruleset):
+        prop.run(max_examples=examples, seed=0, settings_=settings(database=None))
+    return count
+
+
+@pytest.mark.parametrize("path", [TEAM6, CITY], ids=lambda p: p.name)
+def test_strategies_are_built_once_not_in_every_draw(monkeypatch, path):
+    """#31: evalrules test spent ~38% of its time validating strategies built inside draws
+    (records(ruleset) in each monotone draw, sampled_from of a fresh list in each spoiler…):
+    161,801 validations for fanwen6/team.rules. Strategies are built once per ruleset and
+    field, so thirty more examples per property validate (almost) nothing new."""
+    ruleset = evalrules.load(path)
+    records(ruleset)  # built once per ruleset
+    few, more = (_validations(monkeypatch, ruleset, n) for n in (10, 40))
+    assert more - few < 40, (few, more)
+    assert records(ruleset) is records(ruleset)

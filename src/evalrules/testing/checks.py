@@ -313,13 +313,15 @@ def _monotone_ballot(ruleset: Ruleset, chk: ast.Check) -> Property:
     categories = ruleset.checked.ballots[ballot]
     text = _check_text(chk)
 
+    valid, which = records(ruleset), st.integers(0, len(categories))  # made once
+
     @st.composite
     def moves(draw):
-        record = draw(records(ruleset))
+        record = draw(valid)
         counts = record[ballot]
         movable = [i for i in range(1, len(categories)) if counts[categories[i]] > 0]
         assume(movable)
-        i = draw(st.sampled_from(movable))
+        i = movable[draw(which) % len(movable)]
         return record, i
 
     def test(drawn):
@@ -353,11 +355,13 @@ def _monotone_input(ruleset: Ruleset, chk: ast.Check) -> Property:
     steps = st.sampled_from((Fraction(1), Fraction(1, 100))) if field.kind == "number" \
         else st.just(Fraction(1))
 
+    valid, apart = records(ruleset), st.booleans()  # made once
+
     @st.composite
     def raises(draw):
-        record = draw(records(ruleset))
+        record = draw(valid)
         a = Fraction(draw(values))
-        b = draw(st.one_of(values.map(Fraction), steps.map(lambda s: min(a + s, hi))))
+        b = Fraction(draw(values)) if draw(apart) else min(a + draw(steps), hi)
         a, b = min(a, b), max(a, b)
         assume(a < b)
         return record, a, b

@@ -68,7 +68,17 @@ def records(ruleset: Ruleset, **fixed: SearchStrategy) -> SearchStrategy[dict]:
         if not isinstance(strategy, SearchStrategy):
             raise InvalidArgument(f"records({ruleset.name}, {name}={strategy!r}): pass a "
                                   f"strategy, e.g. {name}=st.just({strategy!r})")
-    return records_from(ruleset, fixed, model(ruleset))
+    if fixed:
+        return records_from(ruleset, fixed, model(ruleset))
+    hit = _RECORDS.get(id(ruleset))  # one strategy per ruleset: Hypothesis validates it once
+    if hit is None or hit[0] is not ruleset:
+        if len(_RECORDS) > 256:
+            _RECORDS.clear()
+        hit = _RECORDS[id(ruleset)] = (ruleset, records_from(ruleset, {}, model(ruleset)))
+    return hit[1]
+
+
+_RECORDS: dict[int, tuple[object, SearchStrategy[dict]]] = {}
 
 
 def records_from(ruleset: Ruleset, fixed: Mapping[str, SearchStrategy], m: Model,
@@ -78,12 +88,13 @@ def records_from(ruleset: Ruleset, fixed: Mapping[str, SearchStrategy], m: Model
     for name, f in ruleset.inputs.items():
         fields[name] = fixed[name].map(lambda v: _OMIT if v is None else v) \
             if name in fixed else _field(m, f, edges_only)
-    derived = [t for t in m.thresholds if t.kind == "derived"
-               and any(x in m.inputs_of.get(t.name, ()) and x not in fixed
-                       for x in m.inputs_of.get(t.name, ()))]
+    # each derived threshold with the number inputs that may be moved onto it
+    derived = [(t, st.sampled_from(xs)) for t in m.thresholds if t.kind == "derived"
+               for xs in [[x for x in m.inputs_of.get(t.name, ()) if x not in fixed]] if xs]
     requires = [r for r in (require_shape(ruleset, req) for req in ruleset.checked.requires)
                 if r is not None and r[0] not in fixed]
-    return _records(ruleset, fields, tuple(derived), tuple(requires), frozenset(fixed))
+    return _records(ruleset, fields, st.sampled_from(derived) if derived else None,
+                    tuple(requires))
 
 
 def invalid_records(ruleset: Ruleset) -> SearchStrategy[object]:
@@ -137,13 +148,31 @@ def _between(f: Field, lo: Fraction, hi: Fraction) -> SearchStrategy[Fraction]:
     if math.ceil(lo * 100) <= math.floor(hi * 100):
         parts.append(st.integers(math.ceil(lo * 100), math.floor(hi * 100))
                      .map(lambda k: Fraction(k, 100)))
-    # Hypothesis's fractions() takes bounds whose denominator is at most max_denominator only
-    low, high = Fraction(math.ceil(lo * 12), 12), Fraction(math.floor(hi * 12), 12)
-    if low <= high:
-        parts.append(st.fractions(low, high, max_denominator=12))
-    else:
-        parts.append(st.fractions(0, 1, max_denominator=12).map(lambda u: lo + (hi - lo) * u))
+    twelfths = _twelfths(lo, hi)
+    if twelfths is None:  # a range narrower than its twelfths: lo + a twelfth of its width
+        unit = _twelfths(Fraction(0), Fraction(1))
+        assert unit is not None
+        twelfths = unit.map(lambda u: lo + (hi - lo) * u)
+    parts.append(twelfths)
     return st.one_of(parts)
+
+
+def _twelfths(lo: Fraction, hi: Fraction) -> SearchStrategy[Fraction] | None:
+    """Fractions of denominator 1 to 12 from ``lo`` to ``hi`` (None when there are none).
+    Not Hypothesis's ``fractions()``: it takes bounds of small denominators only, and builds new
+    strategies in every draw, which Hypothesis then validates."""
+    grids = [(d, st.integers(math.ceil(lo * d), math.floor(hi * d))) for d in range(1, 13)
+             if math.ceil(lo * d) <= math.floor(hi * d)]
+    if not grids:
+        return None
+    grid = st.sampled_from(grids)
+
+    @st.composite
+    def fraction(draw) -> Fraction:
+        d, numerators = draw(grid)
+        return Fraction(draw(numerators), d)
+
+    return fraction()
 
 
 def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
@@ -234,14 +263,11 @@ def _ballot(f: Field, thresholds: list[Threshold], needs_votes: bool,
 
 # ---------------------------------------------------------------- whole records
 
-def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
-    """Move one number input so that the derived value ``t.name`` lands on ``t.value`` (or one
-    step either side), when it is an affine function of that input near the record."""
-    m = model(ruleset)
-    candidates = [x for x in m.inputs_of[t.name] if x not in fixed]
-    if not candidates:
-        return
-    x = candidates[draw(st.integers(0, len(candidates) - 1))]
+def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, inputs: SearchStrategy) -> None:
+    """Move one number input (drawn from ``inputs``) so that the derived value ``t.name`` lands
+    on ``t.value`` (or one step either side), when it is an affine function of that input near
+    the record."""
+    x = draw(inputs)
     solution = solve(ruleset, record, t, x)
     if solution is None:
         return
@@ -252,14 +278,16 @@ def _toward(draw, ruleset: Ruleset, record: dict, t: Threshold, fixed) -> None:
 
 
 @st.composite
-def _records(draw, ruleset: Ruleset, fields: dict, derived: tuple, requires: tuple, fixed):
+def _records(draw, ruleset: Ruleset, fields: dict, derived: SearchStrategy | None,
+             requires: tuple):
+    """Every strategy it draws from is made before, once (Hypothesis validates each new one)."""
     record = {}
     for name, strategy in fields.items():
         value = draw(strategy)
         if value is not _OMIT:
             record[name] = value
-    if derived and draw(_BOOLEANS):
-        _toward(draw, ruleset, record, derived[draw(st.integers(0, len(derived) - 1))], fixed)
+    if derived is not None and draw(_BOOLEANS):
+        _toward(draw, ruleset, record, *draw(derived))
     for require in requires:
         honour(ruleset, record, require, draw(_BOOLEANS))
     assume(not fails_a_require(ruleset, record))
@@ -287,15 +315,21 @@ def _always_needed(ruleset: Ruleset) -> set[str]:
 def _spoilers(ruleset: Ruleset, m: Model) -> list:
     """Each spoiler takes ``(draw, record)`` and returns the spoilt record."""
     fields = ruleset.inputs
+    # Every strategy a spoiler draws from is made here, once (Hypothesis validates each new one).
+    not_records: SearchStrategy[object] = st.sampled_from([None, [], "record", 42])
+    unknown = st.sampled_from(["未知字段", "unknown"])
+    bad_counts = st.sampled_from([-1, Fraction(1, 2), 2.5, True, "x"])
     out: list = [
-        lambda draw, r: draw(st.sampled_from([None, [], "record", 42])),
+        lambda draw, r: draw(not_records),
         lambda draw, r: {**r, 1: "x"},
-        lambda draw, r: {**r, draw(st.sampled_from(["未知字段", "unknown"])): 1},
+        lambda draw, r: {**r, draw(unknown): 1},
     ]
 
     def with_(name, values):
+        choice = st.sampled_from(values)
+
         def spoil(draw, r):
-            return {**r, name: draw(st.sampled_from(values))}
+            return {**r, name: draw(choice)}
         return spoil
 
     def without(name):
@@ -327,14 +361,15 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
             case "ballot":
                 cats = f.labels
                 out.append(with_(name, [5, "优秀", [1, 2]]))
-                def missing(draw, r, n=name, cats=cats):
-                    gone = draw(st.sampled_from(cats))
+                category = st.sampled_from(cats)
+
+                def missing(draw, r, n=name, category=category):
+                    gone = draw(category)
                     return {**r, n: {c: v for c, v in r[n].items() if c != gone}}
                 out.append(missing)
                 out.append(lambda draw, r, n=name: {**r, n: {**r[n], "不存在的类别": 1}})
-                out.append(lambda draw, r, n=name, cats=cats: {
-                    **r, n: {**r[n], draw(st.sampled_from(cats)):
-                             draw(st.sampled_from([-1, Fraction(1, 2), 2.5, True, "x"]))}})
+                out.append(lambda draw, r, n=name, category=category: {
+                    **r, n: {**r[n], draw(category): draw(bad_counts)}})
                 out.append(lambda draw, r, n=name, cats=cats: {
                     **r, f"{n}.{cats[0]}": 1})
                 if name in _always_needed(ruleset):
