@@ -367,6 +367,11 @@ def test_e415_digits_of_round_out_of_range():
           hint="round to the digits")
 
 
+def test_e416_a_constant_that_cannot_be_computed():
+    src = "ruleset r\nparam z = 0\nparam p = 1 / z\n"
+    check(the(src, "E416"), "E416", at(src, "param p"), "division by zero")
+
+
 def test_e303_range_bound_that_is_not_a_param():
     src = "ruleset r\ninput a: number\ninput b: number in 0..a\nlet x = a + b\n"
     check(the(src, "E303"), "E303", at(src, "a\n"), "range bound")

@@ -58,6 +58,7 @@ CODES = {
     "E413": "default outside the input's range",
     "E414": "a require that depends on a group rule",
     "E415": "digits of round() out of range",
+    "E416": "a constant cannot be computed",
     # extends and override
     "E501": "extended file not found",
     "E502": "cycle of extends",

@@ -12,7 +12,6 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, cast
 
 from attrs import field, frozen
@@ -32,7 +31,7 @@ from .diagnostics import (
 from .lower import lower
 from .parse import parse_into
 from .plan import Plan
-from .resolve import Loader, file_loader, resolve
+from .resolve import Loader, file_loader, read_ruleset, resolve
 from .result import Result
 from .values import Constants, coerce_record, public
 
@@ -50,15 +49,25 @@ def compile(source: str, *, path: str | os.PathLike | None = None,
     checked = check(resolve(module, diags, loader or file_loader), diags)
     diags.raise_if_errors()
     assert checked is not None  # likewise
+    try:
+        constants = reference.constants(checked)
+    except InputError as e:  # a param, default or bound the ruleset itself makes impossible
+        name = (e.rule or "").split(" ", 1)[-1]
+        decl = checked.params.get(name) or checked.inputs.get(name)
+        diags.error("E416", f"{e.rule}: cannot be computed: {e.message.split(': ', 1)[-1]}",
+                    decl.span if decl is not None else ast.NOWHERE)
+        raise RulesetError(diags.items) from None
     warnings = tuple(d for d in diags.items if d.severity == "warning")
-    return Ruleset(checked, reference.constants(checked), warnings=warnings)
+    return Ruleset(checked, constants, warnings=warnings)
 
 
 def load(path: str | os.PathLike) -> Ruleset:
-    """Compile a ruleset file; ``extends`` is resolved relative to it."""
+    """Compile a ruleset file; ``extends`` is resolved relative to it. The file is read as
+    ``extends`` reads one (:func:`resolve.read_ruleset`): a regular file of UTF-8 text that starts
+    with ``ruleset``, within the size limit; anything else is ``E501``, never quoted."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_ruleset(path)
+    except OSError as e:
         span = ast.Span(os.fspath(path), 0, 0, 0, 0)
         raise RulesetError([Diagnostic("error", "E501", f"cannot read ruleset: {e}", span)]) \
             from None

@@ -24,6 +24,7 @@ from ..check import Checked, Kind
 from ..diagnostics import InputError, RuntimeCode
 from ..unparse import expression, rule_name
 from ..values import (
+    MAX_BITS,
     Constants,
     coerce_record,
     json_value,
@@ -56,24 +57,34 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
     ev = _Evaluator(checked, params, Constants())
     for name in checked.order:
         if name in checked.params:
+            ev.rule = f"param {name}"
             if name in overrides:
                 params[name] = _coerce_param(checked, name, overrides.pop(name))
             else:
-                ev.rule = f"param {name}"
-                params[name] = ev.expr(checked.params[name].expr)
+                params[name] = _held(ev.expr(checked.params[name].expr), ev.rule)
     assert not overrides, overrides
     defaults: dict[str, object] = {}
     low: dict[str, Fraction] = {}
     high: dict[str, Fraction] = {}
     for name, decl in checked.inputs.items():
+        ev.rule = f"input {name}"
         if decl.default is not None:
-            ev.rule = f"input {name}"
-            defaults[name] = ev.expr(decl.default)
+            defaults[name] = _held(ev.expr(decl.default), ev.rule)
         if isinstance(decl.type, ast.NumberType):
             for out, bound in ((low, decl.type.low), (high, decl.type.high)):
                 if bound is not None:
-                    out[name] = ev.expr(bound)
+                    out[name] = _held(ev.expr(bound), ev.rule)
     return Constants(params, defaults, low, high)
+
+
+def _held(value, rule: str):
+    """A constant, if it is a number evalrules holds (at most MAX_BITS bits above and below):
+    params squared line after line would otherwise grow past any time anyone waits."""
+    if isinstance(value, Fraction) and max(value.numerator.bit_length(),
+                                           value.denominator.bit_length()) > MAX_BITS:
+        raise InputError(f"{rule}: the value has too many digits to be a real value (more than "
+                         f"{MAX_BITS} bits)", rule=rule, code=RuntimeCode.TOO_BIG)
+    return value
 
 
 def _coerce_param(checked: Checked, name: str, value: object) -> Fraction | bool | str:
