@@ -201,8 +201,6 @@ def test_a_chain_larger_than_the_limit_together_is_a_diagnostic(tmp_path):
     assert [d.code for d in ds] == ["E508"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs ruleset.load to read through "
-                   "resolve.read_ruleset (ruleset.py is not this change's)")
 @pytest.mark.parametrize("content", [f"root:x:0:0:{SECRET}\n", f"A=1\0{SECRET}\0"])
 def test_load_of_a_file_that_is_not_a_ruleset_never_shows_its_content(tmp_path, content):
     (tmp_path / "data.rules").write_text(content, encoding="utf-8")
@@ -211,8 +209,6 @@ def test_load_of_a_file_that_is_not_a_ruleset_never_shows_its_content(tmp_path, 
     assert SECRET not in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="needs ruleset.load to read through "
-                   "resolve.read_ruleset (ruleset.py is not this change's)")
 @pytest.mark.skipif(sys.platform == "win32", reason="no /dev")
 def test_load_of_a_device_is_refused_at_once():
     with pytest.raises(RulesetError) as info:
