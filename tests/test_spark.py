@@ -101,3 +101,32 @@ def test_shipping_carries_the_bases_and_compiles_once():
     assert es.compiled(shipped) is first
     assert first.params["一般线"] == ruleset.with_params(一般线="25%").params["一般线"]
     assert first.name == ruleset.name
+
+
+def test_local_workers_run_this_python_unless_told_otherwise(spark, monkeypatch):
+    """#29: from a virtual environment that is not activated, local Spark started its workers
+    with `python3` from the PATH (the system Python) and every job failed with a Java stack
+    trace ending in "No module named 'pyarrow'". In local mode the workers now run
+    sys.executable, unless PYSPARK_PYTHON or spark.pyspark.python says which."""
+    import sys
+
+    context = spark.sparkContext
+    monkeypatch.delenv("PYSPARK_PYTHON", raising=False)
+    monkeypatch.setattr(context, "pythonExec", "python3")  # PySpark's default
+    ruleset = _load("fanwen9/team-county.rules")
+    from test_dataset import _team_rows
+
+    table = _team_rows(20)
+    out = es.evaluate(_frame(spark, table), ruleset, columns=["班子等次"], keep=[ID])
+    assert context.pythonExec == sys.executable
+    assert_rows_agree(ruleset, reference_rows(ruleset, table.to_pylist()), _collect(out),
+                      columns=["班子等次"])
+    # what the user configured stays
+    monkeypatch.setenv("PYSPARK_PYTHON", "python3")
+    monkeypatch.setattr(context, "pythonExec", "python3")
+    es.evaluate(_frame(spark, table), ruleset)
+    assert context.pythonExec == "python3"
+    assert es.worker_python("local[2]", "/opt/py/bin/python", {}, "python3") is None
+    assert es.worker_python("local[*]", None, {}, "/opt/py/bin/python") is None
+    assert es.worker_python("yarn", None, {}, "python3") is None
+    assert es.worker_python("local", None, {}, "python3") == sys.executable

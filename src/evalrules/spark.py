@@ -29,14 +29,21 @@ decimals (``F.col("得分").cast("decimal(38,4)")`` — a value that is not beco
 Rows are never lost: a record that cannot be graded keeps its message in ``error``; if a whole
 batch failed unexpectedly, its rows come back with the failure in ``error``.
 
+In local mode the Python workers run this interpreter (``sys.executable``), so a virtual
+environment works whether or not it is activated (PySpark's default, ``python3`` from the PATH, is
+then the system Python, without pyarrow); ``PYSPARK_PYTHON`` or ``spark.pyspark.python``, when set,
+are left as they are.
+
 pyspark is imported inside the functions only: ``import evalrules.spark`` works without it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 
 from .columns import is_input_column, selected
 from .diagnostics import InputError
@@ -163,6 +170,38 @@ def _arrow_schema(spark_schema):
     return to_arrow_schema(spark_schema)
 
 
+# ---------------------------------------------------------------- the workers' python
+
+def worker_python(master: str, configured: str | None, environ: Mapping[str, str],
+                  current: str) -> str | None:
+    """The Python the workers should run, when evalrules should choose it, else None.
+
+    PySpark starts its workers with ``python3`` from the PATH unless told otherwise; run from a
+    virtual environment that is not activated, that is the system Python, without pyarrow or
+    evalrules, and every job fails with a Java stack trace ending in ``No module named
+    'pyarrow'``. In local mode the workers run on this machine, so this interpreter
+    (``sys.executable``) is the right one — unless the user said which: ``PYSPARK_PYTHON``,
+    ``spark.pyspark.python`` (``configured``) or a context whose python is not the default."""
+    if not master.startswith("local") or configured or environ.get("PYSPARK_PYTHON") or \
+            current != "python3":
+        return None
+    return sys.executable
+
+
+def _local_workers_python(df) -> None:
+    try:
+        context = df.sparkSession.sparkContext
+    except Exception:  # Spark Connect: no context here, the server starts the workers
+        return
+    conf = context.getConf()
+    configured = conf.get("spark.pyspark.python") or \
+        conf.get("spark.executorEnv.PYSPARK_PYTHON")
+    python = worker_python(str(context.master), configured, os.environ,
+                           getattr(context, "pythonExec", ""))
+    if python is not None:
+        context.pythonExec = python  # read when mapInArrow wraps the function below
+
+
 # ---------------------------------------------------------------- the entry point
 
 def evaluate(df, ruleset, *, columns: Sequence[str] | None = None, keep=True):
@@ -174,6 +213,7 @@ def evaluate(df, ruleset, *, columns: Sequence[str] | None = None, keep=True):
     """
     from pyspark.sql import functions as F
 
+    _local_workers_python(df)
     ruleset = _ruleset(ruleset)
     selected(ruleset.checked, columns)  # unknown names fail here, on the driver
     shipped = ship(ruleset)
