@@ -75,3 +75,14 @@ def test_first_use_of_a_group_ruleset_from_eight_threads():
                                                        group=case["group"]).to_dict())
         assert all(g == want for g in got), got
 
+
+
+def test_compiling_from_eight_threads_at_once():
+    """The parser's indentation state is per parse, not shared between threads."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(RULESETS.rglob("*.rules"))
+             if "extends" not in path.read_text(encoding="utf-8")]
+    for _ in range(5):
+        got = _at_once(8, lambda i: evalrules.compile(texts[i % len(texts)]).checked)
+        for i, checked in enumerate(got):
+            assert not isinstance(checked, BaseException), repr(checked)
+            assert checked == evalrules.compile(texts[i % len(texts)]).checked

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -48,6 +49,9 @@ def _grammar_text() -> str:
     )
 
 
+_PARSING = threading.Lock()
+
+
 @functools.cache
 def parser() -> Lark:
     return Lark(
@@ -74,18 +78,21 @@ def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module 
     if check_indentation(source, path, diags) or invisible:
         return None
     text = source if source.endswith("\n") else source + "\n"
-    try:
-        tree = parser().parse(text)
-    except UnexpectedInput as e:
-        syntax_error(e, text, path, diags, parser().parse)
-        return None
-    except DedentError:
-        diags.error("E104", "this line's indentation matches no enclosing block",
-                    dedent_span(source, path))
-        return None
-    except LarkError as e:  # pragma: no cover - any other Lark failure is still a syntax error
-        diags.error("E102", f"cannot parse: {e}", ast.Span(path, 1, 1, 1, 2))
-        return None
+    # One parse at a time: Lark's indenter keeps its state on the one parser (threads compiling
+    # at once would read each other's indentation); the rest of a compile runs concurrently.
+    with _PARSING:
+        try:
+            tree = parser().parse(text)
+        except UnexpectedInput as e:
+            syntax_error(e, text, path, diags, parser().parse)
+            return None
+        except DedentError:
+            diags.error("E104", "this line's indentation matches no enclosing block",
+                        dedent_span(source, path))
+            return None
+        except LarkError as e:  # pragma: no cover - any other Lark failure is a syntax error
+            diags.error("E102", f"cannot parse: {e}", ast.Span(path, 1, 1, 1, 2))
+            return None
     deep = _too_deep(tree)
     if deep is not None:
         diags.error("E105", f"expression nested more than {MAX_DEPTH} levels deep (each term of "

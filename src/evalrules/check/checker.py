@@ -152,9 +152,9 @@ class _Checker(ExpressionChecker, GroupChecker):
                         self._collect_items(st, st.items)
         for veto in self._of(ast.Veto):
             for adj in veto.adjustments:
-                self.vetoes_of.setdefault(adj.grade, [])
-                if veto.name not in self.vetoes_of[adj.grade]:
-                    self.vetoes_of[adj.grade].append(veto.name)
+                vetoes = self.vetoes_of.setdefault(adj.grade, [])
+                if not vetoes or vetoes[-1] != veto.name:  # a veto's adjustments come together
+                    vetoes.append(veto.name)
 
     def _collect_items(self, sheet: ast.Sheet, items: tuple[ast.SheetItem, ...]) -> None:
         for item in items:
@@ -430,6 +430,7 @@ class _Checker(ExpressionChecker, GroupChecker):
         state: dict[str, int] = {}  # 1 visiting, 2 done
         reported: set[frozenset] = set()
         derived = [*self.params, *self.defs]
+        derived_deps: dict[str, list[str]] = {}
 
         def visit(root: str) -> None:
             stack: list[tuple[str, int]] = [(root, 0)]
@@ -441,7 +442,10 @@ class _Checker(ExpressionChecker, GroupChecker):
                         continue
                     state[name] = 1
                     path.append(name)
-                deps = [d for d in self.deps.get(name, []) if d in self.params or d in self.defs]
+                deps = derived_deps.get(name)
+                if deps is None:  # once per name: a grade with 5,000 vetoes is visited 5,000 times
+                    deps = derived_deps[name] = [d for d in self.deps.get(name, [])
+                                                 if d in self.params or d in self.defs]
                 if i < len(deps):
                     stack.append((name, i + 1))
                     dep = deps[i]
