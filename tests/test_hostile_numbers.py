@@ -135,3 +135,15 @@ def test_function_fails_where_evaluate_fails():
     with pytest.raises(evalrules.InputError) as got:
         rules.function("y")(record)
     assert str(got.value) == str(expected.value)
+
+
+def test_a_field_in_two_columns_of_a_table_is_refused():
+    """A repeated column (#4a, for tables): graded from one and the other lost, before."""
+    rules = evalrules.compile("ruleset 重复\ninput x: number\nlet y = x\n")
+    arrow = pa.Table.from_arrays([pa.array([1]), pa.array([2]), pa.array(["a"]), pa.array(["b"])],
+                                 names=["x", "x", "id", "id"])
+    frame = pd.DataFrame([[1, 2]], columns=["x", "x"])
+    for table in (arrow, frame):
+        with pytest.raises(evalrules.EvalRulesError, match="two columns named 'x'"):
+            rules.evaluate_table(table)
+    assert rules.evaluate_table(arrow.select([0, 2, 3])).column("y").to_pylist()[0] == 1

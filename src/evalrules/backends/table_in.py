@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 
 from .. import plan as P
 from ..columns import is_input_column
+from ..diagnostics import DataError
 from . import rational as X
 from .rational import MAX, Num
 
@@ -83,6 +84,8 @@ def read_table(checked, table) -> tuple[str, dict, int, object]:
     index = None
     if isinstance(table, pa.RecordBatch):
         table = pa.Table.from_batches([table])
+    if isinstance(table, pa.Table) or module in ("pandas", "polars"):
+        _no_field_twice(checked, table)
     if isinstance(table, pa.Table):
         kind = "pyarrow"
         names = [n for n in table.column_names if is_input_column(checked, n)]
@@ -139,6 +142,17 @@ def read_table(checked, table) -> tuple[str, dict, int, object]:
 
 #: What Arrow raises for a column it cannot hold: mixed objects, ints past 64 bits, …
 _UNCONVERTIBLE = (pa.ArrowException, TypeError, ValueError, OverflowError)
+
+
+def _no_field_twice(checked, table) -> None:
+    """A field in two columns would be graded from one of them and the other lost: refused."""
+    columns = table.column_names if isinstance(table, pa.Table) else list(table.columns)
+    seen: set[object] = set()
+    for i, name in enumerate(columns):
+        if name in seen and is_input_column(checked, name):
+            raise DataError(f"the table has two columns named '{name}' (the second is column "
+                            f"{i + 1}): a record has one value per field, so rename or drop one")
+        seen.add(name)
 
 
 def _mixed(series) -> bool:
