@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import ast
+from evalrules.diagnostics import INVISIBLE
 
 NAMES = ("班子等次", "优秀率", "目标完成", "测评", "得分", "rate_2", "x", "甲", "好", "较差")
 ASCII_SAFE_TEXT = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\n\r"), max_size=12)
+    st.characters(blacklist_categories=("Cs", "Cc"),
+                  blacklist_characters="\n\r" + "".join(INVISIBLE)), max_size=12)
 
 
 def names() -> st.SearchStrategy[str]:

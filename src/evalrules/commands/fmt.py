@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..diagnostics import RulesetError
 from ..fmt import FormatError, format_source
+from ..resolve import read_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,10 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     status = 0
     for path in args.rulesets:
-        try:
-            with path.open(encoding="utf-8", newline="") as f:
-                source = f.read()
-        except (OSError, UnicodeDecodeError) as e:  # as load() does: error E501, status 1
+        try:  # as load() and extends read a ruleset: never a device, a pipe or a huge file
+            source = read_ruleset(path)
+        except OSError as e:  # as load() does: error E501, status 1
             print(f"evalrules: cannot read {path}: {e}", file=sys.stderr)
             status = max(status, 1)
             continue
