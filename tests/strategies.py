@@ -159,16 +159,19 @@ TINY = (Fraction(1, 10**30), Fraction(1, 3 * 10**25), Fraction(10**28 + 1, 10**2
 def _number_in(field: evalrules.Field) -> st.SearchStrategy[Fraction]:
     low = field.low if field.low is not None else Fraction(-1000)
     high = field.high if field.high is not None else low + 1000
+    def allowed(values) -> list[Fraction]:  # chosen beforehand: a filter would reject most draws
+        return [Fraction(v) for v in values if (field.low is None or v >= field.low)
+                and (field.high is None or v <= field.high)]
+
     if field.kind == "integer":
         whole = st.integers(int(-(-low // 1)), int(high // 1)).map(Fraction)
-        return st.one_of(whole, st.sampled_from([Fraction(h) for h in HUGE]).filter(
-            lambda h: field.high is None or h <= field.high))
+        huge = allowed(HUGE)
+        return st.one_of(whole, st.sampled_from(huge)) if huge else whole
     exact = st.sampled_from([v for v in (low, high, (low + high) / 2)])
     scaled = st.integers(0, 1000).map(lambda k: low + (high - low) * Fraction(k, 1000))
-    extreme = st.sampled_from([Fraction(v) for v in (*HUGE, *TINY)] +
-                              [low + t for t in TINY]).filter(
-        lambda v: (field.low is None or v >= field.low) and (field.high is None or v <= field.high))
-    return st.one_of(exact, scaled, extreme)
+    extreme = allowed([*HUGE, *TINY, *(low + t for t in TINY)])
+    return st.one_of(exact, scaled, st.sampled_from(extreme)) if extreme else \
+        st.one_of(exact, scaled)
 
 
 def _ballot(categories: tuple[str, ...]) -> st.SearchStrategy[dict[str, int]]:

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 import evalrules
 
+from conftest import RULESETS
+
 RULES = """\
 ruleset 干部考核分组
 scale 干部等次: 优秀 > 称职 > 基本称职 > 不称职
@@ -243,3 +245,13 @@ def test_ranks_of_keys_with_unrelated_huge_denominators_are_quick_and_exact():
     assert time.perf_counter() - start < 10
     by_size = sorted(range(1000), key=lambda i: qs[i])  # the smallest q is the largest 1/q
     assert [results[i]["名次"] for i in by_size] == list(range(1, 1001))
+
+
+def test_function_of_a_value_that_needs_the_group_says_how_to_grade_it():
+    rules = evalrules.load(RULESETS / "fanwen2" / "team-dept-compare.rules")
+    needs_group = next(n for n, d in rules.checked.definitions.items()
+                       if type(d).__name__ == "Rank")
+    with pytest.raises(evalrules.GroupRulesError, match="evaluate_many"):
+        rules.function(needs_group)
+    with pytest.raises(evalrules.UnknownName, match="is a ballot"):
+        evalrules.load(RULESETS / "fanwen9" / "team-city.rules").function("班子测评")

@@ -533,3 +533,15 @@ def test_strategies_are_built_once_not_in_every_draw(monkeypatch, path):
     few, more = (_validations(monkeypatch, ruleset, n) for n in (10, 40))
     assert more - few < 40, (few, more)
     assert records(ruleset) is records(ruleset)
+
+
+@pytest.mark.parametrize("text", ["{", "[]", '{"cases": 5}', '{"cases": [1]}',
+                                  '{"ruleset": 5, "cases": []}', '{"rulez": "x"}'])
+def test_a_malformed_cases_file_is_a_data_error_naming_it(tmp_path, text):
+    from evalrules.diagnostics import DataError
+    from evalrules.testing.cases import load_cases
+
+    path = tmp_path / "x.cases.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=r"x\.cases\.json"):
+        load_cases(path)

@@ -30,7 +30,7 @@ from .diagnostics import (
 )
 from .lower import lower
 from .parse import parse_into
-from .plan import Plan
+from .plan import Bind, Decided, Plan, walk
 from .resolve import Loader, file_loader, read_ruleset, resolve
 from .result import Result
 from .values import Constants, coerce_record, public
@@ -288,10 +288,18 @@ class Ruleset:
             raise TypeError("function() needs at least one name")
         known = self._program().layout.names
         for name in names:
-            if name not in known or name in self.checked.ballots:
+            if name in self.checked.ballots:
+                raise UnknownName(f"{name!r} is a ballot of {self.name}, given with the record: "
+                                  "function() gives the values a ruleset computes", name=name)
+            if name not in known:
                 hint = did_you_mean(name, known)
                 raise UnknownName(f"{name!r} is not a value of {self.name}"
                                   + (f"; {hint}" if hint else ""), name=name)
+        if self.checked.group is not None and any(
+                isinstance(node, Decided) for block in self.plan.schedule(names)
+                for step in block.steps
+                for node in walk(step.expr if isinstance(step, Bind) else step.condition)):
+            raise GroupRulesError(self._group_help())
         return self._program(tuple(names)).function
 
     def reference_evaluate(self, record: Mapping[str, Any]) -> Result:

@@ -138,8 +138,10 @@ def _to_number(value: object, field: str, rule: str, what: str) -> Fraction:
         percent = text.endswith("%")
         body = text[:-1].strip() if percent else text
         decimal = _DECIMAL.fullmatch(body)
-        if (decimal and len(body) <= 700 and abs(int(decimal.group(4) or 0)) <= 600) or (
-                _FRACTION.fullmatch(body) and len(body) <= 700):
+        if decimal or _FRACTION.fullmatch(body):
+            if len(body) > 700 or (decimal and abs(int(decimal.group(4) or 0)) > 600):
+                raise InputError(f"{rule}: {what} has too many digits to be a real value",
+                                 field=field, rule=rule, value=value, code=_C.TOO_BIG)
             try:
                 number = Fraction(body)
             except ZeroDivisionError:

@@ -16,7 +16,7 @@ from pathlib import Path
 from attrs import frozen
 
 from ..columns import input_columns
-from ..diagnostics import InputError
+from ..diagnostics import DataError, InputError
 from ..io import record_of
 from ..ruleset import Result, Ruleset, load
 from ..values import json_value, to_number
@@ -50,8 +50,17 @@ def load_cases(path: Path) -> tuple[Path, list[Case]]:
     path = Path(path)
     if path.name.endswith(".cases.csv"):
         return _csv(path)
-    data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    rules = path.parent / data.get("ruleset", path.name[:-len(".cases.json")] + ".rules")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise DataError(f"{path}: not a cases file: {e}") from None
+    ruleset = data.get("ruleset") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list) or \
+            not all(isinstance(c, dict) for c in data["cases"]) or \
+            not isinstance(ruleset, (str, type(None))):
+        raise DataError(f"{path}: a cases file is an object with a list of \"cases\" (each an "
+                        "object) and an optional \"ruleset\" path")
+    rules = path.parent / (ruleset or path.name[:-len(".cases.json")] + ".rules")
     cases = [Case(c.get("name", f"case {i}"), c.get("input", {}), c.get("expect"),
                   c.get("vetoes"), c.get("outcomes"), c.get("input_error"), c.get("group"))
              for i, c in enumerate(data["cases"], 1)]

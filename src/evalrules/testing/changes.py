@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from .. import ast
 from ..diagnostics import EvalRulesError, InputError, UnknownName
+from ..resolve import read_ruleset
 from ..ruleset import Ruleset
 from ..ruleset import compile as compile_ruleset
 from ..unparse import expression
@@ -231,7 +232,7 @@ def condition_function(ruleset: Ruleset, condition: str) -> Callable[[Mapping], 
                 and wanted == base.name and not ruleset.path:
             return str(base), ruleset.source
         path = Path(including).parent / wanted if including else Path(wanted)
-        return str(path), path.read_text(encoding="utf-8")
+        return str(path), read_ruleset(path)  # as extends reads any ruleset file
 
     helper = compile_ruleset(text, path=base.with_name("__where__.rules"), loader=loader)
     if ruleset.overrides:
