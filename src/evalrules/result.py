@@ -14,12 +14,13 @@ from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from .backends import generated, reference
+from .backends import reference
 from .diagnostics import InputError, UnknownName, did_you_mean
 from .explain import explain as _explain
 from .values import json_value, public
 
 if TYPE_CHECKING:
+    from .backends import generated
     from .ruleset import Ruleset
 
 

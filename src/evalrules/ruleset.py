@@ -12,12 +12,12 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from attrs import field, frozen
 
 from . import ast, groups
-from .backends import generated, reference
+from .backends import reference
 from .check import Checked, check
 from .diagnostics import (
     Diagnostic,
@@ -28,12 +28,14 @@ from .diagnostics import (
     UnknownName,
     did_you_mean,
 )
-from .lower import lower
 from .parse import parse_into
-from .plan import Bind, Decided, Plan, walk
 from .resolve import Loader, file_loader, read_ruleset, resolve
 from .result import Result
 from .values import Constants, coerce_record, public
+
+if TYPE_CHECKING:
+    from . import plan as plan_module
+    from .backends import generated
 
 
 def compile(source: str, *, path: str | os.PathLike | None = None,
@@ -177,7 +179,7 @@ class Ruleset:
         return Ruleset(self.checked, constants, self.warnings, overrides)
 
     @property
-    def plan(self) -> Plan:
+    def plan(self) -> plan_module.Plan:
         """What the fast backends compile: the ruleset lowered to primitives (see
         :mod:`evalrules.plan`), with this ruleset's params."""
         plan = self._cache.get("plan")
@@ -185,11 +187,14 @@ class Ruleset:
             with self._lock:
                 plan = self._cache.get("plan")
                 if plan is None:
+                    from .lower import lower  # on first use: `import evalrules` stays light
+
                     plan = self._cache["plan"] = lower(self.checked, self.constants)
         return plan
 
     def _program(self, outputs: tuple[str, ...] | None = None, closure: bool = False
                  ) -> generated.Program:
+        from .backends import generated  # on first use, like the plan
         program = self._cache.get((outputs, closure))
         if program is not None:
             return program
@@ -295,11 +300,13 @@ class Ruleset:
                 hint = did_you_mean(name, known)
                 raise UnknownName(f"{name!r} is not a value of {self.name}"
                                   + (f"; {hint}" if hint else ""), name=name)
-        if self.checked.group is not None and any(
-                isinstance(node, Decided) for block in self.plan.schedule(names)
-                for step in block.steps
-                for node in walk(step.expr if isinstance(step, Bind) else step.condition)):
-            raise GroupRulesError(self._group_help())
+        if self.checked.group is not None:
+            from .plan import Bind, Decided, walk
+
+            if any(isinstance(node, Decided) for block in self.plan.schedule(names)
+                   for step in block.steps
+                   for node in walk(step.expr if isinstance(step, Bind) else step.condition)):
+                raise GroupRulesError(self._group_help())
         return self._program(tuple(names)).function
 
     def reference_evaluate(self, record: Mapping[str, Any]) -> Result:
