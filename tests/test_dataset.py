@@ -307,3 +307,15 @@ def _expected(ruleset: evalrules.Ruleset, records: list[dict]) -> dict:
         except evalrules.InputError as e:
             expected[i] = e
     return expected
+
+
+def test_progress_is_a_callable_after_each_batch_or_nothing(tmp_path):
+    ruleset = _load("fanwen9/team-city.rules")
+    table = _team_rows(250)
+    calls = []
+    summary = ruleset.evaluate_dataset(table, None, batch_rows=100,
+                                       progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (summary.rows, summary.rows) and len(calls) == -(-summary.rows // 100)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    for nothing in (None, False):
+        assert ruleset.evaluate_dataset(table, None, progress=nothing).rows == summary.rows

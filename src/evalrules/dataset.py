@@ -546,7 +546,8 @@ class _FileSink:
 
 def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str] | None = None,
                      keep: bool | Sequence[str] = True, batch_rows: int = BATCH_ROWS,
-                     format: str | None = None, progress: Progress | None = None) -> Summary:
+                     format: str | None = None, progress: Progress | bool | None = None
+                     ) -> Summary:
     """Stream ``source`` through the ruleset into ``sink``; returns a :class:`Summary`.
 
     ``source``: a Parquet or CSV path (file or directory), a list of paths, a
@@ -554,7 +555,7 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
     batches. ``sink``: a ``.parquet`` or ``.csv`` path, a callable taking each result
     ``RecordBatch``, or None (only the summary). ``keep``: the input columns to carry into the
     output (True: all, False: none, or a list). ``progress``: called after each batch with the
-    rows done so far and the rows in all (None where the source cannot tell).
+    rows done so far and the rows in all (None where the source cannot tell); None or False: none.
     """
     start = time.perf_counter()
     dataset = open_source(source, format=format)
@@ -610,8 +611,8 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
             summary.add(batch)
             if write is not None:
                 write(batch)
-            if progress is not None:
-                progress(summary.rows, total)
+            if progress:  # True is a TypeError here: what to show is the caller's
+                progress(summary.rows, total)  # type: ignore[operator]
         done = True
     finally:
         if file_sink is not None:
