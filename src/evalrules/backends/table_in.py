@@ -273,19 +273,23 @@ class Reader:
             self.values[spec.name] = self.input(spec)
         return self.values
 
+    def int64s(self, col: pa.Array) -> np.ndarray:
+        """An integer column as int64 (nulls as 0); a uint64 past int64 takes the per-row path."""
+        raw = _numpy(col, 0)
+        if col.type == pa.uint64():
+            big = raw > MAX
+            if big.any():
+                self.mark(big)
+                raw = np.where(big, 0, raw)
+        return raw.astype(np.int64, copy=False)
+
     def count(self, col) -> Num:
         if not isinstance(col, pa.Array):
             self.everything_slow()
             return Num(0)
         t = col.type
         if pa.types.is_integer(t):
-            raw = _numpy(col, 0)
-            if t == pa.uint64():
-                big = raw > MAX
-                if big.any():
-                    self.mark(big)
-                    raw = np.where(big, 0, raw)
-            vals = raw.astype(np.int64, copy=False)
+            vals = self.int64s(col)
             low = int(vals.min()) if vals.size else 0
             if low < 0:
                 self.mark(vals < 0)
@@ -403,13 +407,7 @@ class Reader:
     def number(self, col: pa.Array, spec: P.InputSpec, nulls) -> Num:
         t = col.type
         if pa.types.is_integer(t):
-            raw = _numpy(col, 0)
-            if t == pa.uint64():
-                big = raw > MAX
-                if big.any():
-                    self.mark(big)
-                    raw = np.where(big, 0, raw)
-            value = Num(raw.astype(np.int64, copy=False), 1)
+            value = Num(self.int64s(col), 1)
         elif pa.types.is_floating(t):
             x = _numpy(col, 0.0).astype(np.float64, copy=False)
             value, bad = floats(x)
