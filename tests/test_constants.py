@@ -54,3 +54,10 @@ def test_evalrules_check_reports_it_like_any_diagnostic(tmp_path, capsys):
     path.write_text("ruleset 常量\nparam 比 = 1 / 0\n", encoding="utf-8")
     assert main(["check", str(path)]) == 1
     assert "E416" in capsys.readouterr().out
+
+
+def test_a_with_params_value_of_the_wrong_kind_has_its_own_code():
+    rules = evalrules.compile("ruleset 常量\nparam 线 = 30%\n")
+    with pytest.raises(evalrules.InputError) as info:
+        rules.with_params(线="高")
+    assert info.value.code == "R401" and "线" in str(info.value)

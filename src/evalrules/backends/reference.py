@@ -59,7 +59,11 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
         if name in checked.params:
             ev.rule = f"param {name}"
             if name in overrides:
-                params[name] = _coerce_param(checked, name, overrides.pop(name))
+                try:
+                    params[name] = _coerce_param(checked, name, overrides.pop(name))
+                except InputError as e:  # a with_params value, not a record's: its own code
+                    e.code = RuntimeCode.PARAM
+                    raise
             else:
                 params[name] = _held(ev.expr(checked.params[name].expr), ev.rule)
     assert not overrides, overrides
