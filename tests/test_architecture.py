@@ -20,7 +20,7 @@ SRC = ROOT / "src" / "evalrules"
 #: Every module's tier, lowest first: a module imports only from lower tiers (the public face at
 #: the top, the syntax tree at the bottom). Imports under ``if TYPE_CHECKING:`` do not count.
 TIERS = [
-    ["ast"],
+    ["ast", "messages"],
     ["diagnostics", "unparse", "explain"],
     ["parse_errors"],
     ["parse", "plan", "check.model"],
@@ -32,8 +32,9 @@ TIERS = [
     ["backends.generated", "backends.table_in", "groups"],
     ["backends.table_out"],
     ["backends.vectorized"],
-    ["dataset", "result", "io"],
-    ["ruleset"],
+    ["dataset", "result", "io.common", "io.sheet", "io.cells"],
+    ["io.read", "io.write"],
+    ["io", "ruleset"],
     ["evalrules", "report", "spark", "testing", "testing._model"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
     ["testing.checks", "testing.changes"],

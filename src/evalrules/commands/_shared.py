@@ -12,7 +12,7 @@ from attrs import define, field
 
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..diagnostics import RulesetError, did_you_mean
-from ..io import read_rows, record_of
+from ..io import Sheet, read_sheet, record_of
 from ..ruleset import Result, Ruleset, load
 
 #: Rows at which a progress bar is worth showing (on a terminal).
@@ -35,19 +35,21 @@ def load_ruleset(path: Path) -> Ruleset:
                      "them", 1) from None
 
 
-def load_rows(path: Path) -> list[dict]:
+def load_sheet(path: Path) -> Sheet:
+    """The records of a data file, or :class:`Failed` saying why they cannot be read."""
     if not path.exists():
         raise Failed(f"evalrules: no such data file: {path}")
     try:
-        rows = list(read_rows(path))
+        return read_sheet(path)
     except (OSError, UnicodeDecodeError) as e:
         raise Failed(f"evalrules: cannot read {path}: {e}") from None
     except ValueError as e:  # DataError and MissingDependency (both ValueErrors)
         raise Failed(f"evalrules: {e}") from None
-    for i, row in enumerate(rows, 1):
-        if not isinstance(row, dict):
-            raise Failed(f"evalrules: {path}: record {i} is not an object of field → value")
-    return rows
+
+
+def load_rows(path: Path) -> list[dict]:
+    """The records of a data file as dicts (see :func:`load_sheet`)."""
+    return list(load_sheet(path).records())
 
 
 @define
