@@ -35,6 +35,7 @@ TIERS = [
     ["dataset", "result", "io.common", "io.sheet", "io.cells"],
     ["io.read", "io.write"],
     ["io", "ruleset"],
+    ["grading"],
     ["evalrules", "report", "spark", "testing", "testing._model"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
     ["testing.checks", "testing.changes"],

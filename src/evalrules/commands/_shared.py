@@ -4,16 +4,14 @@ every row, progress and tables with rich when it is installed and plain text whe
 from __future__ import annotations
 
 import sys
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from attrs import define, field
-
-from ..columns import RESULT_COLUMNS, input_columns, value_columns
+from .. import grading
 from ..diagnostics import RulesetError, did_you_mean
-from ..io import Sheet, read_sheet, record_of
-from ..ruleset import Result, Ruleset, load
+from ..grading import Graded
+from ..io import Sheet, read_sheet
+from ..ruleset import Ruleset, load
 
 #: Rows at which a progress bar is worth showing (on a terminal).
 PROGRESS_FROM = 1000
@@ -52,75 +50,13 @@ def load_rows(path: Path) -> list[dict]:
     return list(load_sheet(path).records())
 
 
-@define
-class Graded:
-    """Every row of a file with its result (None where the row has an error)."""
+def grade(ruleset: Ruleset, sheet: Sheet, *, progress: bool = True) -> Graded:
+    """Grade every record of the sheet (:func:`evalrules.grading.grade`), with a progress bar
+    on a terminal."""
+    def bar(rows: list) -> Iterator:
+        return with_progress(rows, "评定 grading", enabled=progress)
 
-    ruleset: Ruleset
-    rows: list[dict]  # the user's row with the result columns added
-    results: list[Result | None]
-    errors: list[str]
-    unused: list[str] = field(factory=list)  # the file's columns the ruleset does not read
-    missing: list[str] = field(factory=list)  # required columns the file does not have
-
-    @property
-    def failed(self) -> int:
-        return sum(bool(e) for e in self.errors)
-
-    def counts(self) -> dict[str, Counter]:
-        out: dict[str, Counter] = {g: Counter() for g in self.ruleset.grades}
-        for result in self.results:
-            if result is not None:
-                for grade, counter in out.items():
-                    counter[result[grade]] += 1
-        return out
-
-    def tally(self, attribute: str) -> Counter:
-        """How many records each veto (``"vetoes"``) or outcome (``"outcomes"``) applies to."""
-        counter = Counter({name: 0 for name in getattr(self.ruleset, attribute)})
-        for result in self.results:
-            if result is not None:
-                counter.update(getattr(result, attribute))
-        return counter
-
-
-def grade(ruleset: Ruleset, rows: list[dict], *, progress: bool = True) -> Graded:
-    """Grade every row; a bad row gets its error and the others are still graded."""
-    columns = input_columns(ruleset.checked)
-    names = value_columns(ruleset.checked)
-    header: dict[str, None] = {}
-    for row in rows:
-        header.update((k, None) for k in row if k not in header)
-    replaced = {*names, *RESULT_COLUMNS}  # results of an earlier run
-    unused = [c for c in header if c not in columns and c not in replaced]
-    missing: list[str] = []
-    for name, f in ruleset.inputs.items():
-        wanted = [f"{name}.{c}" for c in f.labels] if f.kind == "ballot" else [name]
-        if f.kind == "ballot" and name in header:
-            continue  # JSON: the ballot as one object
-        missing.extend(c for c in wanted if c not in header and (f.required or f.kind == "ballot"))
-    out: list[dict] = []
-    results: list[Result | None] = []
-    errors: list[str] = []
-    result: Result | None  # None where the row has an error
-    # evaluate_many: a group ruleset (group by) grades each record among the others of its group
-    records = (record_of(row, columns) for row in with_progress(rows, "评定 grading",
-                                                                  enabled=progress))
-    for row, result in zip(rows, ruleset.evaluate_many(records), strict=True):
-        graded = dict(row)
-        if result.error is not None:
-            graded.update(dict.fromkeys(names))
-            graded.update(vetoes="", outcomes="", error=str(result.error))
-            errors.append(str(result.error))
-            result = None
-        else:
-            graded.update({n: result[n] for n in names})
-            graded.update(vetoes="、".join(result.vetoes), outcomes="、".join(result.outcomes),
-                          error="")
-            errors.append("")
-        out.append(graded)
-        results.append(result)
-    return Graded(ruleset, out, results, errors, unused, missing)
+    return grading.grade(ruleset, sheet, progress=bar)
 
 
 def missing_hint(graded: Graded) -> str | None:

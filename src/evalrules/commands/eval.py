@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..diagnostics import DataError, EvalRulesError
 from ..io import MissingDependency, require_format, write_rows
-from ._shared import Failed, grade, load_rows, load_ruleset, missing_hint, percent, print_table
+from ._shared import Failed, grade, load_ruleset, load_sheet, missing_hint, percent, print_table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,28 +53,28 @@ def run(args: argparse.Namespace) -> int:
         if args.output is not None:
             require_format(args.output)
         ruleset = load_ruleset(args.ruleset)
-        rows = load_rows(args.data)
+        sheet = load_sheet(args.data)
     except (DataError, MissingDependency) as e:
         print(f"evalrules: {e}", file=sys.stderr)
         return 2
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status
-    graded = grade(ruleset, rows, progress=not args.no_progress)
+    graded = grade(ruleset, sheet, progress=not args.no_progress)
     if args.output is not None:
         try:
-            write_rows(args.output, graded.rows)
+            write_rows(args.output, graded.rows())
         except (OSError, ValueError, EvalRulesError) as e:
             print(f"evalrules: cannot write {args.output}: {e}", file=sys.stderr)
             return 2
     summary(graded)
     if args.output is not None:
-        print(f"\nwritten: {args.output} ({len(graded.rows)} rows)")
+        print(f"\nwritten: {args.output} ({len(graded)} rows)")
     return 1 if graded.failed else 0
 
 
 def summary(graded) -> None:
-    ruleset, total = graded.ruleset, len(graded.rows)
+    ruleset, total = graded.ruleset, len(graded)
     ok = total - graded.failed
     print(f"{ruleset.title or ruleset.name}: {total} records, {ok} graded, "
           f"{graded.failed} with errors\n")
@@ -95,7 +95,7 @@ def summary(graded) -> None:
     if hint:
         print(hint)
     if graded.failed:
-        bad = [(i, e) for i, e in enumerate(graded.errors, 1) if e]
+        bad = [(i, e) for i, e in enumerate(graded.errors, 1) if e is not None]
         print(f"rows with errors ({len(bad)}; data rows counted from 1 below the header):")
         for i, error in bad[:10]:
             print(f"  row {i}: {error}")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..report import render
-from ._shared import Failed, grade, load_rows, load_ruleset
+from ._shared import Failed, grade, load_ruleset, load_sheet
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,16 +37,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         ruleset = load_ruleset(args.ruleset)
-        rows = load_rows(args.data)
+        sheet = load_sheet(args.data)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status
-    graded = grade(ruleset, rows)
+    graded = grade(ruleset, sheet)
     inputs = input_columns(ruleset.checked)
     results_of_earlier_runs = {*value_columns(ruleset.checked), *RESULT_COLUMNS}
-    own = [c for c in dict.fromkeys(k for row in rows for k in row)
-           if c not in inputs and c not in results_of_earlier_runs]
-    page = render(ruleset, rows, graded.results, graded.errors, shown_columns=own,
+    own = [c for c in sheet.columns if c not in inputs and c not in results_of_earlier_runs]
+    rows = list(sheet.records())
+    results = [None if e is not None else graded.result(i) for i, e in enumerate(graded.errors)]
+    page = render(ruleset, rows, results, [e or "" for e in graded.errors], shown_columns=own,
                   data_name=args.data.name, lang=args.lang)
     try:
         args.output.write_text(page, encoding="utf-8")

@@ -1,0 +1,134 @@
+"""Grade every record of a :class:`~evalrules.io.Sheet`: :func:`grade` → :class:`Graded`.
+
+What the ``eval``, ``report``, ``explain`` and ``diff`` commands share: the records of a file read
+by the kinds of the ruleset's columns (:mod:`io.cells`), graded, and the results kept column by
+column beside the sheet they came from, so a writer can put each result on its record's row. A
+record that cannot be graded keeps its error and every other record is still graded: no row is
+lost. A full :class:`~evalrules.result.Result` (for an explanation) is made again for the records
+that need one (:meth:`Graded.result`), not kept for every record.
+
+Imports :mod:`io`, :mod:`columns` and the public face (:mod:`ruleset`, :mod:`result`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+from attrs import field, frozen
+
+from .columns import RESULT_COLUMNS, input_columns, value_columns
+from .io import Sheet, record_of
+from .result import Result
+from .ruleset import Ruleset
+
+
+@frozen
+class Graded:
+    """The results of every record of a sheet, column by column.
+
+    ``values[name][i]`` is named value ``name`` of record ``i`` (None where the record has an
+    error); ``vetoes[i]`` and ``outcomes[i]`` the names that apply to it; ``errors[i]`` the
+    message of the :class:`~evalrules.diagnostics.InputError` that stopped it, or None.
+    ``unused`` are the sheet's columns the ruleset does not read (an earlier run's results
+    aside), ``missing`` the columns it needs and the sheet lacks.
+    """
+
+    ruleset: Ruleset
+    sheet: Sheet
+    values: Mapping[str, list] = field(eq=False)
+    vetoes: list[tuple[str, ...]] = field(eq=False)
+    outcomes: list[tuple[str, ...]] = field(eq=False)
+    errors: list[str | None] = field(eq=False)
+    unused: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    _results: dict[int, Result] = field(init=False, factory=dict, eq=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.sheet)
+
+    @property
+    def failed(self) -> int:
+        """How many records have an error."""
+        return sum(e is not None for e in self.errors)
+
+    def counts(self) -> dict[str, Counter]:
+        """Each grade table → how many records got each grade."""
+        return {g: Counter(v for v in self.values[g] if v is not None)
+                for g in self.ruleset.grades}
+
+    def tally(self, attribute: str) -> Counter:
+        """How many records each veto (``"vetoes"``) or outcome (``"outcomes"``) applies to,
+        every one of the ruleset's named (zero where none)."""
+        counter = Counter(dict.fromkeys(getattr(self.ruleset, attribute), 0))
+        for names in getattr(self, attribute):
+            counter.update(names)
+        return counter
+
+    def record(self, i: int) -> dict:
+        """The record the ruleset reads from row ``i`` (from 0) of the sheet."""
+        return record_of(self.sheet.record(i), input_columns(self.ruleset.checked))
+
+    def result(self, i: int) -> Result:
+        """Record ``i``'s full :class:`Result` (its trace and explanation), made again when first
+        asked for; ``result.error`` is set where the record cannot be graded. With group rules
+        the record is graded among all the records of the sheet, as :func:`grade` graded it."""
+        if i not in self._results:
+            if self.ruleset.checked.group is None:
+                self._results[i] = next(self.ruleset.evaluate_many([self.record(i)]))
+            else:
+                records = [self.record(j) for j in range(len(self))]
+                self._results.update(enumerate(self.ruleset.evaluate_many(records)))
+        return self._results[i]
+
+    def rows(self) -> Iterator[dict]:
+        """Every row as ``-o`` writes it: the sheet's columns (an earlier run's results left
+        out), then each named value, ``vetoes``, ``outcomes`` and ``error``."""
+        names = list(self.values)
+        replaced = {*names, *RESULT_COLUMNS}
+        own = [c for c in self.sheet.columns if c not in replaced]
+        for i, row in enumerate(self.sheet.records()):
+            out = {c: row[c] for c in own}
+            out.update((n, self.values[n][i]) for n in names)
+            out.update(vetoes="、".join(self.vetoes[i]), outcomes="、".join(self.outcomes[i]),
+                       error=self.errors[i] or "")
+            yield out
+
+
+def grade(ruleset: Ruleset, sheet: Sheet, *,
+          progress: Callable[[list], Iterable] | None = None) -> Graded:
+    """Grade every record of ``sheet``; a record with an error keeps it and the others are
+    still graded. ``progress`` wraps the records as they are graded (a progress bar)."""
+    columns = input_columns(ruleset.checked)
+    names = value_columns(ruleset.checked)
+    replaced = {*names, *RESULT_COLUMNS}  # results of an earlier run
+    unused = tuple(c for c in sheet.columns if c not in columns and c not in replaced)
+    missing: list[str] = []
+    for name, f in ruleset.inputs.items():
+        wanted = [f"{name}.{c}" for c in f.labels] if f.kind == "ballot" else [name]
+        if f.kind == "ballot" and name in sheet.columns:
+            continue  # JSON: the ballot as one object
+        missing.extend(c for c in wanted
+                       if c not in sheet.columns and (f.required or f.kind == "ballot"))
+    values: dict[str, list] = {n: [] for n in names}
+    vetoes: list[tuple[str, ...]] = []
+    outcomes: list[tuple[str, ...]] = []
+    errors: list[str | None] = []
+    rows: Iterable[dict] = sheet.records()
+    if progress is not None:
+        rows = progress(list(rows))
+    # evaluate_many: a group ruleset (group by) grades each record among the others of its group
+    for result in ruleset.evaluate_many(record_of(row, columns) for row in rows):
+        if result.error is not None:
+            for n in names:
+                values[n].append(None)
+            vetoes.append(())
+            outcomes.append(())
+            errors.append(str(result.error))
+        else:
+            for n in names:
+                values[n].append(result[n])
+            vetoes.append(tuple(result.vetoes))
+            outcomes.append(tuple(result.outcomes))
+            errors.append(None)
+    return Graded(ruleset, sheet, values, vetoes, outcomes, errors, unused, tuple(missing))
