@@ -36,6 +36,7 @@ TIERS = [
     ["io.read", "io.write"],
     ["io", "ruleset"],
     ["grading"],
+    ["compare"],
     ["evalrules", "report", "spark", "testing", "testing._model"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
     ["testing.checks", "testing.changes"],

@@ -174,7 +174,7 @@ def test_cli_test_and_diff(tmp_path, capsys):
     status = main(["diff", str(CITY), str(COUNTY), "--data",
                    str(ROOT / "tests" / "data" / "team-change.jsonl")])
     assert status == 1
-    assert "班子等次 一般 → 较差: 1" in capsys.readouterr().out
+    assert "班子等次 一般 → 较差：1" in capsys.readouterr().out
     assert main(["diff", str(CITY), str(CITY), "--examples", "20", "--seed", "0"]) == 0
 
 

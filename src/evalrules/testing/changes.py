@@ -7,27 +7,31 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
-from pathlib import Path
 
 from attrs import field, frozen
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from .. import ast
+from ..compare import (
+    GRADED,
+    REFUSED,
+    default_outputs,
+    excluding,
+    input_notes,
+    ordered,
+    project,
+    reads,
+    record_changes,
+    show,
+    unread_note,
+)
 from ..diagnostics import EvalRulesError, InputError, UnknownName
-from ..resolve import read_ruleset
 from ..ruleset import Ruleset
-from ..ruleset import compile as compile_ruleset
 from ..unparse import expression
 from ._model import dumps
 
 __all__ = ["Diff", "DiffFailed", "assert_changes_only", "assert_equivalent", "diff"]
 
-#: The name of a transition where one ruleset grades a record and the other refuses it (an
-#: ``InputError``): ``(REFUSED, GRADED, RULE)`` when the new one refuses it by RULE,
-#: ``(REFUSED, RULE, GRADED)`` when the old one does.
-REFUSED = "refused"
-GRADED = "graded"
 _HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
 
 
@@ -63,7 +67,7 @@ class Diff:
             return f"accepted by {self.old.name}, refused by {self.new.name} ({b})"
         if name == REFUSED:
             return f"accepted by {self.new.name}, refused by {self.old.name} ({a})"
-        return f"{name} {_show(a)} → {_show(b)}"
+        return f"{name} {show(a)} → {show(b)}"
 
     def report(self, *, explain: bool = False, examples: int = 1) -> str:
         head = f"{self.old.name} → {self.new.name}"
@@ -85,7 +89,7 @@ class Diff:
                 lines.append(f"  {self._line(key)}: {dumps(record, indent=None)}")
                 for ruleset in (self.old, self.new):
                     try:
-                        result = ruleset.evaluate(_project(record, ruleset))
+                        result = ruleset.evaluate(project(record, ruleset))
                     except InputError as e:
                         lines.append(f"    [{ruleset.name}] refuses it: {e}")
                         continue
@@ -95,84 +99,20 @@ class Diff:
         return "\n".join(lines)
 
 
-def _show(value: object) -> str:
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}" if value.denominator != 1 \
-            else str(value.numerator)
-    return str(value)
-
-
-def default_outputs(old: Ruleset, new: Ruleset) -> tuple[str, ...]:
-    """The names both rulesets give and a rule change is about: grades, outcomes, vetoes,
-    scores and sheets (not lets, inputs or params)."""
-    kinds = (ast.Grade, ast.Outcome, ast.Veto, ast.Score, ast.Sheet)
-    newdefs = new.checked.definitions
-    return tuple(n for n, d in old.checked.definitions.items()
-                 if isinstance(d, kinds) and isinstance(newdefs.get(n), type(d)))
-
-
-def _project(record: Mapping, ruleset: Ruleset) -> dict:
-    """The fields of ``record`` that ``ruleset`` reads: a field it does not know is not given to
-    it, as a table column it does not read is ignored (the Diff says which fields those are)."""
-    inputs, ballots = ruleset.checked.inputs, ruleset.checked.ballots
-    return {k: v for k, v in record.items()
-            if k in inputs or k in ballots or (isinstance(k, str) and k.partition(".")[0]
-                                               in ballots)}
-
-
-def _describe(f) -> str:
-    kind = f.kind
-    if f.labels:
-        kind += f" ({', '.join(f.labels)})"
-    if f.low is not None or f.high is not None:
-        kind += f" in {_show(f.low) if f.low is not None else ''}.." \
-                f"{_show(f.high) if f.high is not None else ''}"
-    default = str(f.default).lower() if isinstance(f.default, bool) else _show(f.default)
-    return kind + (" required" if f.required else f" default {default}")
-
-
-def input_notes(old: Ruleset, new: Ruleset) -> tuple[str, ...]:
-    """How the inputs of two rulesets differ, one line each: a field only one reads (which the
-    other is never given, and which, when required, makes the one refuse every record without
-    it) and a field whose type, range, categories or default changed."""
-    notes = []
-    for this, other in ((old, new), (new, old)):
-        for name, f in this.inputs.items():
-            if name in other.inputs:
-                continue
-            note = (f"{name}: only {this.name} reads it ({_describe(f)}); {other.name} is not "
-                    "given it")
-            if f.required:
-                note += f"; {this.name} refuses every record without it"
-            notes.append(note)
-    for name, f in old.inputs.items():
-        g = new.inputs.get(name)
-        if g is not None and g != f:
-            notes.append(f"{name}: {_describe(f)} → {_describe(g)}")
-    return tuple(notes)
-
-
-def _values(ruleset: Ruleset, outputs: tuple[str, ...], record: Mapping):
+def _values(ruleset: Ruleset, outputs: tuple[str, ...], record: Mapping) -> tuple | str:
+    """The record's values of ``outputs``, or the rule that refused it."""
     try:
-        result = ruleset.evaluate(_project(record, ruleset))
+        result = ruleset.evaluate(project(record, ruleset))
     except InputError as e:
-        return e
+        return e.rule or str(e)
     return tuple(result[n] for n in outputs)
-
-
-def _reason(error: InputError) -> str:
-    return error.rule or str(error)
 
 
 def _changes(old: Ruleset, new: Ruleset, outputs: tuple[str, ...], record: Mapping
              ) -> list[tuple[str, object, object]]:
-    a, b = _values(old, outputs, record), _values(new, outputs, record)
-    if isinstance(a, InputError) or isinstance(b, InputError):
-        if isinstance(a, InputError) and isinstance(b, InputError):
-            return []  # refused by both: no grade to compare
-        return [(REFUSED, _reason(a) if isinstance(a, InputError) else GRADED,
-                 _reason(b) if isinstance(b, InputError) else GRADED)]
-    return [(n, x, y) for n, x, y in zip(outputs, a, b, strict=True) if x != y]
+    keys, _ = record_changes(_values(old, outputs, record), _values(new, outputs, record),
+                             outputs)
+    return keys
 
 
 def _kind(key: tuple[str, object, object]) -> tuple:
@@ -204,40 +144,10 @@ def diff(old: Ruleset, new: Ruleset, records: Iterable[Mapping] | object | None 
     if unknown:
         raise UnknownName(f"diff(): {unknown[0]!r} is not a value of both rulesets",
                           name=unknown[0])
-    excluded = _where(old, where)
+    excluded = excluding(old, where)
     if records is not None:
         return _on_data(old, new, outputs, _rows(records), excluded)
     return _search(old, new, outputs, max_examples, excluded, seed)
-
-
-def _where(old: Ruleset, where) -> Callable[[Mapping], bool]:
-    if where is None:
-        return lambda record: False
-    if callable(where):
-        return where
-    if not isinstance(where, str):
-        raise TypeError(f"where must be a function of a record or a condition, not {where!r}")
-    function = condition_function(old, where)
-    return lambda record: bool(function(_project(record, old)))
-
-
-def condition_function(ruleset: Ruleset, condition: str) -> Callable[[Mapping], object]:
-    """A function record → the value of ``condition``, written in the ruleset's language."""
-    name = "变更范围"
-    base = Path(ruleset.path) if ruleset.path else Path("base.rules")
-    text = f'ruleset 变更范围检查 extends "{base.name}"\nlet {name} = {condition}\n'
-
-    def loader(wanted: str, including: str | None):
-        if including is not None and Path(including).name == "__where__.rules" \
-                and wanted == base.name and not ruleset.path:
-            return str(base), ruleset.source
-        path = Path(including).parent / wanted if including else Path(wanted)
-        return str(path), read_ruleset(path)  # as extends reads any ruleset file
-
-    helper = compile_ruleset(text, path=base.with_name("__where__.rules"), loader=loader)
-    if ruleset.overrides:
-        helper = helper.with_params(**ruleset.overrides)
-    return helper.function(name)
 
 
 def _rows(records) -> Iterable[Mapping]:
@@ -269,7 +179,7 @@ def _on_data(old, new, outputs, rows, excluded) -> Diff:
     unread: dict[str, None] = {}
     for record in rows:
         compared += 1
-        unread.update((k, None) for k in record if not _reads(old, k) and not _reads(new, k))
+        unread.update((k, None) for k in record if not reads(old, k) and not reads(new, k))
         changes = _changes(old, new, outputs, record)
         if not changes or excluded(record):
             continue
@@ -279,17 +189,12 @@ def _on_data(old, new, outputs, rows, excluded) -> Diff:
             kept = examples.setdefault(key, [])
             if len(kept) < 3:
                 kept.append(dict(record))
-    order = sorted(transitions, key=lambda k: (outputs.index(k[0]) if k[0] in outputs else -1,
-                                               -transitions[k]))
+    transitions = ordered(transitions, outputs)
     notes = input_notes(old, new)
     if unread:
-        notes += (f"{', '.join(map(str, unread))}: neither ruleset reads it (not compared)",)
-    return Diff(old, new, outputs, {k: transitions[k] for k in order},
-                {k: examples[k] for k in order}, compared, differing, notes)
-
-
-def _reads(ruleset: Ruleset, key: object) -> bool:
-    return bool(_project({key: None}, ruleset))
+        notes += (unread_note(unread),)
+    return Diff(old, new, outputs, transitions, {k: examples[k] for k in transitions}, compared,
+                differing, tuple(n.text("en") for n in notes))
 
 
 class _Found(Exception):
@@ -338,7 +243,7 @@ def _strategy(old: Ruleset, new: Ruleset):
             record = {**a, **b} if draw(first) else {**b, **a}
         for ruleset in (old, new) if shared else ():
             try:
-                ruleset.evaluate(_project(record, ruleset))
+                ruleset.evaluate(project(record, ruleset))
             except InputError as e:
                 assume(e.rule not in shared)
         return record
@@ -402,7 +307,7 @@ def _search(old, new, outputs, max_examples, excluded, seed=None, rounds: int = 
             break
     order = sorted(found, key=lambda k: outputs.index(k[0]) if k[0] in outputs else -1)
     return Diff(old, new, outputs, {k: 1 for k in order}, {k: [found[k]] for k in order},
-                inputs=input_notes(old, new))
+                inputs=tuple(n.text("en") for n in input_notes(old, new)))
 
 
 class DiffFailed(EvalRulesError, AssertionError):
