@@ -676,14 +676,26 @@ def init_output(b: Block, tmp_path: Path) -> None:
 
 
 def diff_output(b: Block, tmp_path: Path) -> None:
-    """市直 → 县区: the kinds of change the page lists, counted on the sample as step 3 says."""
-    from evalrules.testing import diff
-    d = diff(evalrules.load(CITY), evalrules.load(COUNTY), sample_records())
+    """市直 → 县区: the kinds of change the page lists, as the search prints each (count 1),
+    found on the sample as step 3 counts them."""
+    from evalrules.commands.diff import transition_line
+    from evalrules.compare import compare
+    from evalrules.io import read_sheet
+    city, county = evalrules.load(CITY), evalrules.load(COUNTY)
+    d = compare(city, county, read_sheet(SAMPLE))
     shown = {code(s).strip() for s in b.text.splitlines()}
-    assert shown == {f"{name} {old} → {new}: 1" for name, old, new in d.transitions}
+    assert shown == {transition_line(k, 1, city.name, county.name, "zh").strip()
+                     for k in d.transitions}
     assert d.transitions == {("班子等次", "较好", "一般"): 6, ("班子等次", "一般", "较差"): 3,
                              ("物质奖励", True, False): 6, ("集体谈话限期改进", False, True): 6}
-    assert d.differing == 9
+    assert len(d.changed) == 9
+
+
+def diff_on_data(b: Block, tmp_path: Path) -> None:
+    """``evalrules diff … --data examples/team-city.csv``: the summary and the list."""
+    status, out = run_cli(["diff", str(CITY), str(COUNTY), "--data", str(SAMPLE)])
+    assert status == 1
+    elided_match(b.text, out)
 
 
 #: Output, JSON and elided blocks: a checker that reproduces the block, or why it is not run.
@@ -711,7 +723,8 @@ OUTPUTS: dict[tuple[str, str], Callable[[Block, Path], None] | str] = {
     ("docs/user-guide.md", "rows with errors"): row_error,
     ("docs/user-guide.md", "第 5 行（编号 T0005"): sample_explanation,
     ("docs/user-guide.md", 'extends "rulesets/fanwen9/team-county.rules"'): init_output,
-    ("docs/changing-a-rule-safely.md", "班子等次 较好 → 一般: 1"): diff_output,
+    ("docs/changing-a-rule-safely.md", "班子等次 较好 → 一般：1"): diff_output,
+    ("docs/changing-a-rule-safely.md", "共 300 条记录，9 条不同"): diff_on_data,
 }
 
 
