@@ -385,3 +385,13 @@ def test_the_same_rules_agree_and_write_an_empty_list(tmp_path, capsys):
                          tmp_path / "c.json")
     assert status == 0 and "共 300 条记录，没有不同" in out
     assert json.loads((tmp_path / "c.json").read_text(encoding="utf-8")) == []
+
+
+def test_a_column_only_the_new_rules_need_is_named_and_every_record_is_a_change(tmp_path,
+                                                                                 capsys):
+    status, out, _ = cli(capsys, "diff", CITY, _new_path(tmp_path), "--data", SAMPLE,
+                         "--limit", "2")
+    assert status == 1
+    assert "  新办法 需要的列文件中没有：材料齐全" in out
+    assert "市直领导班子年度考核 评定、新办法 无法评定（input 材料齐全）：300" in out
+    assert "共 300 条记录，300 条不同" in out and "还有 298 条" in out

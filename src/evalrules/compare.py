@@ -337,7 +337,7 @@ def compare(old: Ruleset, new: Ruleset, sheet: Sheet, *, outputs: Iterable[str] 
         keys, fields = record_changes(x, y, outputs)
         if not keys:
             continue
-        if left_out(record_of(sheet.record(i), kinds)):
+        if where is not None and left_out(record_of(sheet.record(i), kinds)):
             excluded.append(i)
             continue
         if isinstance(x, str) or isinstance(y, str):

@@ -129,11 +129,16 @@ def _check_columns(sheet: Sheet, old: Ruleset, new: Ruleset, args: argparse.Name
                                                  column=column))
 
 
+def _missing(comparison: Comparison, lang: str) -> list[str]:
+    """The columns each ruleset needs and the file lacks (each refuses every record then)."""
+    return [say("diff.missing", lang, ruleset=g.ruleset.name,
+                columns=say("diff.list", lang).join(g.missing))
+            for g in (comparison.old, comparison.new) if g.missing]
+
+
 def _why_refused(comparison: Comparison, lang: str) -> str:
     """Why no record could be compared: the columns a ruleset lacks, else the first error."""
-    parts = [say("diff.missing", lang, ruleset=g.ruleset.name,
-                 columns=say("diff.list", lang).join(g.missing))
-             for g in (comparison.old, comparison.new) if g.missing]
+    parts = _missing(comparison, lang)
     if parts:
         return say("diff.joiner", lang).join(parts)
     i = comparison.refused[0]
@@ -176,6 +181,7 @@ def report(comparison: Comparison, lang: str, *, limit: int = LIMIT,
     key = "diff.on_data" if changed else "diff.on_data_same"
     lines = [say(key, lang, old=old, new=new, total=len(comparison), differ=len(changed))]
     lines += [say("diff.input", lang, note=note.text(lang)) for note in comparison.inputs]
+    lines += ["  " + line for line in _missing(comparison, lang)]
     lines += [transition_line(k, n, old, new, lang) for k, n in comparison.transitions.items()]
     if comparison.refused:
         lines.append(say("diff.both_refuse", lang, count=len(comparison.refused)))
