@@ -20,7 +20,8 @@ SRC = ROOT / "src" / "evalrules"
 #: Every module's tier, lowest first: a module imports only from lower tiers (the public face at
 #: the top, the syntax tree at the bottom). Imports under ``if TYPE_CHECKING:`` do not count.
 TIERS = [
-    ["ast", "messages", "install"],
+    ["ast", "helptext", "install"],
+    ["messages"],
     ["diagnostics", "unparse", "explain"],
     ["parse_errors"],
     ["parse", "plan", "check.model"],

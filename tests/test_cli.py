@@ -93,13 +93,14 @@ def test_the_installed_command_lists_every_subcommand_and_each_has_help():
         assert name in COMMANDS and name in top.stdout
 
 
-@pytest.mark.parametrize("name", ["check", "eval", "explain", "report", "fmt", "init"])
-def test_each_subcommand_help_explains_itself_with_an_example(name, capsys):
+@pytest.mark.parametrize("name", ["check", "eval", "explain", "report", "fmt", "init", "diff"])
+@pytest.mark.parametrize(("lang", "word"), [("zh", "例子"), ("en", "example")])
+def test_each_subcommand_help_explains_itself_with_an_example(name, lang, word, capsys):
     with pytest.raises(SystemExit) as e:
-        main([name, "--help"])
+        main([name, "--help", "--lang", lang])
     assert e.value.code == 0
     out = capsys.readouterr().out
-    assert "example" in out and f"evalrules {name}" in out
+    assert word in out and f"evalrules {name}" in out
 
 
 # ---------------------------------------------------------------- check

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import evalrules
-from evalrules import cli, fmt
+from evalrules import fmt
 from evalrules.cli import COMMANDS, main
 from evalrules.diagnostics import (
     RUNTIME_CODES,
@@ -31,6 +31,7 @@ from evalrules.diagnostics import (
     UnknownName,
 )
 from evalrules.io import MissingDependency, read_rows, require_format
+from evalrules.messages import say
 
 from conftest import ROOT
 
@@ -119,12 +120,15 @@ def test_an_input_errors_dict_carries_its_code_as_json():
 
 # ---------------------------------------------------------------- exit statuses
 
-def test_help_shows_the_exit_statuses(capsys):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_help_shows_the_exit_statuses(capsys, monkeypatch, lang):
+    monkeypatch.setenv("EVALRULES_LANG", lang)
     with pytest.raises(SystemExit) as e:
         main(["--help"])
     assert e.value.code == 0
     out = capsys.readouterr().out
-    assert cli.EXIT_STATUS.strip() in out
+    assert say("help.exit", lang).splitlines()[1] in out
+    assert ("退出状态" in out) == (lang == "zh")
     for status in "012":
         assert re.search(rf"^  {status}  ", out, re.MULTILINE)
 

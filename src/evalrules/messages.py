@@ -11,7 +11,7 @@ The language is Chinese unless asked otherwise: ``--lang en``, or the ``EVALRULE
 ``en`` (:func:`language`). The library's own exceptions (``InputError``, ``DataError``) keep their
 English text for programs; the command line says them with :func:`say` from their data.
 
-Imports nothing of evalrules.
+The ``--help`` texts are pairs of this catalogue too, kept in :mod:`helptext`. Imports only that.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import string
 from collections.abc import Mapping
+
+from .helptext import HELP
 
 #: The languages a message is written in.
 LANGUAGES = ("zh", "en")
@@ -116,6 +118,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "\"evalrules[testing]\"; or compare on data with --data"),
     # ------------------------------------------------------------ record errors (InputError)
 }
+MESSAGES.update(HELP)
 
 
 def language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:

@@ -1,14 +1,6 @@
-"""Compile rulesets and report every problem, as a compiler does.
+"""``evalrules check``: compile rulesets and print every diagnostic (text or JSON).
 
-Each problem is shown as path:line:column, its code (E201…), the line with a caret under the
-place, and a hint such as "did you mean '班子优秀率'?". Every problem of a file is reported, not
-only the first. Exit status 1 when any ruleset has errors or cannot be read (E501); warnings alone
-pass. --format json prints the diagnostics as one JSON list (severity, code, message, path, line,
-column, end_line, end_column, hint) for editors and CI.
-
-examples:
-  evalrules check rulesets/fanwen9/team-county.rules
-  evalrules check --format json rulesets/*/*.rules
+What ``--help`` says is ``help.check*`` in :mod:`evalrules.helptext`.
 """
 
 from __future__ import annotations

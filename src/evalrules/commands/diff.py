@@ -64,8 +64,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="explain each example (each listed record) under both rulesets")
     parser.add_argument("--where", metavar="CONDITION",
                         help="ignore records where this condition (old ruleset's names) holds")
-    parser.add_argument("--lang", choices=("zh", "en"), default=None,
-                        help="the language of the output (default zh, or en from the locale)")
 
 
 def run(args: argparse.Namespace) -> int:

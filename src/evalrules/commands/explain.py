@@ -33,8 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--id", metavar="VALUE", help="the row whose --id-column holds VALUE")
     parser.add_argument("--id-column", metavar="NAME",
                         help="the column --id looks in (default: the first column)")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="the language of the explanation (default zh)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,17 +1,7 @@
-"""Rewrite rulesets in the canonical layout, keeping every comment.
+"""``evalrules fmt``: rewrite rulesets in the canonical layout (:mod:`evalrules.fmt`), or list
+the files it would change (``--check``).
 
-Two spaces per block level, one space around operators, none inside parentheses; comments stay on
-their lines (a trailing comment keeps its column unless the code now reaches it). Only white space
-changes: the ruleset means exactly what it meant, and formatting twice changes nothing more.
-A ruleset that does not parse is left alone; fmt does not look up names (`evalrules check` does).
-
-With --check nothing is written: the files that are not in the canonical layout are listed and the
-exit status is 1 (for CI). Exit status 1 also when a ruleset does not parse or cannot be read (as
-for `evalrules check`), 2 when a file cannot be written.
-
-examples:
-  evalrules fmt 某县领导班子年度考核.rules
-  evalrules fmt --check rulesets/*/*.rules
+What ``--help`` says is ``help.fmt*`` in :mod:`evalrules.helptext`.
 """
 
 from __future__ import annotations
@@ -27,8 +17,7 @@ from ..resolve import read_ruleset
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rulesets", nargs="+", type=Path, metavar="RULESET")
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; list the files fmt would change, exit status 1")
+    parser.add_argument("--check", action="store_true")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,18 +1,7 @@
-"""Start a county's or a department's own ruleset from a bundled one.
+"""``evalrules init``: write a new ruleset that extends a bundled one, its params listed
+commented out, and an empty cases file beside it.
 
-Writes NAME.rules, which extends RULESET and changes nothing yet, and an empty NAME.cases.json for
-the hand-computed cases that will test it. The new file lists every param of the base with its
-value, commented out: to change a threshold for your county, remove the # in front of its line and
-write the new value. Run `evalrules check NAME.rules` after each edit.
-
-NAME is the ruleset's name (县区、部门的名字，如 某县领导班子年度考核); it may have a folder in
-front (mine/某县领导班子年度考核). Existing files are never overwritten.
-
-Exit status: 0 created, 1 the base ruleset has errors (nothing written), 2 a file exists already
-or cannot be written.
-
-example:
-  evalrules init 某县领导班子年度考核 --extends rulesets/fanwen9/team-county.rules
+What ``--help`` says is ``help.init*`` in :mod:`evalrules.helptext`.
 """
 
 from __future__ import annotations
@@ -33,10 +22,9 @@ _NAME = re.compile(r"[^\W\d]\w*")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", metavar="NAME", help="the new ruleset's name (and file name)")
-    parser.add_argument("--extends", required=True, type=Path, metavar="RULESET",
-                        help="the ruleset it builds on, e.g. rulesets/fanwen9/team-county.rules")
-    parser.add_argument("--title", help="the title reports show (default: NAME)")
+    parser.add_argument("name", metavar="NAME")
+    parser.add_argument("--extends", required=True, type=Path, metavar="RULESET")
+    parser.add_argument("--title")
 
 
 def ruleset_name(stem: str) -> str:

@@ -30,8 +30,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the records: .csv, .xlsx, .json or .jsonl")
     parser.add_argument("-o", "--output", type=Path, metavar="OUT", required=True,
                         help="the page to write, e.g. report.html")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
-                        help="the language of the page and the explanations (default zh)")
 
 
 def run(args: argparse.Namespace) -> int:

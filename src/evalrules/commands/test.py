@@ -1,10 +1,7 @@
-"""Test rulesets: their cases files, stated checks and built-in properties.
+"""``evalrules test``: run a ruleset's cases files, its ``check`` lines and the built-in
+properties (:mod:`evalrules.testing`).
 
-For each RULESET (NAME.rules): every case of NAME.cases.json / NAME.cases.csv beside it, then each
-`check` line and the built-in properties (totality, determinism, rejection of bad input) as
-Hypothesis tests. A failure prints the minimal record, the explanation and a ready-to-paste case.
-Exit status 1 when anything fails (a ruleset with errors too), 2 when a cases file cannot be read.
-Needs the testing extra (hypothesis).
+What ``--help`` says is ``help.test*`` in :mod:`evalrules.helptext`.
 """
 
 from __future__ import annotations
@@ -20,13 +17,10 @@ from ..ruleset import load
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rulesets", nargs="+", type=Path, metavar="RULESET")
-    parser.add_argument("--examples", type=int, default=100, metavar="N",
-                        help="Hypothesis examples per property (default 100)")
-    parser.add_argument("--seed", type=int, default=None, help="Hypothesis seed")
-    parser.add_argument("--coverage", action="store_true",
-                        help="print which rules, conditions and vetoes the cases exercised")
-    parser.add_argument("--no-checks", action="store_true",
-                        help="run the cases only")
+    parser.add_argument("--examples", type=int, default=100, metavar="N")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--coverage", action="store_true")
+    parser.add_argument("--no-checks", action="store_true")
 
 
 def run(args: argparse.Namespace) -> int:
