@@ -21,6 +21,7 @@ import evalrules
 from evalrules.cli import main
 from evalrules.compare import ERROR, compare, find_id_column
 from evalrules.diagnostics import InputError, RulesetError, UnknownName
+from evalrules.install import install_command
 from evalrules.io import Sheet, read_sheet
 
 from conftest import ROOT
@@ -276,7 +277,7 @@ def test_data_needs_no_hypothesis(tmp_path):
     assert "不同的记录" in done.stdout and "T0" in done.stdout and not done.stderr
     searched = subprocess.run([sys.executable, "-c", script, "diff", str(CITY), str(new)],
                               capture_output=True, text=True, cwd=tmp_path)
-    assert searched.returncode == 2 and 'pip install "evalrules[testing]"' in searched.stderr
+    assert searched.returncode == 2 and install_command("testing") in searched.stderr
 
 
 # ---------------------------------------------------------------- the terminal

@@ -30,6 +30,7 @@ from evalrules.diagnostics import (
     RuntimeCode,
     UnknownName,
 )
+from evalrules.install import install_command
 from evalrules.io import MissingDependency, read_rows, require_format
 from evalrules.messages import say
 
@@ -273,7 +274,7 @@ def test_a_missing_optional_package_exits_2(command, tmp_path):
     done = subprocess.run([sys.executable, "-c", script, command, *argv], capture_output=True,
                           text=True, cwd=tmp_path)
     assert done.returncode == 2, done.stderr
-    assert 'pip install "evalrules[testing]"' in done.stderr and "Traceback" not in done.stderr
+    assert install_command("testing") in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(("error", "status"), [

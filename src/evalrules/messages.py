@@ -112,10 +112,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "diff.bad_where": ("--where {where!r} 不是 {path} 的条件",
                        "--where {where!r} is not a condition of {path}"),
     "diff.needs_testing": (
-        "不给 --data 时，evalrules diff 用 Hypothesis 搜索不同（{error}）：pip install "
-        "\"evalrules[testing]\"；或者用 --data 在数据上比较",
-        "without --data, evalrules diff searches with Hypothesis ({error}): pip install "
-        "\"evalrules[testing]\"; or compare on data with --data"),
+        "不给 --data 时，evalrules diff 用 Hypothesis 搜索不同（{error}）：{command}；或者用 "
+        "--data 在数据上比较",
+        "without --data, evalrules diff searches with Hypothesis ({error}): {command}; or "
+        "compare on data with --data"),
+    # ------------------------------------------------------------ optional packages
+    "needs.testing": ("evalrules test 需要 testing 扩展（{error}），安装：{command}",
+                      "evalrules test needs the testing extra ({error}): {command}"),
+    "needs.batch": ("Parquet 和流式处理需要 pyarrow（{error}），安装：{command}",
+                    "Parquet and streaming need pyarrow ({error}): {command}"),
     # ------------------------------------------------------------ record errors (InputError)
 }
 MESSAGES.update(HELP)

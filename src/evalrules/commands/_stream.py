@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..diagnostics import EvalRulesError
+from ..install import install_command
+from ..messages import say
 from ._shared import Failed, load_ruleset, percent, print_table
 
 PARQUET = (".parquet", ".pq")
@@ -58,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from ..dataset import evaluate_dataset
     except ImportError as e:
-        print(f"evalrules: Parquet and streaming need pyarrow: pip install \"evalrules[batch]\" "
-              f"({e})", file=sys.stderr)
+        print("evalrules: " + say("needs.batch", args.lang, error=e,
+                                  command=install_command("batch")), file=sys.stderr)
         return 2
     bar = _Progress(not args.no_progress and sys.stderr.isatty())
     try:

@@ -35,6 +35,7 @@ from pathlib import Path
 from ..columns import RESULT_COLUMNS, value_columns
 from ..compare import ERROR, GRADED, REFUSED, Comparison, Key, compare, input_notes, project, show
 from ..diagnostics import DataError, EvalRulesError, InputError, RulesetError
+from ..install import install_command
 from ..io import MissingDependency, Sheet, require_format, write_rows
 from ..messages import language, say
 from ..ruleset import Ruleset
@@ -266,7 +267,8 @@ def _search(args: argparse.Namespace, lang: str) -> int:
     try:
         from ..testing.changes import diff
     except ImportError as e:  # without the testing extra
-        print("evalrules: " + say("diff.needs_testing", lang, error=e), file=sys.stderr)
+        print("evalrules: " + say("diff.needs_testing", lang, error=e,
+                                      command=install_command("testing")), file=sys.stderr)
         return 2
     try:
         old, new = load_ruleset(args.old), load_ruleset(args.new)

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 from ..diagnostics import EvalRulesError, RulesetError
+from ..install import install_command
+from ..messages import say
 from ..ruleset import load
 
 
@@ -29,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
         from ..testing.checks import CheckFailed, properties
         from ..testing.coverage import Coverage
     except ImportError as e:  # pragma: no cover - without the testing extra
-        print(f"evalrules test needs the testing extra ({e}): "
-              'pip install "evalrules[testing]"', file=sys.stderr)
+        print("evalrules: " + say("needs.testing", args.lang, error=e,
+                                  command=install_command("testing")), file=sys.stderr)
         return 2
     failed, unreadable = 0, 0
     for path in args.rulesets:

@@ -1,13 +1,14 @@
 """What the readers and writers of data files share: the formats, the limits on a file, the
 optional packages a format needs, and the CSV escaping of text a spreadsheet would run.
 
-Imports :mod:`columns` and :mod:`diagnostics` only.
+Imports :mod:`columns`, :mod:`diagnostics` and :mod:`install` only.
 """
 
 from __future__ import annotations
 
 from ..columns import column_letter, formula_like
 from ..diagnostics import DataError, EvalRulesError
+from ..install import install_command
 
 #: The data file suffixes read and written.
 FORMATS = (".csv", ".xlsx", ".json", ".jsonl", ".ndjson")
@@ -19,7 +20,6 @@ FORMATS = (".csv", ".xlsx", ".json", ".jsonl", ".ndjson")
 MAX_NESTING = 32
 MAX_EXPANSION = 100
 EXPANSION_FROM = 64 << 20
-INSTALL_CLI = 'pip install "evalrules[cli]"'
 
 
 class MissingDependency(EvalRulesError, ValueError):
@@ -32,7 +32,7 @@ def openpyxl():
         import openpyxl
     except ImportError:
         raise MissingDependency(
-            f"reading and writing .xlsx files needs openpyxl: {INSTALL_CLI} "
+            f"reading and writing .xlsx files needs openpyxl: {install_command('cli')} "
             "(or save the sheet as CSV UTF-8)") from None
     return openpyxl
 
