@@ -106,6 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "{rule}: failed for this record's group: {message}"),
     "record.in_group": ("{error}（本记录所在的组）", "{error} (in this record's group)"),
     "record.did_you_mean": ("；是否应为「{name}」？", "; did you mean '{name}'?"),
+    "record.integer_digits": ("{digits} 位的整数", "an integer of {digits} digits"),
     "list.comma": ("、", ", "),
     "list.and": ("、", " and "),
     # A rule's name: its kind as the language says it, then what it names (a name, a condition).

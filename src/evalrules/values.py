@@ -25,7 +25,7 @@ from attrs import field, frozen
 from . import ast
 from .check import Checked
 from .diagnostics import InputError, RuleName, RuntimeCode, hint
-from .messages import Joined
+from .messages import Joined, Phrase
 from .unparse import decimal_text, int_text
 
 _C = RuntimeCode
@@ -132,6 +132,14 @@ def shown(value: object) -> str:
     return text if len(text) <= 100 else text[:96] + " ..."
 
 
+def said(value: object) -> str | Phrase:
+    """A value as an error names it: :func:`shown`, but an integer too long to show by its
+    number of digits in the sentence's language."""
+    if isinstance(value, int) and not isinstance(value, bool) and _integer(value):
+        return Phrase("record.integer_digits", {"digits": _digits(value)})
+    return shown(value)
+
+
 def to_number(value: object, field: str, rule: str, *, shown_as: str | None = None) -> Fraction:
     """An exact number from int, Fraction, Decimal, float or a numeric string ("0.8", "80%").
     Messages name the value ``shown_as`` (a ballot's count: ``测评.优秀``), else ``field``."""
@@ -145,7 +153,7 @@ def to_number(value: object, field: str, rule: str, *, shown_as: str | None = No
 def _to_number(value: object, field: str, rule: str, name: str) -> Fraction:
     if isinstance(value, bool) or value is None:
         raise _error("record.not_a_number", _C.WRONG_TYPE, rule, name, field=field, raw=value,
-                     value=shown(value))
+                     value=said(value))
     if isinstance(value, Integral):
         return Fraction(int(value))
     if isinstance(value, Fraction):
@@ -174,10 +182,10 @@ def _to_number(value: object, field: str, rule: str, name: str) -> Fraction:
                 number = Fraction(body)
             except ZeroDivisionError:
                 raise _error("record.divides_by_zero", _C.WRONG_TYPE, rule, name, field=field,
-                             raw=value, value=shown(value)) from None
+                             raw=value, value=said(value)) from None
             return number / 100 if percent else number
         raise _error("record.not_a_number", _C.WRONG_TYPE, rule, name, field=field, raw=value,
-                     value=shown(value))
+                     value=said(value))
     if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
         return _to_number(value.item(), field, rule, name)  # type: ignore[attr-defined]  # numpy has it
     raise _error("record.number_type", _C.WRONG_TYPE, rule, name, field=field, raw=value,
@@ -199,14 +207,14 @@ def to_bool(value: object, field: str, rule: str) -> bool:
         if value == 1 or value == 0:
             return value == 1
     raise _error("record.not_yes_no", _C.WRONG_TYPE, rule, field, raw=value,
-                 value=shown(value), accepted=_ACCEPTED)
+                 value=said(value), accepted=_ACCEPTED)
 
 
 def to_label(value: object, labels: tuple[str, ...], field: str, rule: str) -> str:
     if isinstance(value, str) and value.strip() in labels:
         return value.strip()
     raise _error("record.not_a_label", _C.WRONG_TYPE, rule, field, raw=value,
-                 labels=Joined(labels), value=shown(value), hint=hint(value, labels))
+                 labels=Joined(labels), value=said(value), hint=hint(value, labels))
 
 
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -233,7 +241,7 @@ def to_count(value: object, ballot: str, category: str, rule: str) -> int:
     if number.denominator != 1 or number < 0:
         raise InputError.of("record.vote_count", {
             "rule": RuleName(rule, ballot), "ballot": ballot, "column": column,
-            "value": shown(value)}, field=ballot, rule=rule, value=value, code=_C.VOTES)
+            "value": said(value)}, field=ballot, rule=rule, value=value, code=_C.VOTES)
     return int(number)
 
 
@@ -288,7 +296,7 @@ def _ballot(name: str, raw: object, categories: tuple[str, ...]) -> dict[str, in
     for key in raw:
         if key not in categories:
             raise _error("record.unknown_category", _C.VOTES, rule, name, raw=key,
-                         value=shown(key), hint=hint(key, categories))
+                         value=said(key), hint=hint(key, categories))
     for category in categories:
         if category not in raw or raw[category] is None:
             raise _error("record.no_count", _C.VOTES, rule, name, category=category)
@@ -310,7 +318,7 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Con
     plain: dict[str, object] = {}
     for key, value in record.items():
         if not isinstance(key, str):
-            raise InputError.of("record.field_name", {"value": shown(key)}, field=shown(key),
+            raise InputError.of("record.field_name", {"value": said(key)}, field=shown(key),
                                 code=_C.NOT_A_RECORD)
         ballot, dot, category = key.partition(".")
         if dot and ballot in checked.ballots and key not in checked.inputs:
@@ -354,7 +362,7 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
             if isinstance(raw, int) and not isinstance(raw, bool):  # an id column's whole number
                 if raw.bit_length() > MAX_BITS:  # beyond the largest number, as for a number
                     raise _error("record.too_big_shown", _C.TOO_BIG, rule, name,
-                                 value=shown(raw))
+                                 value=said(raw))
                 return str(raw)
             raise _error("record.not_text", _C.WRONG_TYPE, rule, name, raw=raw,
                          type=type(raw).__name__)
@@ -364,7 +372,7 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
             value = to_number(raw, name, rule)
             if integer and value.denominator != 1:
                 raise _error("record.not_whole", _C.OUT_OF_RANGE, rule, name, raw=raw,
-                             value=shown(raw))
+                             value=said(raw))
             lo = constants.low.get(name)
             hi = constants.high.get(name)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
