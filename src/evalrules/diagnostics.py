@@ -207,14 +207,14 @@ class RuleName(Said):
 
     def text(self, lang: str) -> str:
         kind, _, subject = self.rule.partition(" ")
-        if f"rule.{kind}" not in MESSAGES or not subject:
+        if f"record.kind.{kind}" not in MESSAGES or not subject:
             return self.rule
-        word = say(f"rule.{kind}", lang)
+        word = say(f"record.kind.{kind}", lang)
         if lang != "zh" or self.before is None:
-            return say("rule.named", lang, kind=word, name=subject)
+            return say("record.rule.named", lang, kind=word, name=subject)
         if self.before == subject:
             return word
-        return say("rule.of", lang, kind=word, name=subject)
+        return say("record.rule.of", lang, kind=word, name=subject)
 
 
 class Diagnostics:

@@ -107,24 +107,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.in_group": ("{error}（本记录所在的组）", "{error} (in this record's group)"),
     "record.did_you_mean": ("；是否应为「{name}」？", "; did you mean '{name}'?"),
     "record.integer_digits": ("{digits} 位的整数", "an integer of {digits} digits"),
-    "list.comma": ("、", ", "),
-    "list.and": ("、", " and "),
+    "record.list.comma": ("、", ", "),
+    "record.list.and": ("、", " and "),
     # A rule's name: its kind as the language says it, then what it names (a name, a condition).
-    "rule.named": ("{kind}「{name}」", "{kind} {name}"),
-    "rule.of": ("{kind}「{name}」的", "{kind} {name}"),
-    "rule.input": ("输入项", "input"),
-    "rule.ballot": ("测评", "ballot"),
-    "rule.param": ("参数", "param"),
-    "rule.let": ("计算项", "let"),
-    "rule.score": ("得分项", "score"),
-    "rule.sheet": ("评分表", "sheet"),
-    "rule.grade": ("等次表", "grade"),
-    "rule.veto": ("否决项", "veto"),
-    "rule.outcome": ("结果项", "outcome"),
-    "rule.rank": ("排名", "rank"),
-    "rule.require": ("前提条件", "require"),
-    "rule.limit": ("限制条件", "limit"),
-    "rule.check": ("检查", "check"),
+    "record.rule.named": ("{kind}「{name}」", "{kind} {name}"),
+    "record.rule.of": ("{kind}「{name}」的", "{kind} {name}"),
+    "record.kind.input": ("输入项", "input"),
+    "record.kind.ballot": ("测评", "ballot"),
+    "record.kind.param": ("参数", "param"),
+    "record.kind.let": ("计算项", "let"),
+    "record.kind.score": ("得分项", "score"),
+    "record.kind.sheet": ("评分表", "sheet"),
+    "record.kind.grade": ("等次表", "grade"),
+    "record.kind.veto": ("否决项", "veto"),
+    "record.kind.outcome": ("结果项", "outcome"),
+    "record.kind.rank": ("排名", "rank"),
+    "record.kind.require": ("前提条件", "require"),
+    "record.kind.limit": ("限制条件", "limit"),
+    "record.kind.check": ("检查", "check"),
 }
 
 
@@ -180,11 +180,11 @@ class Phrase(Said):
 
 @frozen
 class Joined(Said):
-    """Items joined by the separator message ``separator`` (``list.comma``: ``好, 一般`` /
+    """Items joined by the separator message ``separator`` (``record.list.comma``: ``好, 一般`` /
     ``好、一般``)."""
 
     items: tuple[str, ...]
-    separator: str = "list.comma"
+    separator: str = "record.list.comma"
 
     def text(self, lang: str) -> str:
         return say(self.separator, lang).join(self.items)

@@ -55,7 +55,7 @@ class Fail:
         """The error, naming the labels ``holding`` where the message lists some."""
         values = dict(self.values)
         if self.listed:
-            values["listed"] = Joined(tuple(holding), "list.and")
+            values["listed"] = Joined(tuple(holding), "record.list.and")
         return InputError.of(self.key, values, field=self.field, rule=self.rule, code=self.code)
 
 

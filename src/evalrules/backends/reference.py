@@ -237,7 +237,7 @@ class _Evaluator:
                     break
         if grade.policy == "unique" and len(matched) > 1:
             raise self.fail("record.unique", RuntimeCode.UNIQUE,
-                            listed=Joined(tuple(matched), "list.and"))
+                            listed=Joined(tuple(matched), "record.list.and"))
         if not matched:
             assert grade.otherwise is not None  # the checker requires it (E404)
             label, decided = grade.otherwise, "otherwise"
