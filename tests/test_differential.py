@@ -22,14 +22,14 @@ def outcome(evaluate, record):
     try:
         result = evaluate(record)
     except evalrules.InputError as e:
-        return ("error", str(e), e.field, e.rule)
+        return ("error", str(e), e.field, e.rule, e.code, e.key, e.text("zh"))
     return result.to_dict()
 
 
 def agree_in_batch(ruleset: evalrules.Ruleset, records: list[dict]) -> None:
-    fast = [r.to_dict() if r.error is None else str(r.error)
+    fast = [r.to_dict() if r.error is None else (str(r.error), r.error.key, r.error.text("zh"))
             for r in ruleset.evaluate_many(records)]
-    slow = [r.to_dict() if r.error is None else str(r.error)
+    slow = [r.to_dict() if r.error is None else (str(r.error), r.error.key, r.error.text("zh"))
             for r in ruleset.reference_evaluate_many(records)]
     assert fast == slow
 

@@ -130,11 +130,14 @@ def test_bool_is_not_a_number(value):
     assert e.value is value
 
 
-@pytest.mark.parametrize("value", ["yes", "true", "是", 1, 0, 1.0, None.__class__, "False"])
+@pytest.mark.parametrize("value", ["yes", "Y", "有", "t", "1.0", "", 2, -1, 0.5,
+                                   Decimal("NaN"), None.__class__])
 def test_wrong_type_for_a_bool(value):
+    """Words outside the yes/no vocabulary (true/false, 是/否, √/×, 1/0: tests/
+    test_record_errors.py) and numbers other than 1 and 0 are refused."""
     e = refused(record(已公示=value))
     assert_names(e, "已公示", "input 已公示")
-    assert "true or false" in str(e)
+    assert "true or false" in str(e) and "(accepted: 是, 否, √, ×," in str(e)
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), Decimal("NaN"),

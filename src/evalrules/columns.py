@@ -5,9 +5,10 @@ A record's fields are columns: each input by its name, each ballot as one column
 (``BALLOT.CATEGORY``; a column named after the ballot itself may hold the whole mapping). Any other
 column is not the ruleset's (an id, a remark) and is carried along untouched. Results come back as
 one column per named value (:func:`value_columns`), then :data:`RESULT_COLUMNS`. A yes/no cell of a
-text file is read by :func:`yes_no`.
+text file is read by :func:`yes_no`, the reading every backend gives a yes/no value
+(:func:`evalrules.values.yes_no`).
 
-Imports :mod:`ast`, :mod:`check` and :mod:`diagnostics`; no numpy, no pyarrow.
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics` and :mod:`values`; no numpy, no pyarrow.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from collections.abc import Iterable, Sequence
 from . import ast
 from .check import RESULT_COLUMNS, Checked, Kind  # RESULT_COLUMNS: the checker reserves them
 from .diagnostics import DataError, UnknownName, did_you_mean
-
-#: What a yes/no cell of a text file (CSV, or text in a spreadsheet) may say, lower-cased.
-YES_NO = {"true": True, "false": False, "是": True, "否": False, "1": True, "0": False}
-
+from .values import YES_NO as YES_NO  # the yes/no reading of a cell, which is a value's
+from .values import yes_no as yes_no
 
 #: A text cell a spreadsheet would take for a formula (OWASP's "CSV injection") starts with
 #: ``= + - @``, a tab or a CR, after any apostrophes that already escape it (so escaping is undone
@@ -36,11 +35,6 @@ def formula_like(text: str) -> bool:
     if re.match(FORMULA, text) is None:
         return False
     return re.match(PLAIN_NUMBER, text) is None or text.endswith("\n")  # RE2's $ is the end
-
-
-def yes_no(text: str) -> bool | None:
-    """A yes/no cell's value, or None when it says neither (the reading then reports it)."""
-    return YES_NO.get(text.strip().lower())
 
 
 def input_columns(checked: Checked) -> dict[str, str]:

@@ -24,7 +24,8 @@ the output then comes bucket by bucket, not in input order. A one-pass source (a
 clustered by the key; a key that comes back after its group ended is an error.
 
 CSV is read with the command line's conventions (:mod:`evalrules.io`): every cell is text, an
-empty cell is missing, yes/no cells say ``是``/``否``, ``true``/``false`` or ``1``/``0``; yes/no
+empty cell is missing, yes/no cells say a word of :data:`evalrules.values.YES_NO` (``是``/``否``,
+``√``/``×``, ``true``/``false``, ``1``/``0``, …, as every format and backend reads them); yes/no
 cells, plain integers and short decimals are handed to the vectorized backend as bools and numbers
 (exactly: at most 15 significant digits, so the float is the decimal). A row with any other cell in
 an input column (``yes``, ``80%``, ``1/3``, 20 digits) takes the reference evaluator's per-row
@@ -52,9 +53,10 @@ import pyarrow.csv
 import pyarrow.dataset as ds
 
 from . import columns as spreadsheet
+from .backends.table_in import yes_no_cells
 from .backends.vectorized import evaluate_table
 from .check import Kind
-from .columns import RESULT_COLUMNS, YES_NO, input_columns, is_input_column, selected, value_kind
+from .columns import RESULT_COLUMNS, input_columns, is_input_column, selected, value_kind
 from .diagnostics import DataError
 from .values import exact_str
 
@@ -265,9 +267,7 @@ def _read_cell_column(col: pa.Array, kind: str
     if pc.any(blank).as_py():  # a cell of spaces is a missing value too
         col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
     if kind == "bool":
-        index = pc.index_in(pc.utf8_lower(pc.utf8_trim_whitespace(col)),
-                            value_set=pa.array(list(YES_NO)))
-        read = pc.take(pa.array(list(YES_NO.values())), index)
+        read = yes_no_cells(col)
     elif kind == "count":
         read = pc.cast(pc.if_else(pc.match_substring_regex(col, _INT), col, None), pa.int64())
     elif kind in ("number", "integer"):

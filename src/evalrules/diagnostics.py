@@ -3,19 +3,23 @@
 A :class:`Diagnostic` is plain data (severity, stable code, position, message, hint) that renders
 like a compiler's: ``path:line:col: error[E201]: message``, the source line, a caret under the span.
 The codes are listed in ``CODES`` and documented in docs/language.md; a code never changes meaning.
-Imports only :mod:`evalrules.ast`.
+
+An :class:`InputError` (a record that cannot be graded) is a message key of :mod:`messages` and the
+values it names: ``str()`` is its English, :meth:`InputError.text` says it in either language.
+Imports :mod:`evalrules.ast` and :mod:`evalrules.messages`.
 """
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
 from attrs import field, frozen
 
 from .ast import NOWHERE, Span
+from .messages import MESSAGES, Phrase, Said, say
 
 CODES = {
     # syntax
@@ -171,11 +175,46 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate ``name`` was most likely meant to be, if one is close."""
     if len(name) > 200:  # no name is that long, and comparing a megabyte takes a while
         return None
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    close = closest(name, candidates)
+    return f"did you mean '{close}'?" if close else None
+
+
+def hint(name: object, candidates: Iterable[str]) -> Phrase | str:
+    """An InputError's ``{hint}``: ``; did you mean '得分'?`` (``；是否应为「得分」？``) when
+    ``name`` is text close to a candidate, else nothing."""
+    close = closest(name, candidates) if isinstance(name, str) else None
+    return Phrase("record.did_you_mean", {"name": close}) if close else ""
+
+
+@frozen
+class RuleName(Said):
+    """A rule as an error names it: ``input 得分``, ``let 班子差评率``, ``require 总票数 > 0``;
+    in Chinese ``输入项「得分」``. A Chinese sentence that names a field right after the rule
+    (``before``) takes from the rule only what the field does not say: ``输入项`` before
+    ``「得分」``, ``测评「测评」的`` before ``「测评.优秀」``."""
+
+    rule: str
+    before: str | None = None
+
+    def text(self, lang: str) -> str:
+        kind, _, subject = self.rule.partition(" ")
+        if f"record.kind.{kind}" not in MESSAGES or not subject:
+            return self.rule
+        word = say(f"record.kind.{kind}", lang)
+        if lang != "zh" or self.before is None:
+            return say("record.rule.named", lang, kind=word, name=subject)
+        if self.before == subject:
+            return word
+        return say("record.rule.of", lang, kind=word, name=subject)
 
 
 class Diagnostics:
@@ -274,16 +313,43 @@ class GroupRulesError(EvalRulesError, TypeError):
 class InputError(EvalRulesError, ValueError):
     """A record cannot be evaluated. ``field`` names the input at fault (None when no single input
     is), ``rule`` the definition or rule being evaluated, ``value`` the offending value, ``code``
-    the kind of error (a :class:`RuntimeCode`)."""
+    the kind of error (a :class:`RuntimeCode`).
+
+    ``key`` and ``values`` are the message as data: ``say(e.key, lang, **e.values)`` (or
+    :meth:`text`) says it in ``"zh"`` or ``"en"``; the English is ``str(e)`` and ``message``.
+    Every backend gives a record the same key and values. An error made from text alone (the
+    constructor without ``key``) has no key, and its text is that text in either language."""
 
     def __init__(self, message: str, *, field: str | None = None, rule: str | None = None,
-                 value: object = None, code: str | None = None):
+                 value: object = None, code: str | None = None, key: str | None = None,
+                 values: Mapping[str, object] | None = None):
         self.field = field
         self.rule = rule
         self.value = value
         self.message = message
         self.code = code
+        self.key = key
+        self.values = dict(values or {})
         super().__init__(message)
+
+    @classmethod
+    def of(cls, key: str, values: Mapping[str, object], *, field: str | None = None,
+           rule: str | None = None, value: object = None, code: str | None = None
+           ) -> InputError:
+        """The error whose message is :mod:`messages`' ``key`` with ``values``."""
+        return cls(say(key, "en", **values), field=field, rule=rule, value=value, code=code,
+                   key=key, values=values)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``; ``"en"`` is ``str(self)``)."""
+        if self.key is None:
+            return self.message
+        return say(self.key, lang, **self.values)
+
+    @property
+    def phrase(self) -> Said | str:
+        """The message as a value of another message (an error inside another)."""
+        return self.message if self.key is None else Phrase(self.key, self.values)
 
     def to_dict(self) -> dict:
         return {"code": self.code, "field": self.field, "rule": self.rule,

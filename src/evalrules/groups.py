@@ -18,7 +18,8 @@ records (given what the group rules decided for them), and this driver decides t
      order never matters.
 4. Every record left is evaluated in full with its ranks and quota moves.
 
-Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`backends.reference`, :mod:`unparse`.
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`backends.reference`,
+:mod:`unparse`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from fractions import Fraction
 from . import ast
 from .backends import reference
 from .check import Checked, GroupNode, QuotaNode
-from .diagnostics import InputError, RuntimeCode
+from .diagnostics import InputError, RuleName, RuntimeCode
+from .messages import Phrase
 from .unparse import rule_name
 from .values import Constants
 
@@ -199,13 +201,13 @@ def _limit(checked: Checked, constants: Constants, rule: ast.Limit, records: lis
         holds = reference.evaluate_expression(checked, constants, rule.condition, summed,
                                               rule=name)
     except InputError as e:
-        return InputError(f"{e} (in this record's group)", field=e.field, rule=name,
-                          code=e.code)
+        return InputError.of("record.in_group", {"error": e.phrase}, field=e.field, rule=name,
+                             code=e.code)
     if holds:
         return None
-    message = rule.message or "the condition does not hold"
-    return InputError(f"{name}: failed for this record's group: {message}",
-                      field=_first_ballot(rule.condition), rule=name, code=RuntimeCode.LIMIT)
+    message = rule.message or Phrase("record.condition_fails")
+    return InputError.of("record.limit", {"rule": RuleName(name), "message": message},
+                         field=_first_ballot(rule.condition), rule=name, code=RuntimeCode.LIMIT)
 
 
 def _first_ballot(expr: ast.Expr) -> str | None:

@@ -6,11 +6,11 @@ nested ``if``\\ s, the other hit policies flags chosen in the scale's order, ``m
 a count of conditions, vetoes and quota moves lookups in tables of the scale, grade comparisons
 lookups of ranks, shares and points divisions by the ballot's total, params constants. The
 schedule is the reference's: each ``require`` after the definitions it needs, then every other
-definition in dependency order. Every failure is a :class:`plan.Fail` carrying the message the
-reference evaluator writes, so the text exists here and there only.
+definition in dependency order. Every failure is a :class:`plan.Fail` carrying the message key
+and values the reference evaluator gives, so the messages are chosen here and there only.
 
-Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`plan`, :mod:`unparse` and
-:mod:`values`.
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`plan`,
+:mod:`unparse` and :mod:`values`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from fractions import Fraction
 from . import ast
 from . import plan as P
 from .check import Checked, Kind
-from .diagnostics import InputError, RuntimeCode
+from .diagnostics import InputError, RuleName, RuntimeCode
+from .messages import Phrase
 from .unparse import expression, rule_name
 from .values import Constants, coerce_input
 
@@ -120,15 +121,19 @@ class _Lowering:
 
     def require(self, req: ast.Require) -> P.Block:
         self.rule = rule_name(req)
-        message = req.message or "the condition does not hold"
+        message = req.message or Phrase("record.condition_fails")
         self.steps.append(P.Check(self.expr(req.condition), self.fail(
-            f"failed: {message}", self.checked.subject(req.condition), RuntimeCode.REQUIRE)))
+            "record.require", self.checked.subject(req.condition), RuntimeCode.REQUIRE,
+            message=message)))
         return self.block(None, self.rule, req.span, ast.references(req))
 
     # -- helpers
-    def fail(self, message: str, field: str | None, code: RuntimeCode,
-             listed: tuple[tuple[P.Expr, str], ...] = ()) -> P.Fail:
-        return P.Fail(self.rule, f"{self.rule}: {message}", field, code.value, listed)
+    def fail(self, key: str, field: str | None, code: RuntimeCode,
+             listed: tuple[tuple[P.Expr, str], ...] = (), **values: object) -> P.Fail:
+        """The failure of the rule being lowered: message ``key`` (its ``{rule}`` is the rule's
+        name) with ``values``."""
+        return P.Fail(self.rule, key, (("rule", RuleName(self.rule)), *values.items()), field,
+                      code.value, listed)
 
     def bind(self, name: str, expr: P.Expr) -> P.Local:
         self.steps.append(P.Bind(name, expr))
@@ -180,8 +185,7 @@ class _Lowering:
             if grade.policy == ast.Policy.UNIQUE and len(flags) > 1:
                 self.steps.append(P.Check(
                     P.Compare(P.CompareOp.LE, P.CountTrue(tuple(f for f, _ in flags)), _ONE),
-                    self.fail("the rules for {listed} both match, and the table is (unique)",
-                              None, RuntimeCode.UNIQUE, tuple(flags))))
+                    self.fail("record.unique", None, RuntimeCode.UNIQUE, tuple(flags))))
             elif grade.policy != ast.Policy.UNIQUE:
                 flags.sort(key=lambda f: order.index(f[1]),
                            reverse=grade.policy == ast.Policy.WORST)
@@ -220,8 +224,8 @@ class _Lowering:
                 return _sum([a, P.Neg(b)])
             case "*":
                 return P.Mul(a, b)
-        return P.Div(a, b, self.fail(f"division by zero in `{expression(e)}`", None,
-                                     RuntimeCode.DIVISION))
+        return P.Div(a, b, self.fail("record.division", None, RuntimeCode.DIVISION,
+                                     expression=expression(e)))
 
     def logic(self, e: ast.Logic) -> P.Expr:
         terms = (self.expr(e.left), self.expr(e.right))
@@ -275,8 +279,8 @@ class _Lowering:
     def over_total(self, e: ast.Share | ast.Points, numerator: P.Expr) -> P.Expr:
         total = self.votes(e.ballot, self.checked.ballots[e.ballot])
         return P.Div(numerator, total, self.fail(
-            f"ballot '{e.ballot}' has no votes, so `{expression(e)}` is undefined", e.ballot,
-            RuntimeCode.NO_VOTES))
+            "record.no_votes", e.ballot, RuntimeCode.NO_VOTES, ballot=e.ballot,
+            expression=expression(e)))
 
     def share(self, e: ast.Share) -> P.Expr:
         return self.over_total(e, self.votes(e.ballot, e.categories))
@@ -305,8 +309,9 @@ class _Lowering:
                 return P.Count(history, e.label or "")
             case "streak":
                 return P.Streak(history, e.label or "")
-        return P.Last(history, self.fail(f"'{e.input}' is empty, so `{expression(e)}` is "
-                                         "undefined", e.input, RuntimeCode.EMPTY_HISTORY))
+        return P.Last(history, self.fail("record.empty_history", e.input,
+                                         RuntimeCode.EMPTY_HISTORY, name=e.input,
+                                         expression=expression(e)))
 
     def weighted(self, e: ast.Weighted) -> P.Expr:
         return _sum([P.Mul(self.expr(i.expr), P.Const(i.weight.value)) for i in e.items])

@@ -12,10 +12,12 @@ reference evaluator meets them — each a few :class:`Bind` and :class:`Check` s
 trees whose arguments are evaluated left to right, except the lazy :class:`And`, :class:`Or` and
 :class:`If`. Every way a record can fail is explicit: a :class:`Check` step, or a :class:`Fail`
 carried by the primitive that can fail (:class:`Div`, :class:`Last`), with its message already
-written, so error text exists once.
+written (a key of :mod:`messages` and its values, as the reference evaluator gives them), so every
+backend raises the same :class:`~evalrules.diagnostics.InputError`.
 
 Values: exact numbers (``Fraction``; counts and ranks are whole), ``bool``, labels (``str``), text
-and histories (tuples of labels). Imports :mod:`ast` (for :class:`ast.Span`) only.
+and histories (tuples of labels). Imports :mod:`ast` (for :class:`ast.Span`), :mod:`diagnostics`
+and :mod:`messages` (for :class:`Fail`'s error).
 """
 
 from __future__ import annotations
@@ -28,28 +30,33 @@ from typing import TypeAlias
 from attrs import field, frozen
 
 from .ast import NOWHERE, Span
+from .diagnostics import InputError
+from .messages import Joined
 
 Value: TypeAlias = Fraction | bool | str
 
 
 @frozen
 class Fail:
-    """The error a record gets here: ``InputError(message, field=field, rule=rule)``.
+    """The error a record gets here: :meth:`error`, the ``InputError`` of message ``key`` with
+    ``values`` (pairs: a plan is hashable), ``field``, ``rule`` and ``code``.
 
     With ``listed`` (a ``(unique)`` table), the message names the labels whose conditions hold:
-    ``{listed}`` in it stands for them, joined by " and "."""
+    its ``listed`` value is them, joined by " and " (in Chinese "、")."""
 
     rule: str
-    message: str
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
     field: str | None = None
     code: str = "R200"
     listed: tuple[tuple[Expr, str], ...] = ()
 
-    def text(self, holding: Sequence[str] = ()) -> str:
-        """The message, with the labels that hold in place of ``{listed}``."""
-        if not self.listed:
-            return self.message
-        return self.message.replace("{listed}", " and ".join(holding))
+    def error(self, holding: Sequence[str] = ()) -> InputError:
+        """The error, naming the labels ``holding`` where the message lists some."""
+        values = dict(self.values)
+        if self.listed:
+            values["listed"] = Joined(tuple(holding), "record.list.and")
+        return InputError.of(self.key, values, field=self.field, rule=self.rule, code=self.code)
 
 
 # ---------------------------------------------------------------- leaves

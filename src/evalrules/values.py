@@ -2,8 +2,12 @@
 
 Every backend reads records through :func:`coerce_record`, so one record means the same everywhere.
 Floats are taken as their shortest decimal (``0.8`` is 4/5, not the binary float nearest to it);
-NaN, infinities, ``True`` for a number and ``"yes"`` for a bool are refused. Imports :mod:`ast`,
-:mod:`check` (types only) and :mod:`diagnostics`.
+NaN, infinities and ``True`` for a number are refused. A yes/no value is ``True``/``False``, the
+number 1 or 0, or one of the words of :data:`YES_NO` (``是``/``否``, ``√``/``×``,
+``TRUE``/``FALSE``, …): the one vocabulary of every format and backend; ``"yes"``, ``"Y"`` or
+``"有"`` are refused with a message listing it. Every error is an :class:`InputError` made from
+a message key of :mod:`messages`, so it can be said in Chinese. Imports :mod:`ast`, :mod:`check`
+(types only), :mod:`diagnostics` and :mod:`messages`.
 """
 
 from __future__ import annotations
@@ -20,10 +24,37 @@ from attrs import field, frozen
 
 from . import ast
 from .check import Checked
-from .diagnostics import InputError, RuntimeCode, did_you_mean
+from .diagnostics import InputError, RuleName, RuntimeCode, hint
+from .messages import Joined, Phrase
 from .unparse import decimal_text, int_text
 
 _C = RuntimeCode
+
+#: The words a yes/no value may say, each pair yes first, as an error lists them.
+YES_NO_WORDS = (("是", "否"), ("√", "×"), ("✓", "✗"), ("✔", "✘"), ("对", "错"), ("TRUE", "FALSE"),
+                ("1", "0"))
+#: A yes/no word, trimmed and lower-cased (:func:`yes_no`) → its value.
+YES_NO = {word.lower(): value for pair in YES_NO_WORDS for word, value in zip(pair, (True, False),
+                                                                              strict=True)}
+#: Full-width digits and Latin letters (typed with a Chinese input method) → their ASCII.
+_FULL_WIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B))
+               for c in range(*r)}
+_ACCEPTED = Joined(tuple(word for pair in YES_NO_WORDS for word in pair))
+
+
+def yes_no(text: str) -> bool | None:
+    """A yes/no text's value (:data:`YES_NO`: surrounding spaces aside, in any case, full-width
+    or not), or None when it says neither."""
+    return YES_NO.get(text.strip().translate(_FULL_WIDTH).lower())
+
+
+def _error(key: str, code: RuntimeCode, rule: str, name: str, *, field: str | None = None,
+           raw: object = None, **values: object) -> InputError:
+    """The error of ``rule`` about ``name`` (the field, unless ``field`` says otherwise) and the
+    value it was given, ``raw``."""
+    return InputError.of(key, {"rule": RuleName(rule, name), "name": name, **values},
+                         field=name if field is None else field, rule=rule, value=raw,
+                         code=code)
 
 
 @frozen
@@ -101,37 +132,43 @@ def shown(value: object) -> str:
     return text if len(text) <= 100 else text[:96] + " ..."
 
 
+def said(value: object) -> str | Phrase:
+    """A value as an error names it: :func:`shown`, but an integer too long to show by its
+    number of digits in the sentence's language."""
+    if isinstance(value, int) and not isinstance(value, bool) and _integer(value):
+        return Phrase("record.integer_digits", {"digits": _digits(value)})
+    return shown(value)
+
+
 def to_number(value: object, field: str, rule: str, *, shown_as: str | None = None) -> Fraction:
     """An exact number from int, Fraction, Decimal, float or a numeric string ("0.8", "80%").
     Messages name the value ``shown_as`` (a ballot's count: ``测评.优秀``), else ``field``."""
-    what = f"'{shown_as or field}'"
-    number = _to_number(value, field, rule, what)
+    name = shown_as or field
+    number = _to_number(value, field, rule, name)
     if number.numerator.bit_length() > MAX_BITS or number.denominator.bit_length() > MAX_BITS:
-        raise InputError(f"{rule}: {what} has too many digits to be a real value",
-                         field=field, rule=rule, code=_C.TOO_BIG)
+        raise _error("record.too_big", _C.TOO_BIG, rule, name, field=field)
     return number
 
 
-def _to_number(value: object, field: str, rule: str, what: str) -> Fraction:
+def _to_number(value: object, field: str, rule: str, name: str) -> Fraction:
     if isinstance(value, bool) or value is None:
-        raise InputError(f"{rule}: {what} must be a number, not {shown(value)}", field=field,
-                         rule=rule, value=value, code=_C.WRONG_TYPE)
+        raise _error("record.not_a_number", _C.WRONG_TYPE, rule, name, field=field, raw=value,
+                     value=said(value))
     if isinstance(value, Integral):
         return Fraction(int(value))
     if isinstance(value, Fraction):
         return value
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise InputError(f"{rule}: {what} must be a finite number, not {value}",
-                             field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
+            raise _error("record.not_finite", _C.WRONG_TYPE, rule, name, field=field,
+                         raw=value, value=str(value))
         if abs(value.adjusted()) > 600:
-            raise InputError(f"{rule}: {what} has too many digits to be a real value",
-                             field=field, rule=rule, code=_C.TOO_BIG)
+            raise _error("record.too_big", _C.TOO_BIG, rule, name, field=field)
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise InputError(f"{rule}: {what} must be a finite number, not {value}",
-                             field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
+            raise _error("record.not_finite", _C.WRONG_TYPE, rule, name, field=field,
+                         raw=value, value=str(value))
         return Fraction(repr(float(value)))  # float() so numpy.float64 reads as its digits
     if isinstance(value, str):
         text = value.strip().replace("％", "%")
@@ -140,38 +177,44 @@ def _to_number(value: object, field: str, rule: str, what: str) -> Fraction:
         decimal = _DECIMAL.fullmatch(body)
         if decimal or _FRACTION.fullmatch(body):
             if len(body) > 700 or (decimal and abs(int(decimal.group(4) or 0)) > 600):
-                raise InputError(f"{rule}: {what} has too many digits to be a real value",
-                                 field=field, rule=rule, value=value, code=_C.TOO_BIG)
+                raise _error("record.too_big", _C.TOO_BIG, rule, name, field=field, raw=value)
             try:
                 number = Fraction(body)
             except ZeroDivisionError:
-                raise InputError(f"{rule}: {what} divides by zero: {shown(value)}", field=field,
-                                 rule=rule, value=value, code=_C.WRONG_TYPE) from None
+                raise _error("record.divides_by_zero", _C.WRONG_TYPE, rule, name, field=field,
+                             raw=value, value=said(value)) from None
             return number / 100 if percent else number
-        raise InputError(f"{rule}: {what} must be a number, not {shown(value)}", field=field,
-                         rule=rule, value=value, code=_C.WRONG_TYPE)
+        raise _error("record.not_a_number", _C.WRONG_TYPE, rule, name, field=field, raw=value,
+                     value=said(value))
     if type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
-        return _to_number(value.item(), field, rule, what)  # type: ignore[attr-defined]  # numpy has it
-    raise InputError(f"{rule}: {what} must be a number, not {type(value).__name__}",
-                     field=field, rule=rule, value=value, code=_C.WRONG_TYPE)
+        return _to_number(value.item(), field, rule, name)  # type: ignore[attr-defined]  # numpy has it
+    raise _error("record.number_type", _C.WRONG_TYPE, rule, name, field=field, raw=value,
+                 type=type(value).__name__)
 
 
 def to_bool(value: object, field: str, rule: str) -> bool:
+    """A yes/no value: a bool, the number 1 or 0, or a word of :data:`YES_NO`."""
     if isinstance(value, bool):
         return value
-    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
-        return bool(value)
-    raise InputError(f"{rule}: '{field}' must be true or false, not {shown(value)}", field=field,
-                     rule=rule, value=value, code=_C.WRONG_TYPE)
+    if isinstance(value, str):
+        read = yes_no(value)
+        if read is not None:
+            return read
+    elif type(value).__module__ == "numpy":  # numpy scalars, read through their Python value
+        return to_bool(value.item(), field, rule)  # type: ignore[attr-defined]  # numpy has it
+    elif isinstance(value, (Integral, float, Fraction)) or (
+            isinstance(value, Decimal) and value.is_finite()):
+        if value == 1 or value == 0:
+            return value == 1
+    raise _error("record.not_yes_no", _C.WRONG_TYPE, rule, field, raw=value,
+                 value=said(value), accepted=_ACCEPTED)
 
 
 def to_label(value: object, labels: tuple[str, ...], field: str, rule: str) -> str:
     if isinstance(value, str) and value.strip() in labels:
         return value.strip()
-    hint = did_you_mean(value, labels) if isinstance(value, str) else None
-    raise InputError(f"{rule}: '{field}' must be one of {', '.join(labels)}, not {shown(value)}"
-                     + (f"; {hint}" if hint else ""), field=field, rule=rule, value=value,
-                     code=_C.WRONG_TYPE)
+    raise _error("record.not_a_label", _C.WRONG_TYPE, rule, field, raw=value,
+                 labels=Joined(labels), value=said(value), hint=hint(value, labels))
 
 
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -185,9 +228,8 @@ def to_history(value: object, labels: tuple[str, ...], field: str, rule: str
     elif isinstance(value, (list, tuple)):
         items = list(value)
     else:
-        raise InputError(f"{rule}: '{field}' must be a list of grades, oldest first, not "
-                         f"{type(value).__name__}", field=field, rule=rule, value=value,
-                         code=_C.WRONG_TYPE)
+        raise _error("record.not_a_history", _C.WRONG_TYPE, rule, field, raw=value,
+                     type=type(value).__name__)
     return tuple(to_label(item, labels, field, rule) for item in items)
 
 
@@ -197,9 +239,9 @@ def to_count(value: object, ballot: str, category: str, rule: str) -> int:
     column = f"{ballot}.{category}"
     number = to_number(value, ballot, rule, shown_as=column)
     if number.denominator != 1 or number < 0:
-        raise InputError(f"{rule}: vote counts of '{ballot}' must be whole numbers >= 0, and "
-                         f"'{column}' is {shown(value)}", field=ballot, rule=rule, value=value,
-                         code=_C.VOTES)
+        raise InputError.of("record.vote_count", {
+            "rule": RuleName(rule, ballot), "ballot": ballot, "column": column,
+            "value": said(value)}, field=ballot, rule=rule, value=value, code=_C.VOTES)
     return int(number)
 
 
@@ -248,20 +290,16 @@ def json_value(value: object) -> object:
 def _ballot(name: str, raw: object, categories: tuple[str, ...]) -> dict[str, int]:
     rule = f"ballot {name}"
     if not isinstance(raw, Mapping):
-        raise InputError(f"{rule}: '{name}' must map each category to a vote count, not "
-                         f"{type(raw).__name__}", field=name, rule=rule, value=raw,
-                         code=_C.VOTES)
+        raise _error("record.ballot_type", _C.VOTES, rule, name, raw=raw,
+                     type=type(raw).__name__)
     counts = {}
     for key in raw:
         if key not in categories:
-            hint = did_you_mean(key, categories) if isinstance(key, str) else None
-            raise InputError(f"{rule}: '{name}' has no category {shown(key)}"
-                             + (f"; {hint}" if hint else ""), field=name, rule=rule, value=key,
-                             code=_C.VOTES)
+            raise _error("record.unknown_category", _C.VOTES, rule, name, raw=key,
+                         value=said(key), hint=hint(key, categories))
     for category in categories:
         if category not in raw or raw[category] is None:
-            raise InputError(f"{rule}: '{name}' has no vote count for '{category}'", field=name,
-                             rule=rule, code=_C.VOTES)
+            raise _error("record.no_count", _C.VOTES, rule, name, category=category)
         counts[category] = to_count(raw[category], name, category, rule)
     return counts
 
@@ -274,14 +312,14 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Con
     columns do. A missing or ``None`` input takes its default; unknown fields are errors.
     """
     if not isinstance(record, Mapping):
-        raise InputError(f"a record must be a mapping of field names to values, not "
-                         f"{type(record).__name__}", code=_C.NOT_A_RECORD)
+        raise InputError.of("record.not_a_record", {"type": type(record).__name__},
+                            code=_C.NOT_A_RECORD)
     nested: dict[str, dict] = {}
     plain: dict[str, object] = {}
     for key, value in record.items():
         if not isinstance(key, str):
-            raise InputError(f"field names must be strings, not {shown(key)}", field=shown(key),
-                             code=_C.NOT_A_RECORD)
+            raise InputError.of("record.field_name", {"value": said(key)}, field=shown(key),
+                                code=_C.NOT_A_RECORD)
         ballot, dot, category = key.partition(".")
         if dot and ballot in checked.ballots and key not in checked.inputs:
             nested.setdefault(ballot, {})[category] = value
@@ -289,18 +327,16 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Con
             plain[key] = value
     for key in plain:
         if key not in checked.inputs and key not in checked.ballots:
-            hint = did_you_mean(key, [*checked.inputs, *checked.ballots])
-            raise InputError(f"unknown field {shown(key)}" + (f"; {hint}" if hint else ""),
-                             field=key, code=_C.UNKNOWN_FIELD)
+            raise InputError.of("record.unknown_field", {
+                "field": shown(key), "hint": hint(key, [*checked.inputs, *checked.ballots])},
+                field=key, code=_C.UNKNOWN_FIELD)
     values: dict[str, object] = {}
     for name, categories in checked.ballots.items():
         if name in plain and name in nested:
-            raise InputError(f"ballot {name}: given both as '{name}' and as '{name}.…' columns",
-                             field=name, rule=f"ballot {name}", code=_C.VOTES)
+            raise _error("record.ballot_twice", _C.VOTES, f"ballot {name}", name)
         raw = plain.get(name, nested.get(name))
         if raw is None:
-            raise InputError(f"ballot {name}: missing required field '{name}'", field=name,
-                             rule=f"ballot {name}", code=_C.MISSING)
+            raise _error("record.missing", _C.MISSING, f"ballot {name}", name)
         values[name] = _ballot(name, raw, categories)
     for name, decl in checked.inputs.items():
         values[name] = coerce_input(checked, decl, plain.get(name), constants)
@@ -311,8 +347,7 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
     name, rule = decl.name, f"input {decl.name}"
     if raw is None:
         if decl.default is None:
-            raise InputError(f"{rule}: missing required field '{name}'", field=name, rule=rule,
-                             code=_C.MISSING)
+            raise _error("record.missing", _C.MISSING, rule, name)
         raw = constants.defaults[name]  # a default is checked like any value: see E413
     match decl.type:
         case ast.BoolType():
@@ -326,23 +361,23 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
                 return raw
             if isinstance(raw, int) and not isinstance(raw, bool):  # an id column's whole number
                 if raw.bit_length() > MAX_BITS:  # beyond the largest number, as for a number
-                    raise InputError(f"{rule}: '{name}' has too many digits to be a real value "
-                                     f"({shown(raw)})", field=name, rule=rule, code=_C.TOO_BIG)
+                    raise _error("record.too_big_shown", _C.TOO_BIG, rule, name,
+                                 value=said(raw))
                 return str(raw)
-            raise InputError(f"{rule}: '{name}' must be text, not {type(raw).__name__}",
-                             field=name, rule=rule, value=raw, code=_C.WRONG_TYPE)
+            raise _error("record.not_text", _C.WRONG_TYPE, rule, name, raw=raw,
+                         type=type(raw).__name__)
         case ast.HistoryType(scale=scale):
             return to_history(raw, checked.scales[scale], name, rule)
         case ast.NumberType(integer=integer):
             value = to_number(raw, name, rule)
             if integer and value.denominator != 1:
-                raise InputError(f"{rule}: '{name}' must be a whole number, not {shown(raw)}",
-                                 field=name, rule=rule, value=raw, code=_C.OUT_OF_RANGE)
+                raise _error("record.not_whole", _C.OUT_OF_RANGE, rule, name, raw=raw,
+                             value=said(raw))
             lo = constants.low.get(name)
             hi = constants.high.get(name)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 bounds = "..".join("" if b is None else exact_str(b) for b in (lo, hi))
-                raise InputError(f"{rule}: '{name}' = {exact_str(value)} is outside {bounds}",
-                                 field=name, rule=rule, value=raw, code=_C.OUT_OF_RANGE)
+                raise _error("record.out_of_range", _C.OUT_OF_RANGE, rule, name, raw=raw,
+                             number=exact_str(value), bounds=bounds)
             return value
     raise AssertionError(decl.type)  # pragma: no cover

@@ -5,8 +5,7 @@ errors are the reference's.
 
 Every name, label and message reaches the source as a ``repr``'d literal or an object of the
 function's namespace (:meth:`Emitter.const`), never as ruleset text. :mod:`.generated` compiles the
-plan's expressions on top of this. Imports :mod:`ast` (spans), :mod:`diagnostics`, :mod:`plan` and
-:mod:`values`.
+plan's expressions on top of this. Imports :mod:`ast` (spans), :mod:`plan` and :mod:`values`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from attrs import frozen
 
 from .. import plan as P
 from ..ast import Span
-from ..diagnostics import InputError
 from ..values import MAX_BITS, round_half_away, streak
 
 _SIMPLE = re.compile(r"\(?([A-Za-z_]\w*|-?\d+)\)?")
@@ -286,5 +284,5 @@ def _failing(fails: list[P.Fail]) -> Callable:
     def fail(index: int, flags: tuple = ()):
         f = fails[index]
         holding = [label for (_, label), flag in zip(f.listed, flags, strict=True) if flag]
-        raise InputError(f.text(holding), field=f.field, rule=f.rule, code=f.code)
+        raise f.error(holding)
     return fail

@@ -6,8 +6,9 @@ because it decides which error a bad record reports: inputs and ballots in decla
 each ``require`` in written order, then every derived value in dependency order (``Checked.order``).
 ``and``/``or``/``all:``/``any:`` and ``(first)`` tables stop at the first deciding condition;
 ``most:``, ``at least N:`` and the other hit policies evaluate every condition.
-Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`values`, :mod:`unparse`; it is
-the one backend that does not compile the plan (:mod:`evalrules.lower` follows it).
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`values`,
+:mod:`unparse`; it is the one backend that does not compile the plan (:mod:`evalrules.lower`
+follows it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from attrs import frozen
 
 from .. import ast
 from ..check import Checked, Kind
-from ..diagnostics import InputError, RuntimeCode
+from ..diagnostics import InputError, RuleName, RuntimeCode
+from ..messages import Joined, Phrase
 from ..unparse import expression, rule_name
 from ..values import (
     MAX_BITS,
@@ -86,8 +88,8 @@ def _held(value, rule: str):
     params squared line after line would otherwise grow past any time anyone waits."""
     if isinstance(value, Fraction) and max(value.numerator.bit_length(),
                                            value.denominator.bit_length()) > MAX_BITS:
-        raise InputError(f"{rule}: the value has too many digits to be a real value (more than "
-                         f"{MAX_BITS} bits)", rule=rule, code=RuntimeCode.TOO_BIG)
+        raise InputError.of("record.constant_too_big", {"rule": RuleName(rule), "bits": MAX_BITS},
+                            rule=rule, code=RuntimeCode.TOO_BIG)
     return value
 
 
@@ -157,17 +159,21 @@ class _Evaluator:
         self.veto_traces: list[dict] = []
         self.outcome_traces: list[dict] = []
 
-    def fail(self, message: str, code: RuntimeCode, field: str | None = None) -> InputError:
-        return InputError(f"{self.rule}: {message}", field=field, rule=self.rule, code=code)
+    def fail(self, key: str, code: RuntimeCode, field: str | None = None, **values: object
+             ) -> InputError:
+        """The error of the rule being evaluated: message ``key`` (its ``{rule}`` is the rule's
+        name) with ``values``."""
+        return InputError.of(key, {"rule": RuleName(self.rule), **values}, field=field,
+                             rule=self.rule, code=code)
 
     # -- statements
     def require(self, req: ast.Require) -> None:
         self._ensure(set(ast.references(req)))
         self.rule = rule_name(req)
         if not self.expr(req.condition):
-            message = req.message or "the condition does not hold"
-            raise self.fail(f"failed: {message}", RuntimeCode.REQUIRE,
-                            self.checked.subject(req.condition))
+            message = req.message or Phrase("record.condition_fails")
+            raise self.fail("record.require", RuntimeCode.REQUIRE,
+                            self.checked.subject(req.condition), message=message)
 
     def _ensure(self, needed: set[str]) -> None:
         """Compute the derived values a require needs (and theirs), in dependency order."""
@@ -230,8 +236,8 @@ class _Evaluator:
                 if grade.policy == "first":
                     break
         if grade.policy == "unique" and len(matched) > 1:
-            raise self.fail(f"the rules for {' and '.join(matched)} both match, and the table "
-                            "is (unique)", RuntimeCode.UNIQUE)
+            raise self.fail("record.unique", RuntimeCode.UNIQUE,
+                            listed=Joined(tuple(matched), "record.list.and"))
         if not matched:
             assert grade.otherwise is not None  # the checker requires it (E404)
             label, decided = grade.otherwise, "otherwise"
@@ -343,8 +349,8 @@ class _Evaluator:
                 if op == "*":
                     return x * y
                 if y == 0:
-                    raise self.fail(f"division by zero in `{expression(e)}`",
-                                    RuntimeCode.DIVISION)
+                    raise self.fail("record.division", RuntimeCode.DIVISION,
+                                    expression=expression(e))
                 return Fraction(x) / y
             case ast.Logic(op="and", left=a, right=b):
                 return bool(self.expr(a)) and bool(self.expr(b))
@@ -383,8 +389,8 @@ class _Evaluator:
                     assert label is not None  # the checker requires .streak(LABEL)
                     return Fraction(streak(history, label))
                 if not history:
-                    raise self.fail(f"'{h}' is empty, so `{expression(e)}` is undefined",
-                                    RuntimeCode.EMPTY_HISTORY, h)
+                    raise self.fail("record.empty_history", RuntimeCode.EMPTY_HISTORY, h,
+                                    name=h, expression=expression(e))
                 return history[-1]
             case ast.Weighted(items=items):
                 return sum((self.expr(i.expr) * i.weight.value for i in items), Fraction(0))
@@ -399,8 +405,8 @@ class _Evaluator:
     def _total(self, ballot: str, e: ast.Expr) -> int:
         total = sum(self.values[ballot].values())
         if total == 0:
-            raise self.fail(f"ballot '{ballot}' has no votes, so `{expression(e)}` is undefined",
-                            RuntimeCode.NO_VOTES, ballot)
+            raise self.fail("record.no_votes", RuntimeCode.NO_VOTES, ballot, ballot=ballot,
+                            expression=expression(e))
         return total
 
     def call(self, f: str, args: list):

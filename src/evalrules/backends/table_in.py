@@ -17,13 +17,21 @@ column (decimal128/256, what databases and Parquet writers produce) as its unsca
 ``round(x·10^k)/10^k == x`` and ``|x|·10^k < 2^52`` (that decimal is then the only one with ``k``
 places that reads back as ``x``, hence ``repr(x)``).
 
+A yes/no column is read as :func:`evalrules.values.to_bool` reads a value: a bool column as it is;
+an integer or float column's 1 and 0; a text column's words of :data:`evalrules.values.YES_NO`
+(``是``/``否``, ``√``/``×``, ``TRUE``/``FALSE`` in any case, …) between spaces
+(:func:`yes_no_cells`).
+
 A row goes to the per-row path (the reference evaluator reads it, with its errors) when an input
 or vote count is not plainly valid: null without a default, a string, NaN, a bool or float where a
 count is expected, a negative or fractional vote, an unknown label (also one with surrounding
 spaces, which the reference accepts), an out-of-range number, a float without a short decimal, a
-uint64 count beyond int64, an unsupported column type, a missing column.
+uint64 count beyond int64, an unsupported column type, a missing column; a yes/no cell that is no
+word of the vocabulary in its plain form (full-width ``ＴＲＵＥ``, which the per-row path reads,
+or ``yes``, which it refuses) or a number other than 1 and 0.
 
-Imports numpy and pyarrow, :mod:`plan` and :mod:`backends.rational`.
+Imports numpy and pyarrow, :mod:`plan`, :mod:`columns`, :mod:`values` and
+:mod:`backends.rational`.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import pyarrow.compute as pc
 from .. import plan as P
 from ..columns import is_input_column
 from ..diagnostics import DataError
+from ..values import YES_NO
 from . import rational as X
 from .rational import MAX, Num
 
@@ -327,10 +336,7 @@ class Reader:
         value: np.ndarray | Cat | Num
         match spec.kind:
             case P.InputKind.BOOL:
-                if not pa.types.is_boolean(col.type):
-                    self.everything_slow()
-                    return self.placeholder(spec)
-                value = _numpy(col, False).astype(bool, copy=False)
+                value = self.bools(col, spec)
             case P.InputKind.CATEGORY:
                 value = self.labels_of(col, spec.labels, nulls)
             case P.InputKind.TEXT:
@@ -359,6 +365,27 @@ class Reader:
                 empty.fill(())
                 return empty
         return Num(0)
+
+    def bools(self, col: pa.Array, spec: P.InputSpec):
+        """A yes/no column (see the module doc); nulls are False here, and chosen later."""
+        t = col.type
+        if pa.types.is_dictionary(t):
+            col = col.dictionary_decode()
+            t = col.type
+        if pa.types.is_boolean(t):
+            return _numpy(col, False).astype(bool, copy=False)
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            read = yes_no_cells(col)
+            if read.null_count != col.null_count:  # a cell that is no word of the vocabulary
+                self.mark(pc.and_(pc.is_valid(col), pc.is_null(read)).to_numpy(
+                    zero_copy_only=False))
+            return _numpy(read, False).astype(bool, copy=False)
+        if pa.types.is_integer(t) or pa.types.is_floating(t):
+            x = self.int64s(col) if pa.types.is_integer(t) else _numpy(col, 0.0)
+            self.mark((x != 0) & (x != 1))  # NaN too
+            return x == 1
+        self.everything_slow()
+        return self.placeholder(spec)
 
     def labels_of(self, col: pa.Array, labels: tuple[str, ...], nulls) -> Cat:
         if pa.types.is_dictionary(col.type):
@@ -431,6 +458,21 @@ class Reader:
             out &= ~nulls
         self.mark(out)
         return value
+
+
+#: Spaces around a yes/no word that this reading trims: all of them spaces to ``str.strip`` too, so
+#: a cell read here reads the same per row (one with other spaces around it takes the per-row path).
+_SPACES = " \t\n\r\x0b\x0c\xa0\u3000"
+
+
+def yes_no_cells(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A text column's yes/no words as bools, null where a cell is null or not a word of
+    :data:`evalrules.values.YES_NO` as written, in any ASCII case, between spaces: exactly the
+    cells :func:`evalrules.values.yes_no` reads with no full-width letter or digit (those, and
+    every other cell, are for the per-row reading)."""
+    words = pc.ascii_lower(pc.utf8_trim(col, characters=_SPACES))
+    index = pc.index_in(words, value_set=pa.array(list(YES_NO), type=words.type))
+    return pc.take(pa.array(list(YES_NO.values()), type=pa.bool_()), index)
 
 
 def choose(mask, a, b):

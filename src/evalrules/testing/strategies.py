@@ -351,7 +351,7 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
                 if bad:
                     out.append(with_(name, [public(b) for b in bad]))
             case "bool":
-                out.append(with_(name, [1, 0, "true", "是", 1.5]))
+                out.append(with_(name, ["yes", "有", "1.0", 2, 1.5]))  # none a yes/no word
             case "category":
                 out.append(with_(name, ["不存在的类别", 1, True]))
             case "text":
