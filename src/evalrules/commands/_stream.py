@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..diagnostics import EvalRulesError
+from ..messages import language, say
 from ._shared import Failed, load_ruleset, percent, print_table
 
 PARQUET = (".parquet", ".pq")
@@ -69,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     finally:
         bar.close()
+    if not summary.rows:  # #12: a run that grades no record fails, and leaves no empty file
+        if out is not None:
+            Path(out).unlink(missing_ok=True)
+        print("evalrules: " + say("read.stream_no_records", language(), name=data.name),
+              file=sys.stderr)
+        return 2
     show(summary)
     if out is not None:
         print(f"\nwritten: {out} ({summary.rows} rows)")

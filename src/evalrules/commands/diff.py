@@ -19,7 +19,7 @@ from pathlib import Path
 from ..columns import input_columns
 from ..diagnostics import RulesetError
 from ..io import record_of
-from ._shared import Failed, load_rows, load_ruleset
+from ._shared import Failed, data_options, load_rows, load_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("new", type=Path, metavar="NEW")
     parser.add_argument("--data", type=Path, metavar="FILE",
                         help="records to compare on (.csv, .json, .jsonl)")
+    data_options(parser)
     parser.add_argument("--examples", type=int, default=500, metavar="N",
                         help="Hypothesis examples per search round (default 500)")
     parser.add_argument("--seed", type=int, default=None, help="Hypothesis seed")
@@ -45,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         old, new = load_ruleset(args.old), load_ruleset(args.new)
-        rows = load_rows(args.data) if args.data is not None else None
+        rows = None if args.data is None else load_rows(
+            args.data, old, new, sheet=args.sheet, encoding=args.encoding)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status
