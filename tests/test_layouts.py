@@ -298,3 +298,17 @@ def test_pyarrow_cuts_a_csv_as_the_csv_module_does(rows, newline):
     fast = with_arrow(text)
     if fast is not None:
         assert fast == with_csv(text, "t.csv")
+
+
+def test_a_legacy_xls_grades_as_its_clean_twin(tmp_path):
+    """tests/data/office.xls (written by tests/data/make_office_xls.py from these rows)."""
+    pytest.importorskip("python_calamine")
+    rows = team_rows()
+    path = ROOT / "tests" / "data" / "office.xls"
+    assert grades(path) == grades(write_clean(tmp_path / "clean.csv", rows))
+    sheet = read_sheet(path, COLUMNS)
+    assert sheet.sheet == "汇总" and sheet.header_rows == (2, 3)
+    assert sheet.rows == tuple(range(4, 4 + N))
+    said = {n.key for n in sheet.notes}
+    assert {"read.sheet_chosen", "read.titles_skipped", "read.two_row_header",
+            "read.merged_filled", "read.totals_skipped"} <= said
