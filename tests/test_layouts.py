@@ -312,3 +312,12 @@ def test_a_legacy_xls_grades_as_its_clean_twin(tmp_path):
     said = {n.key for n in sheet.notes}
     assert {"read.sheet_chosen", "read.titles_skipped", "read.two_row_header",
             "read.merged_filled", "read.totals_skipped"} <= said
+
+
+@pytest.mark.parametrize("option", [["--encoding", "gbk"], ["--sheet", "1"]])
+def test_a_streamed_run_refuses_what_it_cannot_honour(tmp_path, option):
+    path = write_clean(tmp_path / "d.csv", team_rows(3))
+    done = run_cli("eval", ROOT / "rulesets" / "fanwen9" / "team-city.rules", path, "--stream",
+                   "-o", tmp_path / "o.csv", *option)
+    assert done.returncode == 2 and f"不接受 {option[0]}" in done.stderr
+    assert not (tmp_path / "o.csv").exists()

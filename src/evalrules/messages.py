@@ -80,6 +80,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "{name} holds no record to grade (no data row under its header), so "
                                "no results were written: check that the first line is the header "
                                "and each line below it a record"),
+    "read.stream_options": ("流式读取（--stream、Parquet 或超过 256 MiB 的 CSV）只读 UTF-8 的 "
+                            "CSV 和 Parquet，不接受 {option}：请先把文件另存为 CSV UTF-8",
+                            "a streamed run (--stream, Parquet, or a CSV over 256 MiB) reads UTF-8 "
+                            "CSV and Parquet only, without {option}: save the file as CSV UTF-8 "
+                            "first"),
     "read.did_you_mean": ("（{name}：是不是“{column}”？）", " ({name}: did you mean {column}?)"),
     # a file that cannot be read (ReadError)
     "read.unknown_suffix": ("无法读取 {name}：数据文件须是 .csv、.xlsx、.xls、.json 或 .jsonl",

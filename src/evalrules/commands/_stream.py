@@ -47,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"evalrules: streaming reads .parquet or .csv files, not {data.name}",
               file=sys.stderr)
         return 2
+    for option in ("sheet", "encoding"):
+        if getattr(args, option, None) is not None:
+            print("evalrules: " + say("read.stream_options", language(), option=f"--{option}"),
+                  file=sys.stderr)
+            return 2
     if out is not None and Path(out).suffix.lower() not in (*PARQUET, ".csv"):
         print(f"evalrules: a streamed run writes .parquet or .csv, not {Path(out).name}",
               file=sys.stderr)
