@@ -13,10 +13,11 @@ Contestants, each read in a fresh process (as a command reads it, first-use impo
 ``main``, the reader of the ``main`` branch (``git archive main src``, ``read_sheet(path)``); and
 this worktree's ``read_sheet(path, input_columns(...))`` with pyarrow's CSV reader and with the
 ``csv`` module (pyarrow switched off), with python-calamine and with openpyxl (calamine switched
-off). Each process reports the wall and CPU time of the ``read_sheet`` call; the table gives the
-medians over ``--repeat`` rounds, every contestant once per round in a rotated order, and the ratio
-to ``main`` on the same file. Before timing, every contestant's Sheet is checked to hold the rows
-and the cells of the first and last record as written.
+off). Each process reports the wall and CPU time of the ``read_sheet`` call; the table
+gives the medians over ``--repeat`` rounds, every contestant once per round in a rotated order,
+and the ratios to ``main`` on the same file (on a shared machine the CPU times are the steadier
+figure). Before timing, every contestant's Sheet is checked to hold the rows and the cells of the
+first and last record as written, and this reader's rows to be numbered as in the file.
 """
 
 from __future__ import annotations
@@ -137,14 +138,15 @@ def main() -> None:
         sizes = {fmt: p.stat().st_size for fmt, p in files.items()}
     print(f"Reading {args.rows:,} rows × {len(rows[0])} columns into a Sheet "
           f"(median of {args.repeat}; Python {sys.version.split()[0]})\n")
-    print("| file | reader | wall s | CPU s | ÷ main |")
-    print("|---|---|---:|---:|---:|")
+    print("| file | reader | wall s | CPU s | wall ÷ main | CPU ÷ main |")
+    print("|---|---|---:|---:|---:|---:|")
     for fmt, how, _ in contestants:
         wall = statistics.median(t["wall"] for t in times[fmt, how])
         cpu = statistics.median(t["cpu"] for t in times[fmt, how])
         base = statistics.median(t["wall"] for t in times[fmt, "main"])
+        base_cpu = statistics.median(t["cpu"] for t in times[fmt, "main"])
         print(f"| {fmt} ({sizes[fmt] / 2 ** 20:.1f} MiB) | {how} | {wall:.2f} | {cpu:.2f} | "
-              f"{wall / base:.2f}× |")
+              f"{wall / base:.2f}× | {cpu / base_cpu:.2f}× |")
 
 
 if __name__ == "__main__":
