@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import random
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import evalrules
+from evalrules.cli import main
 from evalrules.columns import input_columns
 from evalrules.grading import grade
 from evalrules.io import ReadError, read_sheet, xlsx_in
@@ -239,14 +239,20 @@ def test_encoding_forced(tmp_path):
     assert list(sheet.cells["单位"]) == [r["单位"] for r in rows]
 
 
-def run_cli(*argv: object) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evalrules", *map(str, argv)],
-                          capture_output=True, text=True, timeout=120,
-                          env={"PATH": "", "PYTHONPATH": str(ROOT / "src"), "LANG": "C.UTF-8",
-                               "PYTHONIOENCODING": "utf-8"})
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """``evalrules ARGV`` in this process, speaking Chinese (the default): a CompletedProcess."""
+    for name in ("EVALRULES_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*argv: object) -> subprocess.CompletedProcess:
+        status = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(argv, status, out, err)
+    return run
 
 
-def test_a_file_in_no_known_encoding_says_what_to_do_in_chinese(tmp_path):
+def test_a_file_in_no_known_encoding_says_what_to_do_in_chinese(tmp_path, run_cli):
     path = tmp_path / "latin.csv"
     path.write_bytes("编号,单位\n".encode() + b"T001,caf\xe9\xff\n")
     done = run_cli("eval", ROOT / "rulesets" / "fanwen9" / "team-city.rules", path)
@@ -255,7 +261,7 @@ def test_a_file_in_no_known_encoding_says_what_to_do_in_chinese(tmp_path):
     assert "第 2 行" in done.stderr and "CSV UTF-8" in done.stderr and "--encoding" in done.stderr
 
 
-def test_a_run_that_grades_no_record_fails_naming_sheets_and_headers(tmp_path):
+def test_a_run_that_grades_no_record_fails_naming_sheets_and_headers(tmp_path, run_cli):
     book = openpyxl.Workbook()
     book.active.title = "封面"
     book.active.append(["2025年度考核"])
@@ -271,7 +277,7 @@ def test_a_run_that_grades_no_record_fails_naming_sheets_and_headers(tmp_path):
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_the_office_workbook_through_the_command(tmp_path):
+def test_the_office_workbook_through_the_command(tmp_path, run_cli):
     rows = team_rows()
     path = office_workbook(tmp_path / "考核.xlsx", rows)
     clean = write_clean(tmp_path / "clean.csv", rows)
@@ -315,7 +321,7 @@ def test_a_legacy_xls_grades_as_its_clean_twin(tmp_path):
 
 
 @pytest.mark.parametrize("option", [["--encoding", "gbk"], ["--sheet", "1"]])
-def test_a_streamed_run_refuses_what_it_cannot_honour(tmp_path, option):
+def test_a_streamed_run_refuses_what_it_cannot_honour(tmp_path, run_cli, option):
     path = write_clean(tmp_path / "d.csv", team_rows(3))
     done = run_cli("eval", ROOT / "rulesets" / "fanwen9" / "team-city.rules", path, "--stream",
                    "-o", tmp_path / "o.csv", *option)
