@@ -234,7 +234,8 @@ def test_encoding_forced(tmp_path):
     path = write_clean(tmp_path / "unicode.csv", rows, "utf-16")  # Excel's "Unicode 文本"
     with pytest.raises(ReadError) as e:
         read_sheet(path, COLUMNS)
-    assert "CSV UTF-8" in e.value.text("zh") and "--encoding" in e.value.text("zh")
+    assert e.value.text("zh") == ("unicode.csv 是 UTF-16 编码的“Unicode 文本”，不是 CSV：在 Excel "
+                                  "中另存为“CSV UTF-8（逗号分隔）”，或用 --encoding utf-16 读取")
     sheet = read_sheet(path, COLUMNS, encoding="utf-16")
     assert list(sheet.cells["单位"]) == [r["单位"] for r in rows]
 

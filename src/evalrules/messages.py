@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "Excel 中另存为“CSV UTF-8”",
                  "{name} holds NUL characters, so it is not CSV text (perhaps “Unicode text”, "
                  "UTF-16): save it as “CSV UTF-8”"),
+    "read.utf16": ("{name} 是 UTF-16 编码的“Unicode 文本”，不是 CSV：在 Excel 中另存为“CSV UTF-8"
+                   "（逗号分隔）”，或用 --encoding utf-16 读取",
+                   "{name} is UTF-16 “Unicode text”, not CSV: save it as “CSV UTF-8” (Excel: Save "
+                   "As → CSV UTF-8), or read it with --encoding utf-16"),
     "read.encoding_csv_only": ("--encoding 只用于 CSV 文件，{name} 不是",
                                "--encoding applies to CSV files, and {name} is not one"),
     "read.sheet_workbook_only": ("--sheet 只用于 Excel 工作簿（.xlsx、.xls），{name} 不是",

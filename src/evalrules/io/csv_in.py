@@ -60,6 +60,8 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[str, st
         except UnicodeDecodeError as e:
             raise ReadError("read.bad_encoding", name=name, encoding=encoding,
                             line=data.count(b"\n", 0, e.start) + 1) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReadError("read.utf16", name=name)  # Excel's "Unicode 文本"
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as e:
