@@ -328,3 +328,28 @@ def test_a_streamed_run_refuses_what_it_cannot_honour(tmp_path, run_cli, option)
                    "-o", tmp_path / "o.csv", *option)
     assert done.returncode == 2 and f"不接受 {option[0]}" in done.stderr
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_the_office_sheet_saved_as_csv_by_excel_grades_as_its_clean_twin(tmp_path):
+    """Excel's plain "CSV" of the office sheet: GBK, the title a row of one cell and commas, the
+    two-row header without its merges (班子测评 followed by blank cells over 优秀 较好 …), a 合计
+    row. (A CSV has no merged cells: Excel saves a merged 是 in its first row only, which no reader
+    can tell from blank cells below it, so here every row holds its own value.)"""
+    rows = team_rows()
+    singles = [c for c in rows[0] if "." not in c]
+    width = len(singles) + len(TEAM) + len(CHIEF)
+    lines = [[TITLE] + [""] * (width - 1), ["填报单位：市委组织部"] + [""] * (width - 1),
+             [*singles, "班子测评", "", "", "", "正职测评", "", "", ""],
+             [""] * len(singles) + [*TEAM, *CHIEF]]
+    for row in rows:
+        lines.append([str(v) for v in row.values()])
+    lines.append(["合 计", *[""] * (len(singles) - 1),
+                  *(str(sum(r[c] for r in rows)) for c in rows[0] if "." in c)])
+    path = tmp_path / "汇总.csv"
+    with path.open("w", encoding="gbk", newline="") as f:
+        csv.writer(f).writerows(lines)
+    assert grades(path) == grades(write_clean(tmp_path / "clean.csv", rows))
+    sheet = read_sheet(path, COLUMNS)
+    assert sheet.header_rows == (3, 4) and sheet.rows == tuple(range(5, 5 + N))
+    assert {n.key for n in sheet.notes} == {"read.encoding_used", "read.titles_skipped",
+                                            "read.two_row_header", "read.totals_skipped"}
