@@ -3,6 +3,7 @@ one, on the same files, in the same run.
 
     python benchmarks/read.py                     # 100,000 rows × 16 columns, 5 rounds
     python benchmarks/read.py --rows 20000 --repeat 3
+    python benchmarks/read.py --baseline 2bbe951     # once main holds this reader: the one before
 
 The files: ``examples/make_sample.py``'s layout for ``rulesets/fanwen9/team-city.rules`` (编号,
 单位, six yes/no and choice columns, two ballots of four counts: 16 columns), its 300 made-up rows
@@ -107,13 +108,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", default="main", metavar="REF",
+                        help="the git commit or branch whose reader is the baseline (main)")
     args = parser.parse_args()
     rows = sample_rows(args.rows)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         main_src = folder / "main"
         main_src.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "main", "src"],
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline, "src"],
                                  capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(main_src)], input=archive, check=True)
         files = write_files(rows, folder)
