@@ -230,9 +230,9 @@ def test_bad_rows_get_their_error_and_every_other_row_is_graded(tmp_path, capsys
 def test_missing_columns_are_named(tmp_path, capsys):
     rows = [{k: v for k, v in r.items() if k != "班子测评.较差"} for r in BROKEN_ROWS[:1]]
     data = write_csv(tmp_path / "d.csv", [{**rows[0], "班子测评.较查": "0"}])
-    status, out, _ = run(capsys, "eval", CITY, data)
-    assert status == 1
-    assert "no column for: 班子测评.较差" in out and "did you mean '班子测评.较查'" in out
+    status, out, err = run(capsys, "eval", CITY, data)
+    assert status == 2 and not out  # no record can be graded: said, not graded row by row
+    assert "缺少规则集需要的列 班子测评.较差" in err and "是不是“班子测评.较查”" in err
 
 
 def test_eval_with_a_broken_ruleset_says_so_and_grades_nothing(tmp_path, capsys):
@@ -244,10 +244,11 @@ def test_eval_with_a_broken_ruleset_says_so_and_grades_nothing(tmp_path, capsys)
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ("none.csv", "no such data file"), ("data.txt", "use .csv, .xlsx, .json or .jsonl"),
+    ("none.csv", "no such data file"), ("data.txt", "use .csv, .xlsx, .xls, .json or .jsonl"),
     ("broken.xlsx", "cannot read broken.xlsx as an Excel workbook"),
     ("broken.json", "Expecting value")])
-def test_unreadable_data_files(data, message, tmp_path, capsys):
+def test_unreadable_data_files(data, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("EVALRULES_LANG", "en")
     for name in ("data.txt", "broken.xlsx", "broken.json"):
         (tmp_path / name).write_text("not this", encoding="utf-8")
     status, _, err = run(capsys, "eval", CITY, tmp_path / data)
@@ -255,7 +256,8 @@ def test_unreadable_data_files(data, message, tmp_path, capsys):
 
 
 def test_without_rich_and_openpyxl_plain_text_and_a_clear_message(tmp_path):
-    script = ("import sys; sys.modules['rich'] = sys.modules['openpyxl'] = None\n"
+    script = ("import sys\n"
+              "for m in ('rich', 'openpyxl', 'python_calamine'): sys.modules[m] = None\n"
               "from evalrules.cli import main; sys.exit(main(sys.argv[1:]))")
     plain = subprocess.run([sys.executable, "-c", script, "eval", str(CITY), str(SAMPLE_CSV),
                             "-o", str(tmp_path / "o.csv")], capture_output=True, text=True)

@@ -64,7 +64,7 @@ def test_every_exception_class_is_an_evalrules_error():
 
 
 @pytest.mark.parametrize(("name", "text", "message"), [
-    ("data.txt", "x", "cannot read data.txt: use .csv, .xlsx, .json or .jsonl"),
+    ("data.txt", "x", "cannot read data.txt: use .csv, .xlsx, .xls, .json or .jsonl"),
     ("data.json", "{not json", "data.json: not valid JSON: Expecting property name"),
     ("data.json", '{"a": 1}', "data.json: a JSON data file is a list of records"),
     ("data.jsonl", '{"a": 1}\n[\n', "data.jsonl, line 2: not valid JSON"),

@@ -9,6 +9,7 @@ the suite; the readers are also called in this process where the exception type 
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,9 +46,10 @@ def rules(tmp_path: Path) -> Path:
 
 def run_cli(*argv, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
     """``evalrules ARGV`` in a subprocess; fails the test when it runs past ``timeout``."""
+    env = {**os.environ, "EVALRULES_LANG": "en"}  # the words below; test_layouts: in Chinese
     try:
         return subprocess.run([sys.executable, "-m", "evalrules", *map(str, argv)],
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         pytest.fail(f"evalrules {' '.join(map(str, argv))} still running after {timeout} s")
 
@@ -281,11 +283,12 @@ HOSTILE = {
                    ("deep.jsonl, line 1", "deep")),
     "nested.json": (lambda p: p.write_text('[{"x": 1, "备注": ' + "[" * 900 + "]" * 900 + "}]"),
                     ("nested.json", "deep")),
-    "gbk.csv": (lambda p: p.write_bytes("x,ok\n1,是\n".encode("gbk")), ("gbk.csv", "UTF-8")),
+    "gbk.csv": (lambda p: p.write_bytes("x,ok\n1,是\n".encode("gbk")), ("ok", 1)),  # #12
     "not.parquet": (lambda p: p.write_text("x,ok\n1,true\n"), ("not.parquet", "Parquet")),
     "not.xlsx": (lambda p: p.write_text("x,ok\n1,true\n"), ("not.xlsx", "Excel")),
-    "no-records.csv": (lambda p: p.write_text("x,ok\n"), ("ok", 0)),  # a header only: fine
-    "no-records.json": (lambda p: p.write_text("[]"), ("ok", 0)),
+    # #12: a run that grades no record says why, and fails
+    "no-records.csv": (lambda p: p.write_text("x,ok\n"), ("no-records.csv", "no record", "row 1")),
+    "no-records.json": (lambda p: p.write_text("[]"), ("no-records.json", "no record")),
     "blank.csv": (lambda p: p.write_text("\n\n"), ("blank.csv", "empty")),
     "blank.jsonl": (lambda p: p.write_text("\n \n"), ("blank.jsonl", "empty")),
     "no-header.xlsx": (lambda p: write_xlsx(p, []), ("no-header.xlsx", "empty")),
@@ -310,6 +313,10 @@ def test_a_hostile_file_gives_a_clean_error_or_correct_results(name, stream, tmp
     done = run_cli("eval", rules, path, "-o", out, *(["--stream"] if stream else []))
     if stream and name == "wide-cell.csv":  # Arrow reads a long cell: graded, the cell kept
         expected = ("ok", 1)
+    if stream and name == "gbk.csv":  # streaming reads UTF-8 only, and says so
+        expected = ("gbk.csv", "UTF-8")
+    if stream and name == "no-records.csv":  # no header candidates to name: nothing was graded
+        expected = ("no-records.csv", "no record")
     if expected[0] == "ok":
         assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
         assert f"{expected[1]} records" in done.stdout, done.stdout

@@ -12,7 +12,7 @@ import os
 import sys
 
 from .diagnostics import EvalRulesError, RulesetError
-from .messages import LANGUAGES, language, say
+from .messages import LANGUAGES, MESSAGES, language, say
 
 #: Subcommands in the order ``--help`` lists them.
 COMMANDS = ("check", "eval", "explain", "report", "fmt", "init", "test", "diff")
@@ -60,7 +60,9 @@ def build_parser(lang: str) -> tuple[argparse.ArgumentParser, dict]:
         module.add_arguments(command)
         for action in command._actions:
             if action.dest not in ("help", "lang"):
-                action.help = _escaped(say(f"help.{name}.{action.dest}", lang))
+                key = f"help.{name}.{action.dest}"
+                action.help = _escaped(say(key if key in MESSAGES else f"help.{action.dest}",
+                                           lang))
         modules[name] = module
     return parser, modules
 

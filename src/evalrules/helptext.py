@@ -4,7 +4,8 @@ because it is long and read as a whole.
 
 Keys: ``help.COMMAND`` is a command's description (its first line is its summary in
 ``evalrules --help``), ``help.COMMAND.DEST`` the help of one of its arguments (DEST as argparse
-names it), ``help.*`` without a command what every command shares. The command line
+names it), ``help.DEST`` that of an option several commands share (``--sheet``), ``help.*``
+otherwise what every command shares. The command line
 (:mod:`cli`) puts them on the parsers; tests/test_cli_help.py checks that every argument of
 every command has its pair.
 
@@ -24,6 +25,11 @@ HELP: dict[str, tuple[str, str]] = {
                   "以 en 开头就用英文",
                   "the language to speak: zh (Chinese, the default) or en (English); when not "
                   "given, English if EVALRULES_LANG, LC_ALL, LC_MESSAGES or LANG starts with en"),
+    "help.sheet": ("读取工作簿的哪个工作表：名字，或从 1 起的序号（默认：有规则集各列的那个）",
+                   "the worksheet to read: its name, or its number from 1 (default: the one "
+                   "holding the ruleset's columns)"),
+    "help.encoding": ("CSV 文件的编码，如 gbk（默认：UTF-8，否则 GBK/GB18030）",
+                      "the CSV file's encoding, e.g. gbk (default: UTF-8, else GBK/GB18030)"),
     "help.evalrules": (
         "编译考核规则集，用它评定记录，并解释评定结果。",
         "Compile assessment rulesets, grade records with them, explain the grades."),

@@ -3,15 +3,21 @@ every row, progress and tables with rich when it is installed and plain text whe
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import sys
 from collections.abc import Iterable, Iterator
+from fractions import Fraction
 from pathlib import Path
 
 from .. import grading
+from ..columns import input_columns
 from ..diagnostics import RulesetError, did_you_mean
 from ..grading import Graded
-from ..io import Sheet, read_sheet
+from ..io import Note, ReadError, Sheet, read_sheet
+from ..messages import language, say
 from ..ruleset import Ruleset, load
+from ..values import exact_str
 
 #: Rows at which a progress bar is worth showing (on a terminal).
 PROGRESS_FROM = 1000
@@ -33,21 +39,103 @@ def load_ruleset(path: Path) -> Ruleset:
                      "them", 1) from None
 
 
-def load_sheet(path: Path) -> Sheet:
-    """The records of a data file, or :class:`Failed` saying why they cannot be read."""
+def data_options(parser: argparse.ArgumentParser) -> None:
+    """The options saying where a data file's records are: ``--sheet`` (which worksheet of a
+    workbook) and ``--encoding`` (a CSV file's encoding); :func:`load_sheet` takes them."""
+    parser.add_argument("--sheet", metavar="NAME|N")
+    parser.add_argument("--encoding", metavar="NAME")
+
+
+def load_sheet(path: Path, *rulesets: Ruleset, sheet: str | None = None,
+               encoding: str | None = None, lang: str | None = None) -> Sheet:
+    """The records of a data file, or :class:`Failed` saying in the user's language why they
+    cannot be read. Given rulesets, their columns choose the worksheet and the header, and a file
+    in which no record can be graded — none under the header, or a column every record needs
+    missing — is :class:`Failed` too (exit status 2), naming the sheets and headers looked at.
+    What the reader did (a sheet chosen, rows skipped, cells filled) is said on stderr."""
+    lang = language(lang)
     if not path.exists():
-        raise Failed(f"evalrules: no such data file: {path}")
+        raise Failed("evalrules: " + say("read.no_file", lang, path=path))
+    columns = {c for ruleset in rulesets for c in input_columns(ruleset.checked)}
     try:
-        return read_sheet(path)
-    except (OSError, UnicodeDecodeError) as e:
-        raise Failed(f"evalrules: cannot read {path}: {e}") from None
-    except ValueError as e:  # DataError and MissingDependency (both ValueErrors)
+        found = read_sheet(path, columns or None, sheet=sheet, encoding=encoding)
+    except ReadError as e:
+        raise Failed("evalrules: " + e.text(lang)) from None
+    except OSError as e:
+        raise Failed("evalrules: " + say("read.cannot_open", lang, path=path,
+                                         reason=e.strerror or e)) from None
+    except ValueError as e:  # MissingDependency, and a DataError of a library underneath
         raise Failed(f"evalrules: {e}") from None
+    notes = list(found.notes)
+    if rulesets:
+        _some_record(found, rulesets, lang)
+        if found.header_rows:  # a spreadsheet: its header names the columns it holds
+            notes += _defaults(found, rulesets)
+    for note in notes:
+        print(say("read.note", lang, text=note.text(lang)), file=sys.stderr)
+    return found
 
 
-def load_rows(path: Path) -> list[dict]:
+def _needed(sheet: Sheet, ruleset: Ruleset) -> list[str]:
+    """The columns every record of this ruleset needs and the sheet lacks."""
+    missing: list[str] = []
+    for name, f in ruleset.inputs.items():
+        if f.kind == "ballot":
+            if name not in sheet.columns:  # a JSON record may give the ballot as one object
+                missing.extend(c for c in (f"{name}.{c}" for c in f.labels)
+                               if c not in sheet.columns)
+        elif f.required and name not in sheet.columns:
+            missing.append(name)
+    return missing
+
+
+def _some_record(sheet: Sheet, rulesets: tuple[Ruleset, ...], lang: str) -> None:
+    """:class:`Failed` when no record of the sheet can be graded, saying where the reader
+    looked: no record under the header, or a column missing that every record needs."""
+    looked = tuple(c.note() for c in sheet.candidates) or (sheet.source,)
+    if not len(sheet):
+        expected = tuple(c for c in input_columns(rulesets[0].checked)
+                         if "." in c or c in rulesets[0].inputs)[:4]
+        raise Failed("evalrules: " + Note("read.no_records", {
+            "name": sheet.source, "looked": looked, "expected": expected}).text(lang))
+    missing = [c for c in _needed(sheet, rulesets[0])
+               if all(c in _needed(sheet, r) for r in rulesets[1:])]
+    if missing:
+        wanted = {c for r in rulesets for c in input_columns(r.checked)}
+        unused = [c for c in sheet.columns if c not in wanted]
+        hints = [Note("read.did_you_mean", {"name": name, "column": close[0]})
+                 for name in missing
+                 for close in [difflib.get_close_matches(name, unused, n=1, cutoff=0.5)]
+                 if close]
+        raise Failed("evalrules: " + Note("read.missing_columns", {
+            "name": sheet.source, "missing": tuple(missing), "hints": "".join(
+                h.text(lang) for h in hints), "looked": looked}).text(lang))
+
+
+def _defaults(sheet: Sheet, rulesets: tuple[Ruleset, ...]) -> list[Note]:
+    """A note for each input with a default whose column the sheet lacks: every record takes
+    the default, which is right only if the file meant to leave it out."""
+    notes: dict[str, Note] = {}
+    for ruleset in rulesets:
+        for name, f in ruleset.inputs.items():
+            if f.kind != "ballot" and not f.required and name not in sheet.columns:
+                default = f.default
+                if isinstance(default, bool):
+                    text = "true" if default else "false"  # as the ruleset writes it
+                elif isinstance(default, (int, Fraction)):
+                    text = exact_str(default)
+                else:
+                    text = str(default)
+                notes.setdefault(name, Note("read.default_column",
+                                            {"column": name, "default": text}))
+    return list(notes.values())
+
+
+def load_rows(path: Path, *rulesets: Ruleset, sheet: str | None = None,
+              encoding: str | None = None, lang: str | None = None) -> list[dict]:
     """The records of a data file as dicts (see :func:`load_sheet`)."""
-    return list(load_sheet(path).records())
+    return list(load_sheet(path, *rulesets, sheet=sheet, encoding=encoding,
+                           lang=lang).records())
 
 
 def grade(ruleset: Ruleset, sheet: Sheet, *, progress: bool = True) -> Graded:

@@ -39,7 +39,7 @@ from ..install import install_command
 from ..io import MissingDependency, Sheet, require_format, write_rows
 from ..messages import language, say
 from ..ruleset import Ruleset
-from ._shared import Failed, load_ruleset, load_sheet
+from ._shared import Failed, data_options, load_ruleset, load_sheet
 
 #: Changed records the terminal shows unless --limit says otherwise.
 LIMIT = 50
@@ -50,6 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("new", type=Path, metavar="NEW")
     parser.add_argument("--data", type=Path, metavar="FILE",
                         help="records to compare on (.csv, .xlsx, .json, .jsonl)")
+    data_options(parser)
     parser.add_argument("--id-column", metavar="NAME",
                         help="the column that names a record (default: 编号, 序号 or ID, else "
                         "the first column neither ruleset reads)")
@@ -75,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
         if args.output is not None:
             require_format(args.output)
         old, new = load_ruleset(args.old), load_ruleset(args.new)
-        sheet = load_sheet(args.data)
+        sheet = load_sheet(args.data, old, new, sheet=args.sheet, encoding=args.encoding,
+                           lang=lang)
         _check_columns(sheet, old, new, args, lang)
     except (DataError, MissingDependency) as e:
         print(f"evalrules: {e}", file=sys.stderr)
@@ -93,8 +95,6 @@ def run(args: argparse.Namespace) -> int:
         print("evalrules: " + say("diff.none_compared", lang, path=args.data, total=len(sheet),
                                   reason=_why_refused(comparison, lang)), file=sys.stderr)
         return 2
-    for note in sheet.notes:
-        print(note.text(lang))
     print(report(comparison, lang, limit=max(args.limit, 0), output=args.output,
                  explain=args.explain))
     if args.output is not None:

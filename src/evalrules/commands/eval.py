@@ -28,7 +28,16 @@ from pathlib import Path
 
 from ..diagnostics import DataError, EvalRulesError
 from ..io import MissingDependency, require_format, write_rows
-from ._shared import Failed, grade, load_ruleset, load_sheet, missing_hint, percent, print_table
+from ._shared import (
+    Failed,
+    data_options,
+    grade,
+    load_ruleset,
+    load_sheet,
+    missing_hint,
+    percent,
+    print_table,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the records: .csv, .xlsx, .json or .jsonl")
     parser.add_argument("-o", "--output", type=Path, metavar="OUT",
                         help="write every row with its results here (.csv, .xlsx, .json, .jsonl)")
+    data_options(parser)
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar, even on a long run at a terminal")
     parser.add_argument("--stream", action="store_true",
@@ -53,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if args.output is not None:
             require_format(args.output)
         ruleset = load_ruleset(args.ruleset)
-        sheet = load_sheet(args.data)
+        sheet = load_sheet(args.data, ruleset, sheet=args.sheet, encoding=args.encoding)
     except (DataError, MissingDependency) as e:
         print(f"evalrules: {e}", file=sys.stderr)
         return 2

@@ -20,13 +20,14 @@ from pathlib import Path
 
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..io import record_of
-from ._shared import Failed, load_rows, load_ruleset
+from ._shared import Failed, data_options, load_rows, load_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ruleset", type=Path, metavar="RULESET", help="the .rules file")
     parser.add_argument("data", type=Path, metavar="DATA",
                         help="the records: .csv, .xlsx, .json or .jsonl")
+    data_options(parser)
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--row", type=int, metavar="N",
                        help="the N-th data row, counted from 1 below the header")
@@ -38,7 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         ruleset = load_ruleset(args.ruleset)
-        rows = load_rows(args.data)
+        rows = load_rows(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
+                         lang=args.lang)
         number = _pick(rows, args)
     except Failed as e:
         print(e, file=sys.stderr)

@@ -21,13 +21,14 @@ from pathlib import Path
 
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..report import render
-from ._shared import Failed, grade, load_ruleset, load_sheet
+from ._shared import Failed, data_options, grade, load_ruleset, load_sheet
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ruleset", type=Path, metavar="RULESET", help="the .rules file")
     parser.add_argument("data", type=Path, metavar="DATA",
                         help="the records: .csv, .xlsx, .json or .jsonl")
+    data_options(parser)
     parser.add_argument("-o", "--output", type=Path, metavar="OUT", required=True,
                         help="the page to write, e.g. report.html")
 
@@ -35,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         ruleset = load_ruleset(args.ruleset)
-        sheet = load_sheet(args.data)
+        sheet = load_sheet(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
+                           lang=args.lang)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status

@@ -1,20 +1,23 @@
-"""Data files in and out: the records of a CSV, XLSX, JSON or JSON Lines file, and the same rows
-with their results written back.
+"""Data files in and out: the records of a CSV, XLSX, XLS, JSON or JSON Lines file, and the same
+rows with their results written back.
 
 - :mod:`io.read` finds the records of a file and gives a :class:`Sheet` (:func:`read_sheet`), or
-  the rows as dicts (:func:`read_rows`);
+  the rows as dicts (:func:`read_rows`): a spreadsheet's cells from :mod:`io.csv_in` or
+  :mod:`io.xlsx_in`, where its records are from :mod:`io.layout`;
 - :mod:`io.cells` reads a cell by the kind of its column (:func:`record_of`);
 - :mod:`io.write` writes rows with their results (:func:`write_rows`);
-- :mod:`io.common` holds what they share: formats, limits, optional packages, CSV escaping.
+- :mod:`io.common` holds what they share: formats, limits, optional packages, CSV escaping, the
+  notes and errors a reader says (:class:`Note`, :class:`ReadError`).
 
-Nothing here imports numpy or pyarrow at import time.
+Nothing here imports numpy, pyarrow or python-calamine at import time.
 """
 
 from .cells import record_of
-from .common import FORMATS, MissingDependency, csv_text
+from .common import FORMATS, READ, MissingDependency, Note, ReadError, csv_text
 from .read import read_rows, read_sheet
-from .sheet import Note, Sheet
+from .sheet import Candidate, Sheet
 from .write import excel_value, require_format, write_rows
 
-__all__ = ["FORMATS", "MissingDependency", "Note", "Sheet", "csv_text", "excel_value",
-           "read_rows", "read_sheet", "record_of", "require_format", "write_rows"]
+__all__ = ["FORMATS", "READ", "Candidate", "MissingDependency", "Note", "ReadError", "Sheet",
+           "csv_text", "excel_value", "read_rows", "read_sheet", "record_of", "require_format",
+           "write_rows"]

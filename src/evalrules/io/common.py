@@ -1,17 +1,25 @@
 """What the readers and writers of data files share: the formats, the limits on a file, the
-optional packages a format needs, and the CSV escaping of text a spreadsheet would run.
+optional packages a format needs, the CSV escaping of text a spreadsheet would run, and what a
+reader says to a person: a :class:`Note` (something it did) or a :class:`ReadError` (why it
+stops), each a message key of :mod:`messages` with its values, said in either language.
 
-Imports :mod:`columns`, :mod:`diagnostics` and :mod:`install` only.
+Imports :mod:`columns`, :mod:`diagnostics`, :mod:`install` and :mod:`messages` only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from attrs import field, frozen
+
 from ..columns import column_letter, formula_like
 from ..diagnostics import DataError, EvalRulesError
 from ..install import install_command
+from ..messages import say
 
-#: The data file suffixes read and written.
+#: The data file suffixes written; :data:`READ` those read.
 FORMATS = (".csv", ".xlsx", ".json", ".jsonl", ".ndjson")
+READ = (*FORMATS, ".xls")
 #: Limits on what a data file may hold (docs/user-guide.md), so that no file hangs or crashes a
 #: run; none is near what a real file needs. JSON: arrays and objects inside each other (a record
 #: needs 3). XLSX: a part of the zip may expand at most ``MAX_EXPANSION`` times its compressed
@@ -20,6 +28,52 @@ FORMATS = (".csv", ".xlsx", ".json", ".jsonl", ".ndjson")
 MAX_NESTING = 32
 MAX_EXPANSION = 100
 EXPANSION_FROM = 64 << 20
+#: How many items of a list a message names before it says "…".
+NAMED = 8
+
+
+@frozen
+class Note:
+    """Something a reader did, or found, that the user should know: a message key of
+    :mod:`evalrules.messages` and the values it names. A value may be a tuple (said as a list in
+    the language's way) or another Note (said in the same language)."""
+
+    key: str
+    values: Mapping[str, object] = field(factory=dict)
+
+    def text(self, lang: str) -> str:
+        return say(self.key, lang, **{k: spoken(v, lang) for k, v in self.values.items()})
+
+
+def spoken(value: object, lang: str) -> object:
+    """A message value as said in ``lang``: a Note in words, a tuple as a list."""
+    if isinstance(value, Note):
+        return value.text(lang)
+    if isinstance(value, tuple):
+        items = [spoken(v, lang) for v in value]
+        notes = any(isinstance(v, Note) for v in value)
+        separator = ("；" if notes else "、") if lang == "zh" else ("; " if notes else ", ")
+        return separator.join(map(str, items))
+    return value
+
+
+class ReadError(DataError):
+    """A data file that cannot be read as records. ``note`` says why (a message key and its
+    values: :meth:`text` in either language); ``str()`` is the English message, for programs."""
+
+    def __init__(self, key: str, /, **values: object):
+        self.note = Note(key, values)
+        super().__init__(self.note.text("en"))
+
+    def text(self, lang: str) -> str:
+        return self.note.text(lang)
+
+    def __reduce__(self):
+        return _read_error, (type(self), self.note.key, dict(self.note.values))
+
+
+def _read_error(cls: type[ReadError], key: str, values: dict) -> ReadError:
+    return cls(key, **values)
 
 
 class MissingDependency(EvalRulesError, ValueError):
@@ -47,17 +101,29 @@ def csv_text(text: str) -> str:
     return "'" + text if formula_like(text) else text
 
 
-def beyond_header(extra: list, width: int, where: str) -> None:
-    """A row's cells past the last named column: blank ones are nothing; a value is an error
-    (it would be dropped from the output)."""
-    for i, value in enumerate(extra):
-        if value is not None and not (isinstance(value, str) and not value.strip()):
-            raise DataError(f"{where}: column {column_letter(width + i)} holds {short(value)} "
-                            "but has no name in the header: name the column, or delete the "
-                            "value")
-
-
 def short(value: object) -> str:
     """A value as a message quotes it: its repr, cut at 40 characters."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "…"
+
+
+def named(items: Iterable[object], limit: int = NAMED) -> tuple[str, ...]:
+    """The first ``limit`` items as a message lists them, with "…" when there are more."""
+    texts = [str(i) for i in items]
+    return tuple(texts[:limit] + (["…"] if len(texts) > limit else []))
+
+
+def spans(numbers: Iterable[int], limit: int = NAMED) -> tuple[str, ...]:
+    """Row numbers as a message names them: runs joined (``3-5``), the first ``limit`` runs."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return named((f"{a}-{b}" if b > a else str(a) for a, b in runs), limit)
+
+
+def cell_name(row: int, column: int) -> str:
+    """A cell as a spreadsheet names it: ``row`` from 1, ``column`` from 0 (``C2``)."""
+    return f"{column_letter(column)}{row}"

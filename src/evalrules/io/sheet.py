@@ -5,10 +5,12 @@ header, which rows are records and which are titles or totals — and hands over
 columns, the cells column by column as the file holds them (text, numbers, bools, None for an
 empty cell; a JSON record's values as they are), each record's row in the file, and :class:`Note`
 s saying what the reader did that the user should know (a sheet chosen, title rows skipped, merged
-cells filled, a 合计 row left out). Cells are not yet read by the ruleset's kinds: that is
-:mod:`io.cells`. Writers take a ``Sheet`` to put the results back where the records came from.
+cells filled, a 合计 row left out), and the headers it considered (:class:`Candidate`, for a
+message saying where it looked when no record is found). Cells are not yet read by the ruleset's
+kinds: that is :mod:`io.cells`. Writers take a ``Sheet`` to put the results back where the records
+came from.
 
-Imports :mod:`messages` only.
+Imports :mod:`io.common` only.
 """
 
 from __future__ import annotations
@@ -17,19 +19,29 @@ from collections.abc import Iterator, Mapping
 
 from attrs import field, frozen
 
-from ..messages import say
+from .common import Note, named, spans
+
+__all__ = ["Candidate", "Note", "Sheet"]
 
 
 @frozen
-class Note:
-    """Something a reader did to find the records: a message key of :mod:`evalrules.messages`
-    and the values it names (which sheet, which rows, which cells)."""
+class Candidate:
+    """A header a reader considered: its worksheet (None for a CSV file), its rows in the file
+    (two for a two-row header), the column names it gives, and how many rows are below it."""
 
-    key: str
-    values: Mapping[str, object] = field(factory=dict)
+    sheet: str | None
+    rows: tuple[int, ...]
+    columns: tuple[str, ...]
+    below: int
 
-    def text(self, lang: str) -> str:
-        return say(self.key, lang, **self.values)
+    def note(self) -> Note:
+        """Where this header is and what it names, as a message says it."""
+        values = {"rows": spans(self.rows), "columns": named(self.columns), "below": self.below}
+        if self.sheet is None:
+            return Note("read.candidate_csv", values)
+        if not self.rows:
+            return Note("read.blank_sheet", {"sheet": self.sheet})
+        return Note("read.candidate", {"sheet": self.sheet, **values})
 
 
 @frozen
@@ -41,7 +53,8 @@ class Sheet:
     key has None there, as an empty cell. ``rows[i]`` is record ``i``'s row as the user finds it
     in the file: Excel's row number, a CSV's line number (from 1; a line break inside a quoted
     cell counts), a JSON file's record number. ``header_rows`` are the rows the header was read
-    from (two for a two-row header; empty for JSON).
+    from (two for a two-row header; empty for JSON). ``candidates`` are the headers the reader
+    considered, the one read first, then the best of each other worksheet it looked at.
     """
 
     source: str
@@ -51,6 +64,7 @@ class Sheet:
     sheet: str | None = None
     header_rows: tuple[int, ...] = ()
     notes: tuple[Note, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if list(self.cells) != list(self.columns):
