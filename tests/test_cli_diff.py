@@ -369,7 +369,7 @@ def test_a_file_no_record_of_which_both_can_grade_exits_2(tmp_path, capsys):
     assert status == 2 and "没有一条记录能评定" in err and "班子测评.优秀" in err
     (tmp_path / "e.csv").write_text(",".join(HEADER) + "\n", encoding="utf-8")
     status, _, err = cli(capsys, "diff", CITY, COUNTY, "--data", tmp_path / "e.csv")
-    assert status == 2 and "没有一条记录" in err
+    assert status == 2 and "没有可评定的记录" in err
 
 
 def test_a_column_named_like_a_written_one_is_an_error_before_grading(tmp_path, capsys):
