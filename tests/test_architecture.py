@@ -36,6 +36,8 @@ TIERS = [
     ["io.read", "io.write"],
     ["io", "ruleset"],
     ["grading"],
+    ["report.near"],
+    ["report.page"],
     ["evalrules", "report", "spark", "testing", "testing._model"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
     ["testing.checks", "testing.changes"],

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
-from .ruleset import Result, Ruleset
+from ..ruleset import Result, Ruleset
 
 _WORDS = {
     "zh": {"counts": "共 {total} 条记录，已评定 {graded} 条，有错误 {failed} 条",
