@@ -1,13 +1,17 @@
 """Grade a data file and write one HTML page to open in any browser, send or print.
 
-The page is a single file that needs no network: the ruleset's title and source, a bar chart of
-each grade table's distribution, how many records each veto and outcome applies to, and a table
-of every record (your own columns such as 编号 and 单位, its grades, vetoes and outcomes) with its
-explanation one click away. The search box filters the table; report.html#q=较差 opens it
-filtered. Rows that cannot be graded are shown with their error.
+The page is a single file that needs no network: the ruleset and the data, when the page was
+made; how many records were graded and how many cannot be (every percentage says what it is a
+share of); a bar chart of each grade table; the vetoes and outcomes; with --by COLUMN the grades
+of each value of that column (e.g. --by 单位类别); the records one vote from another result
+(whose grade, veto or outcome would change if one vote of a ballot were counted in another
+category: the records to double-check first) with what that vote would change; the records that
+cannot be graded and why; and every record with its vote counts and shares, a page at a time.
+The search box filters the records; report.html#q=较差 opens it filtered. Printed, the page is
+A4, with the time and page numbers in the margins and without the search box.
 
 Exit status: 0 written and every row graded, 1 written but some rows have errors (or the
-ruleset has errors: nothing written), 2 a file cannot be read or written.
+ruleset has errors: nothing written), 2 a file cannot be read or written, or --by names no column.
 
 example:
   evalrules report rulesets/fanwen9/team-city.rules examples/team-city.xlsx -o 考核结果.html
@@ -16,11 +20,17 @@ example:
 from __future__ import annotations
 
 import argparse
+import difflib
+import re
+import shlex
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from ..columns import RESULT_COLUMNS, input_columns, value_columns
-from ..report import render
+from ..diagnostics import GroupRulesError
+from ..messages import say
+from ..report import near_the_line, render
+from ..report.page import own_columns
 from ._shared import Failed, grade, load_ruleset, load_sheet
 
 
@@ -30,30 +40,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the records: .csv, .xlsx, .json or .jsonl")
     parser.add_argument("-o", "--output", type=Path, metavar="OUT", required=True,
                         help="the page to write, e.g. report.html")
+    parser.add_argument("--by", metavar="COLUMN",
+                        help="also show the grades of each value of this column, e.g. 单位类别")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh",
                         help="the language of the page and the explanations (default zh)")
 
 
 def run(args: argparse.Namespace) -> int:
+    lang = args.lang
     try:
         ruleset = load_ruleset(args.ruleset)
         sheet = load_sheet(args.data)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status
+    if args.by is not None and args.by not in sheet.columns:
+        close = difflib.get_close_matches(args.by, sheet.columns, n=1, cutoff=0.5)
+        hint = say("report.did_you_mean", lang, name=close[0]) if close else ""
+        print(say("report.no_column", lang, column=args.by, hint=hint,
+                  columns=say("report.separator", lang).join(sheet.columns)), file=sys.stderr)
+        return 2
     graded = grade(ruleset, sheet)
-    inputs = input_columns(ruleset.checked)
-    results_of_earlier_runs = {*value_columns(ruleset.checked), *RESULT_COLUMNS}
-    own = [c for c in sheet.columns if c not in inputs and c not in results_of_earlier_runs]
-    rows = list(sheet.records())
-    results = [None if e is not None else graded.result(i) for i, e in enumerate(graded.errors)]
-    page = render(ruleset, rows, results, [e or "" for e in graded.errors], shown_columns=own,
-                  data_name=args.data.name, lang=args.lang)
+    try:
+        near = near_the_line(graded)
+    except GroupRulesError:
+        near = None
+    own = own_columns(graded)
+    # explain's --id looks in the first column unless told: name the column only when needed
+    which = ("--row …" if not own else "--id …" if own[0] == sheet.columns[0]
+             else f"--id-column {_quote(own[0])} --id …")
+    command = f"evalrules explain {_quote(str(args.ruleset))} {_quote(str(args.data))} {which}"
+    page = render(graded, near, data_name=args.data.name, by=args.by, lang=lang,
+                  generated=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+                  explain_command=command)
     try:
         args.output.write_text(page, encoding="utf-8")
     except OSError as e:
-        print(f"evalrules: cannot write {args.output}: {e}", file=sys.stderr)
+        print(say("report.cannot_write", lang, path=args.output, error=e), file=sys.stderr)
         return 2
-    print(f"{args.output}: {len(rows)} records, {len(rows) - graded.failed} graded, "
-          f"{graded.failed} with errors")
+    print(say("report.written", lang, path=args.output, total=len(graded),
+              graded=len(graded) - graded.failed, failed=graded.failed,
+              near=len(near) if near is not None else "–"))
     return 1 if graded.failed else 0
+
+
+def _quote(word: str) -> str:
+    """A word as a shell reads it: 编号 and plain paths as they are, others quoted."""
+    return word if re.fullmatch(r"[\w./:@%+=,-]+", word) else shlex.quote(word)

@@ -41,7 +41,7 @@ from ..backends import reference
 from ..columns import input_columns
 from ..diagnostics import GroupRulesError, InputError
 from ..grading import Graded
-from ..io import record_of
+from ..io import Sheet, record_of
 from ..ruleset import Ruleset
 from ..values import to_count
 
@@ -240,7 +240,8 @@ class _Context:
                   for r in ast.expressions(decl) for n in ast.walk(r) if isinstance(n, ast.Total)}
         totals |= {n.ballot for req in checked.requires for n in ast.walk(req.condition)
                    if isinstance(n, ast.Total)}
-        self.ballots = [_Ballot(b, cats, screened[b], _counts(sheet, b, cats, self.decided),
+        self.ballots = [_Ballot(b, cats, screened[b],
+                                ballot_counts(sheet, b, cats, self.decided),
                                 b in totals) for b, cats in checked.ballots.items()]
         self.plain = [c for c in ruleset.inputs if c not in checked.ballots and c in sheet.cells]
         #: the records one vote may change: graded, every count read
@@ -431,9 +432,10 @@ def _bits(columns: Sequence, length: int):
     return packed
 
 
-def _counts(sheet, ballot: str, categories: Sequence[str], decided: Sequence[object]
-            ) -> list[tuple[int, ...] | None]:
-    """Each record's counts of ``ballot`` (None for a record with an error)."""
+def ballot_counts(sheet: Sheet, ballot: str, categories: Sequence[str],
+                  decided: Sequence[object]) -> list[tuple[int, ...] | None]:
+    """Each record's counts of ``ballot`` (None for a record with an error, ``decided[i]`` None,
+    or a count that cannot be read)."""
     if all(f"{ballot}.{c}" in sheet.cells for c in categories):
         cells = [sheet.cells[f"{ballot}.{c}"] for c in categories]
         try:
