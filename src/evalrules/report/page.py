@@ -115,6 +115,7 @@ class _Page:
         self.grades = ruleset.grades
         self.ballots = ruleset.checked.ballots
         self.own = own_columns(graded)
+        self.own_text = [list(map(cell_text, graded.sheet.cells[c])) for c in self.own]
         self.total = len(graded)
         self.failed = graded.failed
         self.counted = self.total - self.failed
@@ -142,7 +143,7 @@ class _Page:
             for c, n in zip(self.ballots[ballot], counts, strict=True))
 
     def own_cells(self, i: int) -> list[str]:
-        return [cell_text(self.graded.sheet.cells[c][i]) for c in self.own]
+        return [column[i] for column in self.own_text]
 
     def status(self, i: int) -> tuple[int, str]:
         if self.graded.errors[i] is not None:
