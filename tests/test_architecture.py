@@ -36,7 +36,7 @@ TIERS = [
     ["io.read", "io.write"],
     ["io", "ruleset"],
     ["grading"],
-    ["report.near"],
+    ["report.near", "report.assets"],
     ["report.page"],
     ["evalrules", "report", "spark", "testing", "testing._model"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
