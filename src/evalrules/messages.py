@@ -66,7 +66,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Each grade: records, and their share of the group's graded records; “cannot be "
         "graded”: records, and their share of all the group's records."),
     "report.group_all": ("记录", "records"),
-    "report.group_graded": ("已评定", "graded"),
     "report.group_failed": ("无法评定", "cannot be graded"),
     "report.group_total": ("合计", "total"),
     "report.blank": ("（空）", "(blank)"),
@@ -94,7 +93,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这里列出前 {shown} 条，另有 {more} 条：在“逐条结果”中搜索“一票之差”可看到全部。",
         "The first {shown} are listed here, {more} more: search “one vote” in the records to "
         "see them all."),
-    "report.now": ("现在", "now"),
     "report.change": ("一票之差会改变", "what one vote changes"),
     "report.move": ("{ballot} {source}→{target}", "{ballot} {source}→{target}"),
     "report.effect_line": ("{effect}：{moves}", "{effect}: {moves}"),
@@ -126,9 +124,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "No record matches ({total} in all)"),
     "report.previous": ("上一页", "previous"),
     "report.next": ("下一页", "next"),
-    "report.only_near": ("只看一票之差", "one vote only"),
-    "report.only_errors": ("只看错误", "errors only"),
-    "report.all": ("全部", "all"),
     "report.noscript": (
         "未启用脚本：这里只列出前 {shown} 条记录（共 {total} 条）。启用脚本即可搜索、翻页查看"
         "全部记录；也可以用 evalrules eval 导出全部结果。",
