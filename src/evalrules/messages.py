@@ -37,7 +37,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.data_sheet": ("数据：{data}（工作表“{sheet}”）", "data: {data} (sheet “{sheet}”)"),
     "report.generated": ("生成时间：{time}", "generated {time}"),
     "report.page": ("第 {page} 页，共 {pages} 页", "page {page} of {pages}"),
-    "report.contents": ("目录", "Contents"),
+    "report.contents": ("目录：", "Contents: "),
     # the summary: every percentage says what it is a share of
     "report.summary": ("概况", "Summary"),
     "report.counts": (

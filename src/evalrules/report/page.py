@@ -193,12 +193,7 @@ def render(graded: Graded, near: Sequence[Near] | None, *, data_name: str, gener
     ruleset = graded.ruleset
     title = ruleset.title or ruleset.name
     sheet = graded.sheet
-    margins = (f'@bottom-left{{content:"{_css_text(say("report.generated", lang, time=generated))}"'
-               ';font-size:8pt;color:#555}'
-               '@bottom-right{content:"' + _css_text(say("report.page", lang, page="\0",
-                                                         pages="\1"))
-               .replace("\0", '" counter(page) "').replace("\1", '" counter(pages) "')
-               + '";font-size:8pt;color:#555}')
+    margins = _margins(lang, generated)
     data = (p.say("report.data_sheet", data=data_name, sheet=sheet.sheet) if sheet.sheet
             else p.say("report.data", data=data_name))
     out = ["<!DOCTYPE html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head>',
@@ -217,7 +212,7 @@ def render(graded: Graded, near: Sequence[Near] | None, *, data_name: str, gener
     sections += [("near", p.say("report.near", count=len(near or ()))),
                  ("errors", p.say("report.errors", count=p.failed)),
                  ("records", p.say("report.table")), ("source", p.say("report.source"))]
-    out.append(f"<nav>{p.say('report.contents')}：" + "".join(
+    out.append(f"<nav>{p.say('report.contents')}" + "".join(
         f'<a href="#{anchor}">{text}</a>' for anchor, text in sections) + "</nav>")
     out += _summary(p)
     out += _distribution(p)
@@ -231,6 +226,16 @@ def render(graded: Graded, near: Sequence[Near] | None, *, data_name: str, gener
                "</details>")
     out.append(f"<script>{SCRIPT}</script></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _margins(lang: str, generated: str) -> str:
+    """The printed page's margin boxes: the generation time, and 第 n 页，共 m 页 (the page
+    counters spliced into the sentence where its placeholders are)."""
+    page = (_css_text(say("report.page", lang, page="\0", pages="\1"))
+            .replace("\0", '" counter(page) "').replace("\1", '" counter(pages) "'))
+    style = ";font-size:8pt;color:#555}"
+    return (f'@bottom-left{{content:"{_css_text(say("report.generated", lang, time=generated))}"'
+            f'{style}@bottom-right{{content:"{page}"{style}')
 
 
 def _css_text(text: str) -> str:
