@@ -452,3 +452,5 @@ def test_in_chromium_the_printed_page_is_a4_without_the_search_box(report, tmp_p
     assert f"第1页，共{len(pages)}页" in text.replace(" ", "")
     assert "搜索" not in text and "上一页" not in text and "下一页" not in text
     assert "目录" not in text
+    # printing shows every matching record, not only the first screen of them
+    assert all(f"T{k:04d}" in text for k in range(1, 301))
