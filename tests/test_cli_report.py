@@ -454,3 +454,6 @@ def test_in_chromium_the_printed_page_is_a4_without_the_search_box(report, tmp_p
     assert "目录" not in text
     # printing shows every matching record, not only the first screen of them
     assert all(f"T{k:04d}" in text for k in range(1, 301))
+    # each page with records repeats the table's header row
+    with_records = [t.replace(" ", "") for _, t in pages if re.search(r"T\d{4}", t)]
+    assert len(with_records) > 2 and all("行编号单位班子等次" in t for t in with_records)
