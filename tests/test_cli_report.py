@@ -250,6 +250,20 @@ def test_a_cell_cannot_close_the_script_or_become_markup(tmp_path, capsys):
     assert page_data(page)["rows"][0][1][0] == rows[0]["编号"]
 
 
+def test_with_group_rules_the_page_says_why_no_record_is_listed_near_a_line(tmp_path, capsys):
+    rank = ROOT / "rulesets" / "fanwen2" / "team-dept-rank.rules"
+    case = json.loads(rank.with_suffix(".cases.json").read_text(encoding="utf-8"))["cases"][0]
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps([case["input"], *case["group"]], ensure_ascii=False),
+                    encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert main(["report", str(rank), str(data), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "本规则集有组内规则（group by：排名、限额），一票可能改变同组其他记录的结果" in page
+    assert "一票之差 –" in capsys.readouterr().out
+    assert len(page_data(page)["rows"]) == 1 + len(case["group"])
+
+
 def test_the_page_needs_no_network(report):
     page = report.read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src|<link|@import|url\(|<img|<iframe", page)
