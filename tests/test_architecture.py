@@ -41,6 +41,8 @@ TIERS = [
     ["io", "ruleset"],
     ["grading"],
     ["compare"],
+    ["report.near", "report.assets"],
+    ["report.page"],
     ["evalrules", "report", "spark", "testing", "testing._model"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
     ["testing.checks", "testing.changes"],

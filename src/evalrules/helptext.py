@@ -162,24 +162,32 @@ HELP: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ report
     "help.report": (
         "评定一个数据文件，写出一个 HTML 页面，可以用任何浏览器打开、发送或打印。\n\n"
-        "页面是一个不需要联网的单独文件：规则集的标题和原文，每个等次表的分布条形图，每个\n"
-        "否决和结果运用涉及多少条记录，以及每条记录的表格（您自己的列，如 编号 和 单位，它的\n"
-        "等次、否决和结果运用），点一下就能看到解释。搜索框筛选表格；report.html#q=较差 打开\n"
-        "时即已筛选。无法评定的行连同错误一起显示。\n\n"
+        "页面是一个不需要联网的单独文件：规则集和数据文件、生成时间；评定了多少条、多少条无法\n"
+        "评定（每个百分比都写明是占什么的比例）；每个等次表的条形图；否决和结果运用；加\n"
+        "--by 列名 时，该列每个值各自的等次（例如 --by 单位类别）；一票之差的记录（某张选票\n"
+        "只要有一票改投别的类别，等次、否决或结果运用就会改变：最该先复核的记录）以及那一票会\n"
+        "改变什么；无法评定的记录及原因；以及每条记录及其票数和得票率，分页显示。搜索框筛选\n"
+        "记录；report.html#q=较差 打开时即已筛选。打印时为 A4，页边有生成时间和页码，不印\n"
+        "搜索框。\n\n"
         "退出状态：0 已写出且每行都已评定，1 已写出但有行出错（或规则集有错误：什么也不写），\n"
-        "2 文件读不了或写不了。\n\n"
+        "2 文件读不了或写不了，或 --by 给的列不存在。\n\n"
         "例子：\n"
         "  evalrules report rulesets/fanwen9/team-city.rules examples/team-city.xlsx \\\n"
         "      -o 考核结果.html",
         "Grade a data file and write one HTML page to open in any browser, send or print.\n\n"
-        "The page is a single file that needs no network: the ruleset's title and source, a bar\n"
-        "chart of each grade table's distribution, how many records each veto and outcome\n"
-        "applies to, and a table of every record (your own columns such as 编号 and 单位, its\n"
-        "grades, vetoes and outcomes) with its explanation one click away. The search box\n"
-        "filters the table; report.html#q=较差 opens it filtered. Rows that cannot be graded are\n"
-        "shown with their error.\n\n"
+        "The page is a single file that needs no network: the ruleset and the data, when the\n"
+        "page was made; how many records were graded and how many cannot be (every percentage\n"
+        "says what it is a share of); a bar chart of each grade table; the vetoes and outcomes;\n"
+        "with --by COLUMN the grades of each value of that column (e.g. --by 单位类别); the\n"
+        "records one vote from another result (whose grade, veto or outcome would change if one\n"
+        "vote of a ballot were counted in another category: the records to double-check first)\n"
+        "with what that vote would change; the records that cannot be graded and why; and every\n"
+        "record with its vote counts and shares, a page at a time. The search box filters the\n"
+        "records; report.html#q=较差 opens it filtered. Printed, the page is A4, with the time\n"
+        "and page numbers in the margins and without the search box.\n\n"
         "Exit status: 0 written and every row graded, 1 written but some rows have errors (or\n"
-        "the ruleset has errors: nothing written), 2 a file cannot be read or written.\n\n"
+        "the ruleset has errors: nothing written), 2 a file cannot be read or written, or --by\n"
+        "names no column.\n\n"
         "example:\n"
         "  evalrules report rulesets/fanwen9/team-city.rules examples/team-city.xlsx \\\n"
         "      -o 考核结果.html"),
@@ -187,6 +195,8 @@ HELP: dict[str, tuple[str, str]] = {
     "help.report.data": ("记录：.csv、.xlsx、.json 或 .jsonl",
                          "the records: .csv, .xlsx, .json or .jsonl"),
     "help.report.output": ("要写的页面，例如 report.html", "the page to write, e.g. report.html"),
+    "help.report.by": ("再按这一列的每个值分别列出各等次，例如 单位类别",
+                       "also show the grades of each value of this column, e.g. 单位类别"),
     # ------------------------------------------------------------ diff
     "help.diff": (
         "比较两个规则集：改一条规则，哪些记录的评定会不同。\n\n"
