@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
@@ -21,6 +22,9 @@ from .columns import RESULT_COLUMNS, input_columns, value_columns
 from .io import Sheet, record_of
 from .result import Result
 from .ruleset import Ruleset
+
+if TYPE_CHECKING:
+    from .columnwise import Columns
 
 
 @frozen
@@ -95,10 +99,21 @@ class Graded:
             yield out
 
 
+#: Records from which :func:`grade` reads and grades column by column (when numpy and pyarrow are
+#: installed): below it, importing them costs more than it saves (docs/performance.md).
+COLUMNWISE_FROM = 2000
+
+
 def grade(ruleset: Ruleset, sheet: Sheet, *,
-          progress: Callable[[list], Iterable] | None = None) -> Graded:
+          progress: Callable[[list], Iterable] | None = None,
+          columnwise: bool | None = None) -> Graded:
     """Grade every record of ``sheet``; a record with an error keeps it and the others are
-    still graded. ``progress`` wraps the records as they are graded (a progress bar)."""
+    still graded. ``progress`` wraps the records as they are graded one by one (a progress bar).
+
+    ``columnwise``: read and grade the cells column by column through the vectorized backend
+    (True), or every record by :meth:`Ruleset.evaluate_many` over :func:`record_of` (False); by
+    default column by column from :data:`COLUMNWISE_FROM` records when numpy and pyarrow are
+    installed. Both give the same results, errors included (tests/test_grading.py)."""
     columns = input_columns(ruleset.checked)
     names = value_columns(ruleset.checked)
     replaced = {*names, *RESULT_COLUMNS}  # results of an earlier run
@@ -110,15 +125,38 @@ def grade(ruleset: Ruleset, sheet: Sheet, *,
             continue  # JSON: the ballot as one object
         missing.extend(c for c in wanted
                        if c not in sheet.columns and (f.required or f.kind == "ballot"))
+    results = None
+    if columnwise is None and len(sheet) < COLUMNWISE_FROM:
+        columnwise = False
+    if columnwise is not False:
+        try:
+            from .columnwise import grade_columns
+        except ImportError:  # numpy or pyarrow is not installed: row by row
+            if columnwise:
+                raise
+        else:
+            results = grade_columns(ruleset, sheet, names,
+                                    lambda records: _each(ruleset, records, names, progress))
+    if results is None:
+        results = _row_by_row(ruleset, sheet, names, progress)
+    return Graded(ruleset, sheet, *results, unused, tuple(missing))
+
+
+def _row_by_row(ruleset: Ruleset, sheet: Sheet, names: list[str],
+                progress: Callable[[list], Iterable] | None) -> Columns:
+    columns = input_columns(ruleset.checked)
+    return _each(ruleset, [record_of(row, columns) for row in sheet.records()], names, progress)
+
+
+def _each(ruleset: Ruleset, records: list[dict], names: list[str],
+          progress: Callable[[list], Iterable] | None) -> Columns:
+    """Records graded by :meth:`Ruleset.evaluate_many` (so a group ruleset grades each among the
+    others of its group), results column by column."""
     values: dict[str, list] = {n: [] for n in names}
     vetoes: list[tuple[str, ...]] = []
     outcomes: list[tuple[str, ...]] = []
     errors: list[str | None] = []
-    rows: Iterable[dict] = sheet.records()
-    if progress is not None:
-        rows = progress(list(rows))
-    # evaluate_many: a group ruleset (group by) grades each record among the others of its group
-    for result in ruleset.evaluate_many(record_of(row, columns) for row in rows):
+    for result in ruleset.evaluate_many(records if progress is None else progress(records)):
         if result.error is not None:
             for n in names:
                 values[n].append(None)
@@ -131,4 +169,4 @@ def grade(ruleset: Ruleset, sheet: Sheet, *,
             vetoes.append(tuple(result.vetoes))
             outcomes.append(tuple(result.outcomes))
             errors.append(None)
-    return Graded(ruleset, sheet, values, vetoes, outcomes, errors, unused, tuple(missing))
+    return values, vetoes, outcomes, errors
