@@ -63,7 +63,7 @@ QUOTA = evalrules.load(RULESETS / "fanwen2" / "cadre-quota.rules")  # group by, 
 
 #: Cells an office's sheet holds, by the kind of their column: plain ones, and every kind of odd
 #: one (each read, or refused, on its own row).
-_ANY = ["", "  ", None, "\u3000", "x", True, False, Decimal("1"), [1], {"a": 1}]
+_ANY = ["", "  ", None, "\u3000", "x", True, False, Decimal("1"), [1], {"a": 1}, b"7"]
 CELLS = {
     "count": ["0", "7", "07", " 7 ", "\u30007", "７", "7.0", "-1", "1e2", "1/3", "+3",
               "99999999999999999999", "123456789012345", 7, 0, 7.0, -0.0, 3.5, -2, -2.0, 1e20,

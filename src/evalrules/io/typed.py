@@ -140,11 +140,15 @@ def read_list(cells: Sequence, kind: str) -> tuple[pa.Array | None, np.ndarray |
     """One column of cells of any Python type: (the typed column, or None for a kind without a
     typed reading; which cells are odd, or None)."""
     n = len(cells)
-    types = set(map(type, cells)) - {type(None)}
     if kind not in TYPES:
         present = np.fromiter((not _blank(v) for v in cells), dtype=bool, count=n)
         return None, present if present.any() else None
     target = TYPES[kind]
+    text = _all_text(cells)
+    if text is not None:  # a CSV's column: no need to sort the cells by type
+        _, read, unread = read_text(text, kind)
+        return read.cast(target), unread
+    types = set(map(type, cells)) - {type(None)}
     parts: list[pa.Array] = []
     odd = np.zeros(n, dtype=bool)
     for t in types:
@@ -170,6 +174,16 @@ def read_list(cells: Sequence, kind: str) -> tuple[pa.Array | None, np.ndarray |
     else:
         typed = pc.coalesce(*parts)
     return typed, odd if odd.any() else None
+
+
+def _all_text(cells: Sequence) -> pa.Array | None:
+    """The cells as an Arrow text column when every one is text or None (Arrow infers ``binary``
+    where there are bytes, which are no cell of text), else None."""
+    try:
+        text = pa.array(cells)
+    except (pa.ArrowException, OverflowError):  # a number, a huge one, a list beside text
+        return None
+    return text if pa.types.is_string(text.type) else None
 
 
 def _blank(value: object) -> bool:
