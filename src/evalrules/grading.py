@@ -91,12 +91,18 @@ class Graded:
         names = list(self.values)
         replaced = {*names, *RESULT_COLUMNS}
         own = [c for c in self.sheet.columns if c not in replaced]
-        for i, row in enumerate(self.sheet.records()):
-            out = {c: row[c] for c in own}
-            out.update((n, self.values[n][i]) for n in names)
-            out.update(vetoes="、".join(self.vetoes[i]), outcomes="、".join(self.outcomes[i]),
-                       error=self.errors[i] or "")
-            yield out
+        keys = [*own, *names, "vetoes", "outcomes", "error"]
+        columns = [*(self.sheet.cells[c] for c in own), *(self.values[n] for n in names),
+                   _joined(self.vetoes), _joined(self.outcomes),
+                   [e or "" for e in self.errors]]
+        for values in zip(*columns, strict=True):
+            yield dict(zip(keys, values, strict=True))
+
+
+def _joined(names: list[tuple[str, ...]]) -> list[str]:
+    """Each row's names as one text, each distinct set of names joined once."""
+    texts: dict[tuple[str, ...], str] = {}
+    return [texts.get(n) or texts.setdefault(n, "、".join(n)) for n in names]
 
 
 #: Records from which :func:`grade` reads and grades column by column (when numpy and pyarrow are
