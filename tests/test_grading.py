@@ -253,6 +253,22 @@ def test_small_sheets_are_graded_row_by_row_by_default(monkeypatch):
     assert used == [grading.COLUMNWISE_FROM]
 
 
+def test_without_pyarrow_every_sheet_is_graded_row_by_row(monkeypatch):
+    """numpy or pyarrow missing: the per-row path, the same results; asked for column by column,
+    the ImportError says what is missing."""
+    import sys
+
+    sheet = _clean(MIXED, grading.COLUMNWISE_FROM)
+    sheet.cells["违纪"][:] = ["否"] * len(sheet)
+    monkeypatch.setitem(sys.modules, "evalrules.columnwise", None)  # import fails, as without
+    graded = grading.grade(MIXED, sheet)
+    assert graded.errors == [None] * len(sheet)
+    # 总分 = 得分 80 - 扣分 80 + 项数 3 = 3 < 60: 基本称职 (合格, so not 不称职; no 违纪)
+    assert set(graded.values["等次"]) == {"基本称职"}
+    with pytest.raises(ImportError):
+        grading.grade(MIXED, sheet, columnwise=True)
+
+
 def test_arrow_reads_spaces_and_case_as_python_does():
     """What io.typed relies on: Arrow's whitespace is str.strip's, and Arrow's lower case of any
     character is str.lower's wherever either makes part of a yes/no word."""

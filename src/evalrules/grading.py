@@ -106,8 +106,9 @@ def _joined(names: list[tuple[str, ...]]) -> list[str]:
 
 
 #: Records from which :func:`grade` reads and grades column by column (when numpy and pyarrow are
-#: installed): below it, importing them costs more than it saves (docs/performance.md).
-COLUMNWISE_FROM = 2000
+#: installed): below it, importing them (and pandas, which pyarrow imports on its first conversion
+#: of Python objects) costs more than it saves (docs/performance.md).
+COLUMNWISE_FROM = 5000
 
 
 def grade(ruleset: Ruleset, sheet: Sheet, *,
