@@ -253,6 +253,24 @@ def test_small_sheets_are_graded_row_by_row_by_default(monkeypatch):
     assert used == [grading.COLUMNWISE_FROM]
 
 
+def test_columns_are_what_rows_write_an_earlier_runs_results_replaced():
+    sheet = _clean(TEAM_CITY, 3)
+    cells = {"编号": ["A", "B", "C"], **sheet.cells, "班子等次": ["x"] * 3, "error": ["e"] * 3}
+    cells.update(dict.fromkeys(("存在突出问题", "较大失误造成严重后果", "计生综治目标完成差"),
+                               ["否"] * 3))
+    graded = grading.grade(TEAM_CITY, Sheet(source="t", columns=tuple(cells), cells=cells,
+                                            rows=(2, 3, 4)))
+    columns = graded.columns()
+    values = ["班子优秀率", "班子好评率", "班子较差率", "班子差评率", "正职优秀率",
+              "正职称职以上率", "班子等次"]
+    assert list(columns) == ["编号", *sheet.columns, *values, "vetoes", "outcomes", "error"]
+    assert columns["编号"] == ["A", "B", "C"] and columns["error"] == [""] * 3
+    # 7 votes in each of 4 categories, no problem: 较好 (as in the workbook test), no veto
+    assert columns["班子等次"] == ["较好"] * 3 and columns["outcomes"] == ["物质奖励"] * 3
+    assert columns["vetoes"] == [""] * 3
+    assert list(graded.rows()) == [{k: v[i] for k, v in columns.items()} for i in range(3)]
+
+
 def test_without_pyarrow_every_sheet_is_graded_row_by_row(monkeypatch):
     """numpy or pyarrow missing: the per-row path, the same results; asked for column by column,
     the ImportError says what is missing."""

@@ -85,17 +85,25 @@ class Graded:
                 self._results.update(enumerate(self.ruleset.evaluate_many(records)))
         return self._results[i]
 
-    def rows(self) -> Iterator[dict]:
-        """Every row as ``-o`` writes it: the sheet's columns (an earlier run's results left
-        out), then each named value, ``vetoes``, ``outcomes`` and ``error``."""
+    def columns(self) -> dict[str, list]:
+        """What ``-o`` writes, column by column: the sheet's columns (an earlier run's results
+        left out), then each named value, ``vetoes`` and ``outcomes`` (joined by 、) and
+        ``error`` (empty where none). Graded column by column, a column of results holds one
+        object per distinct value, shared by the rows that have it: a writer converting each
+        distinct value once (keyed by the value) converts a few hundred, not every cell."""
         names = list(self.values)
         replaced = {*names, *RESULT_COLUMNS}
-        own = [c for c in self.sheet.columns if c not in replaced]
-        keys = [*own, *names, "vetoes", "outcomes", "error"]
-        columns = [*(self.sheet.cells[c] for c in own), *(self.values[n] for n in names),
-                   _joined(self.vetoes), _joined(self.outcomes),
-                   [e or "" for e in self.errors]]
-        for values in zip(*columns, strict=True):
+        out = {c: self.sheet.cells[c] for c in self.sheet.columns if c not in replaced}
+        out.update((n, self.values[n]) for n in names)
+        out.update(vetoes=_joined(self.vetoes), outcomes=_joined(self.outcomes),
+                   error=[e or "" for e in self.errors])
+        return out
+
+    def rows(self) -> Iterator[dict]:
+        """Every row as ``-o`` writes it, as :meth:`columns` gives them."""
+        columns = self.columns()
+        keys = list(columns)
+        for values in zip(*columns.values(), strict=True):
             yield dict(zip(keys, values, strict=True))
 
 
