@@ -60,6 +60,7 @@ outcome 奖励 when 等次 is 优秀 and 往年.streak(优秀) >= 1
 """)
 TEAM_CITY = evalrules.load(RULESETS / "fanwen9" / "team-city.rules")
 QUOTA = evalrules.load(RULESETS / "fanwen2" / "cadre-quota.rules")  # group by, text, history
+RANK = evalrules.load(RULESETS / "fanwen2" / "team-dept-rank.rules")  # group by, rank; no history
 
 #: Cells an office's sheet holds, by the kind of their column: plain ones, and every kind of odd
 #: one (each read, or refused, on its own row).
@@ -158,6 +159,36 @@ def test_the_benchmark_ruleset_grades_the_same_column_by_column(data):
 @given(st.data())
 def test_a_group_ruleset_grades_each_record_among_its_group_the_same(data):
     assert_same(QUOTA, data.draw(sheets(QUOTA)))
+
+
+@seed(5)
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_a_rank_within_groups_is_the_same_column_by_column(data):
+    assert_same(RANK, data.draw(sheets(RANK)))
+
+
+def test_a_plain_group_sheet_is_ranked_within_each_group(monkeypatch):
+    """No odd cell: the whole sheet goes to evaluate_table, which ranks within each group; each
+    rank is 1 + the number of the group's scores above it (brute force)."""
+    scores = [95, 95, 90, 80, 88, 70, 88, 95]
+    groups = ["市财政局", "市财政局", "市财政局", "市教育局", "市教育局", "市财政局", "市教育局",
+              "市教育局"]
+    n = len(scores)
+    cells = {c: ["80"] * n for c, k in input_columns(RANK.checked).items() if k == "number"}
+    cells.update({"市对口部门考核得分": [str(x) for x in scores], "对口部门": groups,
+                  "有上级主管部门": ["是"] * n})
+    sheet = Sheet(source="t", columns=tuple(cells), cells=cells, rows=tuple(range(2, n + 2)))
+    tables = []
+    real = Ruleset.evaluate_table
+    monkeypatch.setattr(Ruleset, "evaluate_table",
+                        lambda self, t, **k: tables.append(len(t)) or real(self, t, **k))
+    graded = assert_same(RANK, sheet)
+    assert tables == [n]
+    assert graded.values["全市排名"] == [
+        1 + sum(g == groups[i] and x > scores[i] for x, g in zip(scores, groups, strict=True))
+        for i in range(n)]
 
 
 _LISTED = sorted({repr(c): c for cells in CELLS.values() for c in [*cells, *_ANY]}.items())

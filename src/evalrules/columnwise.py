@@ -6,7 +6,8 @@ The rows whose cells are all plain are graded together by the vectorized backend
 the rows with an odd cell are graded one by one by :meth:`Ruleset.evaluate_many`, from records
 whose odd cells are what :func:`evalrules.io.record_of` reads and whose plain cells are the typed
 values (which mean the same, and fail with the same text: see :mod:`io.typed`). A ruleset with
-group rules grades every record among its group, row by row, as ``evaluate_table`` does.
+group rules grades every record among its group: all together by ``evaluate_table`` when no cell
+is odd, else all row by row.
 
 The results come back as the Python values a :class:`~evalrules.result.Result` gives (``int`` or
 ``Fraction``, labels, bools), built once per distinct value of a column and then shared by
@@ -45,12 +46,12 @@ def grade_columns(ruleset, sheet: Sheet, names: list[str],
     checked = ruleset.checked
     rows = len(sheet)
     typed, odd = read_lists(checked, sheet.cells)
-    if checked.group is not None:
-        each = np.arange(rows)
+    marked = np.zeros(rows, dtype=bool)
+    for mask in odd.values():
+        marked |= mask
+    if checked.group is not None and marked.any():
+        each = np.arange(rows)  # a record is graded among its whole group: none left aside
     else:
-        marked = np.zeros(rows, dtype=bool)
-        for mask in odd.values():
-            marked |= mask
         each = np.flatnonzero(marked)
     together = np.flatnonzero(_complement(each, rows))
     parts = []
