@@ -32,10 +32,12 @@ def _votes(rng: random.Random, categories: tuple[str, ...]) -> dict[str, int]:
     return counts
 
 
-def main() -> None:
-    rng = random.Random(20261124)
+def make_rows(count: int, seed: int = 20261124) -> list[dict]:
+    """``count`` made-up teams, the same ones for the same seed (the first 300 of the default seed
+    are the sample's; benchmarks/cli.py takes more)."""
+    rng = random.Random(seed)
     rows = []
-    for i in range(300):
+    for i in range(count):
         row = {"编号": f"T{i + 1:04d}", "单位": f"{rng.choice(UNITS)}{i // 16 + 1}号"}
         row["考核目标完成"] = rng.choices(("好", "一般", "差距较大"), (6, 3, 1))[0]
         row["班子状况"] = rng.choices(("团结协调", "存在问题", "不团结"), (7, 2, 1))[0]
@@ -46,6 +48,11 @@ def main() -> None:
         row.update({f"班子测评.{c}": n for c, n in _votes(rng, TEAM_BALLOT).items()})
         row.update({f"正职测评.{c}": n for c, n in _votes(rng, CHIEF_BALLOT).items()})
         rows.append(row)
+    return rows
+
+
+def main() -> None:
+    rows = make_rows(300)
     with (HERE / "team-city.csv").open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.DictWriter(f, list(rows[0]))
         writer.writeheader()

@@ -30,7 +30,8 @@ cells, plain integers and short decimals are handed to the vectorized backend as
 (exactly: at most 15 significant digits, so the float is the decimal). A row with any other cell in
 an input column (``yes``, ``80%``, ``1/3``, 20 digits) takes the reference evaluator's per-row
 reading with the cells as ``evalrules eval`` reads a CSV, so it is read, or fails, on its own; the
-other rows of its batch stay column-wise (:func:`read_cells`).
+other rows of its batch stay column-wise (:func:`evalrules.io.typed.read_cells`, which
+:func:`evalrules.grading.grade` shares).
 
 Imports numpy and pyarrow; :mod:`evalrules` imports this module only when it is used.
 """
@@ -53,20 +54,17 @@ import pyarrow.csv
 import pyarrow.dataset as ds
 
 from . import columns as spreadsheet
-from .backends.table_in import yes_no_cells
 from .backends.vectorized import evaluate_table
 from .check import Kind
-from .columns import RESULT_COLUMNS, input_columns, is_input_column, selected, value_kind
+from .columns import RESULT_COLUMNS, is_input_column, selected, value_kind
 from .diagnostics import DataError
+from .io.typed import read_cells
 from .values import exact_str
 
 #: Rows per batch read from the source.
 BATCH_ROWS = 65_536
 #: Rows per temporary bucket when a group ruleset's input must be partitioned by its key.
 BUCKET_ROWS = 500_000
-_INT = r"^[0-9]{1,15}$"
-_DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
-_WHOLE = r"^-?[0-9]+(\.0+)?$"  # an integer input's plain cell (3.5 is read, and refused, per row)
 #: ``progress(rows done, rows in all or None)``, called after each batch.
 Progress = Callable[[int, "int | None"], None]
 
@@ -226,61 +224,6 @@ def _csv_format(files: list[Path]) -> ds.CsvFileFormat:
         convert_options=pa.csv.ConvertOptions(
             column_types={n: pa.string() for n in names[0] if names}, null_values=[""],
             strings_can_be_null=True, quoted_strings_can_be_null=True))
-
-
-def read_cells(checked, batch: pa.RecordBatch
-               ) -> tuple[pa.RecordBatch, np.ndarray | None, pa.RecordBatch]:
-    """CSV text cells as the command line reads them: ``(typed, odd, per_row)``. ``typed``: yes/no
-    cells as bools, plain counts and numbers as numbers; any other cell is null there and its row
-    marked in ``odd`` (None when there is none). ``per_row``: the cells as :func:`evalrules.io.
-    record_of` gives them to the reference, for the odd rows (a yes/no column with odd cells is a
-    dense union of bools and text: ``True`` where the cell said ``是``, ``'yes'`` for ``yes``)."""
-    kinds = input_columns(checked)
-    typed, per_row = [], []
-    odd: np.ndarray | None = None
-    for name, col in zip(batch.schema.names, batch.columns, strict=True):
-        kind = kinds.get(name)
-        if kind is not None and pa.types.is_string(col.type) and len(col):
-            text, read, unread = _read_cell_column(col, kind)
-            typed.append(read)
-            if unread is None:
-                per_row.append(read if kind == "bool" else text)
-                continue
-            odd = unread if odd is None else odd | unread
-            per_row.append(text if kind != "bool" else pa.UnionArray.from_dense(
-                pa.array(unread.astype(np.int8)), pa.array(np.arange(len(col), dtype=np.int32)),
-                [read, text], ["read", "text"]))
-        else:
-            typed.append(col)
-            per_row.append(col)
-    names = batch.schema.names
-    return (pa.RecordBatch.from_arrays(typed, names=names), odd,
-            pa.RecordBatch.from_arrays(per_row, names=names))
-
-
-def _read_cell_column(col: pa.Array, kind: str
-                      ) -> tuple[pa.Array, pa.Array, np.ndarray | None]:
-    """(the text, blanks as nulls; the cells read for the kind, null where unreadable; the rows
-    with a cell that is present but unreadable, or None)."""
-    present = pc.is_valid(col)
-    blank = pc.and_(present, pc.equal(pc.utf8_trim_whitespace(col), ""))
-    if pc.any(blank).as_py():  # a cell of spaces is a missing value too
-        col = pc.if_else(blank, pa.scalar(None, pa.string()), col)
-    if kind == "bool":
-        read = yes_no_cells(col)
-    elif kind == "count":
-        read = pc.cast(pc.if_else(pc.match_substring_regex(col, _INT), col, None), pa.int64())
-    elif kind in ("number", "integer"):
-        plain = pc.match_substring_regex(col, _DECIMAL if kind == "number" else _WHOLE)
-        digits = pc.utf8_length(pc.replace_substring_regex(
-            pc.replace_substring_regex(col, r"[-.]", ""), r"^0+", ""))
-        plain = pc.and_(plain, pc.less_equal(digits, 15))  # so the float is the decimal
-        read = pc.cast(pc.if_else(plain, col, None), pa.float64())
-    else:
-        return col, col, None
-    if read.null_count == col.null_count:
-        return col, read, None
-    return col, read, pc.and_(pc.is_valid(col), pc.is_null(read)).to_numpy(zero_copy_only=False)
 
 
 def _batches(dataset, columns, batch_rows: int) -> Iterator[pa.RecordBatch]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
@@ -21,6 +22,9 @@ from .columns import RESULT_COLUMNS, input_columns, value_columns
 from .io import Sheet, record_of
 from .result import Result
 from .ruleset import Ruleset
+
+if TYPE_CHECKING:
+    from .columnwise import Columns
 
 
 @frozen
@@ -81,24 +85,50 @@ class Graded:
                 self._results.update(enumerate(self.ruleset.evaluate_many(records)))
         return self._results[i]
 
-    def rows(self) -> Iterator[dict]:
-        """Every row as ``-o`` writes it: the sheet's columns (an earlier run's results left
-        out), then each named value, ``vetoes``, ``outcomes`` and ``error``."""
+    def columns(self) -> dict[str, list]:
+        """What ``-o`` writes, column by column: the sheet's columns (an earlier run's results
+        left out), then each named value, ``vetoes`` and ``outcomes`` (joined by 、) and
+        ``error`` (empty where none). Graded column by column, a column of results holds one
+        object per distinct value, shared by the rows that have it: a writer converting each
+        distinct value once (keyed by the value) converts a few hundred, not every cell."""
         names = list(self.values)
         replaced = {*names, *RESULT_COLUMNS}
-        own = [c for c in self.sheet.columns if c not in replaced]
-        for i, row in enumerate(self.sheet.records()):
-            out = {c: row[c] for c in own}
-            out.update((n, self.values[n][i]) for n in names)
-            out.update(vetoes="、".join(self.vetoes[i]), outcomes="、".join(self.outcomes[i]),
-                       error=self.errors[i] or "")
-            yield out
+        out = {c: self.sheet.cells[c] for c in self.sheet.columns if c not in replaced}
+        out.update((n, self.values[n]) for n in names)
+        out.update(vetoes=_joined(self.vetoes), outcomes=_joined(self.outcomes),
+                   error=[e or "" for e in self.errors])
+        return out
+
+    def rows(self) -> Iterator[dict]:
+        """Every row as ``-o`` writes it, as :meth:`columns` gives them."""
+        columns = self.columns()
+        keys = list(columns)
+        for values in zip(*columns.values(), strict=True):
+            yield dict(zip(keys, values, strict=True))
+
+
+def _joined(names: list[tuple[str, ...]]) -> list[str]:
+    """Each row's names as one text, each distinct set of names joined once."""
+    texts: dict[tuple[str, ...], str] = {}
+    return [texts.get(n) or texts.setdefault(n, "、".join(n)) for n in names]
+
+
+#: Records from which :func:`grade` reads and grades column by column (when numpy and pyarrow are
+#: installed): below it, importing them (and pandas, which pyarrow imports on its first conversion
+#: of Python objects) costs more than it saves (docs/performance.md).
+COLUMNWISE_FROM = 5000
 
 
 def grade(ruleset: Ruleset, sheet: Sheet, *,
-          progress: Callable[[list], Iterable] | None = None) -> Graded:
+          progress: Callable[[list], Iterable] | None = None,
+          columnwise: bool | None = None) -> Graded:
     """Grade every record of ``sheet``; a record with an error keeps it and the others are
-    still graded. ``progress`` wraps the records as they are graded (a progress bar)."""
+    still graded. ``progress`` wraps the records as they are graded one by one (a progress bar).
+
+    ``columnwise``: read and grade the cells column by column through the vectorized backend
+    (True), or every record by :meth:`Ruleset.evaluate_many` over :func:`record_of` (False); by
+    default column by column from :data:`COLUMNWISE_FROM` records when numpy and pyarrow are
+    installed. Both give the same results, errors included (tests/test_grading.py)."""
     columns = input_columns(ruleset.checked)
     names = value_columns(ruleset.checked)
     replaced = {*names, *RESULT_COLUMNS}  # results of an earlier run
@@ -110,15 +140,38 @@ def grade(ruleset: Ruleset, sheet: Sheet, *,
             continue  # JSON: the ballot as one object
         missing.extend(c for c in wanted
                        if c not in sheet.columns and (f.required or f.kind == "ballot"))
+    results = None
+    if columnwise is None and len(sheet) < COLUMNWISE_FROM:
+        columnwise = False
+    if columnwise is not False:
+        try:
+            from .columnwise import grade_columns
+        except ImportError:  # numpy or pyarrow is not installed: row by row
+            if columnwise:
+                raise
+        else:
+            results = grade_columns(ruleset, sheet, names,
+                                    lambda records: _each(ruleset, records, names, progress))
+    if results is None:
+        results = _row_by_row(ruleset, sheet, names, progress)
+    return Graded(ruleset, sheet, *results, unused, tuple(missing))
+
+
+def _row_by_row(ruleset: Ruleset, sheet: Sheet, names: list[str],
+                progress: Callable[[list], Iterable] | None) -> Columns:
+    columns = input_columns(ruleset.checked)
+    return _each(ruleset, [record_of(row, columns) for row in sheet.records()], names, progress)
+
+
+def _each(ruleset: Ruleset, records: list[dict], names: list[str],
+          progress: Callable[[list], Iterable] | None) -> Columns:
+    """Records graded by :meth:`Ruleset.evaluate_many` (so a group ruleset grades each among the
+    others of its group), results column by column."""
     values: dict[str, list] = {n: [] for n in names}
     vetoes: list[tuple[str, ...]] = []
     outcomes: list[tuple[str, ...]] = []
     errors: list[str | None] = []
-    rows: Iterable[dict] = sheet.records()
-    if progress is not None:
-        rows = progress(list(rows))
-    # evaluate_many: a group ruleset (group by) grades each record among the others of its group
-    for result in ruleset.evaluate_many(record_of(row, columns) for row in rows):
+    for result in ruleset.evaluate_many(records if progress is None else progress(records)):
         if result.error is not None:
             for n in names:
                 values[n].append(None)
@@ -131,4 +184,4 @@ def grade(ruleset: Ruleset, sheet: Sheet, *,
             vetoes.append(tuple(result.vetoes))
             outcomes.append(tuple(result.outcomes))
             errors.append(None)
-    return Graded(ruleset, sheet, values, vetoes, outcomes, errors, unused, tuple(missing))
+    return values, vetoes, outcomes, errors
