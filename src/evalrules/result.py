@@ -3,7 +3,8 @@ and outcomes that apply, an explanation and a trace.
 
 A result of the generated program reads its values from the program's flat tuple (see
 :class:`backends.generated.Layout`); the trace is computed by the reference evaluator when first
-asked for. Imports :mod:`backends`, :mod:`explain`, :mod:`diagnostics` and :mod:`values`; the
+asked for, with what an explanation needs (``reference.evaluate(..., explain=True)``). Imports
+:mod:`backends`, :mod:`explain`, :mod:`diagnostics` and :mod:`values`; the
 ruleset it belongs to is only held, never imported.
 """
 
@@ -124,11 +125,16 @@ class Result(Mapping):
     def _traced(self) -> reference.Evaluation:
         self._check()
         evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
-        if evaluation is None:
-            assert self._layout is not None  # no evaluation: a generated program's result
-            record = {name: self[name] for name in self._layout.inputs}
-            evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record,
-                                            getattr(self, "_group", None))
+        if evaluation is None or not evaluation.explained:
+            checked = self.ruleset.checked
+            if evaluation is None:
+                assert self._layout is not None  # no evaluation: a generated program's result
+                record = {name: self[name] for name in self._layout.inputs}
+            else:  # the reference's evaluation, without the explanation's extras
+                record = {name: evaluation.values[name]
+                          for name in (*checked.ballots, *checked.inputs)}
+            evaluation = reference.evaluate(checked, self.ruleset.constants, record,
+                                            getattr(self, "_group", None), explain=True)
             self._evaluation = evaluation
         return evaluation
 
@@ -137,6 +143,7 @@ class Result(Mapping):
         return copy.deepcopy(self._traced().trace)
 
     def explain(self, lang: str = "zh") -> str:
+        """Why the record got its grades, in words: ``"zh"`` (the default) or ``"en"``."""
         return _explain(self._traced().trace, lang)
 
     def to_dict(self) -> dict:
