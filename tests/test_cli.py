@@ -275,7 +275,7 @@ def test_explain_a_row_as_a_spreadsheet_user_counts_it(capsys):
     assert status == 0
     assert out.startswith("第 3 行（编号 T0003，单位 财政局1号）")
     assert "班子测评: 优秀 27，较好 18，一般 1，较差 4" in out
-    assert "班子等次：较好" in out and "✗ 班子优秀率 >= 优秀率线" in out
+    assert "班子等次：较好" in out and "✗ 班子优秀率 ≥ 优秀率线" in out
     by_id = run(capsys, "explain", CITY, SAMPLE_CSV, "--id", "T0003")[1]
     assert by_id == out
     by_unit = run(capsys, "explain", CITY, SAMPLE_CSV, "--id", "T0003", "--id-column", "编号")
