@@ -21,14 +21,14 @@ SRC = ROOT / "src" / "evalrules"
 #: the top, the syntax tree at the bottom). Imports under ``if TYPE_CHECKING:`` do not count.
 TIERS = [
     ["ast", "messages"],
-    ["diagnostics", "unparse"],
+    ["diagnostics", "unparse", "explain"],
     ["parse_errors"],
     ["parse", "plan", "check.model"],
     ["check.expressions", "check.groups"],
     ["check.checker"],
     ["check"],
     ["resolve", "fmt", "values", "columns", "forms"],
-    ["lower", "backends", "backends.reference", "backends.rational", "backends.emit", "explain"],
+    ["lower", "backends", "backends.reference", "backends.rational", "backends.emit"],
     ["backends.generated", "backends.table_in", "groups"],
     ["backends.table_out"],
     ["backends.vectorized"],

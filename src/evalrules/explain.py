@@ -169,8 +169,17 @@ class _Explainer:
     def shown(self, detail: dict) -> dict[str, str]:
         """The values a condition read, as shown: numbers as :func:`numbers` says."""
         t = self.t
-        values = detail.get("values", {})
-        styles = detail.get("numbers", {})
+        values: dict[str, Any] = {}
+        styles = dict(detail.get("numbers", {}))
+        computed: dict[str, list] = {}  # share(…) written in the rule, by ballot
+        for text, shape, value in detail.get("computed", ()):
+            computed.setdefault(shape[1], []).append((text, shape, value))
+        for name, value in detail.get("values", {}).items():
+            values[name] = value
+            for text, shape, share in computed.get(name, ()):  # each just after its ballot
+                said = self.words(shape)
+                values[said] = share
+                styles[said] = styles.get(text, "number")
         numeric = {n: _ratio(values[n]) for n in styles if isinstance(values.get(n), str)}
         out = self.numbers(numeric, styles, _literals(detail["form"])) if numeric else {}
         for name, value in values.items():

@@ -16,7 +16,7 @@ Imports :mod:`ast`, :mod:`check` and :mod:`unparse`; the reference evaluator use
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from attrs import frozen
 
@@ -32,13 +32,15 @@ Form = list
 class Static:
     """A condition as every trace of it shows it: ``text`` (the canonical ruleset text),
     ``form``, ``refs`` (the names whose values it reads, ballots and histories too, in written
-    order) and ``numbers`` (each number among
-    them → ``"percent"`` or ``"number"``)."""
+    order), ``computed`` (the shares and points it computes from a ballot itself, each with its
+    text and form: a reader wants their values too) and ``numbers`` (each number among the refs,
+    and each computed one by its text → ``"percent"`` or ``"number"``)."""
 
     text: str
     form: Form
     refs: tuple[str, ...]
     numbers: dict[str, str]
+    computed: tuple[tuple[ast.Expr, str, Form], ...] = ()
 
 
 #: id(checked) → {id(node): (node, its Static)}; the node is kept so its id stays its own.
@@ -54,13 +56,15 @@ def static(checked: Checked, e: ast.Expr) -> Static:
         weakref.finalize(checked, _CACHE.pop, id(checked), None)
     entry = cache.get(id(e))
     if entry is None:
-        refs = tuple(dict.fromkeys(_read(n) for n in ast.walk(e) if _read(n) is not None))
-        numbers = _numbers(checked, e, refs)
-        entry = cache[id(e)] = (e, Static(expression(e), form(e), refs, numbers))
+        refs = tuple(dict.fromkeys(n for n in map(_read, ast.walk(e)) if n is not None))
+        computed = {expression(n): n for n in ast.walk(e) if isinstance(n, _COMPUTED)}
+        numbers = _numbers(checked, e, refs, computed)
+        entry = cache[id(e)] = (e, Static(expression(e), form(e), refs, numbers, tuple(
+            (n, text, form(n)) for text, n in computed.items())))
     return entry[1]
 
 
-def _read(node: ast.Expr) -> str | None:
+def _read(node: object) -> str | None:
     """The name whose value ``node`` reads: a name, a history's or a ballot's."""
     match node:
         case ast.Ref(name=n) | ast.History(input=n):
@@ -126,17 +130,31 @@ def form(e: ast.Expr) -> Form:
 
 # ---------------------------------------------------------------- how numbers are written
 
-def _numbers(checked: Checked, e: ast.Expr, refs: tuple[str, ...]) -> dict[str, str]:
+#: What a condition computes from a ballot that is worth showing beside the ballot's counts.
+_COMPUTED = (ast.Share, ast.Points)
+
+
+def _numbers(checked: Checked, e: ast.Expr, refs: tuple[str, ...],
+             computed: Mapping[str, ast.Expr]) -> dict[str, str]:
     numeric = [n for n in refs if n in checked.types and checked.types[n].kind == Kind.NUMBER]
-    styles = {n: _style(checked, n, set()) for n in numeric}
+    styles: dict[str, str | None] = {n: _style(checked, n, set()) for n in numeric}
+    styles.update((text, _term_style(checked, n, set())) for text, n in computed.items())
     for node in ast.walk(e):
         if isinstance(node, ast.Compare) and node.order is None:
             terms = [*_same_unit(node.left), *_same_unit(node.right)]
             written = _combined(_term_style(checked, t, set()) for t in terms)
             if written in ("percent", "number"):  # the line as written sets the unit
-                styles.update((t.name, written) for t in terms
-                              if isinstance(t, ast.Ref) and t.name in styles)
+                for key in filter(None, map(_key, terms)):
+                    if key in styles:
+                        styles[key] = written
     return {n: "percent" if s in ("percent", "share") else "number" for n, s in styles.items()}
+
+
+def _key(term: ast.Expr) -> str | None:
+    """A term's key in the styles: a name, or a computed term's text."""
+    if isinstance(term, ast.Ref):
+        return term.name
+    return expression(term) if isinstance(term, _COMPUTED) else None
 
 
 def _same_unit(e: ast.Expr) -> Iterator[ast.Expr]:

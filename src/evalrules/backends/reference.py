@@ -353,15 +353,28 @@ class _Evaluator:
                 else:
                     parts.append(self._skipped(b))
                 values: dict[str, object] = {}
+                computed: list = []
                 for part in parts:
                     values.update(part.get("untaken", part).get("values", {}))
-                return value, self._described(static(self.checked, e), {
+                    computed += part.get("untaken", part).get("computed", ())
+                detail = self._described(static(self.checked, e), {
                     "value": value, "values": values, "op": op, "parts": parts})
+                if computed:
+                    detail["computed"] = computed
+                return value, detail
         value = self.expr(e)
         fixed = static(self.checked, e)
         scope = self.values
-        return value, self._described(fixed, {"value": value, "values": {
+        detail = self._described(fixed, {"value": value, "values": {
             name: _json(scope[name]) for name in fixed.refs}})
+        if self.explain and fixed.computed:
+            detail["computed"] = computed = []
+            for node, text, shape in fixed.computed:
+                try:  # under an `if` a share may be one the record never needs
+                    computed.append([text, shape, _json(self.expr(node))])
+                except InputError:
+                    pass
+        return value, detail
 
     def _described(self, fixed: Static, detail: dict) -> dict:
         """A condition's detail, with its text (and, to explain it, its form and how its numbers
