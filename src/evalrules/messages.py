@@ -123,6 +123,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.case_otherwise": ("其余情况为{value}", "otherwise {value}"),
     "explain.open": ("（", "("),
     "explain.close": ("）", ")"),
+    # `evalrules explain`: which record, and why it cannot be explained.
+    "explain.cmd.row": ("第 {number} 行", "Row {number}"),
+    "explain.cmd.row_of": ("第 {number} 行（{who}）", "Row {number} ({who})"),
+    "explain.cmd.empty": ("（空）", "(empty)"),
+    "explain.cmd.field": ("  {name}：{value}", "  {name}: {value}"),
+    "explain.cmd.cannot": ("无法评定：{error}", "cannot be graded: {error}"),
+    "explain.cmd.no_rows": ("evalrules：{data} 没有数据行", "evalrules: {data} has no data rows"),
+    "explain.cmd.past_end": ("evalrules：--row {row}：{data} 的数据行为第 1 至 {last} 行"
+                             "（表头不计）",
+                             "evalrules: --row {row}: {data} has data rows 1 to {last} (the "
+                             "header is not counted)"),
+    "explain.cmd.no_column": ("evalrules：--id-column“{column}”不是 {data} 的列；"
+                              "它的列有：{columns}",
+                              "evalrules: --id-column '{column}' is not a column of {data}; its "
+                              "columns are {columns}"),
+    "explain.cmd.no_match": ("evalrules：{data} 中没有 {column} 为 {id} 的行",
+                             "evalrules: no row of {data} has {column} = {id}"),
+    "explain.cmd.several": ("evalrules：有 {count} 行的 {column} 为 {id}（第 {rows} 行），"
+                            "请用 --row 选定一行",
+                            "evalrules: {count} rows have {column} = {id} (rows {rows}); pick "
+                            "one with --row"),
     # ------------------------------------------------------------ the report
     # ------------------------------------------------------------ diff
     # ------------------------------------------------------------ record errors (InputError)
