@@ -11,11 +11,12 @@ every bool True with probability 0.2). Each round evaluates every record (untime
 reference evaluator runs again for the trace, as it does for the report and ``evalrules explain``.
 
 ``--baseline SRC`` runs the same measurement with ``PYTHONPATH=SRC`` (another checkout's ``src``,
-e.g. ``mkdir /tmp/base && git archive COMMIT src | tar -x -C /tmp/base``) in the same run: every
-round measures both, each in its own fresh interpreter, in an order rotated from round to round,
-so a burst of load elsewhere slows both alike. Reported: CPU microseconds per record (this
-process's CPU time, which load elsewhere disturbs less than wall time; median of the rounds) and
-the ratio to the baseline ("1.0×": as fast). Speed is reported, never asserted.
+beside its ``grammars``: ``mkdir /tmp/base && git archive COMMIT src grammars | tar -x -C
+/tmp/base``) in the same run: every round measures both, each in its own fresh interpreter, in
+an order rotated from round to round, so a burst of load elsewhere slows both alike. Reported:
+CPU microseconds per record (this process's CPU time, which load elsewhere disturbs less than
+wall time; median of the rounds) and the ratio to the baseline ("1.0×": as fast). Speed is
+reported, never asserted.
 """
 
 from __future__ import annotations

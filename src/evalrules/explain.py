@@ -128,21 +128,21 @@ class _Explainer:
         The same condition with the same values reads the same, so it is said once and kept."""
         form: Any = detail.get("form")
         key: Any = None
-        if form is not None:
+        if form is not None and "computed" not in detail:
+            key = (id(form), self.lang, detail["value"], *detail.get("values", {}).items())
             try:
-                key = (id(form), self.lang, detail["value"], *detail["values"].items())
-                hash(key)
-            except (TypeError, KeyError):  # a list or mapping among the values
+                said = _SAID.get(key)
+            except TypeError:  # a list (a history) or a mapping (a ballot) among the values
                 key = None
             else:
-                said = _SAID.get(key)
-                if said is not None and said[0] is form:
-                    return said[1]
+                if said is not None and _FORMS.get(id(form)) is form:
+                    return said
         text = self._condition(detail)
         if key is not None:
             if len(_SAID) >= _MEMO_SIZE:
                 _SAID.clear()
-            _SAID[key] = (form, text)  # the form is kept, so its id is not another's meanwhile
+            _FORMS[id(form)] = form  # so the id is this form's while the text is kept
+            _SAID[key] = text
         return text
 
     def _condition(self, detail: dict) -> str:
@@ -181,7 +181,7 @@ class _Explainer:
                 values[said] = share
                 styles[said] = styles.get(text, "number")
         numeric = {n: _ratio(values[n]) for n in styles if isinstance(values.get(n), str)}
-        out = self.numbers(numeric, styles, _literals(detail["form"])) if numeric else {}
+        out = self.numbers(numeric, styles, _written(detail["form"])) if numeric else {}
         for name, value in values.items():
             if name in out or value is None:
                 continue
@@ -198,8 +198,14 @@ class _Explainer:
     def numbers(self, values: dict[str, tuple[int, int]], styles: dict[str, str],
                 written: list[tuple[int, int]]) -> dict[str, str]:
         """See :func:`numbers`."""
-        digits = _digits(values, styles, written)
-        return {n: _number(p, q, styles[n], digits, self.t) for n, (p, q) in values.items()}
+        key = (tuple((p, q, styles[n]) for n, (p, q) in values.items()), tuple(written),
+               self.t["rounded"])
+        shown = _NUMBERS.get(key)
+        if shown is None:
+            if len(_NUMBERS) >= _MEMO_SIZE:
+                _NUMBERS.clear()
+            shown = _NUMBERS[key] = _shown(*key)
+        return dict(zip(values, shown, strict=True))
 
     # -- a condition in words
     def words(self, form: list) -> str:
@@ -283,17 +289,26 @@ class _Explainer:
         raise ValueError(f"not a condition's form: {form!r}")
 
 
-#: (id(form), lang) → (form, its words), and (id(form), lang, value, values…) → (form, the
-#: condition said): a ruleset's forms are shared by all its traces, and its conditions see the
-#: same values again and again. Each is emptied when full.
+#: (id(form), lang) → (form, its words) and id(form) → (form, the numbers written in it): a
+#: ruleset's forms are shared by all its traces. Each memo is emptied when full.
 _MEMO: dict[tuple[int, str], tuple[list, str]] = {}
-_SAID: dict[tuple, tuple[list, str]] = {}
+_LITERALS: dict[int, tuple[list, list[tuple[int, int]]]] = {}
+#: (id(form), lang, value, values…) → the condition said, and (values, written, lang's rounded
+#: template) → the values shown: what depends on a record's values, kept with keys and texts
+#: that hold no list or dict, so that the garbage collector soon stops tracking them (keeping
+#: objects it must track grows the heap its passes walk). ``_FORMS`` proves an id is still its
+#: form's.
+_SAID: dict[tuple, str] = {}
+_NUMBERS: dict[tuple, tuple[str, ...]] = {}
+_FORMS: dict[int, list] = {}
 _MEMO_SIZE = 1 << 14
 
 
 @functools.lru_cache(maxsize=1024)
 def _says_something(note: str) -> bool:
     return any(c.isalpha() for c in note)
+
+
 #: How tightly each form binds, as in the ruleset's own grammar (loosest first).
 _LEVEL = {"if": 0, "or": 1, "and": 2, "not": 3, "cmp": 4, "is": 4, "in": 4, "+": 5, "-": 5,
           "*": 6, "/": 6, "neg": 7}
@@ -315,6 +330,18 @@ def _value(detail: dict) -> bool | None:
     if detail["value"] is None and "untaken" in detail:
         return detail["untaken"]["value"]
     return detail["value"]
+
+
+def _written(form: list) -> list[tuple[int, int]]:
+    """:func:`_literals`, kept for each form."""
+    memo = _LITERALS.get(id(form))
+    if memo is not None and memo[0] is form:
+        return memo[1]
+    if len(_LITERALS) >= _MEMO_SIZE:
+        _LITERALS.clear()
+    literals = _literals(form)
+    _LITERALS[id(form)] = (form, literals)
+    return literals
 
 
 def _literals(form: Any) -> list[tuple[int, int]]:
@@ -345,6 +372,14 @@ def numbers(values: dict[str, tuple[int, int]], styles: dict[str, str],
     return _Explainer(_PHRASES[lang], lang).numbers(values, styles, written)
 
 
+def _shown(values: tuple[tuple[int, int, str], ...], written: tuple[tuple[int, int], ...],
+           rounded: str) -> tuple[str, ...]:
+    """:func:`numbers` of values given as (numerator, denominator, style)."""
+    styles = {i: style for i, (_, _, style) in enumerate(values)}
+    digits = _digits({i: (p, q) for i, (p, q, _) in enumerate(values)}, styles, list(written))
+    return tuple(_number(p, q, style, digits, rounded) for p, q, style in values)
+
+
 def _ratio(text: str) -> tuple[int, int]:
     """An exact number as the trace writes it ("0.3", "-12", "2/15") → (numerator, denominator)."""
     if "/" in text:
@@ -360,23 +395,33 @@ def _rounded(p: int, q: int, scale: int) -> int:
     return whole if p >= 0 else -whole
 
 
-def _digits(values: dict[str, tuple[int, int]], styles: dict[str, str],
+def _digits(values: dict[Any, tuple[int, int]], styles: dict[Any, str],
             written: list[tuple[int, int]]) -> int | None:
     """The decimals to round to: :data:`DIGITS` unless that shows a value on the other side of
     (or level with) another value or written number; None past :data:`MAX_DIGITS`."""
-    scales = [100 if styles[n] == "percent" else 1 for n in values]
-    exact = list(values.values())
-    if all(p * s * 10**DIGITS % q == 0 for (p, q), s in zip(exact, scales, strict=True)):
+    items = [(p, q, 100 if styles[n] == "percent" else 1) for n, (p, q) in values.items()]
+    if all(p * s * 10**DIGITS % q == 0 for p, q, s in items):
         return DIGITS  # every value shown exactly
-    exact += written
+    if len(items) == 1 and not written:
+        return DIGITS  # nothing to be on the side of
+    exact = [(p, q) for p, q, _ in items] + written
     for digits in range(DIGITS, MAX_DIGITS + 1):
-        shown = [(_rounded(p, q, s * 10**digits), s * 10**digits)
-                 for (p, q), s in zip(exact, scales, strict=False)] + written
-        if all((a * d > c * b) - (a * d < c * b) == (x * w > y * z) - (x * w < y * z)
-               for i, ((a, b), (x, z)) in enumerate(zip(shown, exact, strict=True))
-               for (c, d), (y, w) in zip(shown[i + 1:], exact[i + 1:], strict=True)):
+        shown = [(_rounded(p, q, s * 10**digits), s * 10**digits) for p, q, s in items]
+        if _same_order(shown + written, exact):
             return digits
     return None
+
+
+def _same_order(shown: list[tuple[int, int]], exact: list[tuple[int, int]]) -> bool:
+    """Whether every pair of ``shown`` compares as the same pair of ``exact`` does (each a
+    numerator over a positive denominator)."""
+    for i, ((a, b), (x, z)) in enumerate(zip(shown, exact, strict=True)):
+        for j in range(i + 1, len(shown)):
+            (c, d), (y, w) = shown[j], exact[j]
+            seen, real = a * d - c * b, x * w - y * z
+            if (seen > 0) != (real > 0) or (seen < 0) != (real < 0):
+                return False
+    return True
 
 
 def _decimal(p: int, q: int) -> str | None:
@@ -400,7 +445,7 @@ def _fixed(n: int, places: int) -> str:
     return f"{sign}{whole}.{frac:0{places}d}" if places else f"{sign}{whole}"
 
 
-def _number(p: int, q: int, style: str, digits: int | None, t: dict[str, str]) -> str:
+def _number(p: int, q: int, style: str, digits: int | None, rounded: str) -> str:
     scale, suffix = (100, "%") if style == "percent" else (1, "")
     exactly = _decimal(p * scale, q)
     if exactly is not None and (digits is None or p * scale * 10**digits % q == 0):
@@ -409,4 +454,4 @@ def _number(p: int, q: int, style: str, digits: int | None, t: dict[str, str]) -
     if digits is None:
         return exact
     shown = _fixed(_rounded(p, q, scale * 10**digits), digits) + suffix
-    return t["rounded"].format(shown=shown, exact=exact)
+    return rounded.format(shown=shown, exact=exact)

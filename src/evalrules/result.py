@@ -122,7 +122,10 @@ class Result(Mapping):
         assert self._evaluation is not None  # no layout: the reference evaluated it
         return self._evaluation.outcomes
 
-    def _traced(self) -> reference.Evaluation:
+    def _traced(self, keep: bool = True) -> reference.Evaluation:
+        """The reference's evaluation with what an explanation needs; ``keep``: remembered on
+        the result (an explanation alone is not: a report explaining thousands of results that
+        it holds would hold every trace too)."""
         self._check()
         evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
         if evaluation is None or not evaluation.explained:
@@ -135,7 +138,8 @@ class Result(Mapping):
                           for name in (*checked.ballots, *checked.inputs)}
             evaluation = reference.evaluate(checked, self.ruleset.constants, record,
                                             getattr(self, "_group", None), explain=True)
-            self._evaluation = evaluation
+            if keep:
+                self._evaluation = evaluation
         return evaluation
 
     def trace(self) -> dict:
@@ -144,7 +148,7 @@ class Result(Mapping):
 
     def explain(self, lang: str = "zh") -> str:
         """Why the record got its grades, in words: ``"zh"`` (the default) or ``"en"``."""
-        return _explain(self._traced().trace, lang)
+        return _explain(self._traced(keep=False).trace, lang)
 
     def to_dict(self) -> dict:
         """JSON-ready: exact numbers as strings ("48.3", "11/12")."""

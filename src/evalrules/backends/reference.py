@@ -162,6 +162,8 @@ _EXACT_SIZE = 1 << 14
 
 def _json(value: object) -> object:
     """:func:`values.json_value`, remembering the text of the numbers it has written."""
+    if type(value) is str or type(value) is bool:
+        return value
     if type(value) is not Fraction:
         return json_value(value)
     key = (value.numerator, value.denominator)
