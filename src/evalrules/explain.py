@@ -127,16 +127,15 @@ class _Explainer:
         """A condition that is not a block: in words, whether it holds, the values it read.
         The same condition with the same values reads the same, so it is said once and kept."""
         form: Any = detail.get("form")
-        key: Any = None
-        if form is not None and "computed" not in detail:
-            key = (id(form), self.lang, detail["value"], *detail.get("values", {}).items())
-            try:
-                said = _SAID.get(key)
-            except TypeError:  # a list (a history) or a mapping (a ballot) among the values
-                key = None
-            else:
-                if said is not None and _FORMS.get(id(form)) is form:
-                    return said
+        key = None
+        values = detail.get("values", {})
+        if form is not None and "computed" not in detail and all(
+                type(v) is str or type(v) is bool for v in values.values()):
+            key = f"{id(form)}\0{self.lang}\0{detail['value']}\0" + "\0".join(
+                f"{n}\0{v}" for n, v in values.items())
+            said = _SAID.get(key)
+            if said is not None and _FORMS.get(id(form)) is form:
+                return said
         text = self._condition(detail)
         if key is not None:
             if len(_SAID) >= _MEMO_SIZE:
@@ -198,14 +197,14 @@ class _Explainer:
     def numbers(self, values: dict[str, tuple[int, int]], styles: dict[str, str],
                 written: list[tuple[int, int]]) -> dict[str, str]:
         """See :func:`numbers`."""
-        key = (tuple((p, q, styles[n]) for n, (p, q) in values.items()), tuple(written),
-               self.t["rounded"])
+        items = tuple((p, q, styles[n]) for n, (p, q) in values.items())
+        key = f"{items}{written}{self.lang}"
         shown = _NUMBERS.get(key)
         if shown is None:
             if len(_NUMBERS) >= _MEMO_SIZE:
                 _NUMBERS.clear()
-            shown = _NUMBERS[key] = _shown(*key)
-        return dict(zip(values, shown, strict=True))
+            shown = _NUMBERS[key] = "\0".join(_shown(items, tuple(written), self.t["rounded"]))
+        return dict(zip(values, shown.split("\0"), strict=True))
 
     # -- a condition in words
     def words(self, form: list) -> str:
@@ -293,13 +292,12 @@ class _Explainer:
 #: ruleset's forms are shared by all its traces. Each memo is emptied when full.
 _MEMO: dict[tuple[int, str], tuple[list, str]] = {}
 _LITERALS: dict[int, tuple[list, list[tuple[int, int]]]] = {}
-#: (id(form), lang, value, values…) → the condition said, and (values, written, lang's rounded
-#: template) → the values shown: what depends on a record's values, kept with keys and texts
-#: that hold no list or dict, so that the garbage collector soon stops tracking them (keeping
-#: objects it must track grows the heap its passes walk). ``_FORMS`` proves an id is still its
-#: form's.
-_SAID: dict[tuple, str] = {}
-_NUMBERS: dict[tuple, tuple[str, ...]] = {}
+#: (id(form), lang, value, values…) → the condition said, and (values, written, lang) → the
+#: values shown: what depends on a record's values, kept as text keys and text values, which the
+#: garbage collector never tracks (kept tuples and lists made its passes more frequent and
+#: longer than saying the condition again). ``_FORMS`` proves an id is still its form's.
+_SAID: dict[str, str] = {}
+_NUMBERS: dict[str, str] = {}
 _FORMS: dict[int, list] = {}
 _MEMO_SIZE = 1 << 14
 
