@@ -53,8 +53,10 @@ def test_trace_is_json_ready_and_says_what_decided(city):
     assert [r["matched"] for r in grade["rules"]] == [True, False, False]
     excellent = grade["rules"][0]["condition"]
     assert excellent["quantifier"] == "all" and excellent["matched"] == 6
-    assert excellent["parts"][2] == {"text": "班子好评率 >= 90%", "value": True,
-                                     "values": {"班子好评率": "0.9"}}
+    assert excellent["parts"][2] == {
+        "text": "班子好评率 >= 90%", "value": True, "values": {"班子好评率": "0.9"},
+        "form": ["cmp", ">=", ["ref", "班子好评率"], ["num", "90%", "0.9"], "value"],
+        "numbers": {"班子好评率": "percent"}}
     assert grade["decided_by"] == "优秀" and grade["table_value"] == "优秀"
     assert grade["vetoes"] == [{"veto": "人口计生综治", "action": "lower", "amount": 1,
                                 "label": None, "from": "优秀", "to": "较好",
@@ -65,11 +67,13 @@ def test_trace_is_json_ready_and_says_what_decided(city):
 def test_explain_in_english_and_chinese(city):
     result = city.evaluate(RECORD)
     english = result.explain("en")
-    assert "lowered one grade by veto 人口计生综治 because 计生综治目标未完成 is true" in english
-    assert "班子好评率 >= 90%" in english
+    assert ("veto 人口计生综治: because 计生综治目标未完成, 班子等次 is lowered one grade "
+            "(优秀 → 较好)") in english
+    assert "班子好评率 ≥ 90% [班子好评率 = 90%] → holds" in english
     chinese = result.explain()
-    assert "一票否决 人口计生综治：因 计生综治目标未完成 为真" in chinese
-    assert "（优秀 → 较好）" in chinese
+    assert ("一票否决“人口计生综治”：因计生综治目标未完成，班子等次降低一个档次（优秀 → 较好）"
+            in chinese)
+    assert "班子好评率 ≥ 90%【班子好评率 = 90%】→ 成立" in chinese
     with pytest.raises(ValueError):
         result.explain("fr")
 

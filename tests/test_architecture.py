@@ -28,7 +28,7 @@ TIERS = [
     ["check.expressions", "check.groups"],
     ["check.checker"],
     ["check"],
-    ["resolve", "fmt", "values"],
+    ["resolve", "fmt", "values", "forms"],
     ["columns", "lower", "backends", "backends.reference", "backends.rational", "backends.emit"],
     ["backends.generated", "backends.table_in", "groups", "io.typed"],
     ["backends.table_out"],

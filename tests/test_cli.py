@@ -278,8 +278,8 @@ def test_explain_a_row_as_a_spreadsheet_user_counts_it(capsys):
     status, out, _ = run(capsys, "explain", CITY, SAMPLE_XLSX, "--row", "3")
     assert status == 0
     assert out.startswith("第 3 行（编号 T0003，单位 财政局1号）")
-    assert "班子测评: 优秀 27，较好 18，一般 1，较差 4" in out
-    assert "班子等次：较好" in out and "✗ 班子优秀率 >= 优秀率线" in out
+    assert "班子测评：优秀 27，较好 18，一般 1，较差 4" in out
+    assert "班子等次：较好" in out and "✗ 班子优秀率 ≥ 优秀率线" in out
     by_id = run(capsys, "explain", CITY, SAMPLE_CSV, "--id", "T0003")[1]
     assert by_id == out
     by_unit = run(capsys, "explain", CITY, SAMPLE_CSV, "--id", "T0003", "--id-column", "编号")
@@ -298,13 +298,17 @@ def test_explain_a_row_that_cannot_be_graded(tmp_path, capsys):
     assert status == 1 and "无法评定" in out and "团结协做" in out
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--row", "0"], "has data rows 1 to 300"), (["--row", "301"], "has data rows 1 to 300"),
-    (["--id", "T9999"], "no row of"), (["--id", "x", "--id-column", "名字"], "is not a column"),
-    (["--id", "好", "--id-column", "考核目标完成"], "pick one with --row")])
-def test_explain_says_what_is_wrong_with_the_choice(argv, message, capsys):
+@pytest.mark.parametrize(("argv", "message", "english"), [
+    (["--row", "0"], "的数据行为第 1 至 300 行", "has data rows 1 to 300"),
+    (["--row", "301"], "的数据行为第 1 至 300 行", "has data rows 1 to 300"),
+    (["--id", "T9999"], "中没有 编号 为 T9999 的行", "no row of"),
+    (["--id", "x", "--id-column", "名字"], "--id-column“名字”不是", "is not a column"),
+    (["--id", "好", "--id-column", "考核目标完成"], "请用 --row 选定一行", "pick one with --row")])
+def test_explain_says_what_is_wrong_with_the_choice(argv, message, english, capsys):
     status, _, err = run(capsys, "explain", CITY, SAMPLE_CSV, *argv)
     assert status == 2 and message in err
+    status, _, err = run(capsys, "explain", CITY, SAMPLE_CSV, *argv, "--lang", "en")
+    assert status == 2 and english in err
 
 
 # ---------------------------------------------------------------- fmt
@@ -474,5 +478,5 @@ def test_explain_a_json_record_with_a_nested_ballot(capsys):
     status, out, _ = run(capsys, "explain", COUNTY, cases, "--row", "1")
     record = json.loads(cases.read_text(encoding="utf-8"))["cases"][0]["input"]
     votes = "，".join(f"{c} {n}" for c, n in record["班子测评"].items())
-    assert status == 0 and f"  班子测评: {votes}" in out
-    assert f"  干部精神状态好: {'是' if record['干部精神状态好'] else '否'}" in out
+    assert status == 0 and f"  班子测评：{votes}" in out
+    assert f"  干部精神状态好：{'是' if record['干部精神状态好'] else '否'}" in out

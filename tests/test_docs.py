@@ -451,7 +451,7 @@ PRINTS = {
     ("docs/cluster.md", "summary = rules.evaluate_dataset"):  # user-guide.md's counts
         "300 0 Counter({'较好': 160, '较差': 75, '一般': 53, '优秀': 12})\n",
     ("docs/tutorial.md", "import evalrules\nrules ="):
-        ("docs/tutorial.md", "市直领导班子年度考核\n班子等次"),
+        ("docs/tutorial.md", "（市直单位）\n班子等次"),
 }
 
 
@@ -717,7 +717,7 @@ OUTPUTS: dict[tuple[str, str], Callable[[Block, Path], None] | str] = {
         "runs the suite on the reader's files; test_docs runs the tutorial's cases files instead",
     ("docs/tutorial.md", "AssertionError: 班子等次"):
         "pytest's report of a hypothetical wrong expectation (tests/test_cases.py words it)",
-    ("docs/tutorial.md", "市直领导班子年度考核\n班子等次"):
+    ("docs/tutorial.md", "（市直单位）\n班子等次"):
         "the output of the Python block above it: checked there (PRINTS)",
     ("docs/user-guide.md", "300 records, 300 graded"): sample_summary,
     ("docs/user-guide.md", "rows with errors"): row_error,

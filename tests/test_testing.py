@@ -155,7 +155,7 @@ def test_plugin_collects_cases_only_when_pointed_at_them(tmp_path):
     result = _pytest(str(bad))
     assert "1 failed" in result.stdout
     assert "班子等次: expected 较好, got 优秀" in result.stdout
-    assert "由 优秀 规则评定为 优秀" in result.stdout  # the explanation
+    assert "由“优秀”规则评定为优秀。" in result.stdout  # the explanation
     (tmp_path / "t.cases.json").write_text("{}", encoding="utf-8")
     assert "no tests ran" in _pytest(str(tmp_path / "elsewhere"), "--co",
                                      cwd=tmp_path).stdout + "no tests ran"

@@ -38,6 +38,12 @@ def _span() -> Any:
     return field(default=NOWHERE, eq=False, repr=False, kw_only=True)
 
 
+def _note() -> Any:
+    """A citation: the comment the author wrote directly above a rule (or at the end of its
+    line), as the parser found it. Like a span it is not part of what the rule means."""
+    return field(default=None, eq=False, repr=False, kw_only=True)
+
+
 # ---------------------------------------------------------------- expressions
 
 
@@ -191,6 +197,8 @@ class Quantified:
     quantifier: str  # "all", "any", "most", "at least"
     conditions: tuple[Expr, ...]
     count: int | None = None  # N of "at least N"
+    #: Each condition's citation (see :func:`_note`), or None; empty when none has one.
+    notes: tuple[str | None, ...] = field(default=(), eq=False, repr=False, kw_only=True)
     span: Span = _span()
 
 
@@ -398,6 +406,7 @@ class Policy(StrEnum):
 class GradeRule:
     label: str
     condition: Expr
+    note: str | None = _note()
     span: Span = _span()
 
 
@@ -410,6 +419,8 @@ class Grade:
     otherwise: str | None
     otherwise_span: Span = field(default=NOWHERE, eq=False, repr=False)
     policy_span: Span = field(default=NOWHERE, eq=False, repr=False)
+    note: str | None = _note()
+    otherwise_note: str | None = _note()
     span: Span = _span()
 
 
@@ -437,6 +448,7 @@ class Veto:
     name: str
     condition: Expr
     adjustments: tuple[Adjustment, ...]
+    note: str | None = _note()
     span: Span = _span()
 
 
@@ -444,6 +456,7 @@ class Veto:
 class Outcome:
     name: str
     condition: Expr
+    note: str | None = _note()
     span: Span = _span()
 
 

@@ -148,6 +148,32 @@ def _string(token: Token) -> str:
 
 _OPS = {"×": "*", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!="}
 
+#: A line's code (strings whole, so a ``#`` inside one is not a comment), then its comment.
+_COMMENTED = re.compile(r'((?:[^"#\n]|"(?:[^"\\\n]|\\.)*")*)#(.*)')
+_BLANK = " \t\u3000"
+
+
+def _comments(source: str) -> dict[int, tuple[str, bool, str]]:
+    """Each commented line (1-based) → (the comment's text, whether it is alone on its line,
+    the line's indentation)."""
+    out = {}
+    for number, line in enumerate(source.splitlines(), 1):
+        found = _COMMENTED.match(line)
+        if found is not None:
+            code, text = found.groups()
+            indent = line[:len(line) - len(line.lstrip(_BLANK))]
+            out[number] = (text.lstrip("#").strip(_BLANK), not code.strip(_BLANK), indent)
+    return out
+
+
+def _joined(parts: list[str]) -> str | None:
+    """Comment lines as one text: Chinese runs on without a space, words get one."""
+    text = ""
+    for part in filter(None, parts):
+        space = text and text[-1].isascii() and text[-1].isalnum() and part[0].isascii()
+        text += (" " if space else "") + part
+    return text or None
+
 
 @v_args(meta=True)
 class _ToAst(Transformer):
@@ -156,6 +182,8 @@ class _ToAst(Transformer):
         self.path = path
         self.source = source
         self.diags = diags
+        self.lines = source.splitlines()
+        self.comments = _comments(source)
 
     def _s(self, meta) -> ast.Span:
         return _meta_span(meta, self.path)
@@ -164,6 +192,21 @@ class _ToAst(Transformer):
         assert token.line is not None and token.column is not None  # lexed tokens have both
         assert token.end_line is not None and token.end_column is not None
         return ast.Span(self.path, token.line, token.column, token.end_line, token.end_column)
+
+    def _note(self, line: int) -> str | None:
+        """The citation of what starts on ``line``: the comment lines directly above it at its
+        indentation (no blank line between), then the comment at the end of the line."""
+        comments = self.comments
+        text = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+        indent = text[:len(text) - len(text.lstrip(_BLANK))]
+        above: list[str] = []
+        n = line - 1
+        while n in comments and comments[n][1] and comments[n][2] == indent:
+            above.append(comments[n][0])
+            n -= 1
+        own = comments.get(line)
+        trailing = [own[0]] if own is not None and not own[1] else []
+        return _joined([*reversed(above), *trailing])
 
     def _num(self, token: Token) -> ast.Number:
         if len(token) > MAX_DIGITS:
@@ -346,7 +389,9 @@ class _ToAst(Transformer):
             elif c[0] == "otherwise":
                 otherwise, otherwise_span = c[1], c[2]
         return ast.Grade(str(name), scale, policy, tuple(rules), otherwise, otherwise_span,
-                         policy_span, span=self._t(name))
+                         policy_span, note=self._note(meta.line),
+                         otherwise_note=self._note(otherwise_span.line) if otherwise else None,
+                         span=self._t(name))
 
     def grade_of(self, meta, children):
         return ("of", str(children[0]))
@@ -355,14 +400,17 @@ class _ToAst(Transformer):
         return ("policy", str(children[0]), self._t(children[0]))
 
     def grade_rule(self, meta, children):
-        return ast.GradeRule(str(children[0]), children[1], span=self._s(meta))
+        return ast.GradeRule(str(children[0]), children[1], note=self._note(meta.line),
+                             span=self._s(meta))
 
     def otherwise_label(self, meta, children):
         return ("otherwise", str(children[0]), self._t(children[0]))
 
     def quantified(self, meta, children):
         (quantifier, count), *conditions = children
-        return ast.Quantified(quantifier, tuple(conditions), count, span=self._s(meta))
+        notes = tuple(self._note(c.span.line) for c in conditions)
+        return ast.Quantified(quantifier, tuple(conditions), count,
+                              notes=notes if any(notes) else (), span=self._s(meta))
 
     def all(self, meta, children):
         return ("all", None)
@@ -383,7 +431,8 @@ class _ToAst(Transformer):
 
     def veto(self, meta, children):
         name, condition, *adjustments = children
-        return ast.Veto(str(name), condition, tuple(adjustments), span=self._s(meta))
+        return ast.Veto(str(name), condition, tuple(adjustments), note=self._note(meta.line),
+                        span=self._s(meta))
 
     def _amount(self, token: Token) -> int:
         value = self._num(token).value
@@ -414,7 +463,8 @@ class _ToAst(Transformer):
                               span=self._s(meta))
 
     def outcome(self, meta, children):
-        return ast.Outcome(str(children[0]), children[1], span=self._s(meta))
+        return ast.Outcome(str(children[0]), children[1], note=self._note(meta.line),
+                           span=self._s(meta))
 
     def monotone_check(self, meta, children):
         return ast.Check("monotone", str(children[0]), str(children[1]), span=self._s(meta))

@@ -3,7 +3,8 @@ and outcomes that apply, an explanation and a trace.
 
 A result of the generated program reads its values from the program's flat tuple (see
 :class:`backends.generated.Layout`); the trace is computed by the reference evaluator when first
-asked for. Imports :mod:`backends`, :mod:`explain`, :mod:`diagnostics` and :mod:`values`; the
+asked for, with what an explanation needs (``reference.evaluate(..., explain=True)``). Imports
+:mod:`backends`, :mod:`explain`, :mod:`diagnostics` and :mod:`values`; the
 ruleset it belongs to is only held, never imported.
 """
 
@@ -121,15 +122,24 @@ class Result(Mapping):
         assert self._evaluation is not None  # no layout: the reference evaluated it
         return self._evaluation.outcomes
 
-    def _traced(self) -> reference.Evaluation:
+    def _traced(self, keep: bool = True) -> reference.Evaluation:
+        """The reference's evaluation with what an explanation needs; ``keep``: remembered on
+        the result (an explanation alone is not: a report explaining thousands of results that
+        it holds would hold every trace too)."""
         self._check()
         evaluation = getattr(self, "_evaluation", None)  # unset on a generated program's result
-        if evaluation is None:
-            assert self._layout is not None  # no evaluation: a generated program's result
-            record = {name: self[name] for name in self._layout.inputs}
-            evaluation = reference.evaluate(self.ruleset.checked, self.ruleset.constants, record,
-                                            getattr(self, "_group", None))
-            self._evaluation = evaluation
+        if evaluation is None or not evaluation.explained:
+            checked = self.ruleset.checked
+            if evaluation is None:
+                assert self._layout is not None  # no evaluation: a generated program's result
+                record = {name: self[name] for name in self._layout.inputs}
+            else:  # the reference's evaluation, without the explanation's extras
+                record = {name: evaluation.values[name]
+                          for name in (*checked.ballots, *checked.inputs)}
+            evaluation = reference.evaluate(checked, self.ruleset.constants, record,
+                                            getattr(self, "_group", None), explain=True)
+            if keep:
+                self._evaluation = evaluation
         return evaluation
 
     def trace(self) -> dict:
@@ -137,7 +147,8 @@ class Result(Mapping):
         return copy.deepcopy(self._traced().trace)
 
     def explain(self, lang: str = "zh") -> str:
-        return _explain(self._traced().trace, lang)
+        """Why the record got its grades, in words: ``"zh"`` (the default) or ``"en"``."""
+        return _explain(self._traced(keep=False).trace, lang)
 
     def to_dict(self) -> dict:
         """JSON-ready: exact numbers as strings ("48.3", "11/12")."""

@@ -6,7 +6,13 @@ because it decides which error a bad record reports: inputs and ballots in decla
 each ``require`` in written order, then every derived value in dependency order (``Checked.order``).
 ``and``/``or``/``all:``/``any:`` and ``(first)`` tables stop at the first deciding condition;
 ``most:``, ``at least N:`` and the other hit policies evaluate every condition.
-Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`values`,
+
+It also writes the trace that explanations are made from. Asked to ``explain``, the trace gains
+what a reader needs beyond the decision: each condition's form (:mod:`forms`), the citations the
+author wrote beside the rules, and the values of the conditions a short-circuit skipped, evaluated
+aside where they can be (an error there leaves the condition unjudged and is never raised): the
+values, the errors and the order of evaluation stay exactly those of the evaluation itself.
+Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`forms`, :mod:`messages`, :mod:`values`,
 :mod:`unparse`; it is the one backend that does not compile the plan (:mod:`evalrules.lower`
 follows it).
 """
@@ -23,12 +29,14 @@ from attrs import frozen
 from .. import ast
 from ..check import Checked, Kind
 from ..diagnostics import InputError, RuleName, RuntimeCode
+from ..forms import Static, form, static
 from ..messages import Joined, Phrase
 from ..unparse import expression, rule_name
 from ..values import (
     MAX_BITS,
     Constants,
     coerce_record,
+    exact_str,
     json_value,
     round_half_away,
     streak,
@@ -43,12 +51,13 @@ TRACE_VERSION = 1
 @frozen
 class Evaluation:
     """Everything one record evaluates to: values by name, vetoes applied, outcomes that hold, and
-    the decisions as JSON-ready data."""
+    the decisions as JSON-ready data (``explained``: with what an explanation needs)."""
 
     values: dict[str, object]
     vetoes: tuple[str, ...]
     outcomes: tuple[str, ...]
     trace: dict
+    explained: bool = False
 
 
 def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -> Constants:
@@ -104,15 +113,16 @@ def _coerce_param(checked: Checked, name: str, value: object) -> Fraction | bool
 
 
 def evaluate(checked: Checked, consts: Constants, record: Mapping[str, object],
-             group: Mapping[str, object] | None = None, only: frozenset[str] | None = None
-             ) -> Evaluation:
+             group: Mapping[str, object] | None = None, only: frozenset[str] | None = None,
+             *, explain: bool = False) -> Evaluation:
     """Evaluate one record. ``group`` holds what the group rules decided for it (each rank's
     value by name; for each quota, by :attr:`QuotaNode.key`, whether it moves the record
     down); ``only`` limits evaluation to those definitions (the requires always run), as group
-    rules need on their way."""
+    rules need on their way. ``explain``: the trace has what an explanation needs (see above);
+    the values, vetoes and outcomes are the same."""
     values = coerce_record(checked, record, consts)
     values.update(consts.params)
-    ev = _Evaluator(checked, values, consts, group or {})
+    ev = _Evaluator(checked, values, consts, group or {}, explain)
     for require in checked.requires:
         ev.require(require)
     for name in checked.order:
@@ -124,7 +134,9 @@ def evaluate(checked: Checked, consts: Constants, record: Mapping[str, object],
                      if isinstance(d, ast.Outcome) and values.get(name))
     trace = {"version": TRACE_VERSION, "ruleset": checked.name, "grades": ev.grade_traces,
              "vetoes": ev.veto_traces, "outcomes": ev.outcome_traces}
-    return Evaluation(values, vetoes, outcomes, trace)
+    if explain:
+        trace["title"] = checked.module.header.title
+    return Evaluation(values, vetoes, outcomes, trace, explain)
 
 
 def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
@@ -137,10 +149,31 @@ def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
     Raises :class:`InputError` naming ``rule``."""
     scope = dict(values)
     scope.update(consts.params)
-    ev = _Evaluator(checked, scope, consts, group)
+    ev = _Evaluator(checked, scope, consts, group, explain)
     ev._ensure({n.name for n in ast.walk(expr) if isinstance(n, ast.Ref)})
     ev.rule = rule
     return ev.test(expr) if explain else ev.expr(expr)
+
+
+#: A number's exact text by (numerator, denominator): a trace writes the same few values (shares of
+#: a few dozen votes, params) over and over, and exact text is the costly part of a trace.
+_EXACT: dict[tuple[int, int], str] = {}
+_EXACT_SIZE = 1 << 14
+
+
+def _json(value: object) -> object:
+    """:func:`values.json_value`, remembering the text of the numbers it has written."""
+    if type(value) is str or type(value) is bool:
+        return value
+    if type(value) is not Fraction:
+        return json_value(value)
+    key = (value.numerator, value.denominator)
+    text = _EXACT.get(key)
+    if text is None:
+        if len(_EXACT) >= _EXACT_SIZE:
+            _EXACT.clear()
+        text = _EXACT[key] = exact_str(value)
+    return text
 
 
 def _index(order: tuple[str, ...], label: str) -> int:
@@ -149,11 +182,12 @@ def _index(order: tuple[str, ...], label: str) -> int:
 
 class _Evaluator:
     def __init__(self, checked: Checked, values: dict, consts: Constants,
-                 group: Mapping[str, object] | None = None):
+                 group: Mapping[str, object] | None = None, explain: bool = False):
         self.checked = checked
         self.group = group or {}
         self.values = values
         self.consts = consts
+        self.explain = explain
         self.rule = ""
         self.grade_traces: list[dict] = []
         self.veto_traces: list[dict] = []
@@ -197,12 +231,13 @@ class _Evaluator:
             case ast.Veto(condition=c):
                 value, detail = self.test(c)
                 self.values[name] = value
-                self.veto_traces.append({"veto": name, "applied": value, "condition": detail})
+                self.veto_traces.append(self._noted(
+                    {"veto": name, "applied": value, "condition": detail}, decl.note))
             case ast.Outcome(condition=c):
                 value, detail = self.test(c)
                 self.values[name] = value
-                self.outcome_traces.append({"outcome": name, "holds": value,
-                                            "condition": detail})
+                self.outcome_traces.append(self._noted(
+                    {"outcome": name, "holds": value, "condition": detail}, decl.note))
 
     def sheet(self, sheet: ast.Sheet) -> Fraction:
         total = sum((self.item(sheet, i) for i in sheet.items), Fraction(0))
@@ -230,7 +265,8 @@ class _Evaluator:
         tried, matched = [], []
         for rule in grade.rules:
             value, detail = self.test(rule.condition)
-            tried.append({"label": rule.label, "matched": value, "condition": detail})
+            tried.append(self._noted({"label": rule.label, "matched": value,
+                                      "condition": detail}, rule.note))
             if value:
                 matched.append(rule.label)
                 if grade.policy == "first":
@@ -249,6 +285,8 @@ class _Evaluator:
             label = decided = matched[0]
         trace: dict[str, Any] = {"grade": grade.name, "policy": grade.policy, "rules": tried,
                                  "decided_by": decided, "table_value": label, "vetoes": []}
+        if self.explain:
+            trace.update(note=grade.note, otherwise_note=grade.otherwise_note)
         for veto_name in self.checked.vetoes_of.get(grade.name, ()):
             if not self.values[veto_name]:
                 continue
@@ -269,11 +307,16 @@ class _Evaluator:
                 assert self.checked.group is not None  # where the quota was written
                 quota = node.quota
                 before, label = label, order[min(order.index(label) + 1, len(order) - 1)]
-                trace["vetoes"].append({
+                entry = {
                     "quota": f"{quota.label} at most {expression(quota.share)} by "
                              f"{', '.join(quota.keys)}", "group": self.checked.group.key,
                     "action": "lower", "amount": 1, "label": None, "from": before, "to": label,
-                    "because": "quota"})
+                    "because": "quota"}
+                if self.explain:
+                    entry.update(keep=quota.label, share=form(quota.share),
+                                 share_value=json_value(self.expr(quota.share)),
+                                 keys=list(quota.keys))
+                trace["vetoes"].append(entry)
         trace["value"] = label
         self.grade_traces.append(trace)
         return label
@@ -281,13 +324,13 @@ class _Evaluator:
     # -- conditions with their explanation
     def test(self, e: ast.Expr) -> tuple[bool, dict]:
         match e:
-            case ast.Quantified(quantifier=q, conditions=conds, count=n):
+            case ast.Quantified(quantifier=q, conditions=conds, count=n, notes=notes):
                 parts: list[dict] = []
                 hits = 0
                 stopped = False
                 for c in conds:
                     if stopped:
-                        parts.append({"text": expression(c), "value": None})
+                        parts.append(self._skipped(c))
                         continue
                     value, detail = self.test(c)
                     parts.append(detail)
@@ -303,6 +346,9 @@ class _Evaluator:
                 else:
                     assert n is not None  # `at least N`
                     result = hits >= n
+                if self.explain and notes:
+                    for part, note in zip(parts, notes, strict=True):
+                        part["note"] = note
                 return result, {"quantifier": q, "count": n, "value": result, "parts": parts,
                                 "matched": hits}
             case ast.Logic(op=op, left=a, right=b):
@@ -312,18 +358,59 @@ class _Evaluator:
                     value, rdetail = self.test(b)
                     parts.append(rdetail)
                 else:
-                    parts.append({"text": expression(b), "value": None})
+                    parts.append(self._skipped(b))
                 values: dict[str, object] = {}
+                computed: list = []
                 for part in parts:
-                    values.update(part.get("values", {}))
-                return value, {"text": expression(e), "value": value, "values": values,
-                               "op": op, "parts": parts}
+                    values.update(part.get("untaken", part).get("values", {}))
+                    computed += part.get("untaken", part).get("computed", ())
+                detail = self._described(static(self.checked, e), {
+                    "value": value, "values": values, "op": op, "parts": parts})
+                if computed:
+                    detail["computed"] = computed
+                return value, detail
         value = self.expr(e)
-        refs: dict[str, object] = {}
-        for node in ast.walk(e):
-            if isinstance(node, ast.Ref) and node.name not in refs:
-                refs[node.name] = json_value(self.values[node.name])
-        return value, {"text": expression(e), "value": value, "values": refs}
+        fixed = static(self.checked, e)
+        scope = self.values
+        detail = self._described(fixed, {"value": value, "values": {
+            name: _json(scope[name]) for name in fixed.refs}})
+        if self.explain and fixed.computed:
+            detail["computed"] = computed = []
+            for node, text, shape in fixed.computed:
+                try:  # under an `if` a share may be one the record never needs
+                    computed.append([text, shape, _json(self.expr(node))])
+                except InputError:
+                    pass
+        return value, detail
+
+    def _described(self, fixed: Static, detail: dict) -> dict:
+        """A condition's detail, with its text (and, to explain it, its form and how its numbers
+        are written)."""
+        detail["text"] = fixed.text
+        if self.explain:
+            detail["form"] = fixed.form
+            detail["numbers"] = fixed.numbers
+        return detail
+
+    def _skipped(self, e: ast.Expr) -> dict:
+        """A condition a short-circuit passed over: not evaluated (``value`` None). To explain,
+        its detail as it would be (``untaken``) where it can be evaluated without an error; its
+        values change nothing and its errors are not the record's."""
+        fixed = static(self.checked, e)
+        detail: dict[str, Any] = {"text": fixed.text, "value": None}
+        if self.explain:
+            detail["form"] = fixed.form
+            try:
+                detail["untaken"] = self.test(e)[1]
+            except InputError:
+                pass
+        return detail
+
+    def _noted(self, entry: dict, note: str | None) -> dict:
+        """A rule's, veto's or outcome's trace entry, with the author's citation to explain."""
+        if self.explain and note is not None:
+            entry["note"] = note
+        return entry
 
     # -- expressions
     def expr(self, e: ast.Expr):

@@ -1,15 +1,7 @@
-"""Explain the grade of one record, rule by rule, in words to read out in a 反馈 meeting.
+"""``evalrules explain``: pick one record of a data file (by row or by id), say what it gives and
+explain its grade (:meth:`Result.explain`).
 
-Pick the record by its row (--row 3 is the third data row, the header not counted: row 4 of the
-sheet in Excel) or by a value in one of its columns (--id T0003, looked up in --id-column, which
-defaults to the first column of the file). --lang en explains in English.
-
-Each rule of a grade table is shown as met (✓), not met (✗) or not needed (·), with the values it
-compared; then the vetoes applied and the outcomes that follow.
-
-examples:
-  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --row 3
-  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --id T0003
+What ``--help`` says is ``help.explain*`` in :mod:`evalrules.helptext`.
 """
 
 from __future__ import annotations
@@ -20,23 +12,22 @@ from pathlib import Path
 
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..io import record_of
+from ..messages import say
 from ._shared import Failed, data_options, load_rows, load_ruleset
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ruleset", type=Path, metavar="RULESET", help="the .rules file")
-    parser.add_argument("data", type=Path, metavar="DATA",
-                        help="the records: .csv, .xlsx, .json or .jsonl")
+    parser.add_argument("ruleset", type=Path, metavar="RULESET")
+    parser.add_argument("data", type=Path, metavar="DATA")
     data_options(parser)
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--row", type=int, metavar="N",
-                       help="the N-th data row, counted from 1 below the header")
-    which.add_argument("--id", metavar="VALUE", help="the row whose --id-column holds VALUE")
-    parser.add_argument("--id-column", metavar="NAME",
-                        help="the column --id looks in (default: the first column)")
+    which.add_argument("--row", type=int, metavar="N")
+    which.add_argument("--id", metavar="VALUE")
+    parser.add_argument("--id-column", metavar="NAME")
 
 
 def run(args: argparse.Namespace) -> int:
+    lang = args.lang
     try:
         ruleset = load_ruleset(args.ruleset)
         rows = load_rows(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
@@ -48,40 +39,41 @@ def run(args: argparse.Namespace) -> int:
     row = rows[number - 1]
     columns = input_columns(ruleset.checked)
     skip = {*value_columns(ruleset.checked), *RESULT_COLUMNS}  # an earlier run's results
-    print(describe({k: v for k, v in row.items() if k not in skip}, number, columns, args.lang))
+    print(describe({k: v for k, v in row.items() if k not in skip}, number, columns, lang))
     if ruleset.checked.group is None:
         result = next(ruleset.evaluate_many([record_of(row, columns)]))
     else:  # group rules: the record is graded among all the records of the file
         records = [record_of(r, columns) for r in rows]
         result = list(ruleset.evaluate_many(records))[number - 1]
     if result.error is not None:
-        word = "无法评定" if args.lang == "zh" else "cannot be graded"
-        print(f"{word}: {result.error}")
+        print(say("explain.cmd.cannot", lang, error=result.error.text(lang)))
         return 1
-    print(result.explain(args.lang))
+    print(result.explain(lang))
     return 0
 
 
 def _pick(rows: list[dict], args: argparse.Namespace) -> int:
     """The 1-based number of the chosen data row."""
+    lang = args.lang
     if not rows:
-        raise Failed(f"evalrules: {args.data} has no data rows")
+        raise Failed(say("explain.cmd.no_rows", lang, data=args.data))
     if args.row is not None:
         if not 1 <= args.row <= len(rows):
-            raise Failed(f"evalrules: --row {args.row}: {args.data} has data rows 1 to "
-                         f"{len(rows)} (the header is not counted)")
+            raise Failed(say("explain.cmd.past_end", lang, row=args.row, data=args.data,
+                             last=len(rows)))
         return args.row
     header = list(rows[0])
     column = args.id_column or header[0]
     if column not in header:
-        raise Failed(f"evalrules: --id-column {column!r} is not a column of {args.data}; "
-                     f"its columns are {', '.join(header)}")
+        raise Failed(say("explain.cmd.no_column", lang, column=column, data=args.data,
+                         columns=say("explain.list", lang).join(header)))
     found = [i for i, row in enumerate(rows, 1) if _text(row.get(column)) == args.id.strip()]
     if not found:
-        raise Failed(f"evalrules: no row of {args.data} has {column} = {args.id}")
+        raise Failed(say("explain.cmd.no_match", lang, data=args.data, column=column,
+                         id=args.id))
     if len(found) > 1:
-        raise Failed(f"evalrules: {len(found)} rows have {column} = {args.id} (rows "
-                     f"{', '.join(map(str, found[:10]))}); pick one with --row")
+        raise Failed(say("explain.cmd.several", lang, count=len(found), column=column,
+                         id=args.id, rows=say("explain.list", lang).join(map(str, found[:10]))))
     return found[0]
 
 
@@ -94,10 +86,9 @@ def _text(value: object) -> str:
 def describe(row: dict, number: int, columns: dict[str, str], lang: str) -> str:
     """Who the record is (its own columns) and what it gives, before the explanation."""
     own = [f"{k} {_text(v)}" for k, v in row.items() if k not in columns and _text(v)]
-    head = f"第 {number} 行" if lang == "zh" else f"Row {number}"
-    if own:
-        head += f"（{'，'.join(own)}）" if lang == "zh" else f" ({', '.join(own)})"
-    lines = [head]
+    sep = say("explain.sep", lang)
+    lines = [say("explain.cmd.row_of", lang, number=number, who=sep.join(own)) if own
+             else say("explain.cmd.row", lang, number=number)]
     ballots: dict[str, list[str]] = {}
     for key, value in row.items():
         kind = columns.get(key)
@@ -108,8 +99,9 @@ def describe(row: dict, number: int, columns: dict[str, str], lang: str) -> str:
             ballots[key] = [f"{c} {_text(n)}" for c, n in value.items()]
         elif kind is not None and kind != "ballot":
             if isinstance(value, bool):
-                value = ("是" if value else "否") if lang == "zh" else str(value).lower()
-            lines.append(f"  {key}: {_text(value) or ('（空）' if lang == 'zh' else '(empty)')}")
+                value = say("explain.yes" if value else "explain.no", lang)
+            lines.append(say("explain.cmd.field", lang, name=key,
+                             value=_text(value) or say("explain.cmd.empty", lang)))
     for ballot, parts in ballots.items():
-        lines.append(f"  {ballot}: {('，' if lang == 'zh' else ', ').join(parts)}")
+        lines.append(say("explain.cmd.field", lang, name=ballot, value=sep.join(parts)))
     return "\n".join(lines) + "\n"
