@@ -7,7 +7,11 @@ column under its own name; a ballot is one column per category, named BALLOT.CAT
 
 With -o OUT (.csv, .xlsx, .json or .jsonl) every row is written back with your columns in their
 order and the results added after them: each named value of the ruleset, then vetoes, outcomes and
-error. A row that cannot be graded keeps its message in `error`; every other row is graded.
+error. A row that cannot be graded keeps its message in `error`; every other row is graded. An
+.xlsx written from an .xlsx keeps the workbook (other sheets, formats, widths, your cells) and adds
+the result columns to the sheet; shares are percentages (63.33%), other numbers shown with their
+decimals; --exact writes exact values (19/30) instead. OUT is never DATA itself unless you add
+--in-place (which alone writes into DATA).
 
 DATA may also be a .parquet file (or a directory of them), which streams: batches are read,
 graded and written (-o .parquet or .csv) one after another, so memory stays bounded whatever the
@@ -23,11 +27,13 @@ example:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from ..diagnostics import DataError, EvalRulesError
-from ..io import MissingDependency, require_format, write_rows
+from ..io import MissingDependency, OutputError, own_columns, require_format, write_results
+from ..messages import language, say
 from ._shared import Failed, grade, load_ruleset, load_sheet, missing_hint, percent, print_table
 
 
@@ -37,6 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the records: .csv, .xlsx, .json or .jsonl")
     parser.add_argument("-o", "--output", type=Path, metavar="OUT",
                         help="write every row with its results here (.csv, .xlsx, .json, .jsonl)")
+    parser.add_argument("--in-place", action="store_true",
+                        help="write the results into DATA itself (-o DATA, or no -o); without "
+                        "it, -o naming DATA is refused")
+    parser.add_argument("--exact", action="store_true",
+                        help="write result numbers exactly (19/30, as text where a spreadsheet "
+                        "cannot hold them) instead of as a spreadsheet shows them (63.33%%)")
     parser.add_argument("--no-progress", action="store_true",
                         help="no progress bar, even on a long run at a terminal")
     parser.add_argument("--stream", action="store_true",
@@ -47,13 +59,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from . import _stream
 
+    lang = language(getattr(args, "lang", None))
+    refused = output_refused(args, lang)
+    if refused is not None:
+        print(f"evalrules: {refused}", file=sys.stderr)
+        return 2
     if _stream.wanted(args):  # Parquet, or a large CSV: batch by batch, out of core
         return _stream.run(args)
     try:
         if args.output is not None:
-            require_format(args.output)
+            require_format(args.output, args.data)
         ruleset = load_ruleset(args.ruleset)
         sheet = load_sheet(args.data)
+        if args.output is not None:  # before grading: a column named like a result
+            own_columns(sheet.columns, ruleset.checked)
+    except OutputError as e:
+        print(f"evalrules: {say(e.key, lang, **e.values)}", file=sys.stderr)
+        return 2
     except (DataError, MissingDependency) as e:
         print(f"evalrules: {e}", file=sys.stderr)
         return 2
@@ -63,14 +85,47 @@ def run(args: argparse.Namespace) -> int:
     graded = grade(ruleset, sheet, progress=not args.no_progress)
     if args.output is not None:
         try:
-            write_rows(args.output, graded.rows())
+            write_results(args.output, graded, source=args.data, exact=args.exact)
+        except OutputError as e:
+            print(f"evalrules: {say(e.key, lang, **e.values)}", file=sys.stderr)
+            return 2
         except (OSError, ValueError, EvalRulesError) as e:
-            print(f"evalrules: cannot write {args.output}: {e}", file=sys.stderr)
+            print("evalrules: " + say("write.failed", lang, path=args.output, reason=e),
+                  file=sys.stderr)
             return 2
     summary(graded)
     if args.output is not None:
-        print(f"\nwritten: {args.output} ({len(graded)} rows)")
+        print("\n" + say("write.written", lang, path=args.output, rows=len(graded)))
+        if args.exact and Path(args.output).suffix.lower() == ".csv":
+            print(say("write.exact_csv", lang, path=args.output))
     return 1 if graded.failed else 0
+
+
+def output_refused(args: argparse.Namespace, lang: str) -> str | None:
+    """Why ``-o`` cannot be written, said before anything is read: it names the data file
+    without ``--in-place`` (or ``--in-place`` on a streamed run). ``--in-place`` alone sets
+    ``args.output`` to the data file."""
+    from . import _stream
+
+    if args.in_place and args.output is None:
+        args.output = args.data
+    if args.output is None or not same_file(Path(args.output), Path(args.data)):
+        return None
+    if not args.in_place:
+        return say("write.same_file", lang, path=args.output)
+    if _stream.wanted(args):
+        return say("write.in_place_stream", lang, path=args.output)
+    return None
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the same resolved path, or a link to it)."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def summary(graded) -> None:
