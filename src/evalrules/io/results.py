@@ -87,6 +87,18 @@ class Column:
             return fixed(Fraction(value), self.decimals)
         return str(value)
 
+    def shown_all(self) -> list[str]:
+        """:meth:`shown` of every record, each distinct value shown once (vote shares repeat)."""
+        seen: dict[tuple[type, object], str] = {}
+        out = []
+        for i, value in enumerate(self.values):
+            key = (type(value), value)
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = self.shown(i)
+            out.append(text)
+        return out
+
 
 def fixed(value: Fraction, decimals: int) -> str:
     """``value`` rounded half away from zero (四舍五入) to ``decimals`` places, with all of them:

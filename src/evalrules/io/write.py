@@ -117,7 +117,7 @@ def _write_csv(path: Path, sheet: Sheet, own: Sequence[str], columns: Sequence[C
     """The user's cells as :func:`write_rows` writes them, each result as
     :meth:`Column.shown` shows it (text a spreadsheet would run escaped)."""
     cells = [[_text(v) for v in sheet.cells[c]] for c in own]
-    results = [[_escaped(c.shown(i)) for i in range(len(sheet))] for c in columns]
+    results = [[_escaped(text) for text in c.shown_all()] for c in columns]
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow([csv_text(c) for c in [*own, *(c.name for c in columns)]])
