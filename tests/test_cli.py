@@ -150,7 +150,7 @@ def test_eval_the_sample_spreadsheet_prints_the_summary(capsys):
     assert "人口计生综治" in out and "物质奖励" in out
 
 
-def test_eval_csv_to_csv_keeps_the_columns_and_adds_exact_results(tmp_path, capsys):
+def test_eval_csv_to_csv_keeps_the_columns_and_adds_the_results(tmp_path, capsys):
     out_path = tmp_path / "结果.csv"
     status, _, _ = run(capsys, "eval", CITY, SAMPLE_CSV, "-o", out_path)
     assert status == 0
@@ -162,8 +162,12 @@ def test_eval_csv_to_csv_keeps_the_columns_and_adds_exact_results(tmp_path, caps
         "班子优秀率", "班子好评率", "班子较差率", "班子差评率", "正职优秀率", "正职称职以上率",
         "班子等次", "vetoes", "outcomes", "error"]
     first = rows[0]
-    assert first["编号"] == "T0001" and first["班子优秀率"] == "19/30"  # exact, never 0.6333
+    # 19 of 30 votes: a percentage Excel reads as a number (never 19/30, a date to Excel)
+    assert first["编号"] == "T0001" and first["班子优秀率"] == "63.33%"
     assert first["班子等次"] == "较好" and first["outcomes"] == "物质奖励" and first["error"] == ""
+    exact = tmp_path / "精确.csv"
+    assert run(capsys, "eval", CITY, SAMPLE_CSV, "-o", exact, "--exact")[0] == 0
+    assert read_csv(exact)[0]["班子优秀率"] == "19/30"
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".json", ".jsonl", ".csv"])
@@ -179,14 +183,20 @@ def test_every_format_round_trips_chinese_headers_and_labels(suffix, tmp_path, c
     assert list(read_rows(again)) == rows
 
 
-def test_xlsx_output_numbers_where_exact_and_text_where_not(tmp_path, capsys):
+def test_xlsx_output_shares_as_percentages_and_exact_numbers_where_exact(tmp_path, capsys):
     out_path = tmp_path / "out.xlsx"
     run(capsys, "eval", CITY, SAMPLE_CSV, "-o", out_path)
     sheet = openpyxl.load_workbook(out_path).worksheets[0]
     header = [c.value for c in sheet[1]]
+    cells = dict(zip(header, sheet[2], strict=True))
+    assert cells["班子优秀率"].value == 19 / 30 and cells["班子优秀率"].number_format == "0.00%"
+    assert cells["正职优秀率"].value == 0.6 and cells["正职优秀率"].number_format == "0.00%"
+    assert cells["班子测评.优秀"].value == "19"  # the user's cell, as the CSV had it
+    exact = tmp_path / "exact.xlsx"
+    run(capsys, "eval", CITY, SAMPLE_CSV, "-o", exact, "--exact")
+    sheet = openpyxl.load_workbook(exact).worksheets[0]
     values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
     assert values["班子优秀率"] == "19/30" and values["正职优秀率"] == 0.6
-    assert values["班子测评.优秀"] == "19"  # the user's cell, as the CSV had it
 
 
 def test_excel_cells_floats_bools_and_percent_text(tmp_path, capsys):

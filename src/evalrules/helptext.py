@@ -85,43 +85,64 @@ HELP: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ eval
     "help.eval": (
         "评定一个数据文件的每条记录，并打印各等次的汇总。\n\n"
-        "DATA 是表格或记录列表：.csv（UTF-8，即 Excel 的“CSV UTF-8”）、.xlsx（第一个工作表，\n"
-        "第一行是列名）、.json 或 .jsonl。规则集的每个输入是以它的名字命名的一列；一张选票是\n"
-        "每个类别一列，列名为 选票.类别（班子测评.优秀）。是/否的格子可以写 是/否、TRUE/FALSE\n"
+        "DATA 是表格或记录列表：.xlsx、.xls、.csv（UTF-8，或 Excel 在中文 Windows 上存的\n"
+        "GBK/GB18030）、.json 或 .jsonl。规则集的每个输入是以它的名字命名的一列；一张选票是\n"
+        "每个类别一列，列名为 选票.类别（班子测评.优秀），或者两行表头：合并的“班子测评”下面\n"
+        "是 优秀、较好……。表头上方的标题行会跳过；数据不在第一个工作表时，读有规则集各列的\n"
+        "那个（或用 --sheet 指定）；合并的数据格对它跨的每一行都适用；合计、小计、总计、平均\n"
+        "行不评定。读表时做了什么都会说明。是/否的格子可以写 是/否、√/×、对/错、TRUE/FALSE\n"
         "或 1/0；比率可以写成 80%。\n\n"
-        "加 -o OUT（.csv、.xlsx、.json 或 .jsonl）时，每一行连同评定结果写出：先是您的各列，\n"
-        "顺序不变，后面是结果：规则集的每个有名字的值，然后是否决、结果运用和 error。无法\n"
-        "评定的行在 error 列里写明原因；其余每一行照常评定。\n\n"
+        "加 -o OUT（.xlsx、.csv、.json 或 .jsonl）时写出每一行和它的结果：规则集的每个有名字的\n"
+        "值，然后是否决、结果运用和 error（无法评定的行在这里写明原因；其余每一行照常评定）。\n"
+        ".xlsx 写成 .xlsx 时保留原工作簿（其他工作表、格式、列宽、您的每个格子），结果列加在\n"
+        "记录的右边；得票率是百分数（63.33%），其他数字按需要的小数位显示；--exact 改为写精确\n"
+        "值（19/30）。OUT 不能就是 DATA，除非加 --in-place（只加 --in-place 就是写回 DATA）。\n\n"
         "DATA 也可以是 .parquet 文件（或装着它们的文件夹），按批流式处理：一批读入、评定、写出\n"
         "（-o .parquet 或 .csv）再下一批，所以不论多大，内存都有上限；--stream 对 CSV 也这样做\n"
         "（超过 256 MiB 时自动）。见 docs/cluster.md。\n\n"
-        "退出状态：0 所有行都已评定，1 有行出错（或规则集有错误），2 文件读不了或写不了（或\n"
-        "需要的软件包没有安装）。\n\n"
+        "退出状态：0 所有行都已评定，1 有行出错（或规则集有错误），2 文件读不了或写不了、一条\n"
+        "记录也评定不了（或需要的软件包没有安装）。\n\n"
         "例子：\n"
         "  evalrules eval rulesets/fanwen9/team-city.rules examples/team-city.xlsx -o 结果.xlsx",
         "Grade every record of a data file and print a summary of the grades.\n\n"
-        "DATA is a spreadsheet or a list of records: .csv (UTF-8, as Excel's \"CSV UTF-8\"\n"
-        "saves it), .xlsx (the first sheet; the first row names the columns), .json or .jsonl.\n"
-        "Each input of the ruleset is a column under its own name; a ballot is one column per\n"
-        "category, named BALLOT.CATEGORY (班子测评.优秀). Yes/no cells may say 是/否,\n"
-        "TRUE/FALSE or 1/0; rates may be written 80%.\n\n"
-        "With -o OUT (.csv, .xlsx, .json or .jsonl) every row is written back with your columns\n"
-        "in their order and the results added after them: each named value of the ruleset, then\n"
-        "vetoes, outcomes and error. A row that cannot be graded keeps its message in `error`;\n"
-        "every other row is graded.\n\n"
+        "DATA is a spreadsheet or a list of records: .xlsx, .xls, .csv (UTF-8, or the GBK/GB18030\n"
+        "Excel saves on Chinese Windows), .json or .jsonl. Each input of the ruleset is a column\n"
+        "under its own name; a ballot is one column per category, named BALLOT.CATEGORY\n"
+        "(班子测评.优秀), or a two-row header: a merged 班子测评 over 优秀, 较好, …. Title rows\n"
+        "above the header are skipped; when the data is not on the first sheet, the sheet that\n"
+        "holds the ruleset's columns is read (or the one --sheet names); a merged data cell\n"
+        "counts for every row it spans; 合计, 小计, 总计 and 平均 rows are not graded. The run\n"
+        "says what the reader did. Yes/no cells may say 是/否, √/×, 对/错, TRUE/FALSE or 1/0;\n"
+        "rates may be written 80%.\n\n"
+        "With -o OUT (.xlsx, .csv, .json or .jsonl) every row is written with its results: each\n"
+        "named value of the ruleset, then vetoes, outcomes and error (a row that cannot be graded\n"
+        "keeps its message there; every other row is graded). An .xlsx written from an .xlsx\n"
+        "keeps the workbook (other sheets, formats, widths, your cells) and adds the result\n"
+        "columns beside the records; shares are percentages (63.33%), other numbers shown with\n"
+        "the decimals they need; --exact writes exact values (19/30) instead. OUT is never DATA\n"
+        "itself unless you add --in-place (which alone writes into DATA).\n\n"
         "DATA may also be a .parquet file (or a directory of them), which streams: batches are\n"
         "read, graded and written (-o .parquet or .csv) one after another, so memory stays\n"
         "bounded whatever the size; --stream does the same for a CSV (automatic over 256 MiB).\n"
         "See docs/cluster.md.\n\n"
         "Exit status: 0 all rows graded, 1 some rows have errors (or the ruleset does), 2 a file\n"
-        "cannot be read or written (or needs a package that is not installed).\n\n"
+        "cannot be read or written or holds no record that can be graded (or needs a package\n"
+        "that is not installed).\n\n"
         "example:\n"
         "  evalrules eval rulesets/fanwen9/team-city.rules examples/team-city.xlsx -o 结果.xlsx"),
     "help.eval.ruleset": ("规则集文件（.rules）", "the .rules file"),
-    "help.eval.data": ("记录：.csv、.xlsx、.json 或 .jsonl",
-                       "the records: .csv, .xlsx, .json or .jsonl"),
+    "help.eval.data": ("记录：.xlsx、.xls、.csv、.json 或 .jsonl",
+                       "the records: .xlsx, .xls, .csv, .json or .jsonl"),
     "help.eval.output": ("把每一行连同结果写到这里（.csv、.xlsx、.json、.jsonl）",
                          "write every row with its results here (.csv, .xlsx, .json, .jsonl)"),
+    "help.eval.in_place": ("把结果写回 DATA 本身（-o DATA，或不给 -o）；不加它时 -o 指向 DATA "
+                           "会被拒绝",
+                           "write the results into DATA itself (-o DATA, or no -o); without it, "
+                           "-o naming DATA is refused"),
+    "help.eval.exact": ("结果数字写精确值（19/30，表格装不下时写成文字），而不是表格的显示方式"
+                        "（63.33%）",
+                        "write result numbers exactly (19/30, as text where a spreadsheet cannot "
+                        "hold them) instead of as a spreadsheet shows them (63.33%)"),
     "help.eval.no_progress": ("不显示进度条，即使在终端上运行很久",
                               "no progress bar, even on a long run at a terminal"),
     "help.eval.stream": (
@@ -151,8 +172,8 @@ HELP: dict[str, tuple[str, str]] = {
         "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --row 3\n"
         "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --id T0003"),
     "help.explain.ruleset": ("规则集文件（.rules）", "the .rules file"),
-    "help.explain.data": ("记录：.csv、.xlsx、.json 或 .jsonl",
-                          "the records: .csv, .xlsx, .json or .jsonl"),
+    "help.explain.data": ("记录：.xlsx、.xls、.csv、.json 或 .jsonl",
+                          "the records: .xlsx, .xls, .csv, .json or .jsonl"),
     "help.explain.row": ("第 N 个数据行，从表头下面一行数起，从 1 开始",
                          "the N-th data row, counted from 1 below the header"),
     "help.explain.id": ("--id-column 那一列的值为 VALUE 的行",
@@ -192,8 +213,8 @@ HELP: dict[str, tuple[str, str]] = {
         "  evalrules report rulesets/fanwen9/team-city.rules examples/team-city.xlsx \\\n"
         "      -o 考核结果.html"),
     "help.report.ruleset": ("规则集文件（.rules）", "the .rules file"),
-    "help.report.data": ("记录：.csv、.xlsx、.json 或 .jsonl",
-                         "the records: .csv, .xlsx, .json or .jsonl"),
+    "help.report.data": ("记录：.xlsx、.xls、.csv、.json 或 .jsonl",
+                         "the records: .xlsx, .xls, .csv, .json or .jsonl"),
     "help.report.output": ("要写的页面，例如 report.html", "the page to write, e.g. report.html"),
     "help.report.by": ("再按这一列的每个值分别列出各等次，例如 单位类别",
                        "also show the grades of each value of this column, e.g. 单位类别"),
@@ -239,8 +260,8 @@ HELP: dict[str, tuple[str, str]] = {
         "      -o changes.xlsx"),
     "help.diff.old": ("原来的规则集", "the ruleset as it was"),
     "help.diff.new": ("修改后的规则集", "the ruleset as changed"),
-    "help.diff.data": ("用来比较的记录（.csv、.xlsx、.json、.jsonl）",
-                       "records to compare on (.csv, .xlsx, .json, .jsonl)"),
+    "help.diff.data": ("用来比较的记录（.xlsx、.xls、.csv、.json、.jsonl）",
+                       "records to compare on (.xlsx, .xls, .csv, .json, .jsonl)"),
     "help.diff.id_column": ("标识一条记录的列（默认：编号、序号 或 ID，否则两个规则集都不读的"
                             "第一列）",
                             "the column that names a record (default: 编号, 序号 or ID, else the "

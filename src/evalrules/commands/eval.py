@@ -1,33 +1,20 @@
-"""Grade every record of a data file and print a summary of the grades.
+"""``evalrules eval``: read a data file (:func:`load_sheet`), grade it (:mod:`grading`), write it
+with its results (:func:`io.write_results`) and print a summary; streamed runs go to
+:mod:`commands._stream`.
 
-DATA is a spreadsheet or a list of records: .csv (UTF-8, as Excel's "CSV UTF-8" saves it), .xlsx
-(the first sheet; the first row names the columns), .json or .jsonl. Each input of the ruleset is a
-column under its own name; a ballot is one column per category, named BALLOT.CATEGORY
-(班子测评.优秀). Yes/no cells may say 是/否, TRUE/FALSE or 1/0; rates may be written 80%.
-
-With -o OUT (.csv, .xlsx, .json or .jsonl) every row is written back with your columns in their
-order and the results added after them: each named value of the ruleset, then vetoes, outcomes and
-error. A row that cannot be graded keeps its message in `error`; every other row is graded.
-
-DATA may also be a .parquet file (or a directory of them), which streams: batches are read,
-graded and written (-o .parquet or .csv) one after another, so memory stays bounded whatever the
-size; --stream does the same for a CSV (automatic over 256 MiB). See docs/cluster.md.
-
-Exit status: 0 all rows graded, 1 some rows have errors (or the ruleset does), 2 a file cannot be
-read or written (or needs a package that is not installed).
-
-example:
-  evalrules eval rulesets/fanwen9/team-city.rules examples/team-city.xlsx -o 结果.xlsx
+What ``--help`` says is ``help.eval*`` in :mod:`evalrules.helptext`.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from ..diagnostics import DataError, EvalRulesError
-from ..io import MissingDependency, require_format, write_rows
+from ..io import MissingDependency, OutputError, own_columns, require_format, write_results
+from ..messages import say
 from ._shared import (
     Failed,
     data_options,
@@ -41,29 +28,37 @@ from ._shared import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("ruleset", type=Path, metavar="RULESET", help="the .rules file")
-    parser.add_argument("data", type=Path, metavar="DATA",
-                        help="the records: .csv, .xlsx, .json or .jsonl")
-    parser.add_argument("-o", "--output", type=Path, metavar="OUT",
-                        help="write every row with its results here (.csv, .xlsx, .json, .jsonl)")
+    parser.add_argument("ruleset", type=Path, metavar="RULESET")
+    parser.add_argument("data", type=Path, metavar="DATA")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUT")
     data_options(parser)
-    parser.add_argument("--no-progress", action="store_true",
-                        help="no progress bar, even on a long run at a terminal")
-    parser.add_argument("--stream", action="store_true",
-                        help="stream a CSV batch by batch (always for .parquet, and for a CSV "
-                        "over 256 MiB): memory stays bounded; output .parquet or .csv")
+    parser.add_argument("--in-place", action="store_true")
+    parser.add_argument("--exact", action="store_true")
+    parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument("--stream", action="store_true")
 
 
 def run(args: argparse.Namespace) -> int:
     from . import _stream
 
+    lang = args.lang
+    refused = output_refused(args, lang)
+    if refused is not None:
+        print(f"evalrules: {refused}", file=sys.stderr)
+        return 2
     if _stream.wanted(args):  # Parquet, or a large CSV: batch by batch, out of core
         return _stream.run(args)
     try:
         if args.output is not None:
-            require_format(args.output)
+            require_format(args.output, args.data)
         ruleset = load_ruleset(args.ruleset)
-        sheet = load_sheet(args.data, ruleset, sheet=args.sheet, encoding=args.encoding)
+        sheet = load_sheet(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
+                           lang=lang)
+        if args.output is not None:  # before grading: a column named like a result
+            own_columns(sheet.columns, ruleset.checked)
+    except OutputError as e:
+        print(f"evalrules: {say(e.key, lang, **e.values)}", file=sys.stderr)
+        return 2
     except (DataError, MissingDependency) as e:
         print(f"evalrules: {e}", file=sys.stderr)
         return 2
@@ -73,14 +68,47 @@ def run(args: argparse.Namespace) -> int:
     graded = grade(ruleset, sheet, progress=not args.no_progress)
     if args.output is not None:
         try:
-            write_rows(args.output, graded.rows())
+            write_results(args.output, graded, source=args.data, exact=args.exact)
+        except OutputError as e:
+            print(f"evalrules: {say(e.key, lang, **e.values)}", file=sys.stderr)
+            return 2
         except (OSError, ValueError, EvalRulesError) as e:
-            print(f"evalrules: cannot write {args.output}: {e}", file=sys.stderr)
+            print("evalrules: " + say("write.failed", lang, path=args.output, reason=e),
+                  file=sys.stderr)
             return 2
     summary(graded)
     if args.output is not None:
-        print(f"\nwritten: {args.output} ({len(graded)} rows)")
+        print("\n" + say("write.written", lang, path=args.output, rows=len(graded)))
+        if args.exact and Path(args.output).suffix.lower() == ".csv":
+            print(say("write.exact_csv", lang, path=args.output))
     return 1 if graded.failed else 0
+
+
+def output_refused(args: argparse.Namespace, lang: str) -> str | None:
+    """Why ``-o`` cannot be written, said before anything is read: it names the data file
+    without ``--in-place`` (or ``--in-place`` on a streamed run). ``--in-place`` alone sets
+    ``args.output`` to the data file."""
+    from . import _stream
+
+    if args.in_place and args.output is None:
+        args.output = args.data
+    if args.output is None or not same_file(Path(args.output), Path(args.data)):
+        return None
+    if not args.in_place:
+        return say("write.same_file", lang, path=args.output)
+    if _stream.wanted(args):
+        return say("write.in_place_stream", lang, path=args.output)
+    return None
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the same resolved path, or a link to it)."""
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def summary(graded) -> None:

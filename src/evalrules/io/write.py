@@ -1,39 +1,145 @@
 """Rows with their results out to a file: CSV, XLSX, JSON and JSON Lines.
 
-Writing keeps the user's columns in their order. Result numbers (``int`` or ``Fraction``) are
+:func:`write_results` writes a graded sheet: the user's columns in their order, then the result
+columns (:mod:`io.results`). An .xlsx of records read from an .xlsx keeps that workbook and adds
+the results to its sheet (:mod:`io.xlsx_keep`); any other .xlsx is a new workbook
+(:mod:`io.xlsx_new`). A CSV holds each result as a spreadsheet shows it (``63.33%``, ``87.50``:
+numbers Excel reads as numbers, never as dates), or exactly with ``exact=True`` (``19/30``);
+JSON holds exact text. The file is written beside the target and renamed over it when complete,
+so a failed run leaves the target as it was.
+
+:func:`write_rows` writes plain rows (dicts). Result numbers (``int`` or ``Fraction``) are
 written as exact text (``"0.9"``, ``"2/3"``) to CSV and JSON; to XLSX as numbers where Excel shows
 them exactly (a terminating decimal of at most 15 significant digits) and as exact text otherwise.
 No text is written as a formula (OWASP's "CSV injection"): to XLSX every text is a text cell, and to
 CSV a text a spreadsheet would run (``=…``, ``+…``, ``-…``, ``@…``, tab, CR; not a plain number such
 as ``-3``) gets a ``'`` in front, which reading a CSV takes off again (:func:`csv_text`).
 
-XLSX needs openpyxl (``pip install "evalrules[cli]"``). Imports :mod:`io.common`, :mod:`columns`,
+:func:`write_rows` needs openpyxl for XLSX and a new workbook of :func:`write_results` xlsxwriter
+(``pip install "evalrules[cli]"``); keeping a workbook needs neither. Imports :mod:`io.common`,
+:mod:`io.results`, :mod:`io.sheet`, :mod:`io.xlsx_keep`, :mod:`io.xlsx_new`, :mod:`columns`,
 :mod:`unparse` and :mod:`values`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Iterable
+import os
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..columns import formula_like
-from ..diagnostics import DataError
+from ..columns import RESULT_COLUMNS, formula_like
 from ..unparse import decimal_text
 from ..values import exact_str
 from .common import FORMATS, csv_text, openpyxl
+from .results import Column, OutputError, own_columns, result_columns
+from .sheet import Sheet
+from .xlsx_keep import keep_workbook
+from .xlsx_new import new_workbook, xlsxwriter
+
+if TYPE_CHECKING:
+    from ..grading import Graded
 
 
-def require_format(path: str | Path) -> None:
-    """Raise DataError (or MissingDependency) now if ``path`` cannot be written later."""
+def require_format(path: str | Path, source: str | Path | None = None) -> None:
+    """Raise DataError (or MissingDependency) now if ``path`` cannot be written later: by
+    :func:`write_results` of records read from ``source`` when given, else by
+    :func:`write_rows`."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise DataError(f"cannot write {Path(path).name}: use .csv, .xlsx, .json or .jsonl")
+        raise OutputError("write.format", name=Path(path).name)
     if suffix == ".xlsx":
-        openpyxl()
+        if source is None:
+            openpyxl()
+        elif not keeps_workbook(path, source):
+            xlsxwriter()
+
+
+def keeps_workbook(path: str | Path, source: str | Path) -> bool:
+    """Whether writing ``path`` keeps the workbook the records came from: both are .xlsx."""
+    return Path(path).suffix.lower() == ".xlsx" and Path(source).suffix.lower() == ".xlsx"
+
+
+def write_results(path: str | Path, graded: Graded, *, source: str | Path | None = None,
+                  exact: bool = False) -> None:
+    """Write every record of a graded sheet with its results to ``path`` (.csv, .xlsx, .json,
+    .jsonl): the user's columns, then each named value, ``vetoes``, ``outcomes`` and
+    ``error``. ``source`` is the file the records were read from: an .xlsx of an .xlsx keeps its
+    workbook (other sheets, formats, widths, the user's cells) and adds the result columns to
+    the records' sheet. ``exact`` writes numbers exactly (``19/30``) instead of as a spreadsheet
+    shows them. A column of the user's named like a result is an :class:`OutputError` (an earlier
+    run's results, the sheet's last columns, are replaced)."""
+    path = Path(path)
+    require_format(path, source if source is not None else "")
+    own, earlier = own_columns(graded.sheet.columns, graded.ruleset.checked)
+    columns = result_columns(graded, exact=exact)
+    suffix = path.suffix.lower()
+    with replacing(path) as temporary:
+        if suffix == ".xlsx" and source is not None and keeps_workbook(path, source):
+            keep_workbook(Path(source), temporary, graded.sheet, columns, earlier=earlier)
+        elif suffix == ".xlsx":
+            new_workbook(temporary, graded.sheet, own, columns)
+        elif suffix == ".csv":
+            _write_csv(temporary, graded.sheet, own, columns)
+        else:
+            rows = _json_rows(graded.sheet, own, columns)
+            with temporary.open("w", encoding="utf-8") as f:
+                if suffix == ".json":
+                    f.write(json.dumps(list(rows), ensure_ascii=False, indent=1) + "\n")
+                else:
+                    f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A file beside ``path`` to write, renamed over ``path`` once written (with ``path``'s
+    permissions when it exists) and removed if writing fails."""
+    temporary = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")
+    temporary.open("xb").close()  # created with the permissions a new file gets
+    try:
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, path.stat().st_mode & 0o7777)
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def _write_csv(path: Path, sheet: Sheet, own: Sequence[str], columns: Sequence[Column]) -> None:
+    """The user's cells as :func:`write_rows` writes them, each result as
+    :meth:`Column.shown` shows it (text a spreadsheet would run escaped)."""
+    cells = [[_text(v) for v in sheet.cells[c]] for c in own]
+    results = [[_escaped(text) for text in c.shown_all()] for c in columns]
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([csv_text(c) for c in [*own, *(c.name for c in columns)]])
+        writer.writerows(zip(*cells, *results, strict=True) if cells or results else [])
+
+
+def _escaped(text: str) -> str:
+    return csv_text(text) if text[:1] in _FORMULA_START else text
+
+
+#: The first characters of a text :func:`csv_text` may escape (a quick test before its own).
+_FORMULA_START = frozenset("=+-@\t\r'")
+
+
+def _json_rows(sheet: Sheet, own: Sequence[str], columns: Sequence[Column]) -> Iterator[dict]:
+    for i, row in enumerate(sheet.records()):
+        out = {c: _jsonable(row[c]) for c in own}
+        for column in columns:
+            value = column.values[i]
+            out[column.name] = "" if value is None and column.name in RESULT_COLUMNS \
+                else _jsonable(value)
+        yield out
 
 
 def write_rows(path: str | Path, rows: Iterable[dict]) -> None:
@@ -69,7 +175,7 @@ def _text(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, (int, Fraction)):
         return exact_str(value)
-    return csv_text(value) if isinstance(value, str) else value
+    return _escaped(value) if isinstance(value, str) else value
 
 
 def _jsonable(value: object) -> object:

@@ -1,0 +1,92 @@
+"""What ``evalrules diff`` says: transitions, changed records, inputs that differ.
+
+Part of the message catalogue (:mod:`evalrules.messages`). Imports nothing.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------ diff
+    "diff.input.only": ("{name}：只有 {this} 读它（{kind}）；不交给 {other}",
+                        "{name}: only {this} reads it ({kind}); {other} is not given it"),
+    "diff.input.only_required": (
+        "{name}：只有 {this} 读它（{kind}）；不交给 {other}；缺少它的记录 {this} 一律无法评定",
+        "{name}: only {this} reads it ({kind}); {other} is not given it; {this} refuses every "
+        "record without it"),
+    "diff.input.changed": ("{name}：{old} → {new}", "{name}: {old} → {new}"),
+    "diff.input.unread": ("{names}：两个规则集都不读（不比较）",
+                          "{names}: neither ruleset reads it (not compared)"),
+    "diff.input.required": ("必填", "required"),
+    "diff.input.default": ("默认 {value}", "default {value}"),
+    "diff.input": ("  输入 {note}", "  input {note}"),
+    "diff.on_data": ("{old} → {new}：共 {total} 条记录，{differ} 条不同",
+                     "{old} → {new}: on {total} records: {differ} differ"),
+    "diff.on_data_same": ("{old} → {new}：共 {total} 条记录，没有不同",
+                          "{old} → {new}: no difference on {total} records"),
+    "diff.searched": (
+        "{old} → {new}：在生成的记录上（每种变化一个例子；是搜索，不是证明：见 docs/testing.md）",
+        "{old} → {new}: on generated records (one example per kind of change; a search, not a "
+        "proof: see docs/testing.md)"),
+    "diff.searched_same": (
+        "{old} → {new}：在生成的记录上没有找到不同（是搜索，不是证明：见 docs/testing.md）",
+        "{old} → {new}: no difference on generated records (a search, not a proof: see "
+        "docs/testing.md)"),
+    "diff.transition": ("  {change}：{count}", "  {change}: {count}"),
+    "diff.change": ("{name} {old} → {new}", "{name} {old} → {new}"),
+    "diff.refused_by_new": ("{old} 评定、{new} 无法评定（{rule}）",
+                            "accepted by {old}, refused by {new} ({rule})"),
+    "diff.refused_by_old": ("{new} 评定、{old} 无法评定（{rule}）",
+                            "accepted by {new}, refused by {old} ({rule})"),
+    "diff.both_refuse": (
+        "另有 {count} 条记录两个规则集都无法评定，未比较（`evalrules eval` 说明原因）",
+        "{count} more records are refused by both rulesets and not compared (`evalrules eval` "
+        "says why)"),
+    "diff.excluded": ("{count} 条不同的记录符合 --where，未列出",
+                      "{count} records that differ match --where and are not listed"),
+    "diff.list_head": ("不同的记录（{id}，文件中的行号）：",
+                       "records that differ ({id}, row in the file):"),
+    "diff.list_head_rows": ("不同的记录（文件中的行号）：",
+                            "records that differ (row in the file):"),
+    "diff.id_from": ("编号取自“{column}”列", "id from column {column}"),
+    "diff.row": ("第 {row} 行", "row {row}"),
+    "diff.joiner": ("；", "; "),
+    "diff.list": ("、", ", "),
+    "diff.more": ("  …… 还有 {count} 条：用 -o changes.xlsx 写出全部",
+                  "  … and {count} more: -o changes.xlsx writes them all"),
+    "diff.more_written": ("  …… 还有 {count} 条，全部见 {path}",
+                          "  … and {count} more, all of them in {path}"),
+    "diff.written": ("已写出：{path}（{count} 条记录，{rows} 行）",
+                     "written: {path} ({count} records, {rows} rows)"),
+    "diff.yes": ("是", "true"),
+    "diff.no": ("否", "false"),
+    "diff.none": ("（无）", "(none)"),
+    "diff.error": ("错误", "error"),
+    "diff.column.row": ("行号", "row"),
+    "diff.column.field": ("字段", "field"),
+    "diff.column.old": ("旧值", "old"),
+    "diff.column.new": ("新值", "new"),
+    "diff.column_taken": (
+        "{path} 有一列名为“{column}”，与变化表的列同名：把那一列改名后再写出",
+        "{path} has a column named {column}, as a column of the changes written: rename it "
+        "and write again"),
+    "diff.no_id_column": ("{path} 没有“{column}”列（--id-column）；它的列：{columns}",
+                          "{path} has no column {column} (--id-column); its columns: {columns}"),
+    "diff.no_records": ("{path} 没有一条记录", "{path} holds no records"),
+    "diff.none_compared": (
+        "{path} 的 {total} 条记录两个规则集都无法评定，没有可比较的：{reason}",
+        "{path}: both rulesets refuse all {total} records, so nothing can be compared: {reason}"),
+    "diff.missing": ("{ruleset} 需要的列文件中没有：{columns}",
+                     "{ruleset} needs columns the file lacks: {columns}"),
+    "diff.first_error": ("例如第 {row} 行：{error}", "e.g. row {row}: {error}"),
+    "diff.examples": ("例子：", "examples:"),
+    "diff.example": ("  {change}：{record}", "  {change}: {record}"),
+    "diff.refuses": ("    [{ruleset}] 无法评定：{error}", "    [{ruleset}] refuses it: {error}"),
+    "diff.explained": ("    [{ruleset}]", "    [{ruleset}]"),
+    "diff.bad_where": ("--where {where!r} 不是 {path} 的条件",
+                       "--where {where!r} is not a condition of {path}"),
+    "diff.needs_testing": (
+        "不给 --data 时，evalrules diff 用 Hypothesis 搜索不同（{error}）：{command}；或者用 "
+        "--data 在数据上比较",
+        "without --data, evalrules diff searches with Hypothesis ({error}): {command}; or "
+        "compare on data with --data"),
+}

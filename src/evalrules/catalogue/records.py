@@ -1,0 +1,96 @@
+"""A record that cannot be graded (:class:`evalrules.diagnostics.InputError`), said from its
+message key and values.
+
+Part of the message catalogue (:mod:`evalrules.messages`). Imports nothing.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------ record errors (InputError)
+    # Each is an InputError's text: the English is str(error), what programs and tests compare.
+    # {rule} is a diagnostics.RuleName: ``input 得分`` / ``输入项「得分」``; before 「{name}」 only
+    # what the name does not say (``输入项``, ``测评「测评」的``). {value}: the value as Python
+    # shows it ('yes').
+    "record.not_a_record": ("一条记录应为字段名到值的映射，实为 {type}",
+                            "a record must be a mapping of field names to values, not {type}"),
+    "record.field_name": ("字段名应为文字，实为 {value}",
+                          "field names must be strings, not {value}"),
+    "record.unknown_field": ("考核规则中没有字段 {field}{hint}", "unknown field {field}{hint}"),
+    "record.missing": ("{rule}「{name}」未填写，此项必填",
+                       "{rule}: missing required field '{name}'"),
+    "record.ballot_twice": ("{rule}「{name}」既有「{name}」列又有「{name}.…」列，只能填其中一种",
+                            "{rule}: given both as '{name}' and as '{name}.…' columns"),
+    "record.ballot_type": ("{rule}「{name}」应为各档次的票数（每档一列，列名如"
+                           "「{name}.档次」），实为 {type}",
+                           "{rule}: '{name}' must map each category to a vote count, not {type}"),
+    "record.unknown_category": ("{rule}「{name}」没有档次 {value}{hint}",
+                                "{rule}: '{name}' has no category {value}{hint}"),
+    "record.no_count": ("{rule}「{name}」缺少「{category}」的票数（无人投此票请填 0）",
+                        "{rule}: '{name}' has no vote count for '{category}'"),
+    "record.vote_count": ("{rule}「{ballot}」的票数应为不小于 0 的整数，「{column}」实为 {value}",
+                          "{rule}: vote counts of '{ballot}' must be whole numbers >= 0, and "
+                          "'{column}' is {value}"),
+    "record.not_a_number": ("{rule}「{name}」应为数字，实为 {value}",
+                            "{rule}: '{name}' must be a number, not {value}"),
+    "record.number_type": ("{rule}「{name}」应为数字，实为 {type} 类型的值",
+                           "{rule}: '{name}' must be a number, not {type}"),
+    "record.not_finite": ("{rule}「{name}」应为有限的数，实为 {value}",
+                          "{rule}: '{name}' must be a finite number, not {value}"),
+    "record.divides_by_zero": ("{rule}「{name}」的分母为零：{value}",
+                               "{rule}: '{name}' divides by zero: {value}"),
+    "record.too_big": ("{rule}「{name}」位数过多，不可能是实际的数值",
+                       "{rule}: '{name}' has too many digits to be a real value"),
+    "record.too_big_shown": ("{rule}「{name}」位数过多，不可能是实际的数值（{value}）",
+                             "{rule}: '{name}' has too many digits to be a real value ({value})"),
+    "record.not_yes_no": ("{rule}「{name}」应为 是/否，实为 {value}；可填 {accepted}",
+                          "{rule}: '{name}' must be true or false, not {value} "
+                          "(accepted: {accepted})"),
+    "record.not_a_label": ("{rule}「{name}」应为 {labels} 之一，实为 {value}{hint}",
+                           "{rule}: '{name}' must be one of {labels}, not {value}{hint}"),
+    "record.not_a_history": ("{rule}「{name}」应为历年等次的列表（从早到晚），实为 {type}",
+                             "{rule}: '{name}' must be a list of grades, oldest first, not {type}"),
+    "record.not_text": ("{rule}「{name}」应为文字，实为 {type}",
+                        "{rule}: '{name}' must be text, not {type}"),
+    "record.not_whole": ("{rule}「{name}」应为整数，实为 {value}",
+                         "{rule}: '{name}' must be a whole number, not {value}"),
+    "record.out_of_range": ("{rule}「{name}」为 {number}，超出了范围 {bounds}",
+                            "{rule}: '{name}' = {number} is outside {bounds}"),
+    "record.constant_too_big": ("{rule}：数值的位数过多（超过 {bits} 个二进制位），"
+                                "不可能是实际的数值",
+                                "{rule}: the value has too many digits to be a real value (more "
+                                "than {bits} bits)"),
+    "record.division": ("{rule}：`{expression}` 的除数为零",
+                        "{rule}: division by zero in `{expression}`"),
+    "record.no_votes": ("{rule}：测评「{ballot}」没有任何票，`{expression}` 无法计算",
+                        "{rule}: ballot '{ballot}' has no votes, so `{expression}` is undefined"),
+    "record.empty_history": ("{rule}：「{name}」为空，`{expression}` 无法计算",
+                             "{rule}: '{name}' is empty, so `{expression}` is undefined"),
+    "record.require": ("{rule}未满足：{message}", "{rule}: failed: {message}"),
+    "record.condition_fails": ("条件不成立", "the condition does not hold"),
+    "record.unique": ("{rule}：{listed} 的规则同时成立，而该表为 (unique)，只能有一条成立",
+                      "{rule}: the rules for {listed} both match, and the table is (unique)"),
+    "record.limit": ("{rule}：本记录所在的组未满足：{message}",
+                     "{rule}: failed for this record's group: {message}"),
+    "record.in_group": ("{error}（本记录所在的组）", "{error} (in this record's group)"),
+    "record.did_you_mean": ("；是否应为「{name}」？", "; did you mean '{name}'?"),
+    "record.integer_digits": ("{digits} 位的整数", "an integer of {digits} digits"),
+    "record.list.comma": ("、", ", "),
+    "record.list.and": ("、", " and "),
+    # A rule's name: its kind as the language says it, then what it names (a name, a condition).
+    "record.rule.named": ("{kind}「{name}」", "{kind} {name}"),
+    "record.rule.of": ("{kind}「{name}」的", "{kind} {name}"),
+    "record.kind.input": ("输入项", "input"),
+    "record.kind.ballot": ("测评", "ballot"),
+    "record.kind.param": ("参数", "param"),
+    "record.kind.let": ("计算项", "let"),
+    "record.kind.score": ("得分项", "score"),
+    "record.kind.sheet": ("评分表", "sheet"),
+    "record.kind.grade": ("等次表", "grade"),
+    "record.kind.veto": ("否决项", "veto"),
+    "record.kind.outcome": ("结果项", "outcome"),
+    "record.kind.rank": ("排名", "rank"),
+    "record.kind.require": ("前提条件", "require"),
+    "record.kind.limit": ("限制条件", "limit"),
+    "record.kind.check": ("检查", "check"),
+}
