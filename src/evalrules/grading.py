@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from attrs import field, frozen
@@ -65,8 +66,7 @@ class Graded:
         """How many records each veto (``"vetoes"``) or outcome (``"outcomes"``) applies to,
         every one of the ruleset's named (zero where none)."""
         counter = Counter(dict.fromkeys(getattr(self.ruleset, attribute), 0))
-        for names in getattr(self, attribute):
-            counter.update(names)
+        counter.update(chain.from_iterable(getattr(self, attribute)))
         return counter
 
     def record(self, i: int) -> dict:

@@ -18,7 +18,7 @@ Imports :mod:`ast`, :mod:`check`, :mod:`columns`, :mod:`diagnostics`, :mod:`mess
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -74,7 +74,9 @@ class Column:
         """Record ``i``'s value as a CSV cell holds it: a number as a spreadsheet shows it
         (``63.33%``, ``87.50``; exactly for ``exact``: ``19/30``), yes/no as ``true``/``false``,
         text as it is; empty for no value."""
-        value = self.values[i]
+        return self._show(self.values[i])
+
+    def _show(self, value: object) -> str:
         if value is None:
             return ""
         if isinstance(value, bool):
@@ -87,17 +89,22 @@ class Column:
             return fixed(Fraction(value), self.decimals)
         return str(value)
 
-    def shown_all(self) -> list[str]:
-        """:meth:`shown` of every record, each distinct value shown once (vote shares repeat)."""
-        seen: dict[tuple[type, object], str] = {}
-        out = []
-        for i, value in enumerate(self.values):
-            key = (type(value), value)
-            text = seen.get(key)
+    def shown_all(self, escape: Callable[[str], str] | None = None) -> list[str]:
+        """:meth:`shown` of every record (passed through ``escape`` when given), each distinct
+        value shown once. Graded column by column, rows with the same value share one object,
+        so the loops over every row go by the object's identity, at C speed, and only the
+        distinct objects are looked at in Python (and hashed by value, a Fraction's hash being
+        slow)."""
+        ids = list(map(id, self.values))
+        by_value: dict[tuple[type, object], str] = {}
+        texts: dict[int, str] = {}
+        for key, value in dict(zip(ids, self.values, strict=True)).items():
+            text = by_value.get((type(value), value))
             if text is None:
-                text = seen[key] = self.shown(i)
-            out.append(text)
-        return out
+                text = self._show(value)
+                text = by_value[type(value), value] = escape(text) if escape else text
+            texts[key] = text
+        return list(map(texts.__getitem__, ids))
 
 
 def fixed(value: Fraction, decimals: int) -> str:

@@ -116,12 +116,18 @@ def replacing(path: Path) -> Iterator[Path]:
 def _write_csv(path: Path, sheet: Sheet, own: Sequence[str], columns: Sequence[Column]) -> None:
     """The user's cells as :func:`write_rows` writes them, each result as
     :meth:`Column.shown` shows it (text a spreadsheet would run escaped)."""
-    cells = [[_text(v) for v in sheet.cells[c]] for c in own]
-    results = [[_escaped(text) for text in c.shown_all()] for c in columns]
+    cells = [_texts(sheet.cells[c]) for c in own]
+    results = [c.shown_all(_escaped) for c in columns]
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow([csv_text(c) for c in [*own, *(c.name for c in columns)]])
         writer.writerows(zip(*cells, *results, strict=True) if cells or results else [])
+
+
+def _texts(cells: Sequence[object]) -> list[object]:
+    """:func:`_text` of a column; a text cell (every cell of a CSV) on the short path."""
+    return [v if type(v) is str and (not v or v[0] not in _FORMULA_START) else _text(v)
+            for v in cells]
 
 
 def _escaped(text: str) -> str:
