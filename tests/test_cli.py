@@ -144,7 +144,7 @@ def test_check_an_unreadable_file(tmp_path, capsys):
 def test_eval_the_sample_spreadsheet_prints_the_summary(capsys):
     status, out, _ = run(capsys, "eval", CITY, SAMPLE_XLSX)
     assert status == 0
-    assert "300 records, 300 graded, 0 with errors" in out
+    assert "共 300 条记录，300 条已评定，0 条无法评定" in out
     for label, n in expected_counts().items():
         assert any(label in line and f" {n} " in line for line in out.splitlines()), (label, n)
     assert "人口计生综治" in out and "物质奖励" in out
@@ -219,7 +219,8 @@ def test_excel_cells_floats_bools_and_percent_text(tmp_path, capsys):
     # 0.1 + 0.7 is the float 0.7999999999999999: read as its shortest decimal, below 80%
     assert grades == [("甲", "好"), ("乙", "好"), ("丙", "差"), ("丁", "好"), ("戊", "差"),
                       ("己", "")]
-    assert "row 6: input 完成率: '完成率' must be a number, not '八成'" in out
+    # 己 is on row 8 of the sheet (the header on row 1, a blank row 7 before it)
+    assert "第 8 行：输入项「完成率」应为数字，实为 '八成'" in out
 
 
 def test_bad_rows_get_their_error_and_every_other_row_is_graded(tmp_path, capsys):
@@ -227,14 +228,21 @@ def test_bad_rows_get_their_error_and_every_other_row_is_graded(tmp_path, capsys
     out_path = tmp_path / "out.json"
     status, out, _ = run(capsys, "eval", CITY, data, "-o", out_path)
     assert status == 1
-    assert "5 records, 2 graded, 3 with errors" in out
+    assert "共 5 条记录，2 条已评定，3 条无法评定" in out
     rows = json.loads(out_path.read_text(encoding="utf-8"))
     assert [bool(r["error"]) for r in rows] == [False, True, True, True, False]
-    assert "团结协做" in rows[1]["error"] and "did you mean '团结协调'" in rows[1]["error"]
+    assert "团结协做" in rows[1]["error"] and "是否应为「团结协调」" in rows[1]["error"]
     assert "班子测评" in rows[2]["error"]
     assert "干部精神状态好" in rows[3]["error"]
     assert rows[1]["班子等次"] is None and rows[4]["班子等次"] == "较差"
-    assert "row 2:" in out and "row 3:" in out and "row 4:" in out
+    # the second to fourth records: rows 3 to 5 of the CSV (its header is row 1)
+    assert "第 3 行：" in out and "第 4 行：" in out and "第 5 行：" in out
+    # --lang en: the summary and the error column in English, the same records failing
+    status, out, _ = run(capsys, "eval", CITY, data, "-o", out_path, "--lang", "en")
+    assert status == 1 and "5 records, 2 graded, 3 with errors" in out
+    english = json.loads(out_path.read_text(encoding="utf-8"))
+    assert [bool(r["error"]) for r in english] == [False, True, True, True, False]
+    assert "did you mean '团结协调'" in english[1]["error"]
 
 
 def test_missing_columns_are_named(tmp_path, capsys):
@@ -272,7 +280,7 @@ def test_without_rich_and_openpyxl_plain_text_and_a_clear_message(tmp_path):
     plain = subprocess.run([sys.executable, "-c", script, "eval", str(CITY), str(SAMPLE_CSV),
                             "-o", str(tmp_path / "o.csv")], capture_output=True, text=True)
     assert plain.returncode == 0, plain.stderr
-    assert "300 records, 300 graded" in plain.stdout and "┃" not in plain.stdout
+    assert "共 300 条记录，300 条已评定" in plain.stdout and "┃" not in plain.stdout
     counts = expected_counts()
     assert any(line.split()[:2] == ["较好", str(counts["较好"])]
                for line in plain.stdout.splitlines())
@@ -462,7 +470,7 @@ def test_a_long_run_at_a_terminal_shows_progress(with_rich, tmp_path, capsys, mo
         monkeypatch.setitem(sys.modules, "rich", None)
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     status, out, err = run(capsys, "eval", CITY, data)
-    assert status == 0 and "1200 records, 1200 graded" in out
+    assert status == 0 and "共 1200 条记录，1200 条已评定" in out
     if not with_rich:
         assert "1200/1200" in err
     assert run(capsys, "eval", CITY, data, "--no-progress")[2] == ""
@@ -478,7 +486,7 @@ def test_group_rulesets_grade_each_record_among_its_group(capsys):
         pytest.skip("no bundled group ruleset")
     n = len(json.loads(cases.read_text(encoding="utf-8"))["cases"])
     status, out, err = run(capsys, "eval", rules, cases)
-    assert status in (0, 1) and f"{n} records" in out and not err
+    assert status in (0, 1) and f"共 {n} 条记录" in out and not err
     status, out, _ = run(capsys, "explain", rules, cases, "--row", "1")
     assert status == 0 and out.startswith("第 1 行")
 

@@ -644,7 +644,7 @@ def sample_summary(b: Block, tmp_path: Path) -> None:
 
 
 def row_error(b: Block, tmp_path: Path) -> None:
-    """The guide's typo (团结协做) on data row 2."""
+    """The guide's typo (团结协做) on the second record: row 3 of the file."""
     lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines()[:3]
     lines[2] = lines[2].replace("团结协调", "团结协做")
     (tmp_path / "数据.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -720,7 +720,7 @@ OUTPUTS: dict[tuple[str, str], Callable[[Block, Path], None] | str] = {
     ("docs/tutorial.md", "（市直单位）\n班子等次"):
         "the output of the Python block above it: checked there (PRINTS)",
     ("docs/user-guide.md", "300 records, 300 graded"): sample_summary,
-    ("docs/user-guide.md", "rows with errors"): row_error,
+    ("docs/user-guide.md", "无法评定的行"): row_error,
     ("docs/user-guide.md", "第 5 行（编号 T0005"): sample_explanation,
     ("docs/user-guide.md", 'extends "rulesets/fanwen9/team-county.rules"'): init_output,
     ("docs/changing-a-rule-safely.md", "班子等次 较好 → 一般：1"): diff_output,

@@ -85,6 +85,24 @@ class Graded:
                 self._results.update(enumerate(self.ruleset.evaluate_many(records)))
         return self._results[i]
 
+    def error_texts(self, lang: str = "en") -> list[str | None]:
+        """Each record's error (None where it has none) said in ``lang``. ``errors`` holds the
+        English text; in another language each failed record is graded again, all in one call,
+        for its :class:`~evalrules.diagnostics.InputError` (the column-wise path keeps only the
+        text; a record gives the same error either way: tests/test_grading.py)."""
+        if lang == "en":
+            return list(self.errors)
+        failed = [i for i, e in enumerate(self.errors) if e is not None]
+        again = [i for i in failed if i not in self._results]
+        if again and self.ruleset.checked.group is None:
+            graded = self.ruleset.evaluate_many([self.record(i) for i in again])
+            self._results.update(zip(again, graded, strict=True))
+        out: list[str | None] = [None] * len(self)
+        for i in failed:
+            error = self.result(i).error
+            out[i] = error.text(lang) if error is not None else self.errors[i]
+        return out
+
     def columns(self) -> dict[str, list]:
         """What ``-o`` writes, column by column: the sheet's columns (an earlier run's results
         left out), then each named value, ``vetoes`` and ``outcomes`` (joined by 、) and

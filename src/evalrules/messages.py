@@ -36,7 +36,26 @@ LANGUAGES = ("zh", "en")
 
 #: key → (Chinese, English). Grouped by where they are said; keep each group's keys together.
 MESSAGES: dict[str, tuple[str, str]] = {
-    # ------------------------------------------------------------ a run's summary
+    # ------------------------------------------------------------ a run's summary (eval)
+    "summary.head": ("{title}：共 {total} 条记录，{graded} 条已评定，{failed} 条无法评定",
+                     "{title}: {total} records, {graded} graded, {failed} with errors"),
+    "summary.grade": ("等次", "grade"),
+    "summary.count": ("人数", "count"),
+    "summary.share": ("占已评定的比例", "share of graded"),
+    "summary.vetoes": ("一票否决", "vetoes"),
+    "summary.outcomes": ("结果运用", "outcomes"),
+    "summary.unused": ("规则集不用的列（原样保留）：{columns}",
+                       "columns the ruleset does not use (kept as they are): {columns}"),
+    "summary.missing": ("数据文件没有这些列：{columns}",
+                        "the data file has no column for: {columns}"),
+    "summary.did_you_mean": ("  {name}：是不是“{column}”？", "  {name}: did you mean '{column}'?"),
+    "summary.errors": ("无法评定的行（{count} 条；行号是文件中的行号，与 Excel 相同）：",
+                       "rows with errors ({count}; row numbers as in the file, as Excel shows "
+                       "them):"),
+    "summary.error_row": ("  第 {row} 行：{error}", "  row {row}: {error}"),
+    "summary.more": ("  ……还有 {count} 条（用 -o 写出后见 error 列）",
+                     "  … and {count} more (see the error column with -o)"),
+    "summary.list": ("、", ", "),
     # ------------------------------------------------------------ optional packages
     "needs.testing": ("evalrules test 需要 testing 扩展（{error}），安装：{command}",
                       "evalrules test needs the testing extra ({error}): {command}"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import grading
 from ..columns import input_columns
-from ..diagnostics import RulesetError, did_you_mean
+from ..diagnostics import RulesetError
 from ..grading import Graded
 from ..io import Note, ReadError, Sheet, read_sheet
 from ..messages import language, say
@@ -145,17 +145,6 @@ def grade(ruleset: Ruleset, sheet: Sheet, *, progress: bool = True) -> Graded:
         return with_progress(rows, "评定 grading", enabled=progress)
 
     return grading.grade(ruleset, sheet, progress=bar)
-
-
-def missing_hint(graded: Graded) -> str | None:
-    if not graded.missing:
-        return None
-    lines = ["the data file has no column for: " + ", ".join(graded.missing)]
-    for name in graded.missing:
-        hint = did_you_mean(name, graded.unused)
-        if hint:
-            lines.append(f"  {name}: {hint}")
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- terminal output

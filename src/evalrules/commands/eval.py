@@ -8,11 +8,13 @@ What ``--help`` says is ``help.eval*`` in :mod:`evalrules.helptext`.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from pathlib import Path
 
 from ..diagnostics import DataError, EvalRulesError
+from ..grading import Graded
 from ..io import MissingDependency, OutputError, own_columns, require_format, write_results
 from ..messages import say
 from ._shared import (
@@ -21,10 +23,12 @@ from ._shared import (
     grade,
     load_ruleset,
     load_sheet,
-    missing_hint,
     percent,
     print_table,
 )
+
+#: Rows with errors the summary lists (the error column of -o has them all).
+SHOWN = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     graded = grade(ruleset, sheet, progress=not args.no_progress)
     if args.output is not None:
         try:
-            write_results(args.output, graded, source=args.data, exact=args.exact)
+            write_results(args.output, graded, source=args.data, exact=args.exact,
+                          lang=lang)
         except OutputError as e:
             print(f"evalrules: {say(e.key, lang, **e.values)}", file=sys.stderr)
             return 2
@@ -76,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             print("evalrules: " + say("write.failed", lang, path=args.output, reason=e),
                   file=sys.stderr)
             return 2
-    summary(graded)
+    summary(graded, lang)
     if args.output is not None:
         print("\n" + say("write.written", lang, path=args.output, rows=len(graded)))
         if args.exact and Path(args.output).suffix.lower() == ".csv":
@@ -111,31 +116,40 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def summary(graded) -> None:
+def summary(graded: Graded, lang: str) -> None:
+    """The run's summary on stdout: how many records, each grade table's distribution, the
+    vetoes and outcomes, the columns not used or missing, and the first rows with errors, each
+    by its row in the file."""
     ruleset, total = graded.ruleset, len(graded)
     ok = total - graded.failed
-    print(f"{ruleset.title or ruleset.name}: {total} records, {ok} graded, "
-          f"{graded.failed} with errors\n")
+    print(say("summary.head", lang, title=ruleset.title or ruleset.name, total=total, graded=ok,
+              failed=graded.failed) + "\n")
+    headers = [say(k, lang) for k in ("summary.grade", "summary.count", "summary.share")]
     for name, counter in graded.counts().items():
         rows = [[label, str(counter[label]), percent(counter[label], ok)]
                 for label in ruleset.grades[name]]
-        print_table(name, ("等次 grade", "人数 count", "占比 share"), rows, right=(1, 2))
+        print_table(name, headers, rows, right=(1, 2))
         print()
-    for attribute, title in (("vetoes", "一票否决 vetoes"), ("outcomes", "结果运用 outcomes")):
+    for attribute in ("vetoes", "outcomes"):
         tally = graded.tally(attribute)
         if tally:
-            print_table(title, ("", "人数 count"), [[k, str(v)] for k, v in tally.items()],
-                        right=(1,))
+            print_table(say(f"summary.{attribute}", lang), ("", headers[1]),
+                        [[k, str(v)] for k, v in tally.items()], right=(1,))
             print()
+    listed = say("summary.list", lang)
     if graded.unused:
-        print(f"columns the ruleset does not use (kept as they are): {', '.join(graded.unused)}")
-    hint = missing_hint(graded)
-    if hint:
-        print(hint)
+        print(say("summary.unused", lang, columns=listed.join(graded.unused)))
+    if graded.missing:
+        print(say("summary.missing", lang, columns=listed.join(graded.missing)))
+        for name in graded.missing:
+            close = difflib.get_close_matches(name, graded.unused, n=1, cutoff=0.5)
+            if close:
+                print(say("summary.did_you_mean", lang, name=name, column=close[0]))
     if graded.failed:
-        bad = [(i, e) for i, e in enumerate(graded.errors, 1) if e is not None]
-        print(f"rows with errors ({len(bad)}; data rows counted from 1 below the header):")
-        for i, error in bad[:10]:
-            print(f"  row {i}: {error}")
-        if len(bad) > 10:
-            print(f"  … and {len(bad) - 10} more (see the error column with -o)")
+        texts = graded.error_texts(lang)
+        bad = [i for i, e in enumerate(graded.errors) if e is not None]
+        print(say("summary.errors", lang, count=len(bad)))
+        for i in bad[:SHOWN]:
+            print(say("summary.error_row", lang, row=graded.sheet.rows[i], error=texts[i]))
+        if len(bad) > SHOWN:
+            print(say("summary.more", lang, count=len(bad) - SHOWN))

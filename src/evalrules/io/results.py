@@ -151,9 +151,10 @@ def own_columns(columns: Sequence[str], checked: Checked) -> tuple[list[str], bo
     return own, earlier
 
 
-def result_columns(graded: Graded, *, exact: bool = False) -> list[Column]:
+def result_columns(graded: Graded, *, exact: bool = False, lang: str = "en") -> list[Column]:
     """The result columns of a graded sheet, each with its kind (see the module doc); with
-    ``exact`` every number is ``exact``: written as its exact value."""
+    ``exact`` every number is ``exact``: written as its exact value. ``error`` is said in
+    ``lang``."""
     checked = graded.ruleset.checked
     share = shares(checked)
     out = []
@@ -172,7 +173,7 @@ def result_columns(graded: Graded, *, exact: bool = False) -> list[Column]:
             out.append(Column(name, "number", values, decimals_of(values)))
     for name, lists in (("vetoes", graded.vetoes), ("outcomes", graded.outcomes)):
         out.append(Column(name, "text", ["、".join(names) or None for names in lists]))
-    out.append(Column("error", "text", graded.errors))
+    out.append(Column("error", "text", graded.error_texts(lang)))
     return out
 
 

@@ -67,18 +67,19 @@ def keeps_workbook(path: str | Path, source: str | Path) -> bool:
 
 
 def write_results(path: str | Path, graded: Graded, *, source: str | Path | None = None,
-                  exact: bool = False) -> None:
+                  exact: bool = False, lang: str = "en") -> None:
     """Write every record of a graded sheet with its results to ``path`` (.csv, .xlsx, .json,
     .jsonl): the user's columns, then each named value, ``vetoes``, ``outcomes`` and
     ``error``. ``source`` is the file the records were read from: an .xlsx of an .xlsx keeps its
     workbook (other sheets, formats, widths, the user's cells) and adds the result columns to
     the records' sheet. ``exact`` writes numbers exactly (``19/30``) instead of as a spreadsheet
     shows them. A column of the user's named like a result is an :class:`OutputError` (an earlier
-    run's results, the sheet's last columns, are replaced)."""
+    run's results, the sheet's last columns, are replaced). ``lang`` is the language of the
+    ``error`` column (``"zh"`` or ``"en"``: the command line writes the run's)."""
     path = Path(path)
     require_format(path, source if source is not None else "")
     own, earlier = own_columns(graded.sheet.columns, graded.ruleset.checked)
-    columns = result_columns(graded, exact=exact)
+    columns = result_columns(graded, exact=exact, lang=lang)
     suffix = path.suffix.lower()
     with replacing(path) as temporary:
         if suffix == ".xlsx" and source is not None and keeps_workbook(path, source):
