@@ -293,9 +293,10 @@ def test_without_rich_and_openpyxl_plain_text_and_a_clear_message(tmp_path):
 # ---------------------------------------------------------------- explain
 
 def test_explain_a_row_as_a_spreadsheet_user_counts_it(capsys):
-    status, out, _ = run(capsys, "explain", CITY, SAMPLE_XLSX, "--row", "3")
+    # T0003 is the third record: row 4 of the sheet, under the header on row 1
+    status, out, _ = run(capsys, "explain", CITY, SAMPLE_XLSX, "--row", "4")
     assert status == 0
-    assert out.startswith("第 3 行（编号 T0003，单位 财政局1号）")
+    assert out.startswith("第 4 行（编号 T0003，单位 财政局1号）")
     assert "班子测评：优秀 27，较好 18，一般 1，较差 4" in out
     assert "班子等次：较好" in out and "✗ 班子优秀率 ≥ 优秀率线" in out
     by_id = run(capsys, "explain", CITY, SAMPLE_CSV, "--id", "T0003")[1]
@@ -305,20 +306,21 @@ def test_explain_a_row_as_a_spreadsheet_user_counts_it(capsys):
 
 
 def test_explain_in_english(capsys):
-    status, out, _ = run(capsys, "explain", CITY, SAMPLE_CSV, "--row", "3", "--lang", "en")
-    assert status == 0 and out.startswith("Row 3 (编号 T0003, 单位 财政局1号)")
+    status, out, _ = run(capsys, "explain", CITY, SAMPLE_CSV, "--row", "4", "--lang", "en")
+    assert status == 0 and out.startswith("Row 4 (编号 T0003, 单位 财政局1号)")
     assert "no rule matches, so otherwise: 较好." in out
 
 
 def test_explain_a_row_that_cannot_be_graded(tmp_path, capsys):
     data = write_csv(tmp_path / "d.csv", BROKEN_ROWS)
-    status, out, _ = run(capsys, "explain", CITY, data, "--row", "2")
+    status, out, _ = run(capsys, "explain", CITY, data, "--row", "3")  # the second record
     assert status == 1 and "无法评定" in out and "团结协做" in out
 
 
 @pytest.mark.parametrize(("argv", "message", "english"), [
-    (["--row", "0"], "的数据行为第 1 至 300 行", "has data rows 1 to 300"),
-    (["--row", "301"], "的数据行为第 1 至 300 行", "has data rows 1 to 300"),
+    (["--row", "0"], "的这一行不是记录（记录在第 2 至 301 行", "records are on rows 2 to 301"),
+    (["--row", "1"], "的这一行不是记录（记录在第 2 至 301 行", "records are on rows 2 to 301"),
+    (["--row", "302"], "的这一行不是记录（记录在第 2 至 301 行", "records are on rows 2 to 301"),
     (["--id", "T9999"], "中没有 编号 为 T9999 的行", "no row of"),
     (["--id", "x", "--id-column", "名字"], "--id-column“名字”不是", "is not a column"),
     (["--id", "好", "--id-column", "考核目标完成"], "请用 --row 选定一行", "pick one with --row")])

@@ -153,7 +153,7 @@ def test_the_records_that_cannot_be_graded_are_listed_with_their_error(report):
         with pytest.raises(evalrules.InputError) as error:
             rules.evaluate(record_of(row, columns))
         assert re.search(f'<tr data-row="{number}" class="bad">.*?<td>'
-                         f"{re.escape(escape_html(str(error.value)))}</td></tr>", table, re.S)
+                         f"{re.escape(escape_html(error.value.text('zh')))}</td></tr>", table, re.S)
 
 
 def escape_html(text: str) -> str:

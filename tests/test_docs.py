@@ -657,8 +657,8 @@ def row_error(b: Block, tmp_path: Path) -> None:
 
 
 def sample_explanation(b: Block, tmp_path: Path) -> None:
-    """``evalrules explain … --row 5`` on the sample."""
-    status, out = run_cli(["explain", str(CITY), str(SAMPLE), "--row", "5"])
+    """``evalrules explain … --row 6`` on the sample: T0005, under the header on row 1."""
+    status, out = run_cli(["explain", str(CITY), str(SAMPLE), "--row", "6"])
     assert status == 0
     elided_match(b.text, out)
 
@@ -721,7 +721,7 @@ OUTPUTS: dict[tuple[str, str], Callable[[Block, Path], None] | str] = {
         "the output of the Python block above it: checked there (PRINTS)",
     ("docs/user-guide.md", "300 records, 300 graded"): sample_summary,
     ("docs/user-guide.md", "无法评定的行"): row_error,
-    ("docs/user-guide.md", "第 5 行（编号 T0005"): sample_explanation,
+    ("docs/user-guide.md", "第 6 行（编号 T0005"): sample_explanation,
     ("docs/user-guide.md", 'extends "rulesets/fanwen9/team-county.rules"'): init_output,
     ("docs/changing-a-rule-safely.md", "班子等次 较好 → 一般：1"): diff_output,
     ("docs/changing-a-rule-safely.md", "共 300 条记录，9 条不同"): diff_on_data,

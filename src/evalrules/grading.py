@@ -48,6 +48,7 @@ class Graded:
     unused: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     _results: dict[int, Result] = field(init=False, factory=dict, eq=False, repr=False)
+    _said: dict[str, list[str | None]] = field(init=False, factory=dict, eq=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.sheet)
@@ -92,6 +93,8 @@ class Graded:
         text; a record gives the same error either way: tests/test_grading.py)."""
         if lang == "en":
             return list(self.errors)
+        if lang in self._said:
+            return list(self._said[lang])
         failed = [i for i, e in enumerate(self.errors) if e is not None]
         again = [i for i in failed if i not in self._results]
         if again and self.ruleset.checked.group is None:
@@ -101,7 +104,16 @@ class Graded:
         for i in failed:
             error = self.result(i).error
             out[i] = error.text(lang) if error is not None else self.errors[i]
-        return out
+        self._said[lang] = out
+        return list(out)
+
+    def error_text(self, i: int, lang: str = "en") -> str | None:
+        """Record ``i``'s error in ``lang`` (:meth:`error_texts`), or None."""
+        if self.errors[i] is None or lang == "en":
+            return self.errors[i]
+        if lang not in self._said:
+            self.error_texts(lang)
+        return self._said[lang][i]
 
     def columns(self) -> dict[str, list]:
         """What ``-o`` writes, column by column: the sheet's columns (an earlier run's results

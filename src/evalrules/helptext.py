@@ -40,9 +40,9 @@ HELP: dict[str, tuple[str, str]] = {
         "     diff；fmt：无法解析）；有记录无法评定（eval、report；explain：所选的那一行）；\n"
         "     文件不是规范格式（fmt --check）；用例或检查不通过（test）；两个规则集有不同\n"
         "     （diff，和 diff(1) 一样）\n"
-        "  2  命令没能完成：用法不对（未知选项、--row 超出末行、--where 编译不过），数据、用例或\n"
-        "     输出文件不存在、读不了或写不了，缺少可选的软件包（openpyxl、hypothesis、\n"
-        "     pyarrow），init 要覆盖已有的文件，格式化程序的缺陷\n"
+        "  2  命令没能完成：用法不对（未知选项、--row 不是记录所在的行、--where 编译不过），\n"
+        "     数据、用例或输出文件不存在、读不了或写不了，缺少可选的软件包（openpyxl、\n"
+        "     hypothesis、pyarrow），init 要覆盖已有的文件，格式化程序的缺陷\n"
         "  给了几个文件时，取其中最高的状态。",
         "exit status, the same for every command:\n"
         "  0  success: nothing wrong was found\n"
@@ -51,8 +51,8 @@ HELP: dict[str, tuple[str, str]] = {
         "     parse); rows that cannot be graded (eval, report; explain: the chosen row); a file\n"
         "     not in the canonical layout (fmt --check); a case or check that fails (test); a\n"
         "     difference between the two rulesets (diff, as diff(1) does)\n"
-        "  2  the command could not do its job: bad usage (an unknown option, a --row past the\n"
-        "     end, a --where that does not compile), a data, cases or output file that is\n"
+        "  2  the command could not do its job: bad usage (an unknown option, a --row that holds\n"
+        "     no record, a --where that does not compile), a data, cases or output file that is\n"
         "     missing, cannot be read or cannot be written, a missing optional package\n"
         "     (openpyxl, hypothesis, pyarrow), a file init would overwrite, a formatter bug\n"
         "  With several files, the highest status applies."),
@@ -153,29 +153,29 @@ HELP: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ explain
     "help.explain": (
         "逐条规则解释一条记录的等次，可以在反馈会上照着念。\n\n"
-        "按行选记录（--row 3 是第三个数据行，不算表头：即 Excel 里的第 4 行），或者按某一列的\n"
-        "值选（--id T0003，在 --id-column 指定的列里找，默认是文件的第一列）。--lang en 用英文\n"
-        "解释。\n\n"
+        "按行选记录（--row 4 是文件的第 4 行，行号与 Excel、eval、report、diff 显示的相同），\n"
+        "或者按某一列的值选（--id T0003，在 --id-column 指定的列里找，默认是文件的第一列）。\n"
+        "--lang en 用英文解释。\n\n"
         "等次表的每条规则显示为满足（✓）、不满足（✗）或不需要（·），并列出它比较的值；然后是\n"
         "适用的否决和随之而来的结果运用。\n\n"
         "例子：\n"
-        "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --row 3\n"
+        "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --row 4\n"
         "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --id T0003",
         "Explain the grade of one record, rule by rule, in words to read out in a 反馈 meeting.\n\n"
-        "Pick the record by its row (--row 3 is the third data row, the header not counted: row\n"
-        "4 of the sheet in Excel) or by a value in one of its columns (--id T0003, looked up in\n"
-        "--id-column, which defaults to the first column of the file). --lang en explains in\n"
-        "English.\n\n"
+        "Pick the record by its row in the file (--row 4: row 4 as Excel numbers it, and as\n"
+        "eval, report and diff name it) or by a value in one of its columns (--id T0003, looked\n"
+        "up in --id-column, which defaults to the first column of the file). --lang en explains\n"
+        "in English.\n\n"
         "Each rule of a grade table is shown as met (✓), not met (✗) or not needed (·), with the\n"
         "values it compared; then the vetoes applied and the outcomes that follow.\n\n"
         "examples:\n"
-        "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --row 3\n"
+        "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --row 4\n"
         "  evalrules explain rulesets/fanwen9/team-city.rules examples/team-city.xlsx --id T0003"),
     "help.explain.ruleset": ("规则集文件（.rules）", "the .rules file"),
     "help.explain.data": ("记录：.xlsx、.xls、.csv、.json 或 .jsonl",
                           "the records: .xlsx, .xls, .csv, .json or .jsonl"),
-    "help.explain.row": ("第 N 个数据行，从表头下面一行数起，从 1 开始",
-                         "the N-th data row, counted from 1 below the header"),
+    "help.explain.row": ("文件的第 N 行（行号与 Excel 相同）",
+                         "row N of the file (as Excel numbers it)"),
     "help.explain.id": ("--id-column 那一列的值为 VALUE 的行",
                         "the row whose --id-column holds VALUE"),
     "help.explain.id_column": ("--id 查找的列（默认：第一列）",

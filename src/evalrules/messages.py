@@ -36,6 +36,9 @@ LANGUAGES = ("zh", "en")
 
 #: key → (Chinese, English). Grouped by where they are said; keep each group's keys together.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------ any command
+    "run.ruleset_errors": ("{path}：规则集有错误；evalrules check {path} 会列出它们",
+                           "{path}: the ruleset has errors; `evalrules check {path}` lists them"),
     # ------------------------------------------------------------ a run's summary (eval)
     "summary.head": ("{title}：共 {total} 条记录，{graded} 条已评定，{failed} 条无法评定",
                      "{title}: {total} records, {graded} graded, {failed} with errors"),

@@ -107,10 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.cmd.field": ("  {name}：{value}", "  {name}: {value}"),
     "explain.cmd.cannot": ("无法评定：{error}", "cannot be graded: {error}"),
     "explain.cmd.no_rows": ("evalrules：{data} 没有数据行", "evalrules: {data} has no data rows"),
-    "explain.cmd.past_end": ("evalrules：--row {row}：{data} 的数据行为第 1 至 {last} 行"
-                             "（表头不计）",
-                             "evalrules: --row {row}: {data} has data rows 1 to {last} (the "
-                             "header is not counted)"),
+    "explain.cmd.no_record": ("evalrules：--row {row}：{data} 的这一行不是记录（记录在第 {first} "
+                              "至 {last} 行，行号与 Excel 相同）",
+                              "evalrules: --row {row}: that row of {data} holds no record (the "
+                              "records are on rows {first} to {last}, as Excel numbers them)"),
     "explain.cmd.no_column": ("evalrules：--id-column“{column}”不是 {data} 的列；"
                               "它的列有：{columns}",
                               "evalrules: --id-column '{column}' is not a column of {data}; its "

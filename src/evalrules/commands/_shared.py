@@ -31,12 +31,13 @@ class Failed(Exception):
         self.status = status
 
 
-def load_ruleset(path: Path) -> Ruleset:
+def load_ruleset(path: Path, lang: str | None = None) -> Ruleset:
+    """The ruleset, or :class:`Failed` (status 1) with its diagnostics and what to run."""
     try:
         return load(path)
     except RulesetError as e:
-        raise Failed(f"{e}\n\n{path}: the ruleset has errors; `evalrules check {path}` lists "
-                     "them", 1) from None
+        raise Failed(f"{e}\n\n" + say("run.ruleset_errors", language(lang), path=path),
+                     1) from None
 
 
 def data_options(parser: argparse.ArgumentParser) -> None:

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        ruleset = load_ruleset(args.ruleset)
+        ruleset = load_ruleset(args.ruleset, args.lang)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status

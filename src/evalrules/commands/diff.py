@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.output is not None:
             require_format(args.output)
-        old, new = load_ruleset(args.old), load_ruleset(args.new)
+        old, new = load_ruleset(args.old, args.lang), load_ruleset(args.new, args.lang)
         sheet = load_sheet(args.data, old, new, sheet=args.sheet, encoding=args.encoding,
                            lang=lang)
         _check_columns(sheet, old, new, args, lang)
@@ -271,7 +271,7 @@ def _search(args: argparse.Namespace, lang: str) -> int:
                                       command=install_command("testing")), file=sys.stderr)
         return 2
     try:
-        old, new = load_ruleset(args.old), load_ruleset(args.new)
+        old, new = load_ruleset(args.old, args.lang), load_ruleset(args.new, args.lang)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status

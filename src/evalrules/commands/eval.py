@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.output is not None:
             require_format(args.output, args.data)
-        ruleset = load_ruleset(args.ruleset)
+        ruleset = load_ruleset(args.ruleset, args.lang)
         sheet = load_sheet(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
                            lang=lang)
         if args.output is not None:  # before grading: a column named like a result

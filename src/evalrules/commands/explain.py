@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..io import record_of
 from ..messages import say
-from ._shared import Failed, data_options, load_rows, load_ruleset
+from ._shared import Failed, data_options, load_ruleset, load_sheet
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,22 +30,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
     try:
-        ruleset = load_ruleset(args.ruleset)
-        rows = load_rows(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
-                         lang=args.lang)
-        number = _pick(rows, args)
+        ruleset = load_ruleset(args.ruleset, lang)
+        sheet = load_sheet(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
+                           lang=lang)
+        rows = list(sheet.records())
+        index = _pick(rows, sheet.rows, args)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status
-    row = rows[number - 1]
+    row = rows[index]
     columns = input_columns(ruleset.checked)
     skip = {*value_columns(ruleset.checked), *RESULT_COLUMNS}  # an earlier run's results
-    print(describe({k: v for k, v in row.items() if k not in skip}, number, columns, lang))
+    print(describe({k: v for k, v in row.items() if k not in skip}, sheet.rows[index], columns,
+                   lang))
     if ruleset.checked.group is None:
         result = next(ruleset.evaluate_many([record_of(row, columns)]))
     else:  # group rules: the record is graded among all the records of the file
         records = [record_of(r, columns) for r in rows]
-        result = list(ruleset.evaluate_many(records))[number - 1]
+        result = list(ruleset.evaluate_many(records))[index]
     if result.error is not None:
         print(say("explain.cmd.cannot", lang, error=result.error.text(lang)))
         return 1
@@ -52,28 +55,30 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pick(rows: list[dict], args: argparse.Namespace) -> int:
-    """The 1-based number of the chosen data row."""
+def _pick(rows: list[dict], numbers: Sequence[int], args: argparse.Namespace) -> int:
+    """The index of the chosen record: ``--row`` is its row in the file (as Excel numbers it, as
+    eval, report and diff name it), ``--id`` a value of its ``--id-column``."""
     lang = args.lang
     if not rows:
         raise Failed(say("explain.cmd.no_rows", lang, data=args.data))
     if args.row is not None:
-        if not 1 <= args.row <= len(rows):
-            raise Failed(say("explain.cmd.past_end", lang, row=args.row, data=args.data,
-                             last=len(rows)))
-        return args.row
+        if args.row not in numbers:
+            raise Failed(say("explain.cmd.no_record", lang, row=args.row, data=args.data,
+                             first=numbers[0], last=numbers[-1]))
+        return list(numbers).index(args.row)
     header = list(rows[0])
     column = args.id_column or header[0]
     if column not in header:
         raise Failed(say("explain.cmd.no_column", lang, column=column, data=args.data,
                          columns=say("explain.list", lang).join(header)))
-    found = [i for i, row in enumerate(rows, 1) if _text(row.get(column)) == args.id.strip()]
+    found = [i for i, row in enumerate(rows) if _text(row.get(column)) == args.id.strip()]
     if not found:
         raise Failed(say("explain.cmd.no_match", lang, data=args.data, column=column,
                          id=args.id))
     if len(found) > 1:
         raise Failed(say("explain.cmd.several", lang, count=len(found), column=column,
-                         id=args.id, rows=say("explain.list", lang).join(map(str, found[:10]))))
+                         id=args.id, rows=say("explain.list", lang).join(
+                             str(numbers[i]) for i in found[:10])))
     return found[0]
 
 

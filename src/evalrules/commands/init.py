@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"evalrules: {path} exists; init never overwrites a file", file=sys.stderr)
             return 2
     try:
-        base = load_ruleset(args.extends)
+        base = load_ruleset(args.extends, args.lang)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"evalrules: cannot write {rules.name}: {e}", file=sys.stderr)
         return 2
     try:
-        load_ruleset(rules)
+        load_ruleset(rules, args.lang)
     except Failed as e:  # pragma: no cover - the template always compiles
         print(e, file=sys.stderr)
         return 1

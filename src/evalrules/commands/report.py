@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
     try:
-        ruleset = load_ruleset(args.ruleset)
+        ruleset = load_ruleset(args.ruleset, args.lang)
         sheet = load_sheet(args.data, ruleset, sheet=args.sheet, encoding=args.encoding,
                            lang=args.lang)
     except Failed as e:

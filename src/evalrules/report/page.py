@@ -60,8 +60,9 @@ def percent(n: int, total: int) -> str:
 
 
 def error_text(graded: Graded, i: int, lang: str) -> str:
-    """Record ``i``'s error as the page says it (the one place that words a record's error)."""
-    return graded.errors[i] or ""
+    """Record ``i``'s error as the page says it, in ``lang`` (the one place that words a
+    record's error)."""
+    return graded.error_text(i, lang) or ""
 
 
 def own_columns(graded: Graded) -> list[str]:
