@@ -84,9 +84,9 @@ def as_record(row: dict[str, str], ruleset: evalrules.Ruleset) -> dict:
     return record
 
 
-def brute_force(rows: list[tuple[int, dict]], old, new) -> set[tuple]:
+def brute_force(rows: list[tuple[int, dict]], old, new, lang: str = "en") -> set[tuple]:
     """(id, row, field, old value, new value) for every value that changed, by evaluating each
-    record with each ruleset."""
+    record with each ruleset; an error as the command says it, in ``lang``."""
     expected = set()
     for number, row in rows:
         sides = []
@@ -94,7 +94,7 @@ def brute_force(rows: list[tuple[int, dict]], old, new) -> set[tuple]:
             try:
                 result = ruleset.evaluate(as_record(row, ruleset))
             except InputError as e:
-                sides.append(str(e))
+                sides.append(e.text(lang))
             else:
                 sides.append({n: result[n] for n in COMPARED})
         a, b = sides
@@ -213,7 +213,7 @@ def test_rows_and_ids_come_from_the_sheet_whatever_the_reader_skipped(rulesets):
 def test_the_command_lists_every_changed_record_and_writes_them(tmp_path, rulesets, capsys):
     old, new = rulesets
     rows = write_csv(tmp_path / "data.csv")
-    expected = brute_force(rows, old, new)
+    expected = brute_force(rows, old, new, "zh")  # the command speaks Chinese
     status, out, _ = cli(capsys, "diff", CITY, _new_path(tmp_path), "--data",
                          tmp_path / "data.csv", "--limit", "1000", "-o", tmp_path / "changes.csv")
     assert status == 1

@@ -33,7 +33,18 @@ import unicodedata
 from pathlib import Path
 
 from ..columns import RESULT_COLUMNS, value_columns
-from ..compare import ERROR, GRADED, REFUSED, Comparison, Key, compare, input_notes, project, show
+from ..compare import (
+    ERROR,
+    GRADED,
+    REFUSED,
+    Comparison,
+    FieldChange,
+    Key,
+    compare,
+    input_notes,
+    project,
+    show,
+)
 from ..diagnostics import DataError, EvalRulesError, InputError, RulesetError
 from ..install import install_command
 from ..io import MissingDependency, Sheet, require_format, write_rows
@@ -199,7 +210,8 @@ def report(comparison: Comparison, lang: str, *, limit: int = LIMIT,
     for c, ident, row in zip(shown, ids, rows, strict=True):
         fields = say("diff.joiner", lang).join(
             say("diff.change", lang, name=say("diff.error", lang) if f.name == ERROR else f.name,
-                old=value_text(f.old, lang), new=value_text(f.new, lang)) for f in c.fields)
+                old=value_text(old, lang), new=value_text(new, lang))
+            for f in c.fields for old, new in [_said(comparison, c.index, f, lang)])
         parts = ([_pad(ident, id_width)] if column is not None else []) + \
             [_pad(row, row_width), fields]
         lines.append("  " + "  ".join(parts))
@@ -241,6 +253,15 @@ def _own_columns(sheet: Sheet, old: Ruleset, new: Ruleset) -> list[str]:
     return [c for c in sheet.columns if c not in results]
 
 
+def _said(comparison: Comparison, i: int, change: FieldChange, lang: str) -> tuple:
+    """A change's old and new value, a record's error said in ``lang`` (the comparison holds
+    its English)."""
+    if change.name != ERROR:
+        return change.old, change.new
+    return (comparison.old.error_text(i, lang) if change.old is not None else None,
+            comparison.new.error_text(i, lang) if change.new is not None else None)
+
+
 def changes_rows(comparison: Comparison, lang: str) -> list[dict]:
     """One row per changed value of each changed record: the id column, the row in the file,
     the field, its old and new value, then the record's own columns."""
@@ -255,7 +276,7 @@ def changes_rows(comparison: Comparison, lang: str) -> list[dict]:
             row: dict = {column: record[column]} if column is not None else {}
             row[row_h] = c.row
             row[field_h] = say("diff.error", lang) if f.name == ERROR else f.name
-            row[old_h], row[new_h] = f.old, f.new
+            row[old_h], row[new_h] = _said(comparison, c.index, f, lang)
             row.update((k, record[k]) for k in own)
             out.append(row)
     return out
