@@ -28,9 +28,13 @@ def test_each_origin_pip_records_gets_its_own_command(origin, expected):
     assert install_command("cli", origin=origin, installed=True) == expected
 
 
-def test_a_source_tree_run_without_installing_is_installed_from_that_tree():
-    assert install_command("batch", installed=False) == \
-        f'python -m pip install -e "{ROOT}[batch]"'
+def test_a_source_tree_run_without_installing_is_installed_from_that_tree(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'evalrules'\n")
+    assert install_command("batch", installed=False, tree=tmp_path) == \
+        f'python -m pip install -e "{tmp_path}[batch]"'
+    # no source tree around (a copy on the path, outside any checkout): the index
+    assert install_command("batch", installed=False, tree=tmp_path / "elsewhere") == \
+        'python -m pip install "evalrules[batch]"'
 
 
 def test_the_command_for_this_environment_installs_this_checkout():

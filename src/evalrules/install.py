@@ -19,18 +19,19 @@ from urllib.parse import unquote, urlparse
 _TREE = Path(__file__).resolve().parents[2]
 
 
-def install_command(extra: str, *, origin: dict | None = None,
-                    installed: bool | None = None) -> str:
+def install_command(extra: str, *, origin: dict | None = None, installed: bool | None = None,
+                    tree: Path | None = None) -> str:
     """The shell command that installs ``evalrules[extra]`` into this environment.
 
-    ``origin`` (the parsed ``direct_url.json``) and ``installed`` are found out when not given;
-    tests pass them to try each kind of origin.
+    ``origin`` (the parsed ``direct_url.json``), ``installed`` and ``tree`` (the source tree
+    this module runs from) are found out when not given; tests pass them to try each case.
     """
     if installed is None:
         origin, installed = _origin()
     if not installed:
-        if (_TREE / "pyproject.toml").is_file():
-            return f'python -m pip install -e "{_TREE}[{extra}]"'
+        tree = _TREE if tree is None else tree
+        if (tree / "pyproject.toml").is_file():
+            return f'python -m pip install -e "{tree}[{extra}]"'
         return f'python -m pip install "evalrules[{extra}]"'
     if not origin:
         return f'python -m pip install "evalrules[{extra}]"'
