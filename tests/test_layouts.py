@@ -85,11 +85,25 @@ def grades(path: Path, ruleset=CITY, key: str = "编号", **options) -> dict:
     return out
 
 
+#: The yes/no columns the office workbook writes in other words than 是/否 in some rows.
+YES_NO_WRITTEN = ("干部精神状态好", "存在突出问题")
+
+
+def _yes_no(cell: str, i: int) -> object:
+    """是/否 as an office may write it: √/× in one row of four, an Excel boolean in another."""
+    if i % 4 == 1:
+        return "√" if cell == "是" else "×"
+    if i % 4 == 2:
+        return cell == "是"
+    return cell
+
+
 def office_workbook(path: Path, rows: list[dict]) -> Path:
     """The rows as an office keeps them: a 填表说明 sheet first; then a title merged across the
     table, a 填报单位 line, a two-row header (班子测评 merged over 优秀 较好 一般 较差, single
     columns merged down over both rows), 是 merged down over three teams, vote counts partly as
-    text, a percent-formatted column, a 合计 row at the bottom."""
+    text, yes/no as √/× or Excel's TRUE/FALSE in some rows, a percent-formatted column, a 合计
+    row at the bottom."""
     book = openpyxl.Workbook()
     notes = book.active
     notes.title = "填表说明"
@@ -113,7 +127,7 @@ def office_workbook(path: Path, rows: list[dict]) -> Path:
     sheet.merge_cells(start_row=3, start_column=first + 4, end_row=3, end_column=first + 7)
     sheet.merge_cells(start_row=3, start_column=width, end_row=4, end_column=width)
     for i, row in enumerate(rows):
-        cells = [row[c] for c in singles]
+        cells = [_yes_no(row[c], i) if c in YES_NO_WRITTEN else row[c] for c in singles]
         votes = [row[f"班子测评.{c}"] for c in TEAM] + [row[f"正职测评.{c}"] for c in CHIEF]
         if i % 3 == 0:  # numbers as text, as a pasted column holds them
             votes = [str(v) for v in votes]
