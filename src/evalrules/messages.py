@@ -9,7 +9,8 @@ pair to the same placeholders).
 A value may itself need saying in the sentence's language — a rule's name (``input 得分`` is
 ``输入项「得分」``), a list of labels (``好, 一般`` is ``好、一般``), an error inside another —
 and is then a :class:`Said` (a :class:`Phrase`: a key and its values; :class:`Joined`: items and
-the key of their separator), which :func:`say` says in the language of the sentence it fills.
+the key of their separator) or a tuple (a list, its items said and joined in the language's way),
+which :func:`say` says in the language of the sentence it fills.
 
 The language is Chinese unless asked otherwise: ``--lang en``, or the ``EVALRULES_LANG``,
 ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` environment variable (the first one set) starting with
@@ -37,6 +38,8 @@ LANGUAGES = ("zh", "en")
 #: key → (Chinese, English). Grouped by where they are said; keep each group's keys together.
 MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ any command
+    "list.items": ("、", ", "),
+    "list.phrases": ("；", "; "),
     "run.ruleset_errors": ("{path}：规则集有错误；evalrules check {path} 会列出它们",
                            "{path}: the ruleset has errors; `evalrules check {path}` lists them"),
     # ------------------------------------------------------------ a run's summary (eval)
@@ -91,9 +94,21 @@ def say(key: str, lang: str, /, **values: object) -> str:
     said in ``lang`` too."""
     zh, en = MESSAGES[key]
     for name, value in values.items():
-        if isinstance(value, Said):
-            values[name] = value.text(lang)
+        if isinstance(value, (Said, tuple)):
+            values[name] = _said(value, lang)
     return (zh if lang == "zh" else en).format(**values)
+
+
+def _said(value: object, lang: str) -> object:
+    """A value as said in ``lang``: a :class:`Said` in words; a tuple as a list, its items joined
+    by 、 (English: a comma), or by ； (a semicolon) when they are phrases themselves."""
+    if isinstance(value, Said):
+        return value.text(lang)
+    if isinstance(value, tuple):
+        phrases = any(isinstance(v, Said) for v in value)
+        separator = say("list.phrases" if phrases else "list.items", lang)
+        return separator.join(str(_said(v, lang)) for v in value)
+    return value
 
 
 class Said:

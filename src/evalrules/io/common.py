@@ -8,14 +8,12 @@ Imports :mod:`columns`, :mod:`diagnostics`, :mod:`install` and :mod:`messages` o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
-from attrs import field, frozen
+from collections.abc import Iterable
 
 from ..columns import column_letter, formula_like
 from ..diagnostics import DataError, EvalRulesError
 from ..install import install_command
-from ..messages import say
+from ..messages import Phrase
 
 #: The data file suffixes written; :data:`READ` those read.
 FORMATS = (".csv", ".xlsx", ".json", ".jsonl", ".ndjson")
@@ -32,29 +30,10 @@ EXPANSION_FROM = 64 << 20
 NAMED = 8
 
 
-@frozen
-class Note:
-    """Something a reader did, or found, that the user should know: a message key of
-    :mod:`evalrules.messages` and the values it names. A value may be a tuple (said as a list in
-    the language's way) or another Note (said in the same language)."""
-
-    key: str
-    values: Mapping[str, object] = field(factory=dict)
-
-    def text(self, lang: str) -> str:
-        return say(self.key, lang, **{k: spoken(v, lang) for k, v in self.values.items()})
-
-
-def spoken(value: object, lang: str) -> object:
-    """A message value as said in ``lang``: a Note in words, a tuple as a list."""
-    if isinstance(value, Note):
-        return value.text(lang)
-    if isinstance(value, tuple):
-        items = [spoken(v, lang) for v in value]
-        notes = any(isinstance(v, Note) for v in value)
-        separator = ("；" if notes else "、") if lang == "zh" else ("; " if notes else ", ")
-        return separator.join(map(str, items))
-    return value
+#: Something a reader did, or found, that the user should know: a message key of
+#: :mod:`evalrules.messages` and the values it names (a tuple is said as a list, another Note in
+#: the same language) — a :class:`~evalrules.messages.Phrase`, named for what it is here.
+Note = Phrase
 
 
 class ReadError(DataError):
