@@ -407,10 +407,15 @@ def pdf_pages(path: Path) -> list[tuple[list[float], str]]:
                for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", data, re.S)}
 
     def stream(number: int) -> bytes:
-        body = re.search(rb"stream\r?\n(.*?)\r?\nendstream", objects[number], re.S)
-        assert body
-        raw = body.group(1)
-        return zlib.decompress(raw) if b"/FlateDecode" in objects[number] else raw
+        # The stream's bytes are /Length bytes after "stream" and its end of line: compressed
+        # data may itself end in \r, which a search for "\r\nendstream" would cut off.
+        obj = objects[number]
+        start = re.search(rb"stream\r?\n", obj)
+        length = re.search(rb"/Length (\d+)( 0 R)?", obj)
+        assert start and length
+        size = int(objects[int(length.group(1))].strip() if length.group(2) else length.group(1))
+        raw = obj[start.end():start.end() + size]
+        return zlib.decompress(raw) if b"/FlateDecode" in obj else raw
 
     def unicode_map(font: int) -> dict[int, str]:
         ref = re.search(rb"/ToUnicode (\d+) 0 R", objects[font])
