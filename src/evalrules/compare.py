@@ -141,6 +141,19 @@ def default_outputs(old: Ruleset, new: Ruleset) -> tuple[str, ...]:
                  if isinstance(d, kinds) and isinstance(newdefs.get(n), type(d)))
 
 
+def compared_outputs(old: Ruleset, new: Ruleset, outputs: Iterable[str] | None,
+                     caller: str) -> tuple[str, ...]:
+    """The names to compare: ``outputs``, each a value of both rulesets (else
+    :class:`~evalrules.diagnostics.UnknownName`, naming ``caller``), or :func:`default_outputs`."""
+    outputs = tuple(outputs) if outputs is not None else default_outputs(old, new)
+    unknown = [n for n in outputs if n not in old.checked.definitions
+               or n not in new.checked.definitions]
+    if unknown:
+        raise UnknownName(f"{caller}(): {unknown[0]!r} is not a value of both rulesets",
+                          name=unknown[0])
+    return outputs
+
+
 def project(record: Mapping, ruleset: Ruleset) -> dict:
     """The fields of ``record`` that ``ruleset`` reads: a field it does not know is not given to
     it, as a table column it does not read is ignored (:func:`input_notes` says which)."""
@@ -315,12 +328,7 @@ def compare(old: Ruleset, new: Ruleset, sheet: Sheet, *, outputs: Iterable[str] 
     :func:`find_id_column`).
     A ``where`` that does not compile is a :class:`~evalrules.diagnostics.RulesetError`, an
     unknown name an :class:`~evalrules.diagnostics.UnknownName`, both before any grading."""
-    outputs = tuple(outputs) if outputs is not None else default_outputs(old, new)
-    unknown = [n for n in outputs if n not in old.checked.definitions
-               or n not in new.checked.definitions]
-    if unknown:
-        raise UnknownName(f"compare(): {unknown[0]!r} is not a value of both rulesets",
-                          name=unknown[0])
+    outputs = compared_outputs(old, new, outputs, "compare")
     left_out = excluding(old, where)
     column = find_id_column(sheet, (old, new), id_column)
     a, b = grade(old, sheet), grade(new, sheet)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from ..compare import (
     GRADED,
     REFUSED,
-    default_outputs,
+    compared_outputs,
     excluding,
     input_notes,
     ordered,
@@ -25,7 +25,7 @@ from ..compare import (
     show,
     unread_note,
 )
-from ..diagnostics import EvalRulesError, InputError, UnknownName
+from ..diagnostics import EvalRulesError, InputError
 from ..ruleset import Ruleset
 from ..unparse import expression
 from ._model import dumps
@@ -138,12 +138,7 @@ def diff(old: Ruleset, new: Ruleset, records: Iterable[Mapping] | object | None 
     for name, value in (("old", old), ("new", new)):
         if not isinstance(value, Ruleset):
             raise TypeError(f"diff(): {name} must be an evalrules.Ruleset, not {value!r}")
-    outputs = tuple(outputs) if outputs is not None else default_outputs(old, new)
-    unknown = [n for n in outputs if n not in old.checked.definitions
-               or n not in new.checked.definitions]
-    if unknown:
-        raise UnknownName(f"diff(): {unknown[0]!r} is not a value of both rulesets",
-                          name=unknown[0])
+    outputs = compared_outputs(old, new, outputs, "diff")
     excluded = excluding(old, where)
     if records is not None:
         return _on_data(old, new, outputs, _rows(records), excluded)
