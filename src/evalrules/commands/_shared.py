@@ -4,7 +4,6 @@ every row, progress and tables with rich when it is installed and plain text whe
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Iterable, Iterator
 from fractions import Fraction
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from .. import grading
 from ..columns import input_columns
-from ..diagnostics import RulesetError
+from ..diagnostics import RulesetError, closest
 from ..grading import Graded
 from ..io import Note, ReadError, Sheet, read_sheet
 from ..messages import language, say
@@ -104,10 +103,8 @@ def _some_record(sheet: Sheet, rulesets: tuple[Ruleset, ...], lang: str) -> None
     if missing:
         wanted = {c for r in rulesets for c in input_columns(r.checked)}
         unused = [c for c in sheet.columns if c not in wanted]
-        hints = [Note("read.did_you_mean", {"name": name, "column": close[0]})
-                 for name in missing
-                 for close in [difflib.get_close_matches(name, unused, n=1, cutoff=0.5)]
-                 if close]
+        hints = [Note("read.did_you_mean", {"name": name, "column": close})
+                 for name in missing for close in [closest(name, unused)] if close]
         raise Failed("evalrules: " + Note("read.missing_columns", {
             "name": sheet.source, "missing": tuple(missing), "hints": "".join(
                 h.text(lang) for h in hints), "looked": looked}).text(lang))

@@ -8,12 +8,11 @@ What ``--help`` says is ``help.eval*`` in :mod:`evalrules.helptext`.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from pathlib import Path
 
-from ..diagnostics import DataError, EvalRulesError
+from ..diagnostics import DataError, EvalRulesError, closest
 from ..grading import Graded
 from ..io import MissingDependency, OutputError, own_columns, require_format, write_results
 from ..messages import say
@@ -142,9 +141,9 @@ def summary(graded: Graded, lang: str) -> None:
     if graded.missing:
         print(say("summary.missing", lang, columns=listed.join(graded.missing)))
         for name in graded.missing:
-            close = difflib.get_close_matches(name, graded.unused, n=1, cutoff=0.5)
+            close = closest(name, graded.unused)
             if close:
-                print(say("summary.did_you_mean", lang, name=name, column=close[0]))
+                print(say("summary.did_you_mean", lang, name=name, column=close))
     if graded.failed:
         texts = graded.error_texts(lang)
         bad = [i for i, e in enumerate(graded.errors) if e is not None]

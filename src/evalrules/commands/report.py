@@ -7,7 +7,6 @@ What ``--help`` says is ``help.report*`` in :mod:`evalrules.helptext`.
 from __future__ import annotations
 
 import argparse
-import difflib
 import gc
 import re
 import shlex
@@ -15,7 +14,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from ..diagnostics import GroupRulesError
+from ..diagnostics import GroupRulesError, closest
 from ..messages import say
 from ..report import near_the_line, render
 from ..report.page import own_columns
@@ -40,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
         print(e, file=sys.stderr)
         return e.status
     if args.by is not None and args.by not in sheet.columns:
-        close = difflib.get_close_matches(args.by, sheet.columns, n=1, cutoff=0.5)
-        hint = say("report.did_you_mean", lang, name=close[0]) if close else ""
+        close = closest(args.by, sheet.columns)
+        hint = say("report.did_you_mean", lang, name=close) if close else ""
         print(say("report.no_column", lang, column=args.by, hint=hint,
                   columns=say("report.separator", lang).join(sheet.columns)), file=sys.stderr)
         return 2
