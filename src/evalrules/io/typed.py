@@ -9,7 +9,8 @@ column where the reading is plain:
   2^53 → int64;
 - ``number``: text ``-?DIGITS(.DIGITS)?`` of at most 15 significant digits, an int of magnitude at
   most 2^53, a finite float → float64; ``integer`` the same when whole (``3``, ``3.00``, ``3.0``);
-- ``bool``: a yes/no word (:data:`evalrules.columns.YES_NO`, any case), a bool, a number 0 or 1;
+- ``bool``: a yes/no word as :func:`evalrules.backends.table_in.yes_no_cells` reads it (the
+  vocabulary every backend reads), a bool, a number 0 or 1;
 - ``category`` and ``text``: text, as it is.
 
 Text is read with the spaces around it trimmed, as the per-row reading trims them; a blank cell
@@ -28,8 +29,9 @@ whole number, not '3.5'``) is therefore odd. Arrow's whitespace and lower case a
 ``str.strip`` and ``str.lower`` for every character a yes/no word or a number is made of
 (tests/test_grading.py checks them over every code point).
 
-Imports numpy, pyarrow and :mod:`columns`: :func:`evalrules.grading.grade` and
-:mod:`evalrules.dataset` import this module when they use it, never ``import evalrules``.
+Imports numpy, pyarrow, :mod:`columns` and :mod:`backends.table_in`:
+:func:`evalrules.grading.grade` and :mod:`evalrules.dataset` import this module when they use it,
+never ``import evalrules``.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..backends.table_in import yes_no_cells
 from ..check import Checked
-from ..columns import YES_NO, input_columns
+from ..columns import input_columns
 
 _INT = r"^[0-9]{1,15}$"
 _DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -93,8 +96,7 @@ def read_text(col: pa.Array, kind: str) -> tuple[pa.Array, pa.Array, np.ndarray 
         col = pc.if_else(blank, pa.scalar(None, col.type), col)
         trimmed = pc.if_else(blank, pa.scalar(None, col.type), trimmed)
     if kind == "bool":
-        index = pc.index_in(pc.utf8_lower(trimmed), value_set=pa.array(list(YES_NO)))
-        read = pc.take(pa.array(list(YES_NO.values())), index)
+        read = yes_no_cells(trimmed)
     elif kind == "count":
         read = pc.cast(pc.if_else(pc.match_substring_regex(trimmed, _INT), trimmed, None),
                        pa.int64())
