@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..diagnostics import EvalRulesError
 from ..install import install_command
-from ..messages import language, say
+from ..messages import say
 from ._shared import Failed, load_ruleset, percent, print_table
 
 PARQUET = (".parquet", ".pq")
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for option in ("sheet", "encoding"):
         if getattr(args, option, None) is not None:
-            print("evalrules: " + say("read.stream_options", language(), option=f"--{option}"),
+            print("evalrules: " + say("read.stream_options", args.lang, option=f"--{option}"),
                   file=sys.stderr)
             return 2
     if out is not None and Path(out).suffix.lower() not in (*PARQUET, ".csv"):
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if not summary.rows:  # #12: a run that grades no record fails, and leaves no empty file
         if out is not None:
             Path(out).unlink(missing_ok=True)
-        print("evalrules: " + say("read.stream_no_records", language(), name=data.name),
+        print("evalrules: " + say("read.stream_no_records", args.lang, name=data.name),
               file=sys.stderr)
         return 2
     show(summary)

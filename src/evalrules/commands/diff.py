@@ -48,7 +48,7 @@ from ..compare import (
 from ..diagnostics import DataError, EvalRulesError, InputError, RulesetError
 from ..install import install_command
 from ..io import MissingDependency, Sheet, require_format, write_rows
-from ..messages import language, say
+from ..messages import say
 from ..ruleset import Ruleset
 from ._shared import Failed, data_options, load_ruleset, load_sheet
 
@@ -80,7 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    lang = language(args.lang)
+    lang = args.lang
     if args.data is None:
         return _search(args, lang)
     try:
