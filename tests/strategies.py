@@ -97,9 +97,12 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.TextType), st.builds(ast.HistoryType, names()))
     keys = st.lists(names(), min_size=1, max_size=2).map(tuple)
     group_rule = st.one_of(
-        st.builds(ast.Rank, names(), keys, st.booleans()),
+        st.builds(ast.Rank, names(), keys, st.booleans(), st.one_of(st.none(), expressions(4))),
         st.builds(ast.Quota, names(), names(), st.one_of(numbers(), names().map(ast.Ref)), keys),
-        st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)))
+        st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)),
+        st.builds(ast.Let, names(), st.builds(ast.Call, st.sampled_from(
+            ("count", "sum", "mean", "min", "max")), st.lists(expressions(3), max_size=1).map(
+            tuple))))
     body = st.one_of(
         expressions(),
         st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), numbers()),
@@ -133,7 +136,7 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Outcome, names(), conditions()),
         st.builds(lambda t, s: ast.Check("monotone", t, s), names(), names()),
         st.builds(lambda c: ast.Check("always", condition=c), expressions()),
-        st.builds(ast.GroupBy, names(), st.lists(group_rule, min_size=1, max_size=3).map(tuple)),
+        st.builds(ast.GroupBy, keys, st.lists(group_rule, min_size=1, max_size=3).map(tuple)),
     )
     return st.one_of(
         declaration,

@@ -473,11 +473,13 @@ class Check:
 
 @frozen
 class Rank:
-    """Each record's rank in its group by ``keys``: 1 is best; ties share the best rank."""
+    """Each record's rank in its group by ``keys``: 1 is best; ties share the best rank. With
+    ``among``, only the records for which it holds are ranked; the others have no rank."""
 
     name: str
     keys: tuple[str, ...]
     descending: bool = True
+    among: Expr | None = None
     span: Span = _span()
 
 
@@ -504,8 +506,8 @@ class Limit:
 
 @frozen
 class GroupBy:
-    key: str
-    rules: tuple[Rank | Quota | Limit, ...]
+    keys: tuple[str, ...]
+    rules: tuple[Rank | Quota | Limit | Let, ...]  # a Let here: a group value
     span: Span = _span()
 
 
@@ -590,8 +592,9 @@ def expressions(decl: object) -> Iterator[Expr]:
             yield e
         case Outcome(condition=c) | Veto(condition=c) | Require(condition=c) | Limit(condition=c):
             yield c
-        case Rank(keys=keys):
+        case Rank(keys=keys, among=among):
             yield from (Ref(k) for k in keys)
+            yield from (among,) if among is not None else ()
         case Grade(rules=rules):
             for r in rules:
                 yield r.condition

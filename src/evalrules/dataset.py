@@ -321,7 +321,7 @@ def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
             results = evaluate(batch)
         else:
             batch = _texts(batch, quote=False)
-            results = _evaluate_cells(evaluate, checked.group is not None,
+            results = _evaluate_cells(evaluate, checked.groups,
                                       *read_cells(checked, batch))
         if keep is False:
             kept = []
@@ -357,18 +357,24 @@ def _key_text(value) -> object:
     return None if value is None else str(value).strip()
 
 
+def _row_keys(batch: pa.RecordBatch, keys: tuple[str, ...]) -> list[tuple]:
+    """Each row's common key values, as compared here (a missing column: None)."""
+    columns = [[_key_text(k) for k in batch.column(key).to_pylist()]
+               if key in batch.schema.names else [None] * batch.num_rows for key in keys]
+    return list(zip(*columns, strict=True)) if keys else [()] * batch.num_rows
+
+
 def _group_chunks(ruleset, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
     """Batches cut at group boundaries: every group whole in one chunk; raises ValueError when a
     group's records are not contiguous."""
-    key = ruleset.checked.group.key
+    names = ruleset.checked.shared_keys
     closed: set = set()
     carry: list[pa.RecordBatch] = []  # the last run of equal keys so far
     carry_key: object = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        keys = [_key_text(k) for k in batch.column(key).to_pylist()] \
-            if key in batch.schema.names else [None] * batch.num_rows
+        keys = _row_keys(batch, names)
         starts = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
         for j, s in enumerate(starts):
             k = keys[s]
@@ -377,8 +383,9 @@ def _group_chunks(ruleset, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Tab
             if j > 0 or carry:
                 closed.add(keys[starts[j - 1]] if j > 0 else carry_key)
             if k in closed:
-                raise ValueError(f"the records of group {k!r} ({key}) are not contiguous: sort "
-                                 f"the data by {key}, or pass a source that can be read twice")
+                shown = ", ".join(names)
+                raise ValueError(f"the records of group {k!r} ({shown}) are not contiguous: sort "
+                                 f"the data by {shown}, or pass a source that can be read twice")
         last = starts[-1]
         if last > 0:
             yield pa.Table.from_batches([*carry, batch.slice(0, last)])
@@ -392,15 +399,15 @@ def _group_chunks(ruleset, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Tab
         yield pa.Table.from_batches(carry)
 
 
-def _clustered(dataset, key: str, batch_rows: int) -> bool:
-    """Whether every group's records are contiguous (reads the key column only)."""
-    if key not in dataset.schema.names:
+def _clustered(dataset, keys: tuple[str, ...], batch_rows: int) -> bool:
+    """Whether every group's records are contiguous (reads the key columns only)."""
+    present = [k for k in keys if k in dataset.schema.names]
+    if not present:
         return True
     seen: set = set()
     current = object()
-    for batch in _batches(dataset, [key], batch_rows):
-        for k in batch.column(0).to_pylist():
-            k = _key_text(k)
+    for batch in _batches(dataset, present, batch_rows):
+        for k in _row_keys(batch, tuple(present)):
             if k != current:
                 if k in seen:
                     return False
@@ -409,27 +416,31 @@ def _clustered(dataset, key: str, batch_rows: int) -> bool:
     return True
 
 
-def _bucketed(dataset, columns, key: str, batch_rows: int, rows: int, tmp: str
+def _bucketed(dataset, columns, keys: tuple[str, ...], batch_rows: int, rows: int, tmp: str
               ) -> Iterator[pa.Table]:
-    """Write the input to Parquet buckets by a hash of the key, then yield each bucket whole."""
+    """Write the input to Parquet buckets by a hash of the keys, then yield each bucket whole
+    (no keys: one bucket, the whole input)."""
     import pyarrow.parquet as pq
 
-    buckets = max(1, -(-rows // BUCKET_ROWS))
+    buckets = max(1, -(-rows // BUCKET_ROWS)) if keys else 1
     writers: dict[int, pq.ParquetWriter] = {}
     paths = {}
     import numpy as np
 
     for batch in _batches(dataset, columns, batch_rows):
-        keys = batch.column(key)
-        encoded = pc.dictionary_encode(keys)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        words = [hash(_key_text(k)) % buckets for k in encoded.dictionary.to_pylist()]
-        index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        table = np.append(np.array(words, dtype=np.int64), hash(None) % buckets)
-        bucket = table[index]
+        mixed = np.zeros(batch.num_rows, dtype=np.uint64)
+        for key in keys:  # each key's text hashed once per distinct value, mixed per row
+            encoded = pc.dictionary_encode(batch.column(key))
+            if isinstance(encoded, pa.ChunkedArray):
+                encoded = encoded.combine_chunks()
+            words = [hash(_key_text(k)) & _MASK for k in encoded.dictionary.to_pylist()]
+            index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            table = np.append(np.array(words, dtype=np.uint64), np.uint64(hash(None) & _MASK))
+            mixed = mixed * np.uint64(1_000_003) + table[index]
+        bucket = mixed % np.uint64(buckets)
         for b in np.unique(bucket):
             part = batch.filter(pa.array(bucket == b))
+            b = int(b)
             if b not in writers:
                 paths[b] = os.path.join(tmp, f"bucket-{b}.parquet")
                 writers[b] = pq.ParquetWriter(paths[b], batch.schema)
@@ -439,6 +450,10 @@ def _bucketed(dataset, columns, key: str, batch_rows: int, rows: int, tmp: str
     for b in sorted(paths):
         yield pq.read_table(paths[b])
         os.remove(paths[b])
+
+
+#: A hash as an unsigned 64-bit word.
+_MASK = (1 << 64) - 1
 
 
 # ---------------------------------------------------------------- sinks
@@ -538,14 +553,15 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
     try:
         batches = _batches(dataset, read_columns, batch_rows)
         keep_names = keep if keep is not True or kept is None else [f.name for f in kept]
-        if checked.group is None:
+        if not checked.groups:
             chunks = batches
         else:
-            key = checked.group.key
-            if isinstance(dataset, ds.Dataset) and not _clustered(dataset, key, batch_rows):
+            keys = tuple(k for k in checked.shared_keys if k in dataset.schema.names) \
+                if isinstance(dataset, ds.Dataset) else ()
+            if isinstance(dataset, ds.Dataset) and not _clustered(dataset, keys, batch_rows):
                 tmp = tempfile.TemporaryDirectory(prefix="evalrules-buckets-")
                 rows = total if total is not None else dataset.count_rows()
-                tables = _bucketed(dataset, read_columns, key, batch_rows, rows, tmp.name)
+                tables = _bucketed(dataset, read_columns, keys, batch_rows, rows, tmp.name)
             else:
                 tables = _group_chunks(ruleset, batches)
             chunks = (b for t in tables for b in [_one_batch(t)])

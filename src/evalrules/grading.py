@@ -79,7 +79,7 @@ class Graded:
         asked for; ``result.error`` is set where the record cannot be graded. With group rules
         the record is graded among all the records of the sheet, as :func:`grade` graded it."""
         if i not in self._results:
-            if self.ruleset.checked.group is None:
+            if not self.ruleset.checked.groups:
                 self._results[i] = next(self.ruleset.evaluate_many([self.record(i)]))
             else:
                 records = [self.record(j) for j in range(len(self))]
@@ -97,7 +97,7 @@ class Graded:
             return list(self._said[lang])
         failed = [i for i, e in enumerate(self.errors) if e is not None]
         again = [i for i in failed if i not in self._results]
-        if again and self.ruleset.checked.group is None:
+        if again and not self.ruleset.checked.groups:
             graded = self.ruleset.evaluate_many([self.record(i) for i in again])
             self._results.update(zip(again, graded, strict=True))
         out: list[str | None] = [None] * len(self)

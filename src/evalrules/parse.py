@@ -278,12 +278,14 @@ class _ToAst(Transformer):
         return ast.HistoryType(str(children[0]), span=self._s(meta))
 
     def group(self, meta, children):
-        key, *rules = children
-        return ast.GroupBy(str(key), tuple(rules), span=self._s(meta))
+        keys, *rules = children
+        return ast.GroupBy(keys, tuple(rules), span=self._s(meta))
 
     def rank(self, meta, children):
-        name, keys, *order = children
-        return ast.Rank(str(name), keys, not order or str(order[0]) == "desc",
+        name, keys, *rest = children
+        order = [str(c) for c in rest if isinstance(c, Token)]
+        among = next((c for c in rest if not isinstance(c, Token)), None)
+        return ast.Rank(str(name), keys, not order or order[0] == "desc", among,
                         span=self._s(meta))
 
     def quota(self, meta, children):

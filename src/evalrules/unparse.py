@@ -281,8 +281,9 @@ def _adjustment(a: ast.Adjustment) -> str:
 
 def _group_rule(rule) -> str:
     match rule:
-        case ast.Rank(name=n, keys=keys, descending=d):
-            return f"rank {n} by {', '.join(keys)} {'desc' if d else 'asc'}"
+        case ast.Rank(name=n, keys=keys, descending=d, among=among):
+            return f"rank {n} by {', '.join(keys)} {'desc' if d else 'asc'}" + (
+                f" among {expression(among)}" if among is not None else "")
         case ast.Quota(grade=g, label=label, share=s, keys=keys):
             return f"quota {g}: {label} at most {expression(s)} by {', '.join(keys)}"
         case ast.Limit(condition=c, message=m):
@@ -329,8 +330,10 @@ def statement(st: ast.Statement) -> list[str]:
             return [f"veto {n} when {expression(c)}:", *(f"  {_adjustment(a)}" for a in adjs)]
         case ast.Outcome(name=n, condition=c):
             return _when(f"outcome {n}", c, "")
-        case ast.GroupBy(key=key, rules=rules):
-            return [f"group by {key}:", *(f"  {_group_rule(r)}" for r in rules)]
+        case ast.GroupBy(keys=keys, rules=rules):
+            return [f"group by {', '.join(keys)}:",
+                    *(f"  {line}" for r in rules
+                      for line in (statement(r) if isinstance(r, ast.Let) else [_group_rule(r)]))]
         case ast.Check(kind="monotone", target=t, source=s):
             return [f"check monotone {t} in {s}"]
         case ast.Check(kind="always", condition=c) if c is not None:

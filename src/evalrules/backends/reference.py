@@ -27,7 +27,7 @@ from typing import Any
 from attrs import frozen
 
 from .. import ast
-from ..check import Checked, Kind
+from ..check import AGGREGATES, Checked, Kind
 from ..diagnostics import InputError, RuleName, RuntimeCode
 from ..forms import Static, form, static
 from ..messages import Joined, Phrase
@@ -134,6 +134,9 @@ def evaluate(checked: Checked, consts: Constants, record: Mapping[str, object],
                      if isinstance(d, ast.Outcome) and values.get(name))
     trace = {"version": TRACE_VERSION, "ruleset": checked.name, "grades": ev.grade_traces,
              "vetoes": ev.veto_traces, "outcomes": ev.outcome_traces}
+    warnings: tuple[Phrase, ...] = (group or {}).get(GROUP_WARNINGS, ())  # type: ignore[assignment]
+    if warnings:
+        trace["warnings"] = [{"message": w.key, **w.values} for w in warnings]
     if explain:
         trace["title"] = checked.module.header.title
     return Evaluation(values, vetoes, outcomes, trace, explain)
@@ -141,7 +144,7 @@ def evaluate(checked: Checked, consts: Constants, record: Mapping[str, object],
 
 def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
                         values: Mapping[str, object], *, rule: str = "check",
-                        group: Mapping[str, object] | None = None, explain: bool = False):
+                        group: Mapping[Any, object] | None = None, explain: bool = False):
     """The value of a checked expression (a require's, a check's, a limit's) given ``values``:
     validated inputs and ballots by name (as :func:`values.coerce_record` gives them, or a
     group's summed ballots). Params are added, and the derived values ``expr`` needs are computed
@@ -153,6 +156,11 @@ def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
     ev._ensure({n.name for n in ast.walk(expr) if isinstance(n, ast.Ref)})
     ev.rule = rule
     return ev.test(expr) if explain else ev.expr(expr)
+
+
+#: The key of a record's group decisions that holds the warnings about its groups (a tuple of
+#: :class:`messages.Phrase`: a group decided with records missing; see :mod:`evalrules.groups`).
+GROUP_WARNINGS = "#warnings"
 
 
 #: A number's exact text by (numerator, denominator): a trace writes the same few values (shares of
@@ -182,7 +190,7 @@ def _index(order: tuple[str, ...], label: str) -> int:
 
 class _Evaluator:
     def __init__(self, checked: Checked, values: dict, consts: Constants,
-                 group: Mapping[str, object] | None = None, explain: bool = False):
+                 group: Mapping[Any, object] | None = None, explain: bool = False):
         self.checked = checked
         self.group = group or {}
         self.values = values
@@ -199,6 +207,13 @@ class _Evaluator:
         name) with ``values``."""
         return InputError.of(key, {"rule": RuleName(self.rule), **values}, field=field,
                              rule=self.rule, code=code)
+
+    def unranked(self, name: str) -> InputError:
+        """The error of reading the rank of a record that its ``among`` leaves out."""
+        rank = self.checked.definitions[name]
+        assert isinstance(rank, ast.Rank) and rank.among is not None  # nothing else is None
+        return self.fail("record.unranked", RuntimeCode.UNRANKED, name, rank=name,
+                         among=expression(rank.among))
 
     # -- statements
     def require(self, req: ast.Require) -> None:
@@ -220,10 +235,10 @@ class _Evaluator:
         decl = self.checked.definitions[name]
         self.rule = rule_name(decl)
         match decl:
+            case ast.Rank() | ast.Let() if name in self.checked.block_of:
+                self.values[name] = self.group[name]  # decided by the group rules
             case ast.Let(expr=e) | ast.Score(expr=e):
                 self.values[name] = self.expr(e)
-            case ast.Rank():
-                self.values[name] = self.group[name]
             case ast.Sheet():
                 self.values[name] = self.sheet(decl)
             case ast.Grade():
@@ -304,12 +319,12 @@ class _Evaluator:
                 })
         for node in self.checked.quotas_of.get(grade.name, ()):
             if self.group.get(node.key):
-                assert self.checked.group is not None  # where the quota was written
                 quota = node.quota
                 before, label = label, order[min(order.index(label) + 1, len(order) - 1)]
                 entry = {
                     "quota": f"{quota.label} at most {expression(quota.share)} by "
-                             f"{', '.join(quota.keys)}", "group": self.checked.group.key,
+                             f"{', '.join(quota.keys)}",
+                    "group": ", ".join(self.checked.groups[node.block].keys),
                     "action": "lower", "amount": 1, "label": None, "from": before, "to": label,
                     "because": "quota"}
                 if self.explain:
@@ -420,7 +435,10 @@ class _Evaluator:
             case ast.Boolean(value=v):
                 return v
             case ast.Ref(name=n):
-                return self.values[n]
+                value = self.values[n]
+                if value is None:  # only a rank's, for a record its `among` leaves out
+                    raise self.unranked(n)
+                return value
             case ast.Label(label=label):
                 return label
             case ast.Negate(operand=x):
@@ -455,6 +473,8 @@ class _Evaluator:
             case ast.If(condition=c, then=t, otherwise=o):
                 return self.expr(t) if self.expr(c) else self.expr(o)
             case ast.Call(function=f, args=args):
+                if f in AGGREGATES and e in self.group:  # over a group: groups.py computed it
+                    return self.group[e]
                 return self.call(f, [self.expr(a) for a in args])
             case ast.Share(ballot=b, categories=cs):
                 ballot = self.values[b]

@@ -59,7 +59,9 @@ class _Checker(ExpressionChecker, GroupChecker):
         self.types = {}
         self.deps = {}
         self.used = set()
-        self.group = None
+        self.groups = []
+        self.block_of = {}
+        self._aggregating = None
         self._current = None
         # Its own.
         self.vetoes_of: dict[str, list[str]] = {}
@@ -80,7 +82,7 @@ class _Checker(ExpressionChecker, GroupChecker):
             self.inputs[name] = self._check_input(decl)
         for name, definition in [*self.params.items(), *self.defs.items()]:
             self.deps[name] = [*ast.references(definition), *self.vetoes_of.get(name, ())]
-        quotas = [r for r in self.group.rules if isinstance(r, ast.Quota)] if self.group else []
+        quotas = [r for g in self.groups for r in g.rules if isinstance(r, ast.Quota)]
         for quota in quotas:  # a quota's keys are read before its grade is final
             if quota.grade in self.deps:
                 self.deps[quota.grade] += quota.keys
@@ -92,7 +94,7 @@ class _Checker(ExpressionChecker, GroupChecker):
             self._type_of(name)
         requires = tuple(self._check_require(r) for r in self._of(ast.Require))
         checks = tuple(self._check_check(c) for c in self._of(ast.Check))
-        group, group_order, quotas_of = self._check_group(requires)
+        groups, group_order, quotas_of = self._check_groups(requires)
         for name, decl in self.inputs.items():
             if name not in self.used:
                 self.diags.warning("W601", f"input '{name}' is never used", decl.span)
@@ -102,7 +104,7 @@ class _Checker(ExpressionChecker, GroupChecker):
             definitions={n: self.checked_exprs.get(n, d) for n, d in self.defs.items()},
             requires=requires, checks=checks, types=self.types, order=order,
             vetoes_of={g: tuple(v) for g, v in self.vetoes_of.items()}, items=self.items,
-            group=group, group_order=group_order, quotas_of=quotas_of,
+            groups=groups, group_order=group_order, quotas_of=quotas_of, block_of=self.block_of,
             deps={n: tuple(d) for n, d in self.deps.items()},
         )
 
@@ -114,11 +116,11 @@ class _Checker(ExpressionChecker, GroupChecker):
         named: list[ast.Named | ast.Rank] = []
         for statement in self.module.statements:
             if isinstance(statement, ast.GroupBy):
-                if self.group is not None:
-                    self.error("E202", "a ruleset has one `group by` block", statement.span)
-                    continue
-                self.group = statement
-                named.extend(r for r in statement.rules if isinstance(r, ast.Rank))
+                for rule in statement.rules:
+                    if isinstance(rule, (ast.Rank, ast.Let)):
+                        named.append(rule)
+                        self.block_of.setdefault(rule.name, len(self.groups))
+                self.groups.append(statement)
             elif isinstance(statement, ast.NAMED):
                 named.append(statement)
         for st in named:
@@ -265,12 +267,17 @@ class _Checker(ExpressionChecker, GroupChecker):
 
     def _check_definition(self, decl: ast.Declaration | ast.Rank) -> Type:
         match decl:
-            case ast.Rank(keys=keys):
+            case ast.Rank(keys=keys, among=among):
                 for key in keys:
                     self._expect(self._expr(ast.Ref(key, span=decl.span))[1], NUMBER, decl.span,
                                  f"rank '{decl.name}' orders by '{key}', which")
+                if among is not None:
+                    decl = attrs.evolve(decl, among=self._condition(among, f"rank '{decl.name}' "
+                                                                           "among"))
                 self.checked_exprs[decl.name] = decl
                 return NUMBER
+            case ast.Let() if decl.name in self.block_of:
+                return self._check_group_let(decl)
             case ast.Let() | ast.Score():
                 expr, type_ = self._expr(decl.expr)
                 if isinstance(decl, ast.Score):

@@ -20,6 +20,7 @@ from .model import (
     CheckerState,
     Kind,
     Type,
+    is_aggregate,
     literal_value,
     percent_text,
 )
@@ -273,6 +274,8 @@ class ExpressionChecker(CheckerState):
         return self._expr(expr)
 
     def _call(self, expr: ast.Call) -> tuple[ast.Expr, Type]:
+        if self._aggregating is not None and is_aggregate(expr):
+            return self._aggregate(expr)
         if expr.function not in FUNCTIONS:
             for a in expr.args:
                 self._expr(a)
