@@ -153,9 +153,23 @@ def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
     scope = dict(values)
     scope.update(consts.params)
     ev = _Evaluator(checked, scope, consts, group, explain)
-    ev._ensure({n.name for n in ast.walk(expr) if isinstance(n, ast.Ref)})
+    ev._ensure(_outer_refs(expr, group or {}))
     ev.rule = rule
     return ev.test(expr) if explain else ev.expr(expr)
+
+
+def _outer_refs(expr: ast.Expr, group: Mapping[Any, object]) -> set[str]:
+    """The names an expression reads, but for those inside the group's aggregates (whose
+    values ``group`` holds: see :mod:`evalrules.groups`)."""
+    out: set[str] = set()
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Ref):
+            out.add(node.name)
+        elif not (isinstance(node, ast.Call) and node.function in AGGREGATES and node in group):
+            stack.extend(ast.children(node))
+    return out
 
 
 #: The key of a record's group decisions that holds the warnings about its groups (a tuple of
