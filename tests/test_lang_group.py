@@ -437,3 +437,31 @@ def test_each_record_s_group_is_the_tuple_of_its_keys():
                for a, b in itertools.product("一二", "一二")]
     # Every (甲, 乙) pair alone: each 小组名次 is 1; 甲 groups of two tie at 分 5 → 名次 1, 1.
     assert [(r["小组名次"], r["名次"]) for r in rs.evaluate_many(records)] == [(1, 1)] * 4
+
+
+def test_the_run_summary_names_a_group_decided_with_records_missing(tmp_path, capsys):
+    from evalrules.cli import main
+
+    rules, data = tmp_path / "q.rules", tmp_path / "six.csv"
+    rules.write_text(QUOTA, encoding="utf-8")
+    data.write_text("机关,得分,考勤\n局,95,250\n局,92,250\n" + "局,99,\n" * 4 + "处,80,1\n",
+                    encoding="utf-8")
+    assert main(["eval", str(rules), str(data), "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert "groups with records in error (1; those records still count in their group's " \
+        "size):\n  group 机关=局: 4 of its 6 records have errors" in out
+    assert "机关=处" not in out
+
+
+def test_the_documented_example_gives_the_documented_values():
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    source = text[text.index("ruleset 横向纵向"):]
+    rs = evalrules.compile(source[:source.index("```")])
+    got = list(rs.evaluate_many(UNITS))  # all 乡镇 but B; none vetoed
+    assert [r["县区名次"] for r in got] == [1, 2, 2, 1, 2]
+    assert [r["评优名次"] for r in got] == [1, 3, 3, 2, 5]
+    assert [r["先进"] for r in got] == [True, False, False, True, False]
+    assert {r["全市均分"] for r in got} == {Fraction(418, 5)}
+    assert [r["类别名次"] for r in got] == [1, 1, 2, 1, 2]
