@@ -54,10 +54,11 @@ def grade(ruleset: evalrules.Ruleset, records: list[dict], backend: str, tmp_pat
     else:
         assert tmp_path is not None
         source = tmp_path / "in.parquet"
-        pq.write_table(table, source)
+        pq.write_table(table.append_column("行号", pa.array(range(len(records)))), source)
         out: list = []
         ruleset.evaluate_dataset(source, out.append, batch_rows=2)
-        rows = pa.Table.from_batches(out).to_pylist()
+        # Unclustered groups come bucket by bucket (docs/cluster.md): back in input order.
+        rows = sorted(pa.Table.from_batches(out).to_pylist(), key=lambda row: row["行号"])
     return [("error", row["error"]) if row["error"] is not None
             else {n: _value(row[n]) for n in names} for row in rows]
 
@@ -248,6 +249,8 @@ def test_six_people_four_errors_the_quota_base_is_still_six(backend, tmp_path):
             assert "6 条记录中有 4 条出错" in warning.text("zh")
             assert r.trace()["warnings"] == [{"message": "record.group_missing",
                                               "group": "机关=局", "missing": 4, "size": 6}]
+            assert r.explain("zh").endswith("注意：" + warning.text("zh"))
+            assert r.explain("en").endswith("note: " + str(warning))
 
 
 def test_a_group_without_errors_has_no_warning():

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from .messages import LANGUAGES, MESSAGES
+from .messages import LANGUAGES, MESSAGES, say
 
 #: Decimals shown of a rounded number (of a percent: of the percent), and the most shown to keep
 #: a value on its side of another; past that, the exact value.
@@ -77,6 +77,9 @@ class _Explainer:
                    if o["holds"]]
         lines.append(t["outcomes"].format(names=t["list"].join(holding)) if holding
                      else t["no_outcomes"])
+        for w in trace.get("warnings", ()):  # a group decided with records in error
+            values = {k: v for k, v in w.items() if k != "message"}
+            lines.append(t["warning"].format(warning=say(w["message"], self.lang, **values)))
         return "\n".join(lines)
 
     def cited(self, line: str, note: str | None) -> str:

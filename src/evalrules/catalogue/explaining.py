@@ -9,6 +9,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ explanations
     # A grade, its rules and what follows (explain.py puts the lines together).
     "explain.title": ("{name}：{title}", "{name}: {title}"),
+    "explain.warning": ("注意：{warning}", "note: {warning}"),
     "explain.grade": ("{grade}：{value}", "{grade}: {value}"),
     "explain.policy.first": ("按顺序取第一条成立的规则：",
                              "the first rule that matches, in written order:"),
