@@ -468,3 +468,20 @@ def test_the_documented_example_gives_the_documented_values():
     assert [r["先进"] for r in got] == [True, False, False, True, False]
     assert {r["全市均分"] for r in got} == {Fraction(418, 5)}
     assert [r["类别名次"] for r in got] == [1, 1, 2, 1, 2]
+
+
+def test_a_streamed_run_names_a_group_decided_with_records_missing(tmp_path, capsys):
+    from evalrules.cli import main
+
+    rules, data = tmp_path / "q.rules", tmp_path / "six.parquet"
+    rules.write_text(QUOTA, encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist(
+        [{"机关": "局", "得分": 95, "考勤": 250}, {"机关": "局", "得分": 92, "考勤": 250}]
+        + [{"机关": "局", "得分": 99, "考勤": None}] * 4), data)
+    rs = evalrules.compile(QUOTA)
+    summary = rs.evaluate_dataset(data)
+    (warning,) = summary.group_warnings
+    assert str(warning).startswith("group 机关=局: 4 of its 6 records have errors")
+    assert main(["eval", str(rules), str(data), "--stream", "--no-progress", "--lang", "zh"]) == 1
+    assert ("有记录出错的组（1 个；出错的记录仍计入组的人数）：\n"
+            "  组「机关=局」的 6 条记录中有 4 条出错") in capsys.readouterr().out

@@ -59,6 +59,7 @@ from .check import Kind
 from .columns import RESULT_COLUMNS, is_input_column, selected, value_kind
 from .diagnostics import DataError
 from .io.typed import read_cells
+from .messages import Phrase
 from .values import exact_str
 
 #: Rows per batch read from the source.
@@ -262,6 +263,14 @@ class Summary:
         self.outcomes = Counter({n: 0 for n in ruleset.outcomes})
         self.seconds = 0.0
         self._keep = keep_errors
+        #: Each group decided with records in error, once (see :attr:`Result.warnings`).
+        self.warned: dict[tuple, Phrase] = {}
+
+    @property
+    def group_warnings(self) -> list[Phrase]:
+        """The warnings about groups decided with records in error (they still count in the
+        group's size), each once, as :attr:`Result.warnings` says them."""
+        return list(self.warned.values())
 
     def add(self, batch: pa.RecordBatch, rows_before: int | None = None) -> None:
         start = self.rows if rows_before is None else rows_before
@@ -302,18 +311,26 @@ def _output_fields(in_schema: pa.Schema | None, keep, results: list[pa.Field]
 def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
                      columns: str | Sequence[str] | None = None,
                      keep: bool | Sequence[str] = True,
-                     csv_cells: bool = False) -> Iterator[pa.RecordBatch]:
+                     csv_cells: bool = False, warned: dict | None = None
+                     ) -> Iterator[pa.RecordBatch]:
     """Each input batch → one output batch (kept input columns, then the result columns, typed
-    as :func:`result_schema`). Without group rules; see :func:`evaluate_dataset` for those."""
+    as :func:`result_schema`). Without group rules; see :func:`evaluate_dataset` for those.
+    ``warned`` collects the warnings of the records' groups (:attr:`Summary.warned`)."""
     fields = result_fields(ruleset, columns)
     replaced = {f.name for f in fields}
     names = [f.name for f in fields if f.name not in RESULT_COLUMNS]
     checked, constants = ruleset.checked, ruleset.constants
 
+    def evaluate_many(records):
+        for result in ruleset.evaluate_many(records):
+            for w in result.warnings if warned is not None and result.error is None else ():
+                warned.setdefault((w.key, *sorted(w.values.items())), w)
+            yield result
+
     def evaluate(cells: pa.RecordBatch) -> list[pa.Array]:
         return conform(evaluate_table(ruleset.plan, checked, constants,
                                       pa.Table.from_batches([cells]), columns=names,
-                                      evaluate_many=ruleset.evaluate_many), fields)
+                                      evaluate_many=evaluate_many), fields)
 
     for batch in batches:
         spreadsheet.header_names(batch.schema.names, "the source", trailing=True)
@@ -566,7 +583,7 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
                 tables = _group_chunks(ruleset, batches)
             chunks = (b for t in tables for b in [_one_batch(t)])
         for batch in evaluate_batches(ruleset, chunks, columns=columns, keep=keep_names,
-                                      csv_cells=csv_cells):
+                                      csv_cells=csv_cells, warned=summary.warned):
             summary.add(batch)
             if write is not None:
                 write(batch)
