@@ -485,3 +485,4 @@ def test_a_streamed_run_names_a_group_decided_with_records_missing(tmp_path, cap
     assert main(["eval", str(rules), str(data), "--stream", "--no-progress", "--lang", "zh"]) == 1
     assert ("有记录出错的组（1 个；出错的记录仍计入组的人数）：\n"
             "  组「机关=局」的 6 条记录中有 4 条出错") in capsys.readouterr().out
+
