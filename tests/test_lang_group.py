@@ -486,3 +486,15 @@ def test_a_streamed_run_names_a_group_decided_with_records_missing(tmp_path, cap
     assert ("有记录出错的组（1 个；出错的记录仍计入组的人数）：\n"
             "  组「机关=局」的 6 条记录中有 4 条出错") in capsys.readouterr().out
 
+
+
+def test_the_report_names_a_group_decided_with_records_missing(tmp_path):
+    from evalrules.cli import main
+
+    rules, data, page = tmp_path / "q.rules", tmp_path / "six.csv", tmp_path / "six.html"
+    rules.write_text(QUOTA, encoding="utf-8")
+    data.write_text("机关,得分,考勤\n局,95,250\n局,92,250\n" + "局,99,\n" * 4, encoding="utf-8")
+    main(["report", str(rules), str(data), "-o", str(page), "--lang", "en"])
+    assert ("groups with records in error (1; those records still count in their group&#x27;s "
+            "size):</p><ul><li>group 机关=局: 4 of its 6 records have errors") \
+        in page.read_text(encoding="utf-8")

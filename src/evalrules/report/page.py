@@ -256,6 +256,10 @@ def _summary(p: _Page) -> list[str]:
     if p.graded.sheet.notes:
         out.append(f"<p>{p.say('report.notes')}</p><ul>" + "".join(
             f"<li>{escape(n.text(p.lang))}</li>" for n in p.graded.sheet.notes) + "</ul>")
+    warnings = p.graded.group_warnings()
+    if warnings:  # never a silently smaller group: name each
+        out.append(f"<p>{p.say('summary.group_warnings', count=len(warnings))}</p><ul>" + "".join(
+            f"<li>{escape(w.text(p.lang))}</li>" for w in warnings) + "</ul>")
     return out
 
 
