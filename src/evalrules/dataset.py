@@ -321,10 +321,12 @@ def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
     names = [f.name for f in fields if f.name not in RESULT_COLUMNS]
     checked, constants = ruleset.checked, ruleset.constants
 
+    found: dict = {} if warned is None else warned
+
     def evaluate_many(records):
         for result in ruleset.evaluate_many(records):
-            for w in result.warnings if warned is not None and result.error is None else ():
-                warned.setdefault((w.key, *sorted(w.values.items())), w)
+            for w in result.warnings if result.error is None else ():
+                found.setdefault((w.key, *sorted(w.values.items())), w)
             yield result
 
     def evaluate(cells: pa.RecordBatch) -> list[pa.Array]:
