@@ -498,3 +498,25 @@ def test_the_report_names_a_group_decided_with_records_missing(tmp_path):
     assert ("groups with records in error (1; those records still count in their group&#x27;s "
             "size):</p><ul><li>group 机关=局: 4 of its 6 records have errors") \
         in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("backend", ("reference", "generated"))
+def test_a_record_failing_inside_an_aggregate_keeps_its_error_and_still_counts(backend):
+    rs = evalrules.compile("""ruleset 倒数
+input 组: text
+input 分: number
+group by 组:
+  let 均 = mean(12 / 分)
+  let 人数 = count()
+""")
+    records = [{"组": "甲", "分": s} for s in (3, 4, 0)] + [{"组": "乙", "分": 0}]
+    results = rs.reference_evaluate_many(records) if backend == "reference" \
+        else list(rs.evaluate_many(records))
+    # 甲: 12/3 = 4 and 12/4 = 3 → mean 7/2; the third divides by zero (R201, its own error) but
+    # is one of the 3 people; 乙's only record fails: its value is nobody's, never 0/0.
+    assert [(r["均"], r["人数"]) for r in results[:2]] == [(Fraction(7, 2), 3)] * 2
+    assert [r.error.code for r in results[2:]] == ["R201", "R201"]
+    assert results[2].error.rule == "let 均"
+    assert [str(w) for w in results[0].warnings] == [
+        "group 组=甲: 1 of its 3 records have errors; its quotas still count all 3, and its "
+        "ranks and group values were decided without those records"]

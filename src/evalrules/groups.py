@@ -216,14 +216,15 @@ class _Decision:
         return value
 
     def group_expr(self, expr: ast.Expr, rule: str) -> object:
-        """A group value's or a limit's expression over the group; raises InputError."""
+        """A group value's or a limit's expression over the group (None when no record of it
+        is left); raises InputError."""
         found: dict[ast.Call, dict[int, object]] = {}
         for call in _aggregates(expr):
             args = {i: self.each(call.args[0], i, rule) for i in self.live} if call.args else {}
             found[call] = args
         live = [i for i in self.live if self.outcomes[i] is None]
-        if not live:
-            raise InputError.of("record.condition_fails", {}, rule=rule)  # nobody to tell
+        if not live:  # every record failed computing the aggregates: nobody to give it to
+            return None
         aggregates: dict[object, object] = {}
         for call, args in found.items():
             xs = [args[i] for i in live] if call.args else []
@@ -244,12 +245,10 @@ class _Decision:
         try:
             holds = self.group_expr(rule.condition, name)
         except InputError as e:
-            if not any(self.outcomes[i] is None for i in self.live):
-                return
             self.fail(InputError.of("record.in_group", {"error": e.phrase}, field=e.field,
                                     rule=name, code=e.code))
             return
-        if holds:
+        if holds or holds is None:
             return
         message = rule.message or Phrase("record.condition_fails")
         self.fail(InputError.of("record.limit", {"rule": RuleName(name), "message": message},
