@@ -520,3 +520,23 @@ group by 组:
     assert [str(w) for w in results[0].warnings] == [
         "group 组=甲: 1 of its 3 records have errors; its quotas still count all 3, and its "
         "ranks and group values were decided without those records"]
+
+
+def test_rules_of_different_blocks_depend_on_each_other():
+    rs = evalrules.compile("""ruleset 跨块
+input 市: text
+input 县区: text
+input 分: number in 0..100
+let 离均差 = 分 - 全市均分
+group by 县区:
+  rank 县区离均名次 by 离均差
+  let 县区最大离均差 = max(离均差)
+group by 市:
+  let 全市均分 = mean(分)
+""")
+    records = [{"市": "市", "县区": k, "分": s} for k, s in (("甲", 80), ("甲", 60), ("乙", 70))]
+    got = list(rs.evaluate_many(records))
+    # 全市均分 70 (a block written later, decided first): 离均差 10, -10, 0.
+    assert [r["离均差"] for r in got] == [10, -10, 0]
+    assert [r["县区离均名次"] for r in got] == [1, 2, 1]
+    assert [r["县区最大离均差"] for r in got] == [10, 10, 0]
