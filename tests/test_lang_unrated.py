@@ -263,3 +263,19 @@ def test_streamed(rules, tmp_path):
     assert [(r["年度等次"], r["连续优秀"], r["上次"], r["不如上年"], r["同上年"]) for r in got] == [
         (UNRATED, "0", UNRATED, False, True), ("优秀", "2", "优秀", False, False),
         (UNRATED, "1", "优秀", False, False)]  # numbers as exact text
+
+
+def test_diff_reports_transitions_to_and_from_unrated(tmp_path, capsys):
+    """The same sheet under a ruleset where 试用期 is unrated and one where it is not: the
+    probationer's grade moves from 不定等次 to 优秀, the others stay."""
+    from evalrules.cli import main
+
+    old, new, data = tmp_path / "old.rules", tmp_path / "new.rules", tmp_path / "a.csv"
+    old.write_text(RULES, encoding="utf-8")
+    new.write_text(RULES.replace("不定等次 when 试用期 or 病事假天数 > 183",
+                                 "不定等次 when 病事假天数 > 183"), encoding="utf-8")
+    data.write_text("姓名,试用期,病事假天数,分,处分,往年等次,上年等次\n"
+                    "张三,是,0,95,无,优秀,优秀\n李四,否,0,95,无,优秀,优秀\n", encoding="utf-8")
+    assert main(["diff", str(old), str(new), "--data", str(data), "--lang", "en"]) in (0, 1)
+    out = capsys.readouterr().out
+    assert "年度等次 不定等次 → 优秀: 1" in out and "李四" not in out
