@@ -279,3 +279,16 @@ def test_diff_reports_transitions_to_and_from_unrated(tmp_path, capsys):
     assert main(["diff", str(old), str(new), "--data", str(data), "--lang", "en"]) in (0, 1)
     out = capsys.readouterr().out
     assert "年度等次 不定等次 → 优秀: 1" in out and "李四" not in out
+
+
+@pytest.mark.parametrize("line", ["scale s: a > b, 不定", "scale s: a > b, unrated x, unrated y",
+                                  "scale s: a, b"])
+def test_a_mistyped_scale_is_told_how_to_write_one(line):
+    with pytest.raises(evalrules.RulesetError) as info:
+        evalrules.compile(f"ruleset x\n{line}\n")
+    assert "E102" in str(info.value) and "`, unrated LABEL`" in str(info.value)
+
+
+def test_unrated_is_a_keyword():
+    with pytest.raises(evalrules.RulesetError, match="'unrated' is a keyword"):
+        evalrules.compile("ruleset x\nlet unrated = 1\n")
