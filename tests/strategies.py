@@ -275,7 +275,10 @@ def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int,
         leaves.append(st.builds(
             lambda g, op, label: ast.Compare(op, ast.Ref(g), ast.Ref(label)),
             st.sampled_from(grades), st.sampled_from(("==", "!=", "<", "<=", ">", ">=")),
-            st.sampled_from(labels)))
+            st.sampled_from(SCALE)))
+        leaves.append(st.builds(  # the unrated label too: no order is written with it (E301)
+            lambda g, op, label: ast.Compare(op, ast.Ref(g), ast.Ref(label)),
+            st.sampled_from(grades), st.sampled_from(("==", "!=")), st.sampled_from(labels)))
         leaves.append(st.builds(lambda g, label, neg: ast.Is(ast.Ref(g), label, neg),
                                 st.sampled_from(grades), st.sampled_from(labels), st.booleans()))
     leaf = st.one_of(*leaves)

@@ -302,3 +302,11 @@ def test_a_mistyped_scale_is_told_how_to_write_one(line):
 def test_unrated_is_a_keyword():
     with pytest.raises(evalrules.RulesetError, match="'unrated' is a keyword"):
         evalrules.compile("ruleset x\nlet unrated = 1\n")
+
+
+def test_an_order_with_the_unrated_label_is_refused():
+    """`年度等次 >= 不定等次` would never hold: a silent constant, so an error with the fix."""
+    with pytest.raises(evalrules.RulesetError) as info:
+        evalrules.compile(RULES + "let 错 = 年度等次 >= 不定等次\n")
+    assert "E301" in str(info.value) and "use `is 不定等次`" in str(info.value)
+    evalrules.compile(RULES + "let 对 = 年度等次 != 不定等次\n")  # labels compare as usual

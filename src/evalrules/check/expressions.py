@@ -239,6 +239,10 @@ class ExpressionChecker(CheckerState):
                                f"{tl.describe()}", expr.span, "use `is` or `is not`")
                 else:
                     order, unrated = self.scales[tl.scale], self.unrated.get(tl.scale)
+                    if unrated in {s.label for s in (left, right) if isinstance(s, ast.Label)}:
+                        self.error("E301", f"'{unrated}' is unrated, off the order of {tl.scale}: "
+                                   f"'{expr.op}' never holds with it", expr.span,
+                                   f"use `is {unrated}` or `is not {unrated}`")
         elif tl.kind == tr.kind == Kind.BOOL and expr.op in ("==", "!="):
             pass
         else:
