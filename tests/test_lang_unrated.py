@@ -82,7 +82,7 @@ def test_a_probationer_is_not_graded(run, rules):
     assert out["年度等次"] == UNRATED and out["不定"] is True
     out = run(rules, {**BASE, "病事假天数": 184, "分": 50})  # more than half a year: not 不称职
     assert out["年度等次"] == UNRATED
-    out = run(rules, {**BASE, "病事假天数": 183, "分": 50})  # half a year exactly: graded
+    out = run(rules, {**BASE, "病事假天数": 183, "分": 50})  # not past this ruleset's line: graded
     assert out["年度等次"] == "不称职"
 
 
