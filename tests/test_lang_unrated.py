@@ -310,3 +310,8 @@ def test_an_order_with_the_unrated_label_is_refused():
         evalrules.compile(RULES + "let 错 = 年度等次 >= 不定等次\n")
     assert "E301" in str(info.value) and "use `is 不定等次`" in str(info.value)
     evalrules.compile(RULES + "let 对 = 年度等次 != 不定等次\n")  # labels compare as usual
+
+
+def test_the_unrated_label_is_a_plain_string():
+    """What a result holds is a str, as every other label (a subclass leaked into results once)."""
+    assert type(parse(RULES).statements[0].unrated) is str

@@ -252,7 +252,7 @@ class _ToAst(Transformer):
     # -- declarations
     def scale(self, meta, children):
         name, *labels = children
-        unrated = labels.pop() if labels and isinstance(labels[-1], _Unrated) else None
+        unrated = str(labels.pop()) if labels and isinstance(labels[-1], _Unrated) else None
         return ast.Scale(str(name), tuple(str(t) for t in labels if t.type == "NAME"),
                          unrated, span=self._s(meta))
 
