@@ -192,9 +192,11 @@ class _Lowering:
                 self.steps.append(P.Check(
                     P.Compare(P.CompareOp.LE, P.CountTrue(tuple(f for f, _ in flags)), _ONE),
                     self.fail("record.unique", None, RuntimeCode.UNIQUE, tuple(flags))))
-            elif grade.policy != ast.Policy.UNIQUE:  # an unrated rule first: it is not graded
-                flags.sort(key=lambda f: (f[1] in order, order.index(f[1]) * (
-                    -1 if grade.policy == ast.Policy.WORST else 1) if f[1] in order else 0))
+            elif grade.policy != ast.Policy.UNIQUE:
+                sign = -1 if grade.policy == ast.Policy.WORST else 1
+                # an unrated rule first: when it holds the record is not graded (the reference's)
+                flags.sort(key=lambda f: (f[1] in order,
+                                          sign * order.index(f[1]) if f[1] in order else 0))
             value = _choice([(flag, P.Const(label)) for flag, label in flags], otherwise)
         moves: list[tuple[P.Expr, dict[str, str]]] = []
         for veto_name in c.vetoes_of.get(grade.name, ()):
@@ -244,14 +246,14 @@ class _Lowering:
             ranks = tuple((label, Fraction(-i)) for i, label in enumerate(e.order))
             if e.unrated is None:
                 a, b = _lookup(a, ranks), _lookup(b, ranks)
-            else:  # no order holds with an unrated side: it ranks below all on the greater
-                # side and above all on the lesser, so `>`, `>=`, `<`, `<=` are false
-                low, high = Fraction(-len(e.order)), Fraction(1)
-                big, small = (low, high) if e.op in (">", ">=") else (high, low)
-                if e.op in ("==", "!="):
-                    big = small = high  # a rank of its own: equal to itself only
-                a = _lookup(a, (*ranks, (e.unrated, big)))
-                b = _lookup(b, (*ranks, (e.unrated, small)))
+            else:  # no order holds with an unrated side: it ranks on the losing side of the
+                # operator (below every grade on the left of `>`, above on its right, …), so
+                # `<`, `<=`, `>`, `>=` are false; for `==`/`!=` a rank of its own
+                below, above = Fraction(-len(e.order)), Fraction(1)
+                left, right = {">": (below, above), ">=": (below, above), "<": (above, below),
+                               "<=": (above, below)}.get(e.op, (above, above))
+                a = _lookup(a, (*ranks, (e.unrated, left)))
+                b = _lookup(b, (*ranks, (e.unrated, right)))
         return P.Compare(_COMPARE[e.op], a, b)
 
     def is_(self, e: ast.Is) -> P.Expr:
