@@ -111,6 +111,7 @@ class Compare:
     right: Expr
     #: The scale's labels, best first, when the operands are grades; set by the checker.
     order: tuple[str, ...] | None = None
+    unrated: str | None = None  # the scale's unrated label: no order holds with it (checker)
     span: Span = _span()
 
 
@@ -298,6 +299,7 @@ class Header:
 class Scale:
     name: str
     labels: tuple[str, ...]  # best first
+    unrated: str | None = None  # `, unrated 不定等次`: a label off the order (not graded)
     span: Span = _span()
 
 
@@ -473,8 +475,7 @@ class Check:
 
 @frozen
 class Rank:
-    """Each record's rank in its group by ``keys``: 1 is best; ties share the best rank. With
-    ``among``, only the records for which it holds are ranked; the others have no rank."""
+    """A record's rank in its group by ``keys`` (1 best; ties share it), if ``among`` holds."""
 
     name: str
     keys: tuple[str, ...]
@@ -593,8 +594,7 @@ def expressions(decl: object) -> Iterator[Expr]:
         case Outcome(condition=c) | Veto(condition=c) | Require(condition=c) | Limit(condition=c):
             yield c
         case Rank(keys=keys, among=among):
-            yield from (Ref(k) for k in keys)
-            yield from (among,) if among is not None else ()
+            yield from (*map(Ref, keys), *([] if among is None else [among]))
         case Grade(rules=rules):
             for r in rules:
                 yield r.condition
