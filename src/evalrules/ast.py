@@ -8,6 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Container, Iterator, Mapping
 from enum import StrEnum
@@ -51,6 +52,12 @@ def _note() -> Any:
 class Number:
     value: Fraction
     text: str | None = field(default=None, eq=False)
+    span: Span = _span()
+
+
+@frozen
+class Date:  # a date literal, 2025-12-31 (the parser refuses 2025-02-30)
+    value: datetime.date
     span: Span = _span()
 
 
@@ -231,7 +238,7 @@ class Cases:
 
 Expr = (
     Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | In | If
-    | Call
+    | Call | Date
     | Share | Votes | Total | Points | History | Quantified | Weighted | Cases
 )
 
@@ -279,7 +286,12 @@ class HistoryType:
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType
+@frozen
+class DateType:  # a day of the calendar, read by values.to_date
+    span: Span = _span()
+
+
+InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | DateType
 
 
 # ---------------------------------------------------------------- declarations

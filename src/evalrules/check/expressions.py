@@ -13,6 +13,7 @@ from .. import ast
 from ..diagnostics import did_you_mean
 from .model import (
     BOOL,
+    DATE,
     ERROR,
     FUNCTIONS,
     MAX_ROUND_DIGITS,
@@ -56,6 +57,8 @@ class ExpressionChecker(CheckerState):
         match expr:
             case ast.Number():
                 return expr, NUMBER
+            case ast.Date():
+                return expr, DATE
             case ast.Boolean():
                 return expr, BOOL
             case ast.Label():
@@ -227,7 +230,7 @@ class ExpressionChecker(CheckerState):
         order = None
         if ERROR in (tl, tr):
             pass
-        elif tl.kind == tr.kind == Kind.NUMBER:
+        elif tl.kind == tr.kind == Kind.NUMBER or tl.kind == tr.kind == Kind.DATE:
             pass
         elif tl.kind == Kind.CATEGORY and tr.kind == Kind.CATEGORY:
             if set(tl.labels) != set(tr.labels):
@@ -284,9 +287,10 @@ class ExpressionChecker(CheckerState):
             want = f"{lo}" if lo == hi else f"{lo} or more" if hi is None else f"{lo} to {hi}"
             self.error("E302", f"{expr.function}() takes {want} arguments, not {n}", expr.span)
         args = []
+        arg_type = DATE if expr.function == "days" else NUMBER  # days(FROM, TO): between dates
         for a in expr.args:
             a2, t = self._expr(a)
-            self._expect(t, NUMBER, a.span, f"an argument of {expr.function}()")
+            self._expect(t, arg_type, a.span, f"an argument of {expr.function}()")
             args.append(a2)
         if expr.function == "round" and n == 2:
             digits = literal_value(args[1])

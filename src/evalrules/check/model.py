@@ -20,7 +20,7 @@ from .. import ast
 POLICIES = tuple(ast.Policy)
 FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
-    "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
+    "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1), "days": (2, 2),
 }
 #: ``round(x, d)`` takes at most this many digits either way (E415): no regulation rounds to more
 #: than a few, and ``10 ** d`` for a ``d`` of millions never finishes.
@@ -34,7 +34,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc".split()
+    "quota limit desc asc date".split()
 )
 
 
@@ -45,6 +45,8 @@ class Kind(StrEnum):
     CATEGORY = "category"
     TEXT = "text"
     HISTORY = "history"
+    #: A day of the calendar: compared with another, or counted between with ``days(a, b)``.
+    DATE = "date"
     #: An expression already reported, so that one mistake is reported once.
     ERROR = "error"
 
@@ -66,13 +68,14 @@ class Type:
         if self.kind == Kind.HISTORY:
             return f"a history of grades on {self.scale}"
         return {Kind.NUMBER: "a number", Kind.BOOL: "a condition (true or false)",
-                Kind.BALLOT: "a ballot", Kind.TEXT: "text",
+                Kind.BALLOT: "a ballot", Kind.TEXT: "text", Kind.DATE: "a date",
                 Kind.ERROR: "an invalid value"}[self.kind]
 
 
 NUMBER, BOOL, BALLOT, ERROR = Type(Kind.NUMBER), Type(Kind.BOOL), Type(Kind.BALLOT), \
     Type(Kind.ERROR)
 TEXT = Type(Kind.TEXT)
+DATE = Type(Kind.DATE)
 
 
 @frozen(cache_hash=True)
