@@ -230,6 +230,8 @@ class _Explainer:
         match form:
             case ["num", text, _]:
                 return text
+            case ["date", text]:
+                return text
             case ["bool", value]:
                 return t["yes" if value else "no"]
             case ["ref", name] | ["label", name]:
@@ -259,6 +261,8 @@ class _Explainer:
             case ["call", "clamp", [x, low, high]]:
                 return t["call.clamp"].format(x=w(x, 8), low=self._words(low),
                                               high=self._words(high))
+            case ["call", "days", [a, b]]:
+                return t["call.days"].format(a=self._words(a), b=self._words(b))
             case ["call", "min" | "max" as f, args]:
                 return t[f"call.{f}"].format(args=listed(w(a, 8) for a in args))
             case ["call", f, [x]]:

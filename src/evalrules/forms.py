@@ -84,6 +84,8 @@ def form(e: ast.Expr) -> Form:
     match e:
         case ast.Number(value=v):
             return ["num", number(e), exact(v)]
+        case ast.Date(value=v):
+            return ["date", v.isoformat()]
         case ast.Boolean(value=v):
             return ["bool", v]
         case ast.Ref(name=n):
