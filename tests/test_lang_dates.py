@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import evalrules
 from evalrules import grading, unparse
+from evalrules.fmt import format_source
 from evalrules.io import read_sheet
 from evalrules.parse import parse
 
@@ -149,6 +150,12 @@ def test_literals_lex_beside_numbers_and_ranges():
     assert let_b.expr.left == evalrules.ast.Date(D(2025, 12, 31))
     assert unparse.expression(parse("ruleset r\nlet b = 2025-6-1 < 2025-6-2\n")
                               .statements[0].expr) == "2025-06-01 < 2025-06-02"
+
+
+def test_fmt_keeps_a_date_one_token():
+    source = "ruleset r\nparam p = 2025-6-30\nlet x=days(p,2025-12-31)-1\n"
+    assert format_source(source) == \
+        "ruleset r\nparam p = 2025-6-30\nlet x = days(p, 2025-12-31) - 1\n"
 
 
 @given(st.dates())
