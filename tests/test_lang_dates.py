@@ -27,7 +27,7 @@ param 考核年末 = 2025-12-31
 let 任职天数 = days(任职日期, 考核年末)
 let 已到职 = 任职日期 <= 考核年末
 grade 年度等次 (first):
-  不称职 when 任职天数 < 183          # 任职不满半年：按不参加处理（h-unrated 给出不定等次）
+  不称职 when 任职天数 < 183          # 任职不满半年（本测试以不称职代替不参加）
   优秀 when 得分 >= 90
   otherwise 称职
 """
@@ -131,7 +131,7 @@ def test_results_show_dates_as_dates():
 
 def test_explanation_says_the_days_between():
     result = RULESET.evaluate({"任职日期": "2025-07-02", "得分": 95})
-    assert "任职天数 < 183" in result.explain("zh")
+    assert "任职天数 < 183【任职天数 = 182】" in result.explain("zh")
     direct = evalrules.compile(RULES.replace("任职天数 < 183", "days(任职日期, 考核年末) < 183"))
     said = direct.evaluate({"任职日期": "2025-07-02", "得分": 95})
     assert "任职日期至考核年末的天数 < 183" in said.explain("zh")
