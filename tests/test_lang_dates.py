@@ -76,6 +76,12 @@ def test_numpy_and_pandas_dates():
     for when in (np.datetime64("2025-06-30"), np.datetime64("2025-06-30T00:00:00.000"),
                  pd.Timestamp("2025-06-30")):
         assert RULESET.evaluate({"任职日期": when, "得分": 95})["任职天数"] == 184
+    # As a number's NaN: missing in a DataFrame's column (Arrow's null), refused in a record.
+    for when, words in ((pd.NaT, "not NaT"), (np.datetime64("NaT"), "not NaT"),
+                        (pd.Timestamp("2025-06-30 00:00:00.000000001"), "has a time of day"),
+                        (np.datetime64("2025-06-30T00:00:01"), "has a time of day")):
+        with pytest.raises(evalrules.InputError, match=words):
+            RULESET.evaluate({"任职日期": when, "得分": 95})
 
 
 @pytest.mark.parametrize(("when", "key", "english", "chinese"), [

@@ -264,7 +264,10 @@ def to_date(value: object, field: str, rule: str) -> datetime.date:
     date format is a date only by a convention the file no longer states), a day the calendar
     does not have."""
     if isinstance(value, datetime.datetime):
-        if value.timetz().replace(tzinfo=None) != datetime.time():
+        if value != value:  # pandas' NaT, a missing time, is a datetime unequal to itself
+            raise _date_error("record.not_a_date", field, rule, value, value="NaT")
+        if value.timetz().replace(tzinfo=None) != datetime.time() or \
+                getattr(value, "nanosecond", 0) != 0:  # a pandas Timestamp's beyond microseconds
             raise _date_error("record.date_time", field, rule, value, value=str(value))
         return value.date()
     if isinstance(value, datetime.date):
