@@ -190,6 +190,19 @@ def test_diagnostics(source, code, words):
         [(d.code, d.message) for d in caught.value.diagnostics]
 
 
+@pytest.mark.parametrize(("source", "code", "hint"), [
+    ("param p = 2025/12/31\ninput d: date\nlet x = days(d, p)", "E301",
+     "2025/12/31 divides numbers; write the date as 2025-12-31"),
+    ("input d: date\nlet x = d < 2025/6/30", "E301",
+     "2025/6/30 divides numbers; write the date as 2025-6-30"),
+    ("param p = 2025年12月31日", "E102", "write a date as YEAR-MONTH-DAY: 2025-12-31"),
+])
+def test_a_date_written_otherwise_is_named(source, code, hint):
+    with pytest.raises(evalrules.RulesetError) as caught:
+        evalrules.compile(f"ruleset r\n{source}\n")
+    assert [(d.code, d.hint) for d in caught.value.diagnostics] == [(code, hint)]
+
+
 # ---------------------------------------------------------------- files and tables
 
 
