@@ -252,6 +252,12 @@ def test_parquet_and_arrow_dates(tmp_path):
     assert [r["任职天数"] for r in rows] == ["184", "183", None, "182"]  # exact text
     assert [r["年度等次"] for r in rows] == ["优秀", "优秀", None, "不称职"]
     assert "missing required field" in rows[2]["error"]
+    text = tmp_path / "in.csv"  # streamed CSV: text cells, ISO read column-wise, others per row
+    text.write_text("任职日期,得分\n2025-06-30,95\n2025年7月1日,95\n7/1/2025,95\n", encoding="utf-8")
+    RULESET.evaluate_dataset(text, out)
+    rows = pq.read_table(out).to_pylist()
+    assert [r["任职天数"] for r in rows] == ["184", "183", None]
+    assert "write it year first" in rows[2]["error"]
 
 
 @pytest.mark.parametrize("column", [
