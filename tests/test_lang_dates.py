@@ -253,7 +253,8 @@ def test_parquet_and_arrow_dates(tmp_path):
     assert [r["年度等次"] for r in rows] == ["优秀", "优秀", None, "不称职"]
     assert "missing required field" in rows[2]["error"]
     text = tmp_path / "in.csv"  # streamed CSV: text cells, ISO read column-wise, others per row
-    text.write_text("任职日期,得分\n2025-06-30,95\n2025年7月1日,95\n7/1/2025,95\n", encoding="utf-8")
+    text.write_text("任职日期,得分\n2025-06-30,95\n2025年7月1日,95\n7/1/2025,95\n",
+                    encoding="utf-8")
     RULESET.evaluate_dataset(text, out)
     rows = pq.read_table(out).to_pylist()
     assert [r["任职天数"] for r in rows] == ["184", "183", None]
@@ -321,3 +322,29 @@ def test_backends_agree(whens):
             else:
                 assert row["error"] is None
                 assert str(row["任职天数"]) == want["values"]["任职天数"]
+
+
+TWO = evalrules.compile("""ruleset 两个日期
+input 甲: date
+input 乙: date
+let 天数 = days(甲, 乙)
+let 不晚于 = 甲 <= 乙
+let 相同 = 甲 == 乙
+""")
+
+
+@settings(max_examples=50, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.dates(), st.dates()), min_size=1, max_size=8))
+@example([(D(1, 1, 1), D(9999, 12, 31)), (D(2024, 2, 29), D(2025, 3, 1))])
+def test_days_counts_the_calendar_on_every_backend(pairs):
+    """days(a, b) is b − a in days (Python's calendar: proleptic Gregorian), a <= b exactly
+    when it is >= 0, a == b when 0; the same from the generated function and a table."""
+    records = [{"甲": a, "乙": b} for a, b in pairs]
+    table = TWO.evaluate_table(pa.table({"甲": pa.array([a for a, _ in pairs], pa.date32()),
+                                         "乙": pa.array([b for _, b in pairs], pa.date32())}))
+    for (a, b), record, row in zip(pairs, records, table.to_pylist(), strict=True):
+        days = (b - a).days
+        for result in (TWO.reference_evaluate(record), TWO.evaluate(record)):
+            assert (result["天数"], result["不晚于"], result["相同"]) == (days, days >= 0,
+                                                                       days == 0)
+        assert (int(row["天数"]), row["不晚于"], row["相同"]) == (days, days >= 0, days == 0)
