@@ -22,6 +22,11 @@ an integer or float column's 1 and 0; a text column's words of :data:`evalrules.
 (``是``/``否``, ``√``/``×``, ``TRUE``/``FALSE`` in any case, …) between spaces
 (:func:`yes_no_cells`).
 
+A date column is read as :func:`evalrules.values.to_date` reads a value, as day numbers (the
+plan's dates): Arrow dates as they are, a timestamp without a time zone where it is midnight, ISO
+text (``2025-06-30``) that names a real day; any other cell takes the per-row path
+(:meth:`Reader.dates`).
+
 A row goes to the per-row path (the reference evaluator reads it, with its errors) when an input
 or vote count is not plainly valid: null without a default, a string, NaN, a bool or float where a
 count is expected, a negative or fractional vote, an unknown label (also one with surrounding
