@@ -140,9 +140,10 @@ def test_explanation_says_the_days_between():
     assert "任职天数 < 183【任职天数 = 182】" in result.explain("zh")
     direct = evalrules.compile(RULES.replace("任职天数 < 183", "days(任职日期, 考核年末) < 183"))
     said = direct.evaluate({"任职日期": "2025-07-02", "得分": 95})
-    assert "任职日期至考核年末的天数 < 183" in said.explain("zh")
-    assert "the days from 任职日期 to 考核年末 < 183" in said.explain("en")
-    assert "任职日期 = 2025-07-02" in said.explain("zh")
+    assert "任职日期至考核年末的天数 < 183【任职日期 = 2025-07-02，考核年末 = 2025-12-31，" \
+        "任职日期至考核年末的天数 = 182】" in said.explain("zh")
+    assert "the days from 任职日期 to 考核年末 < 183 [任职日期 = 2025-07-02, 考核年末 = " \
+        "2025-12-31, the days from 任职日期 to 考核年末 = 182]" in said.explain("en")
 
 
 # ---------------------------------------------------------------- the language

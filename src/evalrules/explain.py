@@ -172,7 +172,7 @@ class _Explainer:
         styles = dict(detail.get("numbers", {}))
         computed: dict[str, list] = {}  # share(…) written in the rule, by ballot
         for text, shape, value in detail.get("computed", ()):
-            computed.setdefault(shape[1], []).append((text, shape, value))
+            computed.setdefault(_after(shape), []).append((text, shape, value))
         for name, value in detail.get("values", {}).items():
             values[name] = value
             for text, shape, share in computed.get(name, ()):  # each just after its ballot
@@ -316,6 +316,15 @@ _LEVEL = {"if": 0, "or": 1, "and": 2, "not": 3, "cmp": 4, "is": 4, "in": 4, "+":
           "*": 6, "/": 6, "neg": 7}
 _SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠", "*": "×", "/": "÷",
            "+": "+", "-": "-"}
+
+
+def _after(shape: list) -> str:
+    """The value a computed term is shown after: a share's or points' ballot, the later date of
+    ``days(a, b)`` where it is a name (else the first)."""
+    if shape[:2] != ["call", "days"]:
+        return shape[1]
+    refs = [arg[1] for arg in shape[2] if arg[0] == "ref"]
+    return refs[-1] if refs else ""
 
 
 def _level(form: list) -> int:
