@@ -55,7 +55,9 @@ class Number:
 
 
 @frozen
-class Date:  # a date literal, 2025-12-31 (the parser refuses 2025-02-30)
+class Date:
+    """A date literal, ``2025-12-31``: a day of the calendar (the parser refuses 2025-02-30)."""
+
     value: datetime.date
     span: Span = _span()
 
@@ -286,7 +288,9 @@ class HistoryType:
 
 
 @frozen
-class DateType:  # a day of the calendar, read by values.to_date
+class DateType:
+    """A day of the calendar: ``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, a date cell."""
+
     span: Span = _span()
 
 
