@@ -8,8 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -176,7 +175,7 @@ class Points:
     """``points(B: 优秀 100, ...)``: the vote-weighted average of the points."""
 
     ballot: str
-    points: tuple[tuple[str, Number], ...]
+    points: tuple[tuple[str, Expr], ...]  # a Number, or a Ref to a param
     span: Span = _span()
 
 
@@ -205,13 +204,14 @@ class Quantified:
 @frozen
 class WeightedItem:
     expr: Expr
-    weight: Number
+    weight: Expr | None  # a Number or a Ref to a param; in `weighted TABLE:` None until checked
     span: Span = _span()
 
 
 @frozen
 class Weighted:
     items: tuple[WeightedItem, ...]
+    table: str | None = None  # `weighted TABLE: a, b, …`: the table's weights, by position
     span: Span = _span()
 
 
@@ -509,13 +509,22 @@ class GroupBy:
     span: Span = _span()
 
 
+@frozen
+class Weights:
+    """``weights T: 德 15%, …``: each weight (a Number or a Ref to a param) is a param ``T.德``."""
+
+    name: str
+    entries: tuple[tuple[str, Expr], ...]
+    span: Span = _span()
+
+
 Declaration = (
     Scale | Ballot | Input | Param | Let | Score | Require | Sheet | Grade | Veto | Outcome | Check
-    | GroupBy
+    | GroupBy | Weights
 )
-NAMED = (Scale, Ballot, Input, Param, Let, Score, Sheet, Grade, Veto, Outcome)
+NAMED = (Scale, Ballot, Input, Param, Let, Score, Sheet, Grade, Veto, Outcome, Weights)
 #: The declarations with a name, as a type (``NAMED`` is the same classes, for ``isinstance``).
-Named = Scale | Ballot | Input | Param | Let | Score | Sheet | Grade | Veto | Outcome
+Named = Scale | Ballot | Input | Param | Let | Score | Sheet | Grade | Veto | Outcome | Weights
 
 
 @frozen
@@ -547,7 +556,7 @@ class Module:
 KEYWORD_OF = {
     Scale: "scale", Ballot: "ballot", Input: "input", Param: "param", Let: "let", Score: "score",
     Sheet: "sheet", Grade: "grade", Veto: "veto", Outcome: "outcome", Require: "require",
-    Check: "check", GroupBy: "group", Rank: "rank",
+    Check: "check", GroupBy: "group", Rank: "rank", Weights: "weights",
 }
 
 
@@ -565,7 +574,10 @@ def children(node: object) -> tuple[object, ...]:
         case Quantified(conditions=conds):
             return conds
         case Weighted(items=items):
-            return tuple(i.expr for i in items)
+            return tuple(x for i in items for x in (i.expr, i.weight)
+                         if x is i.expr or not isinstance(x, Number | None))
+        case Points(points=points):
+            return tuple(p for _, p in points if not isinstance(p, Number))
         case Cases(branches=branches, otherwise=o):
             out: list[object] = []
             for branch in branches:
@@ -588,6 +600,8 @@ def expressions(decl: object) -> Iterator[Expr]:
     match decl:
         case Let(expr=e) | Score(expr=e) | Param(expr=e):
             yield e
+        case Weights(entries=entries):
+            yield from (weight for _, weight in entries)
         case Outcome(condition=c) | Veto(condition=c) | Require(condition=c) | Limit(condition=c):
             yield c
         case Rank(keys=keys):
@@ -605,34 +619,6 @@ def expressions(decl: object) -> Iterator[Expr]:
                         yield e
                     case FullWhen(condition=c):
                         yield c
-
-
-def subject(expr: Expr, definitions: Mapping[str, object], fields: Container[str]
-            ) -> str | None:
-    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
-    written, looking through the derived values it names: the field a failed ``require``
-    reports. None when it reads no field (only params)."""
-    stack: list[Iterator[object]] = [walk(expr)]
-    seen: set[str] = set()
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            continue
-        match node:
-            case Share(ballot=b) | Votes(ballot=b) | Total(ballot=b) | Points(ballot=b):
-                return b
-            case History(input=name):
-                return name
-            case Ref(name=name):
-                base = name.split(".", 1)[0]
-                if base in fields:
-                    return base
-                if base in definitions and base not in seen:
-                    seen.add(base)
-                    stack.append(itertools.chain.from_iterable(
-                        walk(root) for root in expressions(definitions[base])))
-    return None
 
 
 def references(decl: object) -> list[str]:

@@ -33,6 +33,7 @@ from .model import (
     literal_value,
     number_text,
 )
+from .weights import WeightsChecker
 
 
 def check(module: ast.Module, diags: Diagnostics) -> Checked | None:
@@ -42,7 +43,7 @@ def check(module: ast.Module, diags: Diagnostics) -> Checked | None:
     return None if diags.has_errors else checked
 
 
-class _Checker(ExpressionChecker, GroupChecker):
+class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
     """One run of the checker over one module: it collects the declarations, types them in
     dependency order and builds the :class:`Checked` ruleset."""
 
@@ -60,6 +61,8 @@ class _Checker(ExpressionChecker, GroupChecker):
         self.deps = {}
         self.used = set()
         self.group = None
+        self.weight_tables = {}
+        self.weight_sums = []
         self._current = None
         # Its own.
         self.vetoes_of: dict[str, list[str]] = {}
@@ -90,6 +93,7 @@ class _Checker(ExpressionChecker, GroupChecker):
         self._ordered = True
         for name in order:
             self._type_of(name)
+        self._check_weight_params()
         requires = tuple(self._check_require(r) for r in self._of(ast.Require))
         checks = tuple(self._check_check(c) for c in self._of(ast.Check))
         group, group_order, quotas_of = self._check_group(requires)
@@ -104,6 +108,7 @@ class _Checker(ExpressionChecker, GroupChecker):
             vetoes_of={g: tuple(v) for g, v in self.vetoes_of.items()}, items=self.items,
             group=group, group_order=group_order, quotas_of=quotas_of,
             deps={n: tuple(d) for n, d in self.deps.items()},
+            weight_sums=tuple(self.weight_sums),
         )
 
     def _of(self, kind) -> Iterable:
@@ -146,6 +151,8 @@ class _Checker(ExpressionChecker, GroupChecker):
                     self.inputs[st.name] = st
                 case ast.Param():
                     self.params[st.name] = st
+                case ast.Weights():
+                    self._collect_weights(st)
                 case _:
                     self.defs[st.name] = st
                     if isinstance(st, ast.Sheet):

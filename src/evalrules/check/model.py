@@ -6,7 +6,8 @@ Imports :mod:`ast` and :mod:`diagnostics`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Container, Iterator, Mapping
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
@@ -34,7 +35,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc".split()
+    "quota limit desc asc weights".split()
 )
 
 
@@ -92,6 +93,18 @@ class QuotaNode:
         return f"quota {self.quota.grade}: {self.quota.label}"
 
 
+@frozen
+class WeightSum:
+    """Weights that must add up to 100% but are params, so their sum is known only with the
+    params' values (``reference.constants`` checks it, also after ``with_params``): a
+    ``weights`` table's, or a ``weighted:`` block's with a param among its weights. ``rule``
+    names it as an error does (``weights 五要素``, ``score 总分``)."""
+
+    rule: str
+    weights: tuple[ast.Expr, ...]  # numbers and refs to params
+    span: ast.Span = attrs.field(default=ast.NOWHERE, eq=False, repr=False)
+
+
 #: A group rule's node in the schedule: a rank by its name, or a quota.
 GroupNode = str | QuotaNode
 
@@ -129,6 +142,8 @@ class Checked:
         factory=dict, converter=_read_only)
     #: Each definition's direct dependencies (a grade's include its vetoes and quota keys).
     deps: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only)
+    #: Weights whose sum is checked with the params' values (see :class:`WeightSum`).
+    weight_sums: tuple[WeightSum, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         """Its fields, the read-only mappings as dicts (pickle cannot hold a mapping proxy)."""
@@ -146,7 +161,7 @@ class Checked:
     def subject(self, expr: ast.Expr) -> str | None:
         """The first input or ballot a condition reads (through the values it names): the field
         its failure reports."""
-        return ast.subject(expr, self.definitions, {*self.inputs, *self.ballots})
+        return subject(expr, self.definitions, {*self.inputs, *self.ballots})
 
     @property
     def name(self) -> str:
@@ -182,6 +197,35 @@ def closure(definitions, deps, names) -> frozenset[str]:
     return frozenset(seen)
 
 
+def subject(expr: ast.Expr, definitions: Mapping[str, object], fields: Container[str]
+            ) -> str | None:
+    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
+    written, looking through the derived values it names: the field a failed ``require``
+    reports. None when it reads no field (only params)."""
+    stack: list[Iterator[object]] = [ast.walk(expr)]
+    seen: set[str] = set()
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        match node:
+            case (ast.Share(ballot=b) | ast.Votes(ballot=b) | ast.Total(ballot=b)
+                  | ast.Points(ballot=b)):
+                return b
+            case ast.History(input=name):
+                return name
+            case ast.Ref(name=name):
+                base = name.split(".", 1)[0]
+                if base in fields:
+                    return base
+                if base in definitions and base not in seen:
+                    seen.add(base)
+                    stack.append(itertools.chain.from_iterable(
+                        ast.walk(root) for root in ast.expressions(definitions[base])))
+    return None
+
+
 def literal_value(expr: ast.Expr) -> Fraction | None:
     """The value of a literal (possibly negated) number, else None."""
     if isinstance(expr, ast.Number):
@@ -215,6 +259,8 @@ class CheckerState:
     deps: dict[str, list[str]]
     used: set[str]
     group: ast.GroupBy | None
+    weight_tables: dict[str, tuple[str, ...]]  # `weights` table → its keys, in written order
+    weight_sums: list[WeightSum]
     _current: str | None  # the name being typed, if any
 
     # The checker's (checker.py)
@@ -238,4 +284,17 @@ class CheckerState:
         raise NotImplementedError
 
     def _condition(self, expr: ast.Expr, what: str) -> ast.Expr:
+        raise NotImplementedError
+
+    def _is_value(self, expr: ast.Expr) -> bool:
+        raise NotImplementedError
+
+    # The weights' and label values' (weights.py)
+    def _weighted(self, expr: ast.Weighted) -> tuple[ast.Expr, Type]:
+        raise NotImplementedError
+
+    def _points(self, expr: ast.Points) -> ast.Points:
+        raise NotImplementedError
+
+    def _label_values(self, expr: ast.If | ast.Cases) -> tuple[ast.Expr, Type] | None:
         raise NotImplementedError
