@@ -256,6 +256,9 @@ class ExpressionChecker(CheckerState):
 
     def _label_or_expr(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type]:
         """The other side of a comparison with a category: a label of it, or a value."""
+        if context == ERROR and isinstance(expr, ast.Ref) and not self._is_value(expr) and \
+                any(expr.name in labels for labels in self.scales.values()):
+            return ast.Label(expr.name, span=expr.span), ERROR  # the other side is reported
         expr = self._as_label(expr, context)
         if (isinstance(expr, ast.Ref) and context.kind == Kind.CATEGORY
                 and not self._is_value(expr) and "." not in expr.name):

@@ -51,15 +51,15 @@ class WeightsChecker(CheckerState):
                 self.error("E201", f"unknown weights '{expr.table}'", expr.span,
                            did_you_mean(expr.table, self.weight_tables)
                            or f"declare it: `weights {expr.table}: 德 15%, 能 10%, …`")
-                keys = ()
             elif len(keys) != len(items):
                 self.error("E420", f"weights '{expr.table}' has {len(keys)} weights "
                            f"({', '.join(keys)}), but {len(items)} values are given",
                            expr.span, "give one value for each weight, in the table's order")
-            items = tuple(attrs.evolve(item, weight=ast.Ref(f"{expr.table}.{key}",
-                                                            span=item.span))
-                          for item, key in zip(items, keys, strict=False))
-            self._dep_weights(expr.table, keys)
+            if keys is not None:  # (else the values are still typed, but weigh nothing)
+                items = tuple(attrs.evolve(item, weight=ast.Ref(f"{expr.table}.{keys[i]}",
+                                                                span=item.span))
+                              if i < len(keys) else item for i, item in enumerate(items))
+                self._dep_weights(expr.table, keys)
         new_items = []
         for item in items:
             e, t = self._expr(item.expr)
