@@ -258,3 +258,15 @@ def test_in_in_every_place_a_condition_goes(run, kind, score, accident, base, gr
     assert (result["基准"], result["等次"]) == (base, grade)
     assert tuple(result.vetoes) == vetoes
     assert tuple(result.outcomes) == outcomes
+
+
+@pytest.mark.parametrize(("kind", "fails"), [("乡镇", False), ("街道", False), ("部门", True)])
+def test_in_in_a_require(run, kind, fails):
+    ruleset = evalrules.compile(MEMBERSHIP + 'require 单位类别 in (乡镇, 街道, 部门, 园区) and '
+                                '(单位类别 not in (部门) or 得分 >= 60) "部门须及格"\n')
+    record = {"单位类别": kind, "得分": 50, "事故": False}
+    if not fails:  # 乡镇/街道 with 50 points: 合格 (不合格 needs 部门 or 园区)
+        assert run(ruleset, record)["等次"] == "合格"
+        return
+    with pytest.raises(evalrules.InputError, match="部门须及格"):
+        run(ruleset, record)
