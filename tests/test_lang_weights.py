@@ -9,11 +9,15 @@ from fractions import Fraction
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import evalrules
 from evalrules import fmt, spark, unparse
 from evalrules.diagnostics import RulesetError, UnknownName
 from evalrules.parse import parse
+
+from conftest import BACKENDS, Backend
 
 BASE = """ruleset 县管干部年度考核（试行）
 scale 年度等次: 优秀 > 称职 > 基本称职 > 不称职
@@ -137,6 +141,43 @@ def test_streamed_and_shipped_to_spark_with_the_county_weights(tmp_path):
     # 90: 90.5 - 30×15% = 86
     worker = spark.compiled(spark.ship(county))
     assert worker.evaluate({**SCORES, "德分": 60})["综合得分"] == 86
+
+
+def test_a_long_table_may_be_a_block(run):
+    text = """ruleset 分层评价
+input 群众: number in 0..100
+input 领导: number in 0..100
+input 实绩: number in 0..100
+weights 分层:
+  群众 20%    # 群众评价考核占总分的20%
+  领导 20%    # 县领导和组织部评价考核占总分的20%
+  实绩 60%    # 工作实绩评价考核占总分的60%
+score 总分 = weighted 分层: 群众, 领导, 实绩
+"""
+    # 82×20% + 90×20% + 91×60% = 16.4 + 18 + 54.6 = 89
+    assert run(evalrules.compile(text), {"群众": 82, "领导": 90, "实绩": 91})["总分"] == 89
+    assert fmt.format_source(text) == text
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.lists(st.integers(0, 100), min_size=1, max_size=5).filter(lambda c: sum(c) > 0),
+       st.data())
+def test_weighted_table_is_the_sum_of_products(cuts, data):
+    # weights in percent that add up to 100: the last one takes what the others leave
+    parts = [c * 100 // sum(cuts) for c in cuts[:-1]]
+    percents = [*parts, 100 - sum(parts)]
+    values = data.draw(st.lists(st.integers(0, 100), min_size=len(percents),
+                                max_size=len(percents)))
+    names = [f"项{i}" for i in range(len(percents))]
+    text = "\n".join([
+        "ruleset 随机权重", *(f"input {n}: number in 0..100" for n in names),
+        "weights 表: " + ", ".join(f"{n} {p}%" for n, p in zip(names, percents, strict=True)),
+        "score 总分 = weighted 表: " + ", ".join(names), ""])
+    ruleset = evalrules.compile(text)
+    expected = sum(Fraction(v * p, 100) for v, p in zip(values, percents, strict=True))
+    record = dict(zip(names, values, strict=True))
+    for backend in BACKENDS:
+        assert Backend(backend)(ruleset, record)["总分"] == expected
 
 
 # ---------------------------------------------------------------- weights diagnostics
