@@ -286,6 +286,11 @@ def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int
             lambda g, op, label: ast.Compare(op, ast.Ref(g), ast.Ref(label)),
             st.sampled_from(grades), st.sampled_from(("==", "!=", "<", "<=", ">", ">=")),
             st.sampled_from(SCALE)))
+        label = st.sampled_from(SCALE).map(ast.Ref)  # labels as values, of the grade's scale
+        leaves.append(st.builds(
+            lambda g, op, c, a, b: ast.Compare(op, ast.Ref(g), ast.If(c, a, b)),
+            st.sampled_from(grades), st.sampled_from(("==", "!=", "<", "<=", ">", ">=")),
+            _boolean(names, (), 0), label, label))
     leaf = st.one_of(*leaves)
     if depth == 0:
         return leaf

@@ -247,6 +247,25 @@ def test_labels_as_values_diagnostics():
         "比上年"] == "称职"
 
 
+CONTEXT = """ruleset 正副职
+scale 年度等次: 优秀 > 称职 > 基本称职 > 不称职
+scale 班子等次: 优秀 > 称职 > 一般
+input 上年: 年度等次
+input 正职: bool
+outcome 达标 when 上年 >= (if 正职 then 优秀 else 称职)
+outcome 也达标 when (if 正职 then 优秀 else 称职) <= 上年
+"""
+
+
+@pytest.mark.parametrize(("last", "head", "met"), [
+    ("称职", True, False), ("称职", False, True), ("优秀", True, True),
+    ("基本称职", False, False)])
+def test_labels_compared_with_a_grade_take_its_scale(run, last, head, met):
+    # both scales have 优秀 and 称职; the grade they are compared with says which is meant
+    result = run(evalrules.compile(CONTEXT), {"上年": last, "正职": head})
+    assert tuple(result.outcomes) == (("达标", "也达标") if met else ())
+
+
 # ---------------------------------------------------------------- ruleset names
 
 

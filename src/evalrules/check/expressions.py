@@ -46,6 +46,8 @@ class ExpressionChecker(CheckerState):
         return expr
 
     def _is_value(self, expr: ast.Expr) -> bool:
+        if isinstance(expr, ast.If | ast.Cases):  # of bare labels: read in the other side's light
+            return not self._bare_leaves(expr, [])
         return not isinstance(expr, ast.Ref) or expr.name in self.types or \
             expr.name in self.params or expr.name in self.defs
 
@@ -259,6 +261,8 @@ class ExpressionChecker(CheckerState):
         if context == ERROR and isinstance(expr, ast.Ref) and not self._is_value(expr) and \
                 any(expr.name in labels for labels in self.scales.values()):
             return ast.Label(expr.name, span=expr.span), ERROR  # the other side is reported
+        if (labelled := self._labels_of(expr, context)) is not None:
+            return labelled
         expr = self._as_label(expr, context)
         if (isinstance(expr, ast.Ref) and context.kind == Kind.CATEGORY
                 and not self._is_value(expr) and "." not in expr.name):

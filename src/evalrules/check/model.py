@@ -298,3 +298,9 @@ class CheckerState:
 
     def _label_values(self, expr: ast.If | ast.Cases) -> tuple[ast.Expr, Type] | None:
         raise NotImplementedError
+
+    def _labels_of(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type] | None:
+        raise NotImplementedError
+
+    def _bare_leaves(self, expr: ast.Expr, out: list[str]) -> bool:
+        raise NotImplementedError

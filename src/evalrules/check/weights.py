@@ -128,6 +128,15 @@ class WeightsChecker(CheckerState):
         type_ = Type(Kind.CATEGORY, self.scales[scales[0]], scales[0])
         return self._expr(self._labelled(expr))[0], type_
 
+    def _labels_of(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type] | None:
+        """An ``if``/``cases:`` of bare labels compared with a category value (``年度等次 >=
+        (if 正职 then 优秀 else 称职)``): labels of that value's scale. None otherwise."""
+        leaves: list[str] = []
+        if not (isinstance(expr, ast.If | ast.Cases) and context.kind == Kind.CATEGORY
+                and self._bare_leaves(expr, leaves) and all(x in context.labels for x in leaves)):
+            return None
+        return self._expr(self._labelled(expr))[0], context
+
     def _bare_leaves(self, expr: ast.Expr, out: list[str]) -> bool:
         match expr:
             case ast.If(then=a, otherwise=b):
