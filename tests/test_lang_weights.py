@@ -76,6 +76,20 @@ def test_each_weight_is_a_param_named_table_dot_key(run):
     assert run(ruleset, SCORES)["综合得分"] == Fraction(181, 2)  # the original is unchanged
 
 
+def test_a_weight_is_read_by_its_name_wherever_it_is_declared(run):
+    text = """ruleset 读权重
+param 德的两倍 = 五要素.德 * 2
+let 能加 = 五要素.能 + 德的两倍
+weights 五要素: 德 40%, 能 60%
+"""
+    ruleset = evalrules.compile(text)
+    assert run(ruleset, {})["能加"] == Fraction(7, 5)  # 60% + 2 × 40% = 140%
+    # 德 30%, 能 70%: 70% + 60% = 130%; the param that reads the weight follows it
+    changed = ruleset.with_params(**{"五要素.德": "30%", "五要素.能": "70%"})
+    assert run(changed, {})["能加"] == Fraction(13, 10)
+    assert _codes("ruleset 环\nparam p = 表.甲\nweights 表: 甲 p\n") == ["E403"]
+
+
 def test_with_params_of_one_weight_must_keep_the_sum():
     ruleset = _compile(BASE)
     with pytest.raises(evalrules.InputError) as e:

@@ -83,6 +83,7 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
             self.inputs[name] = self._check_input(decl)
         for name, definition in [*self.params.items(), *self.defs.items()]:
             self.deps[name] = [*ast.references(definition), *self.vetoes_of.get(name, ())]
+        self._depend_on_weights()
         quotas = [r for r in self.group.rules if isinstance(r, ast.Quota)] if self.group else []
         for quota in quotas:  # a quota's keys are read before its grade is final
             if quota.grade in self.deps:

@@ -304,3 +304,6 @@ class CheckerState:
 
     def _bare_leaves(self, expr: ast.Expr, out: list[str]) -> bool:
         raise NotImplementedError
+
+    def _depend_on_weights(self) -> None:
+        raise NotImplementedError

@@ -33,6 +33,15 @@ class WeightsChecker(CheckerState):
             f"weights {table.name}", tuple(ast.Ref(f"{table.name}.{k}") for k in keys),
             span=table.span))
 
+    def _depend_on_weights(self) -> None:
+        """A use of ``T.k`` is a dependency on ``T`` (``ast.references`` names ``SHEET.ITEM`` by
+        its sheet): make it one on the table's weights, which are the params."""
+        for deps in self.deps.values():
+            if any(d in self.weight_tables for d in deps):
+                deps[:] = [w for d in deps for w in (
+                    [f"{d}.{k}" for k in self.weight_tables[d]] if d in self.weight_tables
+                    else [d])]
+
     def _check_weight_params(self) -> None:
         """Every weight of a table is a number (run once the params are typed)."""
         for table, keys in self.weight_tables.items():
