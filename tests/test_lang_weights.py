@@ -261,6 +261,35 @@ def test_labels_as_values_diagnostics():
         "比上年"] == "称职"
 
 
+MIXED = """ruleset 今年档次
+scale 年度等次: 优秀 > 称职 > 基本称职 > 不称职
+input 上年: 年度等次
+input 受处分: bool
+input 分: number in 0..100
+let 今年 = cases:
+  不称职 when 受处分
+  优秀 when 分 >= 95
+  otherwise 上年
+outcome 进步 when 今年 > 上年
+"""
+
+
+@pytest.mark.parametrize(("last", "punished", "score", "now", "better"), [
+    ("称职", True, 99, "不称职", False),     # the first branch that holds
+    ("称职", False, 99, "优秀", True),       # 优秀 > 称职
+    ("基本称职", False, 50, "基本称职", False),  # otherwise: last year's
+])
+def test_cases_of_labels_and_a_grade_value(run, last, punished, score, now, better):
+    result = run(evalrules.compile(MIXED), {"上年": last, "受处分": punished, "分": score})
+    assert result["今年"] == now
+    assert tuple(result.outcomes) == (("进步",) if better else ())
+
+
+def test_cases_of_labels_and_a_value_of_another_type():
+    assert _codes(MIXED.replace("otherwise 上年", "otherwise 分")) == ["E201", "E201"]
+    assert "E201" in _codes(MIXED.replace("不称职 when", "良好 when"))
+
+
 CONTEXT = """ruleset 正副职
 scale 年度等次: 优秀 > 称职 > 基本称职 > 不称职
 scale 班子等次: 优秀 > 称职 > 一般

@@ -258,7 +258,9 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
 
     def _check_param(self, decl: ast.Param) -> Type:
         expr, type_ = self._expr(decl.expr)
-        self._expect_constant(expr, f"param '{decl.name}'")
+        table, _, key = decl.name.partition(".")
+        self._expect_constant(expr, f"the weight of '{key}' in weights '{table}'" if key
+                              else f"param '{decl.name}'")
         self.checked_exprs[decl.name] = attrs.evolve(decl, expr=expr)
         return type_
 

@@ -124,7 +124,7 @@ class WeightsChecker(CheckerState):
         all), so the usual typing reports what is wrong."""
         leaves: list[str] = []
         if not self._bare_leaves(expr, leaves):
-            return None
+            return self._mixed_labels(expr) if isinstance(expr, ast.Cases) else None
         scales = [s for s, labels in self.scales.items() if all(x in labels for x in leaves)]
         if not scales:
             return None
@@ -136,6 +136,27 @@ class WeightsChecker(CheckerState):
             return self._expr(self._labelled(expr))[0], ERROR
         type_ = Type(Kind.CATEGORY, self.scales[scales[0]], scales[0])
         return self._expr(self._labelled(expr))[0], type_
+
+    def _mixed_labels(self, expr: ast.Cases) -> tuple[ast.Expr, Type] | None:
+        """A ``cases:`` whose values are bare labels and names of category values of one type
+        (``不称职 when 受处分`` … ``otherwise 上年``): the labels are of that type. (An ``if``
+        reads a label beside a value already.) None otherwise: the usual typing reports."""
+        values = [b.value for b in expr.branches] + ([expr.otherwise] if expr.otherwise else [])
+        refs = [v for v in values if isinstance(v, ast.Ref) and "." not in v.name]
+        if len(refs) != len(values):
+            return None
+        bare = [v for v in refs if not self._is_value(v)]
+        types = {self._expr(v)[1] for v in refs if self._is_value(v)}  # names: no diagnostics
+        if not bare or len(types) != 1:
+            return None
+        type_ = types.pop()
+        if type_.kind != Kind.CATEGORY or any(v.name not in type_.labels for v in bare):
+            return None
+        labelled = attrs.evolve(expr, branches=tuple(
+            attrs.evolve(b, value=self._labelled(b.value) if b.value in bare else b.value)
+            for b in expr.branches), otherwise=self._labelled(expr.otherwise)
+            if expr.otherwise in bare else expr.otherwise)
+        return self._expr(labelled)[0], type_
 
     def _labels_of(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type] | None:
         """An ``if``/``cases:`` of bare labels compared with a category value (``年度等次 >=
