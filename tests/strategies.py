@@ -387,7 +387,8 @@ def valid_modules(draw) -> ast.Module:
             st.builds(ast.If, _boolean(names, (), 1), label, label),
             st.builds(ast.Cases, st.lists(st.builds(ast.CaseBranch, label,
                                                     _condition(names, ())),
-                                          min_size=1, max_size=3).map(tuple), label)))))
+                                          min_size=1, max_size=3).map(tuple),
+                      st.one_of(label, st.just(ast.Ref("等级"))))))))
         grades += ("档",)
     for i in range(draw(st.integers(0, 2))):
         statements.append(ast.Outcome(f"结果{i}", draw(_condition(names, grades))))
