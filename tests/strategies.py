@@ -153,7 +153,8 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
 
 def modules() -> st.SearchStrategy[ast.Module]:
     header = st.builds(ast.Header, st.one_of(names(), st.just("县管干部年度考核（试行）"),
-                                             st.just("考核(2025)办法")),
+                                             st.just("考核(2025)办法"),
+                                             st.just("《考核办法》〔2025〕1号")),
                        st.one_of(st.none(), ASCII_SAFE_TEXT),
                        st.one_of(st.none(), ASCII_SAFE_TEXT))
     return st.builds(ast.Module, header, st.lists(declarations(), max_size=6).map(tuple))

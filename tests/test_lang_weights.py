@@ -314,7 +314,10 @@ def test_labels_compared_with_a_grade_take_its_scale(run, last, head, met):
 
 def test_brackets_in_a_ruleset_name():
     assert _compile(BASE).name == "县管干部年度考核（试行）"
-    assert evalrules.compile("ruleset 办法(2025)修订\n").name == "办法(2025)修订"
+    for name in ("办法(2025)修订", "《考核办法》〔2025〕1号", "【试行】县区办法"):
+        text = f"ruleset {name}\ninput a: number\nscore s = a\n"
+        assert evalrules.compile(text).name == name
+        assert fmt.format_source(text.replace(" ", "   ")) == text  # one token, kept as written
     assert fmt.format_source(BASE) == BASE
     assert parse(unparse.module(parse(BASE))) == parse(BASE)
     with pytest.raises(RulesetError):  # brackets end a word; they do not open an expression
