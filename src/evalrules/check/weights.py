@@ -1,7 +1,8 @@
 """The checker's part for weights and label values: ``weights`` tables (each weight a param named
 ``TABLE.KEY``), ``weighted TABLE: …`` and params as weights (their sum is checked where the
-params are known: :class:`.model.WeightSum`), params as ``points(…)``, and ``if``/``cases`` whose
-values are all bare labels (typed as the one scale that has them all). A mixin of the checker
+params are known: :class:`.model.WeightSum`), params as ``points(…)``, and labels as the values
+of ``if``/``cases:`` (of the scale a compared value has, of the category the other values of a
+``cases:`` have, or of the one scale that has them all). A mixin of the checker
 (:mod:`.checker`), whose state it reads. Imports :mod:`ast`, :mod:`diagnostics` and :mod:`.model`.
 """
 
@@ -120,8 +121,8 @@ class WeightsChecker(CheckerState):
     # -- label values
     def _label_values(self, expr: ast.If | ast.Cases) -> tuple[ast.Expr, Type] | None:
         """An ``if`` or ``cases:`` whose every value is a bare label: typed as the one scale
-        with all those labels. None when some value is not a bare label (or no scale has them
-        all), so the usual typing reports what is wrong."""
+        with all those labels (a ``cases:`` of labels and values: :meth:`_mixed_labels`). None
+        when no scale has them all, or the values are not such, so the usual typing reports."""
         leaves: list[str] = []
         if not self._bare_leaves(expr, leaves):
             return self._mixed_labels(expr) if isinstance(expr, ast.Cases) else None
