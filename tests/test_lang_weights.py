@@ -290,6 +290,27 @@ def test_cases_of_labels_and_a_value_of_another_type():
     assert "E201" in _codes(MIXED.replace("不称职 when", "良好 when"))
 
 
+UNRATED = """ruleset 不定等次取值
+scale 年度等次: 优秀 > 称职 > 基本称职 > 不称职, unrated 不定等次
+input 分: number in 0..100
+input 试用期: bool
+let 档 = if 试用期 then 不定等次 else if 分 >= 90 then 优秀 else 称职
+outcome 称职以上 when 档 >= 称职
+outcome 未定 when 档 is 不定等次
+"""
+
+
+@pytest.mark.parametrize(("probation", "score", "grade", "outcomes"), [
+    (True, 95, "不定等次", ("未定",)),  # unrated: no order holds, `is` does
+    (False, 95, "优秀", ("称职以上",)),
+    (False, 60, "称职", ("称职以上",)),
+])
+def test_the_unrated_label_is_a_value_too(run, probation, score, grade, outcomes):
+    result = run(evalrules.compile(UNRATED), {"试用期": probation, "分": score})
+    assert result["档"] == grade
+    assert tuple(result.outcomes) == outcomes
+
+
 CONTEXT = """ruleset 正副职
 scale 年度等次: 优秀 > 称职 > 基本称职 > 不称职
 scale 班子等次: 优秀 > 称职 > 一般

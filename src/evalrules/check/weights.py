@@ -126,7 +126,9 @@ class WeightsChecker(CheckerState):
         leaves: list[str] = []
         if not self._bare_leaves(expr, leaves):
             return self._mixed_labels(expr) if isinstance(expr, ast.Cases) else None
-        scales = [s for s, labels in self.scales.items() if all(x in labels for x in leaves)]
+        every = {s: labels + ((self.unrated[s],) if s in self.unrated else ())
+                 for s, labels in self.scales.items()}  # the unrated label is a value too
+        scales = [s for s, labels in every.items() if all(x in labels for x in leaves)]
         if not scales:
             return None
         names = ", ".join(dict.fromkeys(leaves))
@@ -135,7 +137,7 @@ class WeightsChecker(CheckerState):
                        "the value's scale is ambiguous", expr.span,
                        "make one value a value of the scale meant (an input or a grade of it)")
             return self._expr(self._labelled(expr))[0], ERROR
-        type_ = Type(Kind.CATEGORY, self.scales[scales[0]], scales[0])
+        type_ = Type(Kind.CATEGORY, every[scales[0]], scales[0])
         return self._expr(self._labelled(expr))[0], type_
 
     def _mixed_labels(self, expr: ast.Cases) -> tuple[ast.Expr, Type] | None:
