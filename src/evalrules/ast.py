@@ -8,6 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
@@ -50,6 +51,14 @@ def _note() -> Any:
 class Number:
     value: Fraction
     text: str | None = field(default=None, eq=False)
+    span: Span = _span()
+
+
+@frozen
+class Date:
+    """A date literal, ``2025-12-31``: a day of the calendar (the parser refuses 2025-02-30)."""
+
+    value: datetime.date
     span: Span = _span()
 
 
@@ -232,7 +241,7 @@ class Cases:
 
 Expr = (
     Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | In | If
-    | Call
+    | Call | Date
     | Share | Votes | Total | Points | History | Quantified | Weighted | Cases
 )
 
@@ -280,7 +289,14 @@ class HistoryType:
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType
+@frozen
+class DateType:
+    """A day of the calendar: ``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, a date cell."""
+
+    span: Span = _span()
+
+
+InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | DateType
 
 
 # ---------------------------------------------------------------- declarations
@@ -602,8 +618,6 @@ def expressions(decl: object) -> Iterator[Expr]:
     match decl:
         case Let(expr=e) | Score(expr=e) | Param(expr=e):
             yield e
-        case Weights(entries=entries):
-            yield from (weight for _, weight in entries)
         case Outcome(condition=c) | Veto(condition=c) | Require(condition=c) | Limit(condition=c):
             yield c
         case Rank(keys=keys):
