@@ -46,7 +46,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc unrated date among".split()
+    "quota limit desc asc unrated date weights among".split()
 )
 
 
@@ -108,6 +108,18 @@ class QuotaNode:
         return f"quota {self.quota.grade}: {self.quota.label}"
 
 
+@frozen
+class WeightSum:
+    """Weights that must add up to 100% but are params, so their sum is known only with the
+    params' values (``reference.constants`` checks it, also after ``with_params``): a
+    ``weights`` table's, or a ``weighted:`` block's with a param among its weights. ``rule``
+    names it as an error does (``weights 五要素``, ``score 总分``)."""
+
+    rule: str
+    weights: tuple[ast.Expr, ...]  # numbers and refs to params
+    span: ast.Span = attrs.field(default=ast.NOWHERE, eq=False, repr=False)
+
+
 @frozen(cache_hash=True)
 class LimitNode:
     """A limit of a ``group by`` block: the ``index``-th group rule of the ruleset, in block
@@ -164,6 +176,8 @@ class Checked:
     #: scale → its unrated label (``, unrated 不定等次``), which is not on the order: a grade
     #: that is unrated was not graded. Quotas, reports and tools read it here.
     unrated: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only)
+    #: Weights whose sum is checked with the params' values (see :class:`WeightSum`).
+    weight_sums: tuple[WeightSum, ...] = ()
 
     @property
     def shared_keys(self) -> tuple[str, ...]:
@@ -301,6 +315,8 @@ class CheckerState:
     #: While a group value's or a limit's expression is typed: its block (count/sum/mean/min/max
     #: of one argument are then over the block's records), else None.
     _aggregating: int | None
+    weight_tables: dict[str, tuple[str, ...]]  # `weights` table → its keys, in written order
+    weight_sums: list[WeightSum]
     _current: str | None  # the name being typed, if any
 
     # The checker's (checker.py)
@@ -324,6 +340,28 @@ class CheckerState:
         raise NotImplementedError
 
     def _condition(self, expr: ast.Expr, what: str) -> ast.Expr:
+        raise NotImplementedError
+
+    def _is_value(self, expr: ast.Expr) -> bool:
+        raise NotImplementedError
+
+    # The weights' and label values' (weights.py)
+    def _weighted(self, expr: ast.Weighted) -> tuple[ast.Expr, Type]:
+        raise NotImplementedError
+
+    def _points(self, expr: ast.Points) -> ast.Points:
+        raise NotImplementedError
+
+    def _label_values(self, expr: ast.If | ast.Cases) -> tuple[ast.Expr, Type] | None:
+        raise NotImplementedError
+
+    def _labels_of(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type] | None:
+        raise NotImplementedError
+
+    def _bare_leaves(self, expr: ast.Expr, out: list[str]) -> bool:
+        raise NotImplementedError
+
+    def _depend_on_weights(self) -> None:
         raise NotImplementedError
 
     # The group checker's (groups.py)
