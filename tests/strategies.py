@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import attrs
 from hypothesis import strategies as st
 
 import evalrules
@@ -145,7 +146,37 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
 def modules() -> st.SearchStrategy[ast.Module]:
     header = st.builds(ast.Header, names(), st.one_of(st.none(), ASCII_SAFE_TEXT),
                        st.one_of(st.none(), ASCII_SAFE_TEXT))
-    return st.builds(ast.Module, header, st.lists(declarations(), max_size=6).map(tuple))
+    return st.builds(ast.Module, header,
+                     st.lists(declarations().flatmap(cited), max_size=6).map(tuple))
+
+
+CITATIONS = st.one_of(st.none(), st.none(), ASCII_SAFE_TEXT)
+
+
+def cited(statement: ast.Statement) -> st.SearchStrategy[ast.Statement]:
+    """``statement`` with citations (``per "…"``, a param's ``chosen "…"``) drawn for each line
+    that can take one: a grade's rules and otherwise, sheet items, group rules included."""
+    @st.composite
+    def draw_cites(draw) -> ast.Statement:
+        def cite(node):
+            changes = {f: draw(CITATIONS) for f in ("cite", "chosen") if hasattr(node, f)}
+            match node:
+                case ast.Override(declaration=d):
+                    return attrs.evolve(node, declaration=cite(d))
+                case ast.RuleOverride(rule=r):
+                    return attrs.evolve(node, rule=cite(r))
+                case ast.Grade(rules=rules, otherwise=o):
+                    changes.update(rules=tuple(map(cite, rules)),
+                                   otherwise_cite=draw(CITATIONS) if o is not None else None)
+                case ast.Sheet(items=items):
+                    changes["items"] = tuple(map(cite, items))
+                case ast.SheetItem(children=items):
+                    changes["children"] = tuple(map(cite, items))
+                case ast.GroupBy(rules=rules):
+                    changes["rules"] = tuple(map(cite, rules))
+            return attrs.evolve(node, **changes)
+        return cite(statement)
+    return draw_cites()
 
 
 # ---------------------------------------------------------------- records

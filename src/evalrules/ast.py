@@ -8,8 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -42,6 +41,13 @@ def _note() -> Any:
     """A citation: the comment the author wrote directly above a rule (or at the end of its
     line), as the parser found it. Like a span it is not part of what the rule means."""
     return field(default=None, eq=False, repr=False, kw_only=True)
+
+
+def _cite() -> Any:
+    """A citation (``per "第二十二条（一）1"``) or a param's local choice (``chosen "…"``): unlike a
+    comment, part of what the author wrote (``parse(unparse(x)) == x`` keeps it), not of what the
+    rule means (no stage but the trace and the explanation reads it)."""
+    return field(default=None, kw_only=True)
 
 
 # ---------------------------------------------------------------- expressions
@@ -298,6 +304,7 @@ class Header:
 class Scale:
     name: str
     labels: tuple[str, ...]  # best first
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -305,6 +312,7 @@ class Scale:
 class Ballot:
     name: str
     categories: tuple[str, ...]  # best first
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -313,6 +321,7 @@ class Input:
     name: str
     type: InputType
     default: Expr | None = None
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -320,6 +329,8 @@ class Input:
 class Param:
     name: str
     expr: Expr
+    cite: str | None = _cite()
+    chosen: str | None = _cite()
     span: Span = _span()
 
 
@@ -327,6 +338,7 @@ class Param:
 class Let:
     name: str
     expr: Expr
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -336,6 +348,7 @@ class Score:
 
     name: str
     expr: Expr
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -343,6 +356,7 @@ class Score:
 class Require:
     condition: Expr
     message: str | None = None
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -382,6 +396,7 @@ class SheetItem:
     points: Number
     rule: ItemRule | None = None
     children: tuple[SheetItem, ...] = ()
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -390,6 +405,7 @@ class Sheet:
     name: str
     max: Number
     items: tuple[SheetItem, ...]
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -407,6 +423,7 @@ class GradeRule:
     label: str
     condition: Expr
     note: str | None = _note()
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -421,6 +438,8 @@ class Grade:
     policy_span: Span = field(default=NOWHERE, eq=False, repr=False)
     note: str | None = _note()
     otherwise_note: str | None = _note()
+    cite: str | None = _cite()
+    otherwise_cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -449,6 +468,7 @@ class Veto:
     condition: Expr
     adjustments: tuple[Adjustment, ...]
     note: str | None = _note()
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -457,6 +477,7 @@ class Outcome:
     name: str
     condition: Expr
     note: str | None = _note()
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -478,6 +499,7 @@ class Rank:
     name: str
     keys: tuple[str, ...]
     descending: bool = True
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -490,6 +512,7 @@ class Quota:
     label: str
     share: Expr
     keys: tuple[str, ...]
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -499,6 +522,7 @@ class Limit:
 
     condition: Expr
     message: str | None = None
+    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -605,34 +629,6 @@ def expressions(decl: object) -> Iterator[Expr]:
                         yield e
                     case FullWhen(condition=c):
                         yield c
-
-
-def subject(expr: Expr, definitions: Mapping[str, object], fields: Container[str]
-            ) -> str | None:
-    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
-    written, looking through the derived values it names: the field a failed ``require``
-    reports. None when it reads no field (only params)."""
-    stack: list[Iterator[object]] = [walk(expr)]
-    seen: set[str] = set()
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            continue
-        match node:
-            case Share(ballot=b) | Votes(ballot=b) | Total(ballot=b) | Points(ballot=b):
-                return b
-            case History(input=name):
-                return name
-            case Ref(name=name):
-                base = name.split(".", 1)[0]
-                if base in fields:
-                    return base
-                if base in definitions and base not in seen:
-                    seen.add(base)
-                    stack.append(itertools.chain.from_iterable(
-                        walk(root) for root in expressions(definitions[base])))
-    return None
 
 
 def references(decl: object) -> list[str]:

@@ -16,6 +16,7 @@ import attrs
 
 from .. import ast
 from ..diagnostics import Diagnostics, did_you_mean
+from . import percent
 from .expressions import ExpressionChecker
 from .groups import GroupChecker
 from .model import (
@@ -96,6 +97,8 @@ class _Checker(ExpressionChecker, GroupChecker):
         for name, decl in self.inputs.items():
             if name not in self.used:
                 self.diags.warning("W601", f"input '{name}' is never used", decl.span)
+        percent.warn(self.module.statements, order, {**self.inputs, **self.defs}, self.params,
+                     self.diags)
         return Checked(
             module=self.module, scales=self.scales, ballots=self.ballots, inputs=self.inputs,
             params={n: self.checked_exprs.get(n, p) for n, p in self.params.items()},

@@ -6,7 +6,8 @@ Imports :mod:`ast` and :mod:`diagnostics`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Container, Iterator, Mapping
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
@@ -146,7 +147,7 @@ class Checked:
     def subject(self, expr: ast.Expr) -> str | None:
         """The first input or ballot a condition reads (through the values it names): the field
         its failure reports."""
-        return ast.subject(expr, self.definitions, {*self.inputs, *self.ballots})
+        return subject(expr, self.definitions, {*self.inputs, *self.ballots})
 
     @property
     def name(self) -> str:
@@ -239,3 +240,32 @@ class CheckerState:
 
     def _condition(self, expr: ast.Expr, what: str) -> ast.Expr:
         raise NotImplementedError
+
+
+def subject(expr: ast.Expr, definitions: Mapping[str, object], fields: Container[str]
+            ) -> str | None:
+    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
+    written, looking through the derived values it names: the field a failed ``require``
+    reports. None when it reads no field (only params)."""
+    stack: list[Iterator[object]] = [ast.walk(expr)]
+    seen: set[str] = set()
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        match node:
+            case (ast.Share(ballot=b) | ast.Votes(ballot=b) | ast.Total(ballot=b)
+                  | ast.Points(ballot=b)):
+                return b
+            case ast.History(input=name):
+                return name
+            case ast.Ref(name=name):
+                base = name.split(".", 1)[0]
+                if base in fields:
+                    return base
+                if base in definitions and base not in seen:
+                    seen.add(base)
+                    stack.append(itertools.chain.from_iterable(
+                        ast.walk(root) for root in ast.expressions(definitions[base])))
+    return None
