@@ -103,6 +103,7 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)))
     body = st.one_of(
         expressions(),
+        conditions().filter(lambda c: isinstance(c, ast.Quantified)),  # let x = all: …
         st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), numbers()),
                                          min_size=1, max_size=3).map(tuple)),
         st.builds(ast.Cases, st.lists(st.builds(ast.CaseBranch, expressions(4), conditions()),

@@ -220,6 +220,9 @@ def _cited(line: str, cite: str | None, chosen: str | None = None) -> str:
 
 
 def _body(head: str, e: ast.Expr) -> list[str]:
+    if isinstance(e, ast.Quantified):
+        lines = _condition(e, "")
+        return [f"{head} = {lines[0]}", *lines[1:]]
     if isinstance(e, ast.Weighted):
         return [f"{head} = weighted:",
                 *(f"  {expression(i.expr)} {number(i.weight)}" for i in e.items)]
