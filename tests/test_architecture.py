@@ -24,6 +24,7 @@ TIERS = [
      "catalogue.explaining", "catalogue.reporting", "catalogue.comparing", "catalogue.records"],
     ["messages"],
     ["diagnostics", "unparse", "explain"],
+    ["parse_misled"],
     ["parse_errors", "parse_cite"],
     ["parse", "plan", "check.model"],
     ["check.expressions", "check.groups", "check.percent"],

@@ -17,6 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from . import ast
 from .diagnostics import INVISIBLE, Diagnostics
+from .parse_misled import full_width, misled
 
 # ---------------------------------------------------------------- lexical checks
 
@@ -156,7 +157,7 @@ def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnos
             diags.error("E107", "unterminated string: a string ends on the line it starts", span)
             return
         # The examples name token errors; a stray character is named by itself.
-        hint = "'=' defines a name; compare with '=='" if char == "=" else None
+        hint = "'=' defines a name; compare with '=='" if char == "=" else full_width(char)
         diags.error("E101", f"unexpected character {char!r}", span, hint)
         return
     if isinstance(e, UnexpectedToken) and e.token.type != "$END":
@@ -175,13 +176,20 @@ def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnos
             diags.error("E106", "a file holds one ruleset: a second `ruleset` line",
                         ast.Span(path, line, col, line, end))
             return
-        expected = sorted({_READABLE.get(t, repr(t.lower().strip("_"))) for t in e.expected})
+        # What the parser accepts here: Lark's `expected` also lists what only other uses of the
+        # same state accept (`share(b: x + y)` was told 'order' and 'default' would do).
+        accepts = getattr(e, "accepts", None) or e.expected
+        expected = sorted({_READABLE.get(t, repr(t.lower().strip("_"))) for t in accepts})
         keyword = _keyword(tok)
         if keyword and "a name" in expected and not hint:
             hint = f"'{keyword}' is a keyword of the language and cannot be a name"
         message = f"unexpected {what}"
         if expected and len(expected) <= 6:
             message += "; expected " + " or ".join(expected)
+        named = misled(tok, text.split("\n"), accepts)
+        if named is not None and (named[1] is not None or hint is None):
+            code, said, hint = named
+            message = said or message
         diags.error(code or "E102", message, ast.Span(path, line, col, line, max(end, col + 1)),
                     hint)
         return

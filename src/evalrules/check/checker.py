@@ -222,7 +222,14 @@ class _Checker(ExpressionChecker, GroupChecker):
                 type_ = TEXT
             case ast.HistoryType(scale=scale) if scale in self.scales:
                 type_ = Type(Kind.HISTORY, self.scales[scale], scale)
-            case ast.ScaleType(scale=scale) | ast.HistoryType(scale=scale):
+            case ast.HistoryType(scale=scale):  # not a scale: what may follow `history of`
+                scales = ", ".join(self.scales)
+                type_ = self.error(
+                    "E206", f"'history of' takes a scale, and '{scale}' is not one",
+                    decl.type.span, did_you_mean(scale, self.scales) or (
+                        f"the scales here: {scales}" if scales else
+                        "declare the scale first: `scale 等次: 优秀 > 称职 > 不称职`"))
+            case ast.ScaleType(scale=scale):
                 if scale in self.scales:
                     type_ = Type(Kind.CATEGORY, self.scales[scale], scale)
                 else:
