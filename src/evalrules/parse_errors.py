@@ -188,8 +188,10 @@ def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnos
             message += "; expected " + " or ".join(expected)
         named = misled(tok, text.split("\n"), accepts)
         if named is not None and (named[1] is not None or hint is None):
-            code, said, hint = named
+            code, said, hint, place = named
             message = said or message
+            if place is not None:
+                line, col, end = place
         diags.error(code or "E102", message, ast.Span(path, line, col, line, max(end, col + 1)),
                     hint)
         return

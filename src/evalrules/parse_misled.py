@@ -24,7 +24,7 @@ _OPERAND = re.compile(r"\s*([^\s#]+)")
 _LISTED = re.compile(r"(\S+)\s+((?:not\s+)?in)\s*$")
 _IN_SHARE = re.compile(r"\b(share|votes)\s*[(（][^)）]*$")
 _QUANTIFIER = r"(?:all|any|most|at\s+least\s+\d+)"
-_VETO_BLOCK = re.compile(rf"\s*veto\s+(\S+)\s+when\s+{_QUANTIFIER}\s*[:：]\s*(?:#.*)?$")
+_VETO_BLOCK = re.compile(rf"\s*veto\s+(\S+)\s+when\s+({_QUANTIFIER})\s*[:：]\s*(?:#.*)?$")
 _WEIGHTED = re.compile(r".*=\s*weighted\s*[:：]\s*(?:#.*)?$")
 _CITATION = re.compile(r'\s*(?:per|chosen)[\t \u3000]+"')
 _CONTINUES = ("a statement ends at the end of its line; to go on to the next line, open a "
@@ -47,20 +47,24 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _opening(lines: list[str], number: int) -> str:
-    """The line that opened the block holding line ``number`` (1-based): the nearest line above
-    it that is less indented."""
+def _opening(lines: list[str], number: int) -> tuple[int, str]:
+    """The line that opened the block holding line ``number`` (1-based), and its number: the
+    nearest line above it that is less indented."""
     own = _indent(lines[number - 1]) if 0 < number <= len(lines) else 0
     for n in range(number - 1, 0, -1):
         line = lines[n - 1]
         if line.strip() and not line.lstrip().startswith("#") and _indent(line) < own:
-            return line
-    return ""
+            return n, line
+    return 0, ""
 
 
-def misled(tok: Token, lines: list[str], accepts: Collection[str]
-           ) -> tuple[str, str | None, str] | None:
-    """(code, message or None to keep Lark's, hint) for a known mistake at ``tok``."""
+#: (code, the message or None to keep Lark's, the hint, where: (line, column, end column) or None
+#: for the token's place).
+Named = tuple[str, str | None, str, tuple[int, int, int] | None]
+
+
+def misled(tok: Token, lines: list[str], accepts: Collection[str]) -> Named | None:
+    """What went wrong at ``tok``, if it is a known mistake."""
     number = tok.line or 1
     line = lines[number - 1] if 0 < number <= len(lines) else ""
     before = line[:(tok.column or 1) - 1]
@@ -69,40 +73,44 @@ def misled(tok: Token, lines: list[str], accepts: Collection[str]
     if tok.type == "NAME" and value in _WORDS:
         word = _WORDS[value]
         return "E102", f"'{value}' is not a word of the language: write '{word}'", \
-            f"conditions join with `and`, `or` and `not`: `分 >= 60 {word} …`"
+            f"conditions join with `and`, `or` and `not`: `分 >= 60 {word} …`", None
     chained = _CHAINED.search(before)
     if tok.type in ("LT", "LE", "GT", "GE", "EQ", "NE") and chained is not None:
         low, op, middle = chained.groups()
         high = _OPERAND.match(after)
         right = high.group(1) if high else "…"
         return "E102", "comparisons do not chain", \
-            f"compare twice: `{middle} {_FLIP[op]} {low} and {middle} {value} {right}`"
+            f"compare twice: `{middle} {_FLIP[op]} {low} and {middle} {value} {right}`", None
     listed = _LISTED.search(before)
     if tok.type == "NAME" and listed is not None:
         labels = after.split("#", 1)[0].strip()
         operand, word = listed.groups()
         return "E102", f"the labels after '{word}' go in parentheses", \
-            f"write `{operand} {word} ({value}{labels})`"
+            f"write `{operand} {word} ({value}{labels})`", None
     if _IN_SHARE.search(before) and tok.type in ("PLUS", "MINUS", "TIMES", "DIVIDE"):
         return "E102", "the categories of share(…) and votes(…) are listed with ','", \
-            "`share(测评: 优秀, 较好)` is the share of 优秀 and 较好 together"
+            "`share(测评: 优秀, 较好)` is the share of 优秀 and 较好 together", None
     if tok.type == "ORDER" and line.lstrip().startswith("quota"):
         return "E102", f"a quota has no '{value}': the highest values of its keys keep the " \
             "label", "'desc' and 'asc' are for rank; to favour the lowest values, quota by " \
-            "their negation (`let 负分 = -分`, `by 负分`)"
-    opening = _opening(lines, number)
+            "their negation (`let 负分 = -分`, `by 负分`)", None
+    opened, opening = _opening(lines, number)
     veto = _VETO_BLOCK.match(opening)
-    if veto is not None:
+    if veto is not None:  # shown at the block's word on the veto's line
         return "E102", "a veto's condition is written on its line; the lines under it are " \
             "its adjustments", "name the block first: `let 情形 = any:` with the conditions " \
-            f"under it, then `veto {veto.group(1)} when 情形:`"
+            f"under it, then `veto {veto.group(1)} when 情形:`", \
+            (opened, veto.start(2) + 1, veto.end(2) + 1)
     if tok.type == "NAME" and "NUMBER" in accepts and _WEIGHTED.match(opening):
         return "E102", f"a weight in a weighted: block is a number, not '{value}'", \
             "write the number (60%); for a weight a variant may change, write the sum: " \
-            f"`score s = 甲 * {value} + 乙 * (1 - {value})`"
-    if _CITATION.match(line) and tok.type in ("_NL", "_INDENT", "_DEDENT"):
+            f"`score s = 甲 * {value} + 乙 * (1 - {value})`", None
+    cited = _CITATION.match(line)
+    if cited is not None and tok.type in ("_NL", "_INDENT", "_DEDENT"):
+        start = len(line) - len(line.lstrip()) + 1
         return "E109", "a citation is not a line of its own", \
-            "move it to the end of the rule's first line: `优秀 when 分 >= 90 per \"第十条\"`"
+            "move it to the end of the rule's first line: `优秀 when 分 >= 90 per \"第十条\"`", \
+            (number, start, len(line.rstrip()) + 1)
     if tok.type == "_NL" and "_NL" not in accepts:
-        return "E102", None, _CONTINUES
+        return "E102", None, _CONTINUES, None
     return None
