@@ -1,5 +1,6 @@
-"""Citations (issue 13): `per "第二十二条（一）1"` at the end of a rule's first line, `chosen "…"` on a
-param; kept by parse/unparse/fmt/resolve, quoted by the trace and the explanation; and W602."""
+"""Citations (issue 13): `per "第二十二条（一）1"` at the end of a rule's first line, `chosen "…"`
+on a param; kept by parse/unparse/fmt/resolve, quoted by the trace and the explanation; and W602;
+and `let x = any:`, which a veto's many-line condition needs."""
 
 from __future__ import annotations
 
@@ -110,7 +111,8 @@ def test_override_replaces_the_citation_with_its_own(tmp_path):
     rules = evalrules.load(tmp_path / "county.rules")
     params = rules.checked.params
     assert (params["优秀线"].cite, params["优秀线"].chosen) == ("县通知", None)
-    assert (params["比例"].cite, params["比例"].chosen) == ("第十二条", "第十二条定上限，本规则取一半")
+    assert (params["比例"].cite, params["比例"].chosen) == (
+        "第十二条", "第十二条定上限，本规则取一半")
     grade = rules.checked.definitions["等次"]
     assert [r.cite for r in grade.rules] == ["县通知二", None]
     assert grade.otherwise_cite == "第二十二条（四）"
@@ -148,8 +150,8 @@ def test_explanation_quotes_the_article_and_marks_local_choices_zh():
 def test_explanation_quotes_the_article_en():
     text = _result({"分": 70, "违纪": True, "单位": "甲"}).explain("en")
     assert "no rule matches, so otherwise: 称职. — per 第二十二条（四）" in text
-    assert "veto 纪律: because 严重, 等次 is capped at 基本称职 (称职 → 基本称职). — per 第二十三条" \
-        in text
+    assert ("veto 纪律: because 严重, 等次 is capped at 基本称职 (称职 → 基本称职). "
+            "— per 第二十三条") in text
     assert "(a local choice: 范文未规定分数线，本规则所设)" in text
 
 
