@@ -237,3 +237,22 @@ veto 纪律 when 违纪:
 def test_a_let_block_names_a_vetos_condition_on_every_backend(run, record, grade, most):
     result = run(evalrules.compile(BLOCK), record)
     assert (result["等次"], result["多数"]) == (grade, most)
+
+
+def test_the_report_lists_the_local_choices_and_quotes_articles(tmp_path):
+    from evalrules.cli import main
+
+    rules = tmp_path / "r.rules"
+    rules.write_text('ruleset 考核\nscale 等次: 优秀 > 称职\ninput 分: number in 0..100\n'
+                     'param 优秀线 = 90 chosen "范文未规定分数线，本规则所设"\n'
+                     'param 比例 = 20% chosen "本规则所设"\n'
+                     'grade 等次:\n  优秀 when 分 >= 优秀线 per "第二十二条（一）"\n'
+                     '  otherwise 称职\noutcome 高 when 分 >= 比例 * 100\n', encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("编号,分\n1,95\n2,89.5\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    assert main(["report", str(rules), str(data), "-o", str(out), "--lang", "zh"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "本地设定（条文未规定、由本规则选定的数值）：" in page
+    assert "<li>优秀线 = 90：范文未规定分数线，本规则所设</li>" in page
+    assert "<li>比例 = 20%：本规则所设</li>" in page
