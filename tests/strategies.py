@@ -103,7 +103,10 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)))
     body = st.one_of(
         expressions(),
-        conditions().filter(lambda c: isinstance(c, ast.Quantified)),  # let x = all: …
+        st.builds(lambda q, conds, n: ast.Quantified(q, tuple(conds),  # let x = all: …
+                                                     n if q == "at least" else None),
+                  st.sampled_from(("all", "any", "most", "at least")),
+                  st.lists(conditions(), min_size=1, max_size=3), st.integers(0, 4)),
         st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), numbers()),
                                          min_size=1, max_size=3).map(tuple)),
         st.builds(ast.Cases, st.lists(st.builds(ast.CaseBranch, expressions(4), conditions()),
