@@ -61,6 +61,10 @@ CASES = {
     "a veto with a block condition": (
         "veto v when any:\n    分 < 10\n    分 > 99\n  等次 at most 称职\n", "E102", (0, 13),
         "a veto's condition is written on its line", "`veto v when 情形:`"),
+    "a veto on a block word with only adjustments under it": (
+        "grade 等次:\n  优秀 when 分 > 90\n  otherwise 称职\nveto v when any:\n"
+        "  等次 at most 称职\n", "E201", (3, 13),
+        "'any:' opens a block of conditions only after", "`let 情形 = any:`"),
     "categories added in share": (
         "let s = share(测评: 优秀 + 较好)\n", "E102", (0, 22),
         "the categories of share(…) and votes(…) are listed with ','",
