@@ -256,3 +256,17 @@ def test_the_report_lists_the_local_choices_and_quotes_articles(tmp_path):
     assert "本地设定（条文未规定、由本规则选定的数值）：" in page
     assert "<li>优秀线 = 90：范文未规定分数线，本规则所设</li>" in page
     assert "<li>比例 = 20%：本规则所设</li>" in page
+
+
+def test_a_rule_continued_in_parentheses_may_end_its_last_line_with_the_citation():
+    module = parse('ruleset r\ninput a: number\nlet b = (a +\n  1) per "第五条"\n'
+                   'outcome o when (a > 1 and\n  a < 5) per "第六条"\n'
+                   'require (a >\n  0) "须为正" per "第七条"\n')
+    assert [s.cite for s in module.statements[1:]] == ["第五条", "第六条", "第七条"]
+    assert parse(unparse.module(module)) == module  # written back on one line
+
+
+def test_a_citation_under_a_block_is_not_the_blocks():
+    with pytest.raises(RulesetError) as info:
+        parse('ruleset r\ninput a: number\nlet b = any:\n  a > 1\n  a > 2 per "x"\n')
+    assert [d.code for d in info.value.diagnostics] == ["E109"]

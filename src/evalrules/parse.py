@@ -117,6 +117,10 @@ def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module 
     return module if to_ast.citations.all_placed() else None
 
 
+#: Bodies that are blocks: the lines under them are theirs, so a citation there is not the rule's.
+_BLOCKS = (ast.Weighted, ast.Cases, ast.Quantified)
+
+
 class _Refused(Exception):
     """Raised inside the transformer after it has recorded a diagnostic."""
 
@@ -218,9 +222,17 @@ class _ToAst(Transformer):
         trailing = [own[0]] if own is not None and not own[1] else []
         return _joined([*reversed(above), *trailing])
 
-    def _per(self, meta) -> str | None:
-        """The citation ending the first line of the rule at ``meta``."""
-        return self.citations.per(meta.line)
+    def _per(self, meta, last: object = None) -> str | None:
+        """The citation ending the first line of the rule at ``meta``; else, for a rule whose
+        expression goes on to further lines inside parentheses (``last``, the rule's last part,
+        is not a block), the one ending its last line."""
+        cite = self.citations.per(meta.line)
+        if cite is None and last is not None and not isinstance(last, _BLOCKS):
+            end = last.end_line if isinstance(last, Token) else \
+                getattr(last, "span", ast.NOWHERE).end_line
+            if end and end != meta.line:
+                cite = self.citations.per(end)
+        return cite
 
     def _num(self, token: Token) -> ast.Number:
         if len(token) > MAX_DIGITS:
@@ -309,7 +321,8 @@ class _ToAst(Transformer):
 
     def limit(self, meta, children):
         message = _string(children[1]) if len(children) > 1 else None
-        return ast.Limit(children[0], message, cite=self._per(meta), span=self._s(meta))
+        return ast.Limit(children[0], message, cite=self._per(meta, children[-1]),
+                         span=self._s(meta))
 
     def method(self, meta, children):
         name, method, label = (str(c) for c in children)
@@ -338,14 +351,15 @@ class _ToAst(Transformer):
         return children[0]
 
     def param(self, meta, children):
-        return ast.Param(str(children[0]), children[1], cite=self._per(meta),
+        return ast.Param(str(children[0]), children[1], cite=self._per(meta, children[1]),
                          chosen=self.citations.chosen(meta.line), span=self._s(meta))
 
     def let(self, meta, children):
-        return ast.Let(str(children[0]), children[1], cite=self._per(meta), span=self._s(meta))
+        return ast.Let(str(children[0]), children[1], cite=self._per(meta, children[1]),
+                       span=self._s(meta))
 
     def score(self, meta, children):
-        return ast.Score(str(children[0]), children[1], cite=self._per(meta),
+        return ast.Score(str(children[0]), children[1], cite=self._per(meta, children[1]),
                          span=self._s(meta))
 
     def weighted(self, meta, children):
@@ -367,7 +381,8 @@ class _ToAst(Transformer):
 
     def require(self, meta, children):
         message = _string(children[1]) if len(children) > 1 else None
-        return ast.Require(children[0], message, cite=self._per(meta), span=self._s(meta))
+        return ast.Require(children[0], message, cite=self._per(meta, children[-1]),
+                           span=self._s(meta))
 
     def sheet(self, meta, children):
         name, _max, top, *items = children
@@ -376,7 +391,7 @@ class _ToAst(Transformer):
 
     def sheet_item(self, meta, children):
         name, points, rule = children
-        return ast.SheetItem(str(name), self._num(points), rule, cite=self._per(meta),
+        return ast.SheetItem(str(name), self._num(points), rule, cite=self._per(meta, rule),
                              span=self._s(meta))
 
     def sheet_heading(self, meta, children):
@@ -424,7 +439,7 @@ class _ToAst(Transformer):
 
     def grade_rule(self, meta, children):
         return ast.GradeRule(str(children[0]), children[1], note=self._note(meta.line),
-                             cite=self._per(meta), span=self._s(meta))
+                             cite=self._per(meta, children[1]), span=self._s(meta))
 
     def otherwise_label(self, meta, children):
         return ("otherwise", str(children[0]), self._t(children[0]))
@@ -487,7 +502,7 @@ class _ToAst(Transformer):
 
     def outcome(self, meta, children):
         return ast.Outcome(str(children[0]), children[1], note=self._note(meta.line),
-                           cite=self._per(meta), span=self._s(meta))
+                           cite=self._per(meta, children[1]), span=self._s(meta))
 
     def monotone_check(self, meta, children):
         return ast.Check("monotone", str(children[0]), str(children[1]), span=self._s(meta))
