@@ -69,6 +69,12 @@ CASES = {
         "let s = share(测评: 优秀 + 较好)\n", "E102", (0, 22),
         "the categories of share(…) and votes(…) are listed with ','",
         "share(测评: 优秀, 较好)"),
+    "per without a space before its string": (
+        'outcome o when 分 > 1 per"第十条"\n', "E109", (0, 22),
+        "'per' cites the regulation: write per \"…\"", 'per "第二十二条（一）1"'),
+    "per without a string": (
+        "outcome o when 分 > 1 per 第十条\n", "E109", (0, 22), "(a string in double quotes",
+        None),
     "a citation on a line of its own": (
         'outcome o when 分 > 1\nper "第十条"\n', "E109", (1, 1),
         "a citation is not a line of its own", "end of the rule's first line"),
@@ -95,6 +101,14 @@ def test_expected_lists_only_what_the_state_accepts():
     # `share(b: x y)`: after a category only ',' or ')' can follow (not 'order', 'default').
     d = error_of("let s = share(测评: 优秀 较好)\n")
     assert d.message == "unexpected name '较好'; expected ')' or ','"
+
+
+def test_the_equals_hint_is_only_for_an_equals_sign():
+    # The state after a let's expression is the state of `let a = b = 1`: a stray name there
+    # was told "'=' defines a name; compare with '=='".
+    d = error_of("let x = 分 foo\n")
+    assert d.message == "unexpected name 'foo'" and d.hint is None
+    assert error_of("let x = 分 = 1\n").hint == "'=' defines a name; compare with '=='"
 
 
 @pytest.mark.parametrize("fixed", [

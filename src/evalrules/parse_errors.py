@@ -100,6 +100,8 @@ _READABLE = {
     "MAX": "'max'", "EQUAL": "'='", "DOT": "'.'", "LPAR": "'('", "RPAR": "')'",
 }
 
+_EQUALS = "'=' defines a name; compare with '=='"
+
 # Lark's match_examples: a failing parse is named by the example that fails in the same state.
 _EXAMPLES = {
     ("a block needs ':' at the end of the line that opens it", "E102"): [
@@ -109,7 +111,7 @@ _EXAMPLES = {
         "ruleset r\nsheet s max 10\n",
         "ruleset r\ngrade g:\n  a when all\n",
     ],
-    ("'=' defines a name; compare with '=='", "E102"): [
+    (_EQUALS, "E102"): [
         "ruleset r\nlet a = b = 1\n",
         "ruleset r\ngrade g:\n  a when b = 1\n",
         "ruleset r\noutcome o when b = 1\n",
@@ -162,6 +164,8 @@ def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnos
         return
     if isinstance(e, UnexpectedToken) and e.token.type != "$END":
         tok = e.token
+        if hint == _EQUALS and tok.value != "=":  # the state after any expression, not an '='
+            hint, code = None, None
         what = _describe(tok)
         line, col = tok.line or 1, tok.column or 1
         end = (tok.end_column or col + 1) if tok.end_line == tok.line else col + 1
