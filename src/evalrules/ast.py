@@ -46,7 +46,7 @@ def _note() -> Any:
 def _cite() -> Any:
     """A citation (``per "第二十二条（一）1"``) or a param's local choice (``chosen "…"``): unlike a
     comment, part of what the author wrote (``parse(unparse(x)) == x`` keeps it), not of what the
-    rule means (no stage but the trace and the explanation reads it)."""
+    rule means (only the trace, the explanation and the report read it)."""
     return field(default=None, kw_only=True)
 
 
