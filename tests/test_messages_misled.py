@@ -75,6 +75,9 @@ CASES = {
     "per without a string": (
         "outcome o when 分 > 1 per 第十条\n", "E109", (0, 22), "(a string in double quotes",
         None),
+    "a citation in Chinese quotation marks": (
+        "outcome o when 分 > 1 per “第十条”\n", "E109", (0, 22), "'per' cites the regulation",
+        "strings (a title, a message, per \"…\") are in ASCII double quotes"),
     "a citation on a line of its own": (
         'outcome o when 分 > 1\nper "第十条"\n', "E109", (1, 1),
         "a citation is not a line of its own", "end of the rule's first line"),
@@ -101,6 +104,14 @@ def test_expected_lists_only_what_the_state_accepts():
     # `share(b: x y)`: after a category only ',' or ')' can follow (not 'order', 'default').
     d = error_of("let s = share(测评: 优秀 较好)\n")
     assert d.message == "unexpected name '较好'; expected ')' or ','"
+
+
+def test_a_title_in_chinese_quotation_marks():
+    with pytest.raises(RulesetError) as info:
+        evalrules.compile("ruleset r\n  title “年度考核”\n")
+    (d,) = info.value.diagnostics
+    assert (d.code, d.line, d.column) == ("E101", 2, 9)
+    assert d.hint is not None and "in ASCII double quotes" in d.hint
 
 
 def test_the_equals_hint_is_only_for_an_equals_sign():

@@ -33,7 +33,10 @@ _CONTINUES = ("a statement ends at the end of its line; to go on to the next lin
 
 def full_width(char: str) -> str | None:
     """The hint for a full-width or IME character where the ASCII one is meant (``＜`` → ``<``,
-    ``《`` → ``<``); None for any other character."""
+    ``《`` → ``<``, ``“`` → ``"``); None for any other character."""
+    if char in "“”":
+        return "a Chinese quotation mark: strings (a title, a message, per \"…\") are in ASCII " \
+            "double quotes \"…\""
     ascii_ = {"《": "<", "》": ">"}.get(char)
     if ascii_ is None and "\uff01" <= char <= "\uff5e":
         ascii_ = chr(ord(char) - 0xFEE0)
@@ -106,8 +109,10 @@ def misled(tok: Token, lines: list[str], accepts: Collection[str]) -> Named | No
             "write the number (60%); for a weight a variant may change, write the sum: " \
             f"`score s = 甲 * {value} + 乙 * (1 - {value})`", None
     if value in ("per", "chosen") and tok.type != "NAME":  # `per "…"` not as the lexer takes it
+        quoted = after.lstrip()[:1]
         return "E109", f"'{value}' cites the regulation: write {value} \"…\" (a string in double " \
             "quotes on this line) at the end of the rule's first line", \
+            full_width(quoted) if quoted in "“”" and quoted else \
             f'for example `优秀 when 分 >= 90 {value} "第二十二条（一）1"`', None
     cited = _CITATION.match(line)
     if cited is not None and tok.type in ("_NL", "_INDENT", "_DEDENT"):
