@@ -109,11 +109,10 @@ def misled(tok: Token, lines: list[str], accepts: Collection[str]) -> Named | No
             "write the number (60%); for a weight a variant may change, write the sum: " \
             f"`score s = 甲 * {value} + 乙 * (1 - {value})`", None
     if value in ("per", "chosen") and tok.type != "NAME":  # `per "…"` not as the lexer takes it
-        quoted = after.lstrip()[:1]
+        quoted = full_width(after.lstrip()[:1]) if after.lstrip()[:1] in ("“", "”") else None
         return "E109", f"'{value}' cites the regulation: write {value} \"…\" (a string in double " \
             "quotes on this line) at the end of the rule's first line", \
-            full_width(quoted) if quoted in "“”" and quoted else \
-            f'for example `优秀 when 分 >= 90 {value} "第二十二条（一）1"`', None
+            quoted or f'for example `优秀 when 分 >= 90 {value} "第二十二条（一）1"`', None
     cited = _CITATION.match(line)
     if cited is not None and tok.type in ("_NL", "_INDENT", "_DEDENT"):
         start = len(line) - len(line.lstrip()) + 1
