@@ -8,6 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
@@ -44,10 +45,14 @@ def _note() -> Any:
 
 
 def _cite() -> Any:
-    """A citation (``per "第二十二条（一）1"``) or a param's local choice (``chosen "…"``): unlike a
-    comment, part of what the author wrote (``parse(unparse(x)) == x`` keeps it), not of what the
-    rule means (only the trace, the explanation and the report read it)."""
+    """A citation (``per "第二十二条（一）1"``) or a param's ``chosen "…"``: part of what the author
+    wrote, unlike a comment (``parse(unparse(x)) == x`` keeps it), not of what a rule means."""
     return field(default=None, kw_only=True)
+
+
+@frozen
+class _Cited:
+    cite: str | None = field(default=None, kw_only=True)  # see _cite: the rule's `per "…"`
 
 
 # ---------------------------------------------------------------- expressions
@@ -57,6 +62,14 @@ def _cite() -> Any:
 class Number:
     value: Fraction
     text: str | None = field(default=None, eq=False)
+    span: Span = _span()
+
+
+@frozen
+class Date:
+    """A date literal, ``2025-12-31``: a day of the calendar (the parser refuses 2025-02-30)."""
+
+    value: datetime.date
     span: Span = _span()
 
 
@@ -238,7 +251,7 @@ class Cases:
 
 Expr = (
     Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | In | If
-    | Call
+    | Call | Date
     | Share | Votes | Total | Points | History | Quantified | Weighted | Cases
 )
 
@@ -286,7 +299,14 @@ class HistoryType:
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType
+@frozen
+class DateType:
+    """A day of the calendar: ``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, a date cell."""
+
+    span: Span = _span()
+
+
+InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | DateType
 
 
 # ---------------------------------------------------------------- declarations
@@ -302,63 +322,56 @@ class Header:
 
 
 @frozen
-class Scale:
+class Scale(_Cited):
     name: str
     labels: tuple[str, ...]  # best first
     unrated: str | None = None  # `, unrated 不定等次`: a label off the order (not graded)
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Ballot:
+class Ballot(_Cited):
     name: str
     categories: tuple[str, ...]  # best first
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Input:
+class Input(_Cited):
     name: str
     type: InputType
     default: Expr | None = None
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Param:
+class Param(_Cited):
     name: str
     expr: Expr
-    cite: str | None = _cite()
     chosen: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Let:
+class Let(_Cited):
     name: str
     expr: Expr
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Score:
+class Score(_Cited):
     """A derived number that is reported as a score; otherwise the same as :class:`Let`."""
 
     name: str
     expr: Expr
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Require:
+class Require(_Cited):
     condition: Expr
     message: str | None = None
-    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -391,23 +404,21 @@ ItemRule = ProRata | FullWhen | Formula | Deduction
 
 
 @frozen
-class SheetItem:
+class SheetItem(_Cited):
     """A leaf item (``rule`` set) or a heading (``children`` set) with its maximum points."""
 
     name: str
     points: Number
     rule: ItemRule | None = None
     children: tuple[SheetItem, ...] = ()
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Sheet:
+class Sheet(_Cited):
     name: str
     max: Number
     items: tuple[SheetItem, ...]
-    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -421,16 +432,15 @@ class Policy(StrEnum):
 
 
 @frozen
-class GradeRule:
+class GradeRule(_Cited):
     label: str
     condition: Expr
     note: str | None = _note()
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Grade:
+class Grade(_Cited):
     name: str
     scale: str | None  # None: the scale of the same name
     policy: str  # a Policy once checked; the parser keeps what was written, for E410
@@ -440,7 +450,6 @@ class Grade:
     policy_span: Span = field(default=NOWHERE, eq=False, repr=False)
     note: str | None = _note()
     otherwise_note: str | None = _note()
-    cite: str | None = _cite()
     otherwise_cite: str | None = _cite()
     span: Span = _span()
 
@@ -465,21 +474,19 @@ class Adjustment:
 
 
 @frozen
-class Veto:
+class Veto(_Cited):
     name: str
     condition: Expr
     adjustments: tuple[Adjustment, ...]
     note: str | None = _note()
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Outcome:
+class Outcome(_Cited):
     name: str
     condition: Expr
     note: str | None = _note()
-    cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -495,18 +502,17 @@ class Check:
 
 
 @frozen
-class Rank:
+class Rank(_Cited):
     """Each record's rank in its group by ``keys``: 1 is best; ties share the best rank."""
 
     name: str
     keys: tuple[str, ...]
     descending: bool = True
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Quota:
+class Quota(_Cited):
     """At most ``share`` of a group keep ``label`` of ``grade``; the rest move down one grade,
     lowest ``keys`` first, and records tied across the boundary all move."""
 
@@ -514,17 +520,15 @@ class Quota:
     label: str
     share: Expr
     keys: tuple[str, ...]
-    cite: str | None = _cite()
     span: Span = _span()
 
 
 @frozen
-class Limit:
+class Limit(_Cited):
     """A condition on a whole group (ballot functions sum over its records)."""
 
     condition: Expr
     message: str | None = None
-    cite: str | None = _cite()
     span: Span = _span()
 
 
