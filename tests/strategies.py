@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
+import attrs
 from hypothesis import strategies as st
 
 import evalrules
@@ -113,6 +114,10 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
             tuple))))
     body = st.one_of(
         expressions(),
+        st.builds(lambda q, conds, n: ast.Quantified(q, tuple(conds),  # let x = all: …
+                                                     n if q == "at least" else None),
+                  st.sampled_from(("all", "any", "most", "at least")),
+                  st.lists(conditions(), min_size=1, max_size=3), st.integers(0, 4)),
         st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), weights()),
                                          min_size=1, max_size=3).map(tuple)),
         st.builds(lambda t, es: ast.Weighted(tuple(ast.WeightedItem(e, None) for e in es), t),
@@ -164,7 +169,37 @@ def modules() -> st.SearchStrategy[ast.Module]:
                                              st.just("《考核办法》〔2025〕1号")),
                        st.one_of(st.none(), ASCII_SAFE_TEXT),
                        st.one_of(st.none(), ASCII_SAFE_TEXT))
-    return st.builds(ast.Module, header, st.lists(declarations(), max_size=6).map(tuple))
+    return st.builds(ast.Module, header,
+                     st.lists(declarations().flatmap(cited), max_size=6).map(tuple))
+
+
+CITATIONS = st.one_of(st.none(), st.none(), ASCII_SAFE_TEXT)
+
+
+def cited(statement: ast.Statement) -> st.SearchStrategy[ast.Statement]:
+    """``statement`` with citations (``per "…"``, a param's ``chosen "…"``) drawn for each line
+    that can take one: a grade's rules and otherwise, sheet items, group rules included."""
+    @st.composite
+    def draw_cites(draw) -> ast.Statement:
+        def cite(node):
+            changes = {f: draw(CITATIONS) for f in ("cite", "chosen") if hasattr(node, f)}
+            match node:
+                case ast.Override(declaration=d):
+                    return attrs.evolve(node, declaration=cite(d))
+                case ast.RuleOverride(rule=r):
+                    return attrs.evolve(node, rule=cite(r))
+                case ast.Grade(rules=rules, otherwise=o):
+                    changes.update(rules=tuple(map(cite, rules)),
+                                   otherwise_cite=draw(CITATIONS) if o is not None else None)
+                case ast.Sheet(items=items):
+                    changes["items"] = tuple(map(cite, items))
+                case ast.SheetItem(children=items):
+                    changes["children"] = tuple(map(cite, items))
+                case ast.GroupBy(rules=rules):
+                    changes["rules"] = tuple(map(cite, rules))
+            return attrs.evolve(node, **changes)
+        return cite(statement)
+    return draw_cites()
 
 
 # ---------------------------------------------------------------- records

@@ -31,6 +31,7 @@ CODES = {
     "E106": "missing or misplaced ruleset header",
     "E107": "malformed number or string",
     "E108": "text-direction control or line separator character",
+    "E109": "misplaced citation (per or chosen)",
     # names
     "E201": "unknown name",
     "E202": "duplicate name",
@@ -77,6 +78,7 @@ CODES = {
     "E508": "extends too deep or too large",
     # warnings
     "W601": "input never used",
+    "W602": "a percentage compared with a number on a 0..100 scale",
 }
 
 

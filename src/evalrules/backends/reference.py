@@ -151,7 +151,15 @@ def evaluate(checked: Checked, consts: Constants, record: Mapping[str, object],
         trace["warnings"] = [{"message": w.key, **w.values} for w in warnings]
     if explain:
         trace["title"] = checked.module.header.title
+    chosen = {n: p.chosen for n, p in checked.params.items() if p.chosen is not None}
+    if chosen:
+        trace["chosen"] = chosen
     return Evaluation(values, vetoes, outcomes, trace, explain)
+
+
+def _cited(**cites: str | None) -> dict[str, str]:
+    """The citations (``per "…"``) that were written, by their trace key."""
+    return {key: text for key, text in cites.items() if text is not None}
 
 
 def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
@@ -273,12 +281,13 @@ class _Evaluator:
                 value, detail = self.test(c)
                 self.values[name] = value
                 self.veto_traces.append(self._noted(
-                    {"veto": name, "applied": value, "condition": detail}, decl.note))
+                    {"veto": name, "applied": value, "condition": detail}, decl.note, decl.cite))
             case ast.Outcome(condition=c):
                 value, detail = self.test(c)
                 self.values[name] = value
                 self.outcome_traces.append(self._noted(
-                    {"outcome": name, "holds": value, "condition": detail}, decl.note))
+                    {"outcome": name, "holds": value, "condition": detail}, decl.note,
+                    decl.cite))
 
     def sheet(self, sheet: ast.Sheet) -> Fraction:
         total = sum((self.item(sheet, i) for i in sheet.items), Fraction(0))
@@ -308,7 +317,7 @@ class _Evaluator:
         for rule in grade.rules:
             value, detail = self.test(rule.condition)
             tried.append(self._noted({"label": rule.label, "matched": value,
-                                      "condition": detail}, rule.note))
+                                      "condition": detail}, rule.note, rule.cite))
             if value:
                 matched.append(rule.label)
                 if grade.policy == "first":
@@ -331,6 +340,7 @@ class _Evaluator:
                                  "decided_by": decided, "table_value": label, "vetoes": []}
         if self.explain:
             trace.update(note=grade.note, otherwise_note=grade.otherwise_note)
+        trace.update(_cited(cite=grade.cite, otherwise_cite=grade.otherwise_cite))
         for veto_name in self.checked.vetoes_of.get(grade.name, ()):
             if not self.values[veto_name]:
                 continue
@@ -357,6 +367,7 @@ class _Evaluator:
                     "group": ", ".join(self.checked.groups[node.block].keys),
                     "action": "lower", "amount": 1, "label": None, "from": before, "to": label,
                     "because": "quota"}
+                entry.update(_cited(cite=quota.cite))
                 if self.explain:
                     entry.update(keep=quota.label, share=form(quota.share),
                                  share_value=json_value(self.expr(quota.share)),
@@ -453,10 +464,12 @@ class _Evaluator:
                 pass
         return detail
 
-    def _noted(self, entry: dict, note: str | None) -> dict:
-        """A rule's, veto's or outcome's trace entry, with the author's citation to explain."""
+    def _noted(self, entry: dict, note: str | None, cite: str | None) -> dict:
+        """A rule's, veto's or outcome's trace entry, with its ``per`` citation (always: the
+        trace quotes it) and the comment above it (to explain)."""
         if self.explain and note is not None:
             entry["note"] = note
+        entry.update(_cited(cite=cite))
         return entry
 
     # -- expressions

@@ -16,6 +16,7 @@ import attrs
 
 from .. import ast
 from ..diagnostics import Diagnostics, did_you_mean
+from . import percent
 from .expressions import ExpressionChecker
 from .groups import GroupChecker
 from .model import (
@@ -105,6 +106,8 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
         for name, decl in self.inputs.items():
             if name not in self.used:
                 self.diags.warning("W601", f"input '{name}' is never used", decl.span)
+        percent.warn(self.module.statements, order, {**self.inputs, **self.defs}, self.params,
+                     self.diags)
         return Checked(
             module=self.module, scales=self.scales, ballots=self.ballots, inputs=self.inputs,
             params={n: self.checked_exprs.get(n, p) for n, p in self.params.items()},
@@ -241,7 +244,14 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
                 type_ = DATE
             case ast.HistoryType(scale=scale) if scale in self.scales:
                 type_ = Type(Kind.HISTORY, self._labels(scale), scale)
-            case ast.ScaleType(scale=scale) | ast.HistoryType(scale=scale):
+            case ast.HistoryType(scale=scale):  # not a scale: what may follow `history of`
+                scales = ", ".join(self.scales)
+                type_ = self.error(
+                    "E206", f"'history of' takes a scale, and '{scale}' is not one",
+                    decl.type.span, did_you_mean(scale, self.scales) or (
+                        f"the scales here: {scales}" if scales else
+                        "declare the scale first: `scale 等次: 优秀 > 称职 > 不称职`"))
+            case ast.ScaleType(scale=scale):
                 if scale in self.scales:
                     type_ = Type(Kind.CATEGORY, self._labels(scale), scale)
                 else:
