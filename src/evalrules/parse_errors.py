@@ -171,6 +171,11 @@ def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnos
         return
     if isinstance(e, UnexpectedToken) and e.token.type != "$END":
         tok = e.token
+        if tok.type == "RULESET_NAME" and re.fullmatch(r"[^\W\d]\w*", str(tok)) \
+                and not re.fullmatch(r"[a-z]+", str(tok)):
+            # where no name is expected the lexer falls back to the header's wider terminal
+            # (a reserved word keeps it, as the keyword it is)
+            tok = Token.new_borrow_pos("NAME", str(tok), tok)
         if hint == _EQUALS and tok.value != "=":  # the state after any expression, not an '='
             hint, code = None, None
         what = _describe(tok)

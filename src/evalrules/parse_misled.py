@@ -25,7 +25,6 @@ _LISTED = re.compile(r"(\S+)\s+((?:not\s+)?in)\s*$")
 _IN_SHARE = re.compile(r"\b(share|votes)\s*[(（][^)）]*$")
 _QUANTIFIER = r"(?:all|any|most|at\s+least\s+\d+)"
 _VETO_BLOCK = re.compile(rf"\s*veto\s+(\S+)\s+when\s+({_QUANTIFIER})\s*[:：]\s*(?:#.*)?$")
-_WEIGHTED = re.compile(r".*=\s*weighted\s*[:：]\s*(?:#.*)?$")
 _CITATION = re.compile(r'\s*(?:per|chosen)[\t \u3000]+"')
 _CONTINUES = ("a statement ends at the end of its line; to go on to the next line, open a "
               "parenthesis before the break: `let x = (if a` … `then b else c)`")
@@ -104,11 +103,8 @@ def misled(tok: Token, lines: list[str], accepts: Collection[str]) -> Named | No
             "its adjustments", "name the block first: `let 情形 = any:` with the conditions " \
             f"under it, then `veto {veto.group(1)} when 情形:`", \
             (opened, veto.start(2) + 1, veto.end(2) + 1)
-    if tok.type == "NAME" and "NUMBER" in accepts and _WEIGHTED.match(opening):
-        return "E102", f"a weight in a weighted: block is a number, not '{value}'", \
-            "write the number (60%); for a weight a variant may change, write the sum: " \
-            f"`score s = 甲 * {value} + 乙 * (1 - {value})`", None
-    if value in ("per", "chosen") and tok.type != "NAME":  # `per "…"` not as the lexer takes it
+    # `per "…"` not as the lexer takes it (`per` is reserved, whatever token it became)
+    if value == "per" or (value == "chosen" and tok.type != "NAME"):
         quoted = full_width(after.lstrip()[:1]) if after.lstrip()[:1] in ("“", "”") else None
         return "E109", f"'{value}' cites the regulation: write {value} \"…\" (a string in double " \
             "quotes on this line) at the end of the rule's first line", \
