@@ -8,8 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -276,10 +275,22 @@ class HistoryType:
     """Past grades on a scale, oldest first."""
 
     scale: str
+    empty: bool = False  # ``default empty``: a missing or empty cell is an empty history
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType
+@frozen
+class ListType:
+    """``list of number in A..B``: numbers in no order (raters' scores); with ``history``,
+    ``history of number in A..B``: past numbers, oldest first."""
+
+    number: NumberType
+    history: bool = False
+    empty: bool = False  # ``default empty``: a missing or empty cell is an empty list
+    span: Span = _span()
+
+
+InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | ListType
 
 
 # ---------------------------------------------------------------- declarations
@@ -605,34 +616,6 @@ def expressions(decl: object) -> Iterator[Expr]:
                         yield e
                     case FullWhen(condition=c):
                         yield c
-
-
-def subject(expr: Expr, definitions: Mapping[str, object], fields: Container[str]
-            ) -> str | None:
-    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
-    written, looking through the derived values it names: the field a failed ``require``
-    reports. None when it reads no field (only params)."""
-    stack: list[Iterator[object]] = [walk(expr)]
-    seen: set[str] = set()
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            continue
-        match node:
-            case Share(ballot=b) | Votes(ballot=b) | Total(ballot=b) | Points(ballot=b):
-                return b
-            case History(input=name):
-                return name
-            case Ref(name=name):
-                base = name.split(".", 1)[0]
-                if base in fields:
-                    return base
-                if base in definitions and base not in seen:
-                    seen.add(base)
-                    stack.append(itertools.chain.from_iterable(
-                        walk(root) for root in expressions(definitions[base])))
-    return None
 
 
 def references(decl: object) -> list[str]:

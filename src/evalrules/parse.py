@@ -15,6 +15,7 @@ from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
+import attrs
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.indenter import DedentError, Indenter
@@ -50,6 +51,8 @@ def _grammar_text() -> str:
 
 
 _PARSING = threading.Lock()
+#: What `default empty` parses to, until :meth:`_ToAst.input` puts it in the input's type.
+_EMPTY = object()
 
 
 @functools.cache
@@ -256,6 +259,13 @@ class _ToAst(Transformer):
 
     def input(self, meta, children):
         name, type_, *default = children
+        if default and default[0] is _EMPTY:  # `default empty` belongs to the type it empties
+            if not isinstance(type_, (ast.HistoryType, ast.ListType)):
+                self.diags.error("E301", "`default empty` is for a history or a list, and "
+                                 f"'{name}' is neither", self._s(meta),
+                                 "give a value: `default 0`")
+                raise _Refused
+            return ast.Input(str(name), attrs.evolve(type_, empty=True), span=self._s(meta))
         return ast.Input(str(name), type_, default[0] if default else None, span=self._s(meta))
 
     def bool_type(self, meta, children):
@@ -276,6 +286,12 @@ class _ToAst(Transformer):
 
     def history_type(self, meta, children):
         return ast.HistoryType(str(children[0]), span=self._s(meta))
+
+    def number_history_type(self, meta, children):
+        return ast.ListType(children[0], history=True, span=self._s(meta))
+
+    def list_type(self, meta, children):
+        return ast.ListType(children[0], span=self._s(meta))
 
     def group(self, meta, children):
         key, *rules = children
@@ -319,6 +335,9 @@ class _ToAst(Transformer):
 
     def default(self, meta, children):
         return children[0]
+
+    def default_empty(self, meta, children):
+        return _EMPTY
 
     def param(self, meta, children):
         return ast.Param(str(children[0]), children[1], span=self._s(meta))

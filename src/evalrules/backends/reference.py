@@ -27,7 +27,7 @@ from typing import Any
 from attrs import frozen
 
 from .. import ast
-from ..check import Checked, Kind
+from ..check import Checked, Kind, list_call
 from ..diagnostics import InputError, RuleName, RuntimeCode
 from ..forms import Static, form, static
 from ..messages import Joined, Phrase
@@ -35,6 +35,7 @@ from ..unparse import expression, rule_name
 from ..values import (
     MAX_BITS,
     Constants,
+    aggregate,
     coerce_record,
     exact_str,
     json_value,
@@ -43,6 +44,7 @@ from ..values import (
     to_bool,
     to_label,
     to_number,
+    too_few,
 )
 
 TRACE_VERSION = 1
@@ -85,8 +87,9 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
         ev.rule = f"input {name}"
         if decl.default is not None:
             defaults[name] = _held(ev.expr(decl.default), ev.rule)
-        if isinstance(decl.type, ast.NumberType):
-            for out, bound in ((low, decl.type.low), (high, decl.type.high)):
+        number = decl.type.number if isinstance(decl.type, ast.ListType) else decl.type
+        if isinstance(number, ast.NumberType):
+            for out, bound in ((low, number.low), (high, number.high)):
                 if bound is not None:
                     out[name] = _held(ev.expr(bound), ev.rule)
     return Constants(params, defaults, low, high)
@@ -454,6 +457,8 @@ class _Evaluator:
                 return (self.expr(x) in labels) != neg
             case ast.If(condition=c, then=t, otherwise=o):
                 return self.expr(t) if self.expr(c) else self.expr(o)
+            case ast.Call() if (listed := list_call(e)) is not None:
+                return self.numbers(e, *listed)
             case ast.Call(function=f, args=args):
                 return self.call(f, [self.expr(a) for a in args])
             case ast.Share(ballot=b, categories=cs):
@@ -495,6 +500,17 @@ class _Evaluator:
             raise self.fail("record.no_votes", RuntimeCode.NO_VOTES, ballot, ballot=ballot,
                             expression=expression(e))
         return total
+
+    def numbers(self, e: ast.Call, op: str, name: str, trim: int) -> Fraction:
+        """count/sum/mean/min/max of a list input, ``trim`` numbers dropped at each end."""
+        items = self.values[name]
+        if too_few(items, trim) and (trim or op not in ("count", "sum")):
+            if trim:
+                raise self.fail("record.too_few_to_trim", RuntimeCode.TOO_FEW, name, name=name,
+                                expression=expression(e), trim=trim, least=2 * trim + 1)
+            raise self.fail("record.empty_list", RuntimeCode.TOO_FEW, name, name=name,
+                            expression=expression(e))
+        return aggregate(op, items, trim)
 
     def call(self, f: str, args: list):
         match f:

@@ -8,6 +8,7 @@ from .model import (
     BOOL,
     ERROR,
     FUNCTIONS,
+    LIST_FUNCTIONS,
     NUMBER,
     POLICIES,
     RESERVED,
@@ -19,9 +20,11 @@ from .model import (
     QuotaNode,
     Type,
     closure,
+    list_call,
 )
 
 __all__ = [
-    "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "NUMBER", "POLICIES", "RESERVED", "RESULT_COLUMNS",
-    "TEXT", "Checked", "GroupNode", "Kind", "QuotaNode", "Type", "check", "closure",
+    "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "LIST_FUNCTIONS", "NUMBER", "POLICIES", "RESERVED",
+    "RESULT_COLUMNS", "TEXT", "Checked", "GroupNode", "Kind", "QuotaNode", "Type", "check",
+    "closure", "list_call",
 ]

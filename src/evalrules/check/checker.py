@@ -199,8 +199,9 @@ class _Checker(ExpressionChecker, GroupChecker):
         match decl.type:
             case ast.BoolType():
                 type_ = BOOL
-            case ast.NumberType(low=low, high=high) as t:
-                type_ = NUMBER
+            case ast.NumberType(low=low, high=high) | ast.ListType(
+                    number=ast.NumberType(low=low, high=high)) as t:
+                type_ = NUMBER if isinstance(t, ast.NumberType) else Type(Kind.LIST)
                 lo, hi = (self._check_bound(b) for b in (low, high))
                 if lo is not None and hi is not None and lo > hi:
                     self.error("E411", f"the range of '{decl.name}' is empty: {lo} > {hi}",
@@ -273,6 +274,11 @@ class _Checker(ExpressionChecker, GroupChecker):
                 return NUMBER
             case ast.Let() | ast.Score():
                 expr, type_ = self._expr(decl.expr)
+                if type_.kind == Kind.LIST:  # a list is an input's, and only functions read it
+                    type_ = self.error("E301", f"'{decl.name}' would be a list of numbers, which "
+                                       "only an input can be", decl.expr.span,
+                                       "name its count, sum, mean, min or max: "
+                                       "`mean(trimmed(LIST, 1))`")
                 if isinstance(decl, ast.Score):
                     self._expect(type_, NUMBER, decl.expr.span, f"score '{decl.name}'")
                 self.checked_exprs[decl.name] = attrs.evolve(decl, expr=expr)

@@ -6,7 +6,8 @@ Imports :mod:`ast` and :mod:`diagnostics`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Container, Iterator, Mapping
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
@@ -22,6 +23,9 @@ FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
     "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
 }
+#: The functions of a list of numbers (one argument: a list input, or ``trimmed(LIST, k)``, the
+#: list without its k highest and k lowest numbers); ``min``/``max`` of two or more are numbers'.
+LIST_FUNCTIONS = ("count", "sum", "mean", "min", "max")
 #: ``round(x, d)`` takes at most this many digits either way (E415): no regulation rounds to more
 #: than a few, and ``10 ** d`` for a ``d`` of millions never finishes.
 MAX_ROUND_DIGITS = 100
@@ -34,7 +38,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc".split()
+    "quota limit desc asc list empty".split()
 )
 
 
@@ -45,6 +49,8 @@ class Kind(StrEnum):
     CATEGORY = "category"
     TEXT = "text"
     HISTORY = "history"
+    #: A list of numbers: ``list of number`` or ``history of number`` (an input only).
+    LIST = "list"
     #: An expression already reported, so that one mistake is reported once.
     ERROR = "error"
 
@@ -66,7 +72,7 @@ class Type:
         if self.kind == Kind.HISTORY:
             return f"a history of grades on {self.scale}"
         return {Kind.NUMBER: "a number", Kind.BOOL: "a condition (true or false)",
-                Kind.BALLOT: "a ballot", Kind.TEXT: "text",
+                Kind.BALLOT: "a ballot", Kind.TEXT: "text", Kind.LIST: "a list of numbers",
                 Kind.ERROR: "an invalid value"}[self.kind]
 
 
@@ -146,7 +152,7 @@ class Checked:
     def subject(self, expr: ast.Expr) -> str | None:
         """The first input or ballot a condition reads (through the values it names): the field
         its failure reports."""
-        return ast.subject(expr, self.definitions, {*self.inputs, *self.ballots})
+        return _subject(expr, self.definitions, {*self.inputs, *self.ballots})
 
     @property
     def name(self) -> str:
@@ -239,3 +245,45 @@ class CheckerState:
 
     def _condition(self, expr: ast.Expr, what: str) -> ast.Expr:
         raise NotImplementedError
+
+
+def list_call(e: ast.Call) -> tuple[str, str, int] | None:
+    """``(function, list input, k)`` of a checked call on a list of numbers (``k`` numbers dropped
+    at each end by ``trimmed``, else 0); None for a call on numbers."""
+    if e.function not in LIST_FUNCTIONS or (e.function in ("min", "max") and len(e.args) != 1):
+        return None
+    match e.args[0]:
+        case ast.Call(function="trimmed", args=(ast.Ref(name=name), ast.Number(value=k))):
+            return e.function, name, int(k)
+        case ast.Ref(name=name):
+            return e.function, name, 0
+    raise AssertionError(e)  # pragma: no cover  # the checker allows nothing else
+
+
+def _subject(expr: ast.Expr, definitions: Mapping[str, object], fields: Container[str]
+             ) -> str | None:
+    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
+    written, looking through the derived values it names: the field a failed ``require``
+    reports. None when it reads no field (only params)."""
+    stack: list[Iterator[object]] = [ast.walk(expr)]
+    seen: set[str] = set()
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        match node:
+            case ast.Share(ballot=b) | ast.Votes(ballot=b) | ast.Total(ballot=b) | \
+                    ast.Points(ballot=b):
+                return b
+            case ast.History(input=name):
+                return name
+            case ast.Ref(name=name):
+                base = name.split(".", 1)[0]
+                if base in fields:
+                    return base
+                if base in definitions and base not in seen:
+                    seen.add(base)
+                    stack.append(itertools.chain.from_iterable(
+                        ast.walk(root) for root in ast.expressions(definitions[base])))
+    return None
