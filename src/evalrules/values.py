@@ -244,6 +244,8 @@ def to_numbers(value: object, field: str, rule: str, integer: bool,
         items = list(value)
     elif type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 1:
         items = list(value)  # type: ignore[call-overload]  # a numpy array iterates
+    elif isinstance(value, (Integral, float, Fraction, Decimal)) and not isinstance(value, bool):
+        items = [value]  # a spreadsheet cell with one number: a list of one
     else:
         raise _error("record.not_a_list", _C.WRONG_TYPE, rule, field, raw=value,
                      type=type(value).__name__)
