@@ -309,6 +309,9 @@ class ExpressionChecker(CheckerState):
         first = args[0]
         if isinstance(first, ast.Call) and first.function == "trimmed" and within is None:
             first, t = self._list_call(first, f)
+        elif isinstance(first, ast.Call) and first.function == "trimmed":
+            t = self.error("E301", "trimmed() of trimmed(): drop them all at once", first.span,
+                           "`trimmed(LIST, 2)` drops the two highest and the two lowest")
         else:
             first, t = self._expr(first)
             if t.kind == Kind.LIST and not isinstance(first, ast.Ref):
