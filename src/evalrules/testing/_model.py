@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
 from attrs import field, frozen
 
 from .. import ast
@@ -173,6 +174,13 @@ def evaluate_expr(ruleset: Ruleset, record: Mapping, expr: ast.Expr, *, explain:
 
 #: Totals of a ballot: one threshold's denominator times 1..6, or any of 1..60.
 MAX_VOTES = 60
+
+def item_field(ruleset: Ruleset, f: Field) -> Field:
+    """One number of list ``f``, as a number (or integer) input of the list's range."""
+    t = ruleset.checked.inputs[f.name].type
+    whole = isinstance(t, ast.ListType) and t.number.integer
+    return attrs.evolve(f, kind="integer" if whole else "number", default=None, required=True)
+
 
 def step_of(f: Field) -> Fraction:
     return Fraction(1) if f.kind == "integer" else Fraction(1, 100)
@@ -368,6 +376,9 @@ def _corner(ruleset: Ruleset, m: Model, high: bool) -> dict:
                 record[name] = "甲"
             case "history":
                 record[name] = [labels[0] if high else labels[-1]] * 3
+            case "list":  # three numbers: a trimmed(…, 1) of them is one
+                lo, hi = field_range(item_field(ruleset, f), [])
+                record[name] = [public(hi if high else lo)] * 3
             case "ballot":
                 record[name] = {c: 0 for c in labels}
                 record[name][labels[0] if high else labels[-1]] = 10

@@ -230,6 +230,11 @@ def _sample_records(ruleset: Ruleset, count: int, seed: int, lean: int = 0) -> l
                 record[name] = pick if field.kind == "history" else rng.choice(field.labels)
             elif field.kind == "text":
                 record[name] = "组"
+            elif field.kind == "list":  # whole numbers in the range (any list's are fine)
+                least = math.ceil(field.low) if field.low is not None else 0
+                most = math.floor(field.high) if field.high is not None else least + 100
+                record[name] = [rng.randint(least, max(least, most))
+                                for _ in range(rng.randint(0, 5))]
             else:
                 lo = field.low if field.low is not None else Fraction(0)
                 hi = field.high if field.high is not None else lo + 100

@@ -30,6 +30,7 @@ from ._model import (
     fails_a_require,
     field_range,
     honour,
+    item_field,
     limit_value,
     model,
     near,
@@ -189,6 +190,8 @@ def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
             value = st.sampled_from(("甲", "乙", "丙"))
         case "history":
             value = st.lists(st.sampled_from(f.labels), max_size=4)
+        case "list":
+            value = st.lists(numbers_of(m, item_field(m.ruleset, f), edges_only), max_size=7)
         case _:
             value = numbers_of(m, f, edges_only)
     if not f.required:
@@ -358,6 +361,13 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
                 out.append(with_(name, [1.5, True, ["甲"]]))
             case "history":
                 out.append(with_(name, [["不存在的档次"], 1, True, {"a": 1}]))
+            case "list":
+                item = item_field(m.ruleset, f)
+                bad = [b for b in ((item.low - 1) if item.low is not None else None,
+                                   (item.high + 1) if item.high is not None else None)
+                       if b is not None]
+                out.append(with_(name, ["90, 甲", [1, "a"], True, {"a": 1}, [None],
+                                        *([public(b)] for b in bad)]))
             case "ballot":
                 cats = f.labels
                 out.append(with_(name, [5, "优秀", [1, 2]]))
