@@ -320,3 +320,16 @@ def test_trimming_k_from_each_end_by_brute_force(rules):
     for scores in itertools.permutations([5, 1, 4, 1, 3]):
         r = ruleset.evaluate({"s": list(scores)})
         assert (r["m2"], r["c2"], r["s0"]) == (3, 1, 14)
+
+
+def test_explanation_says_what_of_the_list(rules):
+    ruleset = evalrules.compile(
+        "ruleset 测评\nscale 等次: 优秀 > 一般\ninput 评委打分: list of number in 0..100\n"
+        "input 往年得分: history of number in 0..100 default empty\n"
+        "grade 等次 (first):\n  优秀 when mean(trimmed(评委打分, 1)) >= 90 and count(往年得分) >= 1\n"
+        "  otherwise 一般\n")
+    words = ruleset.evaluate({"评委打分": "88.5, 95, 91, 90"}).explain("zh")
+    assert "评委打分去掉最高、最低各 1 个后的平均值 ≥ 90，且往年得分的个数 ≥ 1" in words
+    assert "评委打分 = 88.5、95、91、90，往年得分 = （空）" in words
+    english = ruleset.evaluate({"评委打分": [1, 2, 3]}).explain("en")
+    assert "the mean of 评委打分 without its 1 highest and 1 lowest ≥ 90" in english

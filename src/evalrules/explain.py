@@ -187,7 +187,7 @@ class _Explainer:
             if isinstance(value, bool):
                 out[name] = t["yes" if value else "no"]
             elif isinstance(value, (list, tuple)):
-                out[name] = t["list"].join(map(str, value))
+                out[name] = t["list"].join(map(str, value)) if value else t["empty"]
             elif isinstance(value, dict):
                 out[name] = t["ballot_sep"].join(f"{k} {n}" for k, n in value.items())
             else:
@@ -261,6 +261,8 @@ class _Explainer:
                                               high=self._words(high))
             case ["call", "min" | "max" as f, args]:
                 return t[f"call.{f}"].format(args=listed(w(a, 8) for a in args))
+            case ["call", "trimmed", [x, k]]:
+                return t["call.trimmed"].format(x=w(x, 8), k=self._words(k))
             case ["call", f, [x]]:
                 return t[f"call.{f}"].format(x=w(x, 8))
             case ["share" | "votes", ballot, categories]:
