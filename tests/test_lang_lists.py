@@ -326,7 +326,8 @@ def test_explanation_says_what_of_the_list(rules):
     ruleset = evalrules.compile(
         "ruleset 测评\nscale 等次: 优秀 > 一般\ninput 评委打分: list of number in 0..100\n"
         "input 往年得分: history of number in 0..100 default empty\n"
-        "grade 等次 (first):\n  优秀 when mean(trimmed(评委打分, 1)) >= 90 and count(往年得分) >= 1\n"
+        "grade 等次 (first):\n"
+        "  优秀 when mean(trimmed(评委打分, 1)) >= 90 and count(往年得分) >= 1\n"
         "  otherwise 一般\n")
     words = ruleset.evaluate({"评委打分": "88.5, 95, 91, 90"}).explain("zh")
     assert "评委打分去掉最高、最低各 1 个后的平均值 ≥ 90，且往年得分的个数 ≥ 1" in words

@@ -130,3 +130,23 @@ def test_local_workers_run_this_python_unless_told_otherwise(spark, monkeypatch)
     assert es.worker_python("local[*]", None, {}, "/opt/py/bin/python") is None
     assert es.worker_python("yarn", None, {}, "python3") is None
     assert es.worker_python("local", None, {}, "python3") == sys.executable
+
+
+def test_lists_of_numbers_on_spark(spark):
+    """Issue 13: a list of numbers as an Arrow list column or as text, an empty history; by hand:
+    90 95 91 99 without 99 and 90 average 93; 70 80 90 without 90 and 70: 80."""
+    ruleset = evalrules.compile(
+        "ruleset 测评\nscale 等次: 优秀 > 良好 > 一般\n"
+        "input 评委打分: list of number in 0..100\n"
+        "input 往年得分: history of number in 0..100 default empty\n"
+        "let 去极值均分 = mean(trimmed(评委打分, 1))\n"
+        "grade 等次 (first):\n  优秀 when 去极值均分 >= 90 and count(往年得分) >= 1\n"
+        "  良好 when 去极值均分 >= 80\n  otherwise 一般\n")
+    table = pa.table({
+        "评委打分": pa.array([[90, 95, 91, 99], [70, 80, 90], [1, 2]], pa.list_(pa.float64())),
+        "往年得分": pa.array([[88], None, []], pa.list_(pa.int64()))})
+    rows = _collect(es.evaluate(_frame(spark, table), ruleset, keep=False))
+    assert [(r["去极值均分"], r["等次"]) for r in rows[:2]] == [("93", "优秀"), ("80", "良好")]
+    assert "needs at least 3 numbers" in rows[2]["error"]
+    text = spark.createDataFrame([("90, 95, 91, 99",)], ["评委打分"])
+    assert [r["等次"] for r in _collect(es.evaluate(text, ruleset))] == ["良好"]
