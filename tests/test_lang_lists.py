@@ -334,3 +334,13 @@ def test_explanation_says_what_of_the_list(rules):
     assert "评委打分 = 88.5、95、91、90，往年得分 = （空）" in words
     english = ruleset.evaluate({"评委打分": [1, 2, 3]}).explain("en")
     assert "the mean of 评委打分 without its 1 highest and 1 lowest ≥ 90" in english
+
+
+def test_a_guarded_mean_never_fails(run):
+    # the docs' 往年均分: an empty history takes the else branch, on every backend (the vectorized
+    # one computes both branches and lets the reference decide the rows that could fail)
+    rules = evalrules.compile(
+        "ruleset 班组测评\ninput 往年得分: history of number in 0..100 default empty\n"
+        "let 往年均分 = if count(往年得分) > 0 then mean(往年得分) else 0\n")
+    assert run(rules, {})["往年均分"] == 0
+    assert run(rules, {"往年得分": "80、85"})["往年均分"] == Fraction(165, 2)
