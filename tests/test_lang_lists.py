@@ -344,3 +344,18 @@ def test_a_guarded_mean_never_fails(run):
         "let 往年均分 = if count(往年得分) > 0 then mean(往年得分) else 0\n")
     assert run(rules, {})["往年均分"] == 0
     assert run(rules, {"往年得分": "80、85"})["往年均分"] == Fraction(165, 2)
+
+
+def test_the_testing_toolkit_finds_a_moved_line_on_a_list():
+    # boundary records put five equal scores on each line a function of the list is compared
+    # with, so moving 90 to 91 is found without luck
+    from evalrules import testing
+
+    text = ("ruleset 测评\nscale 等次: 优秀 > 一般\ninput 评委打分: list of number in 0..100\n"
+            "require count(评委打分) >= 3 \"至少三名评委\"\n"
+            "grade 等次 (first):\n  优秀 when mean(trimmed(评委打分, 1)) >= 90\n  otherwise 一般\n")
+    old = evalrules.compile(text)
+    new = evalrules.compile(text.replace(">= 90", ">= 91"))
+    found = testing.diff(old, new, max_examples=20, seed=1)
+    assert ("等次", "优秀", "一般") in found.transitions, found
+    testing.run_checks(old, max_examples=20, seed=1)  # every valid record graded

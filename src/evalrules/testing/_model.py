@@ -19,6 +19,7 @@ from attrs import field, frozen
 
 from .. import ast
 from ..backends import reference
+from ..check import list_call
 from ..diagnostics import InputError
 from ..ruleset import Field, Ruleset
 from ..unparse import decimal_text
@@ -28,7 +29,8 @@ from ..values import coerce_record, json_value
 @frozen
 class Threshold:
     """One comparison against a constant: ``kind`` is ``input`` (a number input), ``share``
-    (a share of ballot categories), ``votes`` (a vote count) or ``derived`` (a derived number)."""
+    (a share of ballot categories), ``votes`` (a vote count), ``list`` (a function of a list of
+    numbers, named in ``categories``: ``("mean",)``) or ``derived`` (a derived number)."""
 
     kind: str
     name: str  # the input, ballot or derived value
@@ -105,10 +107,18 @@ def _build(ruleset: Ruleset) -> Model:
         if isinstance(decl, (ast.Let, ast.Score)) and isinstance(decl.expr, ast.Share):
             shares[name] = decl.expr
 
+    listed = {name: call for name, decl in checked.definitions.items()
+              if isinstance(decl, (ast.Let, ast.Score)) and isinstance(decl.expr, ast.Call)
+              and (call := list_call(decl.expr)) is not None}
+
     def subject(e: ast.Expr) -> tuple[str, str, tuple[str, ...]] | None:
         match e:
             case ast.Ref(name=n) if n in number_inputs:
                 return ("input", n, ())
+            case ast.Call() if (call := list_call(e)) is not None:
+                return ("list", call[1], (call[0],))
+            case ast.Ref(name=n) if n in listed:
+                return ("list", listed[n][1], (listed[n][0],))
             case ast.Ref(name=n) if n in shares:
                 return ("share", shares[n].ballot, shares[n].categories)
             case ast.Share(ballot=b, categories=c):
@@ -433,6 +443,9 @@ def _placed(ruleset: Ruleset, m: Model, base: dict, t: Threshold, offset: int,
             if not lo <= t.value <= hi:
                 return []
             return [{**base, t.name: public(near(f, t.value, offset, lo, hi))}]
+        case "list":
+            return [{**base, t.name: items} for items in [_items_at(ruleset, t, offset)]
+                    if items is not None]
         case "share" | "votes":
             votes = _split_at(ruleset.inputs[t.name].labels, t, offset, high,
                               t.name in m.needs_votes)
@@ -446,6 +459,22 @@ def _placed(ruleset: Ruleset, m: Model, base: dict, t: Threshold, offset: int,
                     lo, hi = field_range(f, [])
                     out.append({**base, x: public(near(f, solution, offset, lo, hi))})
             return out
+
+
+def _items_at(ruleset: Ruleset, t: Threshold, offset: int) -> list | None:
+    """A list whose ``t.categories[0]`` is ``t.value``, ``offset`` steps off: that many numbers
+    for a count, else five equal numbers (so their sum, mean, least, greatest and trimmed mean
+    are known); None when the range allows no such list."""
+    item = item_field(ruleset, ruleset.inputs[t.name])
+    lo, hi = field_range(item, [])
+    if t.categories[0] == "count":
+        n = math.floor(t.value) + offset
+        return None if n < 0 or n > 50 else [public(lo + (hi - lo) / 2 if item.kind != "integer"
+                                                    else lo)] * n
+    value = t.value / 5 if t.categories[0] == "sum" else t.value
+    if not lo <= value <= hi:
+        return None
+    return [public(near(item, value, offset, lo, hi))] * 5
 
 
 def _split_at(categories: tuple[str, ...], t: Threshold, offset: int, high: bool,

@@ -191,12 +191,27 @@ def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
         case "history":
             value = st.lists(st.sampled_from(f.labels), max_size=4)
         case "list":
-            value = st.lists(numbers_of(m, item_field(m.ruleset, f), edges_only), max_size=7)
+            value = _list_of(m, f, edges_only)
         case _:
             value = numbers_of(m, f, edges_only)
     if not f.required:
         value = st.one_of(st.just(_OMIT), value)
     return value
+
+
+def _list_of(m: Model, f: Field, edges_only: bool) -> SearchStrategy:
+    """Lists of numbers in the range; where the ruleset compares a function of the list with a
+    line (``mean(trimmed(评委打分, 1)) >= 90``), often numbers near that line."""
+    item = item_field(m.ruleset, f)
+    lo, hi = field_range(item, [])
+    lines = sorted({near(item, t.value, off, lo, hi) for t in m.of("list", f.name)
+                    if t.categories[0] not in ("count", "sum") and lo <= t.value <= hi
+                    for off in (-1, 0, 1)})
+    anywhere = st.lists(numbers_of(m, item, edges_only), max_size=7)
+    if not lines:
+        return anywhere
+    around = st.lists(st.sampled_from(lines).map(public), min_size=1, max_size=7)
+    return st.one_of(around, anywhere)
 
 
 _OFFSETS = st.sampled_from((0, -1, 1))
