@@ -193,6 +193,10 @@ def test_messages_are_said_in_chinese(rules):
     ("input s: history of number\nlet m = s.count(优)\n", "E205", "count(s)"),
     ("input s: number default empty\n", "E301", "`default empty` is for a history or a list"),
     ("input s: list of number\nlet m = men(s)\n", "E205", "mean"),
+    ("scale 等: 优 > 差\ninput s: list of 等\n", "E102",
+     "expected 'integer' or 'number'"),
+    ("scale 等: 优 > 差\ninput s: list of 等\n", "E102", "past grades are `history of SCALE`"),
+    ("input s: list of number default 0\n", "E301", "should be a list of numbers"),
 ])
 def test_diagnostics(body, code, words):
     with pytest.raises(RulesetError) as info:
