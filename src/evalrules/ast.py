@@ -110,6 +110,7 @@ class Compare:
     right: Expr
     #: The scale's labels, best first, when the operands are grades; set by the checker.
     order: tuple[str, ...] | None = None
+    unrated: str | None = None  # the scale's unrated label: no order holds with it (checker)
     span: Span = _span()
 
 
@@ -309,6 +310,7 @@ class Header:
 class Scale:
     name: str
     labels: tuple[str, ...]  # best first
+    unrated: str | None = None  # `, unrated 不定等次`: a label off the order (not graded)
     span: Span = _span()
 
 

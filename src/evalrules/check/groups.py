@@ -39,6 +39,9 @@ class GroupChecker(CheckerState):
                     elif label not in self.types[grade].labels:
                         self.error("E405", f"'{label}' is not a grade of {grade}", rule.span,
                                    did_you_mean(label, self.types[grade].labels))
+                    elif label == self.unrated.get(target.scale or target.name):
+                        self.error("E405", f"'{label}' is unrated, not a grade a quota can "
+                                   "limit: an unrated record is never moved", rule.span)
                     share2, stype = self._expr(share)
                     self._expect(stype, NUMBER, share.span, "a quota's share")
                     self._expect_constant(share2, "a quota's share")
