@@ -125,7 +125,9 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Scale, names(), st.lists(names(), min_size=2, max_size=4).map(tuple),
                   st.one_of(st.none(), names())),
         st.builds(ast.Ballot, names(), labels),
-        st.builds(ast.Input, names(), input_types, st.one_of(st.none(), expressions(4))),
+        # `default empty` takes the place of a default: an input has one or the other
+        st.builds(lambda n, t, d: ast.Input(n, t, None if getattr(t, "empty", False) else d),
+                  names(), input_types, st.one_of(st.none(), expressions(4))),
         st.builds(ast.Param, names(), expressions(4)),
         st.builds(ast.Let, names(), body),
         st.builds(ast.Score, names(), body),
