@@ -3,6 +3,7 @@ by generating text from the grammar) and valid records of a compiled ruleset."""
 
 from __future__ import annotations
 
+import datetime
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -40,6 +41,7 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
         st.builds(ast.Points, names(), st.lists(st.tuples(names(), numbers()), min_size=1,
                                                 max_size=3).map(tuple)),
         st.builds(ast.History, names(), st.sampled_from(("streak", "count")), names()),
+        st.dates().map(ast.Date),
     )
 
     def extend(inner):
@@ -54,8 +56,8 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
             st.builds(ast.In, inner, st.lists(names(), min_size=1, max_size=3).map(tuple),
                       st.booleans()),
             st.builds(ast.If, inner, inner, inner),
-            st.builds(ast.Call, st.sampled_from(("min", "max", "round", "clamp", "abs", "f",
-                                                 "count", "sum", "mean", "trimmed")),
+            st.builds(ast.Call, st.sampled_from(("min", "max", "round", "clamp", "abs", "days",
+                                                 "f", "count", "sum", "mean", "trimmed")),
                       st.lists(inner, max_size=3).map(tuple)),
         )
 
@@ -97,7 +99,8 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.OneOf, labels), st.builds(ast.ScaleType, names()),
         st.builds(ast.TextType), st.builds(ast.HistoryType, names(), st.booleans()),
         st.builds(ast.ListType, st.builds(ast.NumberType, st.booleans(), _bound(), _bound()),
-                  st.booleans(), st.booleans()))
+                  st.booleans(), st.booleans()),
+        st.builds(ast.DateType))
     keys = st.lists(names(), min_size=1, max_size=2).map(tuple)
     group_rule = st.one_of(
         st.builds(ast.Rank, names(), keys, st.booleans()),
@@ -205,6 +208,8 @@ def records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
             case "list":  # a Python list, or a cell of text as a spreadsheet holds it
                 items = st.lists(_number_in(field), max_size=6)
                 value = st.one_of(items, items.map(lambda xs: "、".join(map(str, xs))))
+            case "date":
+                value = DATES
             case _:
                 value = _number_in(field)
         if not field.required:
@@ -226,6 +231,8 @@ KINDS = ("甲", "乙", "丙")
 NUMBER_INPUTS = ("分数", "次数")
 BOOL_INPUTS = ("合格", "出错")
 LIST_FUNCTIONS = ("count", "sum", "mean", "min", "max")
+#: Dates around the generated rulesets' date param and literals (2025-12-31 ± a year or so).
+DATES = st.dates(datetime.date(2024, 6, 1), datetime.date(2026, 6, 30))
 
 
 def _literal() -> st.SearchStrategy[ast.Expr]:
@@ -263,8 +270,14 @@ def _numeric(names: tuple[str, ...], depth: int) -> st.SearchStrategy[ast.Expr]:
                   st.integers(0, 2)),
         st.builds(lambda f, a: ast.Call(f, (a,)), st.sampled_from(("floor", "ceil", "abs")),
                   sub),
+        st.builds(lambda a, b: ast.Call("days", (a, b)), _date(), _date()),
         st.builds(ast.If, _boolean(names, (), depth - 1), sub, sub),
     )
+
+
+def _date() -> st.SearchStrategy[ast.Expr]:
+    """A date: the date input, the date param or a literal."""
+    return st.one_of(st.sampled_from(("入职", "年末")).map(ast.Ref), DATES.map(ast.Date))
 
 
 def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int,
@@ -279,6 +292,8 @@ def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int,
                            unique=True), st.booleans()),
         st.sampled_from(BOOL_INPUTS).map(ast.Ref),
         st.booleans().map(ast.Boolean),
+        st.builds(ast.Compare, st.sampled_from(("==", "!=", "<", "<=", ">", ">=")), _date(),
+                  _date()),
     ]
     if grades:
         leaves.append(st.builds(
@@ -322,6 +337,8 @@ def valid_modules(draw) -> ast.Module:
         ast.Input("合格", ast.BoolType()),
         ast.Input("出错", ast.BoolType(), ast.Boolean(False)),
         ast.Param("线", draw(_literal())),
+        ast.Input("入职", ast.DateType(), draw(st.one_of(st.none(), DATES.map(ast.Date)))),
+        ast.Param("年末", ast.Date(datetime.date(2025, 12, 31))),
     ]
     names: tuple[str, ...] = ("分数", "次数", "线")
     if draw(st.booleans()):  # lists of numbers, perhaps empty, and the values read off them
@@ -403,7 +420,8 @@ def hostile_records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
     junk = st.one_of(
         st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(
             ["80%", "0.1", " 12 ", "1/3", "abc", "", "好", "甲", "1e30", "-1e-30",
-             "1234567890123456789012345678901", "1" + "0" * 5000]),
+             "1234567890123456789012345678901", "1" + "0" * 5000, "6/30/2025", "2025-02-30",
+             "2025年6月30日", "2025-06-30 08:00", datetime.datetime(2025, 6, 30, 8)]),
         st.sampled_from([-(2**63), 2**63, 10**30, -(10**40), 10**700, 2**64 - 1]),
         st.floats(allow_nan=True, allow_infinity=True), st.just({}), st.just([1]))
     list_junk = st.sampled_from(["90, x", "1，2、3", "101", [1, "a"], [200], [None], (), "",

@@ -8,6 +8,7 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
@@ -50,6 +51,14 @@ def _note() -> Any:
 class Number:
     value: Fraction
     text: str | None = field(default=None, eq=False)
+    span: Span = _span()
+
+
+@frozen
+class Date:
+    """A date literal, ``2025-12-31``: a day of the calendar (the parser refuses 2025-02-30)."""
+
+    value: datetime.date
     span: Span = _span()
 
 
@@ -231,7 +240,7 @@ class Cases:
 
 Expr = (
     Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | In | If
-    | Call
+    | Call | Date
     | Share | Votes | Total | Points | History | Quantified | Weighted | Cases
 )
 
@@ -282,8 +291,7 @@ class HistoryType:
 
 @frozen
 class ListType:
-    """``list of number in A..B``: numbers in no order (raters' scores); with ``history``,
-    ``history of number in A..B``: past numbers, oldest first."""
+    """``list of number in A..B``, in no order; ``history of number …`` (oldest first)."""
 
     number: NumberType
     history: bool = False
@@ -291,7 +299,16 @@ class ListType:
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | ListType
+@frozen
+class DateType:
+    """A day of the calendar: ``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, a date cell."""
+
+    span: Span = _span()
+
+
+InputType = (
+    BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | ListType | DateType
+)
 
 
 # ---------------------------------------------------------------- declarations

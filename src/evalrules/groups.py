@@ -174,7 +174,9 @@ def _ranks(rule: ast.Rank, indexes: list[int], values: dict) -> dict[int, int]:
 
 def _share(rule: ast.Quota, constants: Constants) -> Fraction:
     if isinstance(rule.share, ast.Ref):
-        return Fraction(constants.params[rule.share.name])
+        share = constants.params[rule.share.name]
+        assert isinstance(share, Fraction)  # the checker makes a quota's share a number
+        return share
     assert isinstance(rule.share, ast.Number)
     return rule.share.value
 

@@ -16,13 +16,17 @@ message already written (a key of :mod:`messages` and its values, as the referen
 them), so every backend raises the same :class:`~evalrules.diagnostics.InputError`.
 
 Values: exact numbers (``Fraction``; counts and ranks are whole), ``bool``, labels (``str``), text,
-histories (tuples of labels) and lists of numbers (tuples of ``Fraction``, inputs only). Imports
-:mod:`ast` (for :class:`ast.Span`), :mod:`diagnostics` and :mod:`messages` (for :class:`Fail`'s
-error).
+histories (tuples of labels) and lists of numbers (tuples of ``Fraction``, inputs only). A date is
+its day number (``date.toordinal()``, a whole number): comparing dates compares numbers and
+``days(a, b)`` is ``b - a``, so no backend needs a primitive for dates, only to read a date input
+as its day number. :attr:`Plan.params` keeps a date param as the ``datetime.date`` a result shows.
+Imports :mod:`ast` (for :class:`ast.Span`), :mod:`diagnostics` and :mod:`messages` (for
+:class:`Fail`'s error).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from fractions import Fraction
@@ -329,6 +333,8 @@ class InputKind(StrEnum):
     TEXT = "text"
     HISTORY = "history"
     LIST = "list"  # numbers: a list or a history of numbers (the range is each number's)
+    #: A date: in the plan its day number (``date.toordinal()``), an int.
+    DATE = "date"
 
 
 @frozen
@@ -369,7 +375,7 @@ class Plan:
     name: str
     ballots: Mapping[str, tuple[str, ...]]
     inputs: tuple[InputSpec, ...]
-    params: Mapping[str, Value]
+    params: Mapping[str, Value | datetime.date]
     #: The schedule: every block, in the order the reference evaluator meets them.
     blocks: tuple[Block, ...]
     #: The kind of every named value: inputs, params and definitions (ballots aside).

@@ -114,6 +114,8 @@ def _expr(e: ast.Expr, _min: int) -> str:
     match e:
         case ast.Number():
             return number(e)
+        case ast.Date(value=v):
+            return v.isoformat()
         case ast.Boolean(value=v):
             return "true" if v else "false"
         case ast.Ref(name=n):
@@ -251,6 +253,8 @@ def _input_type(t: ast.InputType) -> str:
         case ast.ListType(number=n, history=history, empty=empty):
             return f"{'history' if history else 'list'} of {_input_type(n)}" + \
                 " default empty" * empty
+        case ast.DateType():
+            return "date"
     raise TypeError(t)
 
 

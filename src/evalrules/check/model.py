@@ -21,7 +21,7 @@ from .. import ast
 POLICIES = tuple(ast.Policy)
 FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
-    "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
+    "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1), "days": (2, 2),
 }
 #: The functions of a list of numbers (one argument: a list input, or ``trimmed(LIST, k)``, the
 #: list without its k highest and k lowest numbers); ``min``/``max`` of two or more are numbers'.
@@ -38,7 +38,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc unrated list empty".split()
+    "quota limit desc asc unrated date list empty".split()
 )
 
 
@@ -51,6 +51,8 @@ class Kind(StrEnum):
     HISTORY = "history"
     #: A list of numbers: ``list of number`` or ``history of number`` (an input only).
     LIST = "list"
+    #: A day of the calendar: compared with another, or counted between with ``days(a, b)``.
+    DATE = "date"
     #: An expression already reported, so that one mistake is reported once.
     ERROR = "error"
 
@@ -73,12 +75,14 @@ class Type:
             return f"a history of grades on {self.scale}"
         return {Kind.NUMBER: "a number", Kind.BOOL: "a condition (true or false)",
                 Kind.BALLOT: "a ballot", Kind.TEXT: "text", Kind.LIST: "a list of numbers",
+                Kind.DATE: "a date",
                 Kind.ERROR: "an invalid value"}[self.kind]
 
 
 NUMBER, BOOL, BALLOT, ERROR = Type(Kind.NUMBER), Type(Kind.BOOL), Type(Kind.BALLOT), \
     Type(Kind.ERROR)
 TEXT = Type(Kind.TEXT)
+DATE = Type(Kind.DATE)
 
 
 @frozen(cache_hash=True)
@@ -160,7 +164,7 @@ class Checked:
     def subject(self, expr: ast.Expr) -> str | None:
         """The first input or ballot a condition reads (through the values it names): the field
         its failure reports."""
-        return _subject(expr, self.definitions, {*self.inputs, *self.ballots})
+        return first_field(expr, self.definitions, {*self.inputs, *self.ballots})
 
     @property
     def name(self) -> str:
@@ -194,6 +198,36 @@ def closure(definitions, deps, names) -> frozenset[str]:
         seen.add(name)
         stack.extend(deps.get(name, ()))
     return frozenset(seen)
+
+
+def first_field(expr: ast.Expr, definitions: Mapping[str, object], fields: Container[str]
+                ) -> str | None:
+    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
+    written, looking through the derived values it names: the field a failed ``require``
+    reports. None when it reads no field (only params). (Here rather than in :mod:`ast`: which
+    names are fields and definitions is what a checked ruleset knows.)"""
+    stack: list[Iterator[object]] = [ast.walk(expr)]
+    seen: set[str] = set()
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        match node:
+            case ast.Share(ballot=b) | ast.Votes(ballot=b) | ast.Total(ballot=b) | ast.Points(
+                    ballot=b):
+                return b
+            case ast.History(input=name):
+                return name
+            case ast.Ref(name=name):
+                base = name.split(".", 1)[0]
+                if base in fields:
+                    return base
+                if base in definitions and base not in seen:
+                    seen.add(base)
+                    stack.append(itertools.chain.from_iterable(
+                        ast.walk(root) for root in ast.expressions(definitions[base])))
+    return None
 
 
 def literal_value(expr: ast.Expr) -> Fraction | None:
@@ -268,31 +302,3 @@ def list_call(e: ast.Call) -> tuple[str, str, int] | None:
             return e.function, name, 0
     raise AssertionError(e)  # pragma: no cover  # the checker allows nothing else
 
-
-def _subject(expr: ast.Expr, definitions: Mapping[str, object], fields: Container[str]
-             ) -> str | None:
-    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
-    written, looking through the derived values it names: the field a failed ``require``
-    reports. None when it reads no field (only params)."""
-    stack: list[Iterator[object]] = [ast.walk(expr)]
-    seen: set[str] = set()
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            continue
-        match node:
-            case ast.Share(ballot=b) | ast.Votes(ballot=b) | ast.Total(ballot=b) | \
-                    ast.Points(ballot=b):
-                return b
-            case ast.History(input=name):
-                return name
-            case ast.Ref(name=name):
-                base = name.split(".", 1)[0]
-                if base in fields:
-                    return base
-                if base in definitions and base not in seen:
-                    seen.add(base)
-                    stack.append(itertools.chain.from_iterable(
-                        ast.walk(root) for root in ast.expressions(definitions[base])))
-    return None
