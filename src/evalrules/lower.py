@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from . import ast
 from . import plan as P
-from .check import Checked, Kind, list_call
+from .check import Checked, Kind, list_call, references
 from .diagnostics import InputError, RuleName, RuntimeCode
 from .messages import Phrase
 from .unparse import expression, rule_name
@@ -75,7 +75,7 @@ class _Lowering:
         blocks: list[P.Block] = []
         done: set[str] = set()
         for req in c.requires:
-            needed = c.closure(ast.references(req))
+            needed = c.closure(references(req))
             for name in c.order:
                 if name in needed and name not in done:
                     blocks.append(self.definition(name))
@@ -140,7 +140,7 @@ class _Lowering:
         self.steps.append(P.Check(self.expr(req.condition), self.fail(
             "record.require", self.checked.subject(req.condition), RuntimeCode.REQUIRE,
             message=message)))
-        return self.block(None, self.rule, req.span, ast.references(req))
+        return self.block(None, self.rule, req.span, references(req))
 
     # -- helpers
     def fail(self, key: str, field: str | None, code: RuntimeCode,
@@ -330,7 +330,7 @@ class _Lowering:
         return self.over_total(e, self.votes(e.ballot, e.categories))
 
     def points(self, e: ast.Points) -> P.Expr:
-        terms = [P.Mul(P.Vote(e.ballot, c), P.Const(p.value)) for c, p in e.points]
+        terms = [P.Mul(P.Vote(e.ballot, c), self.expr(p)) for c, p in e.points]
         return self.over_total(e, _sum(terms))
 
     def quantified(self, e: ast.Quantified) -> P.Expr:
@@ -362,7 +362,8 @@ class _Lowering:
                                          expression=expression(e)))
 
     def weighted(self, e: ast.Weighted) -> P.Expr:
-        return _sum([P.Mul(self.expr(i.expr), P.Const(i.weight.value)) for i in e.items])
+        return _sum([P.Mul(self.expr(i.expr), self.expr(i.weight)) for i in e.items
+                     if i.weight is not None])
 
     def cases(self, e: ast.Cases) -> P.Expr:
         assert e.otherwise is not None  # the checker requires it

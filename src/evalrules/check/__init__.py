@@ -21,10 +21,11 @@ from .model import (
     Type,
     closure,
     list_call,
+    references,
 )
 
 __all__ = [
     "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "LIST_FUNCTIONS", "NUMBER", "POLICIES", "RESERVED",
     "RESULT_COLUMNS", "TEXT", "Checked", "GroupNode", "Kind", "QuotaNode", "Type", "check",
-    "closure", "list_call",
+    "closure", "list_call", "references",
 ]

@@ -9,7 +9,16 @@ import attrs
 
 from .. import ast
 from ..diagnostics import did_you_mean
-from .model import NUMBER, CheckerState, GroupNode, Kind, QuotaNode, closure, literal_value
+from .model import (
+    NUMBER,
+    CheckerState,
+    GroupNode,
+    Kind,
+    QuotaNode,
+    closure,
+    literal_value,
+    references,
+)
 
 
 class GroupChecker(CheckerState):
@@ -113,7 +122,7 @@ class GroupChecker(CheckerState):
         group_names = {n for n in needs if isinstance(n, str)}
         group_names |= {r.grade for r in self.group.rules if isinstance(r, ast.Quota)}
         for req in requires:
-            if self._closure(ast.references(req)) & self._dependents(group_names):
+            if self._closure(references(req)) & self._dependents(group_names):
                 self.error("E414", "a require checks one record, so it cannot depend on a "
                            "rank or a quota", req.span)
 

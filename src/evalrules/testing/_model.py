@@ -20,7 +20,7 @@ from attrs import field, frozen
 
 from .. import ast
 from ..backends import reference
-from ..check import list_call
+from ..check import list_call, references
 from ..diagnostics import InputError
 from ..ruleset import Field, Ruleset
 from ..unparse import decimal_text
@@ -164,7 +164,7 @@ def _number_inputs_under(checked, name: str, number_inputs: set[str]) -> tuple[s
             out.append(n)
         decl = checked.definitions.get(n)
         if decl is not None:
-            stack.extend(reversed(ast.references(decl)))
+            stack.extend(reversed(references(decl)))
     return tuple(out)
 
 
