@@ -63,7 +63,7 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
                       st.booleans()),
             st.builds(ast.If, inner, inner, inner),
             st.builds(ast.Call, st.sampled_from(("min", "max", "round", "clamp", "abs", "days",
-                                                 "f")),
+                                                 "f", "count", "sum", "mean", "trimmed")),
                       st.lists(inner, max_size=3).map(tuple)),
         )
 
@@ -103,7 +103,10 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
     input_types = st.one_of(
         st.builds(ast.BoolType), st.builds(ast.NumberType, st.booleans(), _bound(), _bound()),
         st.builds(ast.OneOf, labels), st.builds(ast.ScaleType, names()),
-        st.builds(ast.TextType), st.builds(ast.HistoryType, names()), st.builds(ast.DateType))
+        st.builds(ast.TextType), st.builds(ast.HistoryType, names(), st.booleans()),
+        st.builds(ast.ListType, st.builds(ast.NumberType, st.booleans(), _bound(), _bound()),
+                  st.booleans(), st.booleans()),
+        st.builds(ast.DateType))
     keys = st.lists(names(), min_size=1, max_size=2).map(tuple)
     group_rule = st.one_of(
         st.builds(ast.Rank, names(), keys, st.booleans(), st.one_of(st.none(), expressions(4))),
@@ -140,7 +143,9 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Scale, names(), st.lists(names(), min_size=2, max_size=4).map(tuple),
                   st.one_of(st.none(), names())),
         st.builds(ast.Ballot, names(), labels),
-        st.builds(ast.Input, names(), input_types, st.one_of(st.none(), expressions(4))),
+        # `default empty` takes the place of a default: an input has one or the other
+        st.builds(lambda n, t, d: ast.Input(n, t, None if getattr(t, "empty", False) else d),
+                  names(), input_types, st.one_of(st.none(), expressions(4))),
         st.builds(ast.Param, names(), expressions(4)),
         st.builds(ast.Weights, names(), st.lists(st.tuples(names(), weights()), min_size=1,
                                                  max_size=3).map(tuple)),
@@ -250,6 +255,9 @@ def records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
                 value = st.sampled_from(("甲单位", "乙单位"))
             case "history":
                 value = st.lists(st.sampled_from(field.labels), max_size=3)
+            case "list":  # a Python list, or a cell of text as a spreadsheet holds it
+                items = st.lists(_number_in(field), max_size=6)
+                value = st.one_of(items, items.map(lambda xs: "、".join(map(str, xs))))
             case "date":
                 value = DATES
             case _:
@@ -272,6 +280,7 @@ BALLOT = ("好", "较好", "一般")
 KINDS = ("甲", "乙", "丙")
 NUMBER_INPUTS = ("分数", "次数")
 BOOL_INPUTS = ("合格", "出错")
+LIST_FUNCTIONS = ("count", "sum", "mean", "min", "max")
 #: Dates around the generated rulesets' date param and literals (2025-12-31 ± a year or so).
 DATES = st.dates(datetime.date(2024, 6, 1), datetime.date(2026, 6, 30))
 
@@ -390,6 +399,25 @@ def valid_modules(draw) -> ast.Module:
         ast.Weights("权重", (("甲", ast.Ref("权")), ("乙", ast.Number(Fraction(3, 5), "60%")))),
     ]
     names: tuple[str, ...] = ("分数", "次数", "线")
+    if draw(st.booleans()):  # lists of numbers, perhaps empty, and the values read off them
+        statements += [
+            ast.Input("评分", ast.ListType(ast.NumberType(False, ast.Number(Fraction(0)),
+                                                        ast.Number(Fraction(100))),
+                                         empty=draw(st.booleans()))),
+            ast.Input("往年分", ast.ListType(ast.NumberType(True, ast.Number(Fraction(0)), None),
+                                           history=True, empty=True)),
+        ]
+        for i, (f, of, k) in enumerate(draw(st.lists(st.tuples(
+                st.sampled_from(LIST_FUNCTIONS), st.sampled_from(("评分", "往年分")),
+                st.integers(0, 2)), min_size=1, max_size=3))):
+            arg: ast.Expr = ast.Ref(of)
+            if k:
+                arg = ast.Call("trimmed", (arg, ast.Number(Fraction(k))))
+            statements.append(ast.Let(f"列{i}", ast.Call(f, (arg,))))
+            names += (f"列{i}",)
+        if draw(st.booleans()):
+            statements.append(ast.Let("上年分", ast.History("往年分", "last")))
+            names += ("上年分",)
     for i in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(("plain", "plain", "cases", "weighted", "table",
                                      "param weight")))
@@ -472,12 +500,15 @@ def hostile_records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
              "2025年6月30日", "2025-06-30 08:00", datetime.datetime(2025, 6, 30, 8)]),
         st.sampled_from([-(2**63), 2**63, 10**30, -(10**40), 10**700, 2**64 - 1]),
         st.floats(allow_nan=True, allow_infinity=True), st.just({}), st.just([1]))
+    list_junk = st.sampled_from(["90, x", "1，2、3", "101", [1, "a"], [200], [None], (), "",
+                                 [True], ["1e30"], [10**700]])
 
     @st.composite
     def build(draw):
         record = dict(draw(records(ruleset)))
         for name in draw(st.lists(st.sampled_from(list(ruleset.inputs)), max_size=2)):
-            record[name] = draw(junk)
+            record[name] = draw(junk if ruleset.inputs[name].kind != "list" else
+                                st.one_of(junk, list_junk))
         if draw(st.booleans()) and ruleset.checked.ballots:
             ballot = draw(st.sampled_from(list(ruleset.checked.ballots)))
             counts = record.pop(ballot, None)

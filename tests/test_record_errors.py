@@ -40,11 +40,14 @@ input 已公示: bool default false
 input 完成: one of 好, 一般, 差 default 好
 input 往年: history of 等次
 input 单位: text
+input 分数: list of number in 0..100 default empty
 input 任职: date default 2025-06-30
 let 均分 = 得分 / 人数
 let 任职天数 = days(任职, 2025-12-31)
 let 率 = share(测评: 好)
 let 上年 = 往年.last
+let 去极值 = if count(分数) > 0 then mean(trimmed(分数, 1)) else 0
+let 最高 = if 人数 == 97 then max(分数) else 0
 require 人数 < 99 "人数不得超过98"
 require 人数 != 98
 grade 等次 (unique):
@@ -150,6 +153,17 @@ CASES = [
     ("empty history", changed(往年=[]), "R203", "往年",
      "let 上年: '往年' is empty, so `往年.last` is undefined",
      "计算项「上年」：「往年」为空，`往年.last` 无法计算"),
+    ("not a list", changed(分数={"a": 1}), "R104", "分数",
+     "input 分数: '分数' must be numbers (such as \"90, 85, 88\"), not dict",
+     "输入项「分数」应为一组数（如“90, 85, 88”），实为 dict"),
+    ("too few to trim", changed(分数=[90, 80]), "R206", "分数",
+     "let 去极值: `mean(trimmed(分数, 1))` drops the 1 highest and the 1 lowest of '分数', "
+     "which needs at least 3 numbers",
+     "计算项「去极值」：`mean(trimmed(分数, 1))` 要去掉「分数」最高、最低各 1 个数，"
+     "至少要有 3 个数"),
+    ("empty list", changed(人数=97), "R206", "分数",
+     "let 最高: '分数' has no numbers, so `max(分数)` is undefined",
+     "计算项「最高」：「分数」一个数也没有，`max(分数)` 无法计算"),
     ("require with its message", changed(人数=99), "R204", "人数",
      "require 人数 < 99: failed: 人数不得超过98", "前提条件「人数 < 99」未满足：人数不得超过98"),
     ("require without one", changed(人数=98), "R204", "人数",

@@ -149,6 +149,26 @@ def test_several_group_blocks_group_on_the_keys_every_block_shares(spark):
         assert [int(r["全市名次"]) for r in got] == city
 
 
+def test_lists_of_numbers_on_spark(spark):
+    """Issue 13: a list of numbers as an Arrow list column or as text, an empty history; by hand:
+    90 95 91 99 without 99 and 90 average 93; 70 80 90 without 90 and 70: 80."""
+    ruleset = evalrules.compile(
+        "ruleset 测评\nscale 等次: 优秀 > 良好 > 一般\n"
+        "input 评委打分: list of number in 0..100\n"
+        "input 往年得分: history of number in 0..100 default empty\n"
+        "let 去极值均分 = mean(trimmed(评委打分, 1))\n"
+        "grade 等次 (first):\n  优秀 when 去极值均分 >= 90 and count(往年得分) >= 1\n"
+        "  良好 when 去极值均分 >= 80\n  otherwise 一般\n")
+    table = pa.table({
+        "评委打分": pa.array([[90, 95, 91, 99], [70, 80, 90], [1, 2]], pa.list_(pa.float64())),
+        "往年得分": pa.array([[88], None, []], pa.list_(pa.int64()))})
+    rows = _collect(es.evaluate(_frame(spark, table), ruleset, keep=False))
+    assert [(r["去极值均分"], r["等次"]) for r in rows[:2]] == [("93", "优秀"), ("80", "良好")]
+    assert "needs at least 3 numbers" in rows[2]["error"]
+    text = spark.createDataFrame([("90, 95, 91, 99",)], ["评委打分"])
+    assert [r["等次"] for r in _collect(es.evaluate(text, ruleset))] == ["良好"]
+
+
 def test_dates_from_a_date_column_and_from_text(spark):
     """A Spark ``date`` column and ISO text reach a ``date`` input as the days they say
     (tests/test_lang_dates.py has the other backends): 2025-06-30 → 2025-12-31 is 184 days."""

@@ -297,6 +297,17 @@ class HistoryType:
     """Past grades on a scale, oldest first."""
 
     scale: str
+    empty: bool = False  # ``default empty``: a missing or empty cell is an empty history
+    span: Span = _span()
+
+
+@frozen
+class ListType:
+    """``list of number in A..B``, in no order; ``history of number …`` (oldest first)."""
+
+    number: NumberType
+    history: bool = False
+    empty: bool = False  # ``default empty``: a missing or empty cell is an empty list
     span: Span = _span()
 
 
@@ -307,7 +318,7 @@ class DateType:
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | DateType
+InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | ListType | DateType
 
 
 # ---------------------------------------------------------------- declarations
@@ -650,14 +661,3 @@ def expressions(decl: object) -> Iterator[Expr]:
                     case FullWhen(condition=c):
                         yield c
 
-
-def references(decl: object) -> list[str]:
-    """The names a declaration's expressions refer to (a sheet item as its sheet), in order."""
-    out: list[str] = []
-    for root in expressions(decl):
-        for node in walk(root):
-            if isinstance(node, Ref):
-                name = node.name.split(".", 1)[0]
-                if name not in out:
-                    out.append(name)
-    return out

@@ -40,7 +40,8 @@ def formula_like(text: str) -> bool:
 def input_columns(checked: Checked) -> dict[str, str]:
     """Every column a record of this ruleset may carry → its kind: ``count`` (a ballot's
     category), ``ballot`` (a whole ballot), ``number``, ``integer``, ``bool``, ``category``,
-    ``text`` or ``history``."""
+    ``text``, ``history`` or ``list`` (a list of numbers: one cell, or numbered columns that
+    :func:`evalrules.io.record_of` gathers)."""
     columns: dict[str, str] = {}
     for name, categories in checked.ballots.items():
         columns[name] = "ballot"

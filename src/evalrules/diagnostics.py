@@ -98,6 +98,7 @@ class RuntimeCode(StrEnum):
     EMPTY_HISTORY = "R203"  # .last of an empty history
     REQUIRE = "R204"  # a require does not hold
     UNIQUE = "R205"  # two rules of a (unique) table hold
+    TOO_FEW = "R206"  # mean/min/max of an empty list, trimmed() of too few numbers
     LIMIT = "R301"  # a group does not meet a limit
     UNRANKED = "R302"  # the rank of a record that the rank's `among` leaves out
     PARAM = "R401"  # with_params: a value of the wrong kind
@@ -108,6 +109,7 @@ RUNTIME_CODES = {
     "R104": "wrong type", "R105": "outside the range", "R106": "bad ballot",
     "R107": "number too large", "R201": "division by zero", "R202": "ballot without votes",
     "R203": "empty history", "R204": "require failed", "R205": "two rules of a unique table",
+    "R206": "too few numbers in a list",
     "R301": "group limit failed", "R302": "no rank (outside among)",
     "R401": "bad param value",
 }

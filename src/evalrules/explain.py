@@ -201,7 +201,7 @@ class _Explainer:
             if isinstance(value, bool):
                 out[name] = t["yes" if value else "no"]
             elif isinstance(value, (list, tuple)):
-                out[name] = t["list"].join(map(str, value))
+                out[name] = t["list"].join(map(str, value)) if value else t["empty"]
             elif isinstance(value, dict):
                 out[name] = t["ballot_sep"].join(f"{k} {n}" for k, n in value.items())
             else:
@@ -284,6 +284,8 @@ class _Explainer:
                 return t["call.days"].format(a=self._words(a), b=self._words(b))
             case ["call", "min" | "max" as f, args]:
                 return t[f"call.{f}"].format(args=listed(w(a, 8) for a in args))
+            case ["call", "trimmed", [x, k]]:
+                return t["call.trimmed"].format(x=w(x, 8), k=self._words(k))
             case ["call", f, [x]]:
                 return t[f"call.{f}"].format(x=w(x, 8))
             case ["share" | "votes", ballot, categories]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from attrs import field, frozen
 
 from .columns import RESULT_COLUMNS, input_columns, value_columns
-from .io import Sheet, record_of
+from .io import Sheet, numbered, record_of
 from .messages import Phrase
 from .result import Result
 from .ruleset import Ruleset
@@ -174,17 +174,22 @@ def grade(ruleset: Ruleset, sheet: Sheet, *,
     installed. Both give the same results, errors included (tests/test_grading.py)."""
     columns = input_columns(ruleset.checked)
     names = value_columns(ruleset.checked)
-    replaced = {*names, *RESULT_COLUMNS}  # results of an earlier run
+    # A list of numbers given as numbered columns (评委打分.1 …): read by record_of, row by row.
+    items = {name: numbered((c for c in sheet.columns if c not in columns), name)
+             for name, f in ruleset.inputs.items() if f.kind == "list"
+             and name not in sheet.columns}
+    items = {name: found for name, found in items.items() if found}
+    replaced = {*names, *RESULT_COLUMNS, *chain.from_iterable(items.values())}
     unused = tuple(c for c in sheet.columns if c not in columns and c not in replaced)
     missing: list[str] = []
     for name, f in ruleset.inputs.items():
         wanted = [f"{name}.{c}" for c in f.labels] if f.kind == "ballot" else [name]
-        if f.kind == "ballot" and name in sheet.columns:
-            continue  # JSON: the ballot as one object
+        if (f.kind == "ballot" and name in sheet.columns) or name in items:
+            continue  # JSON: the ballot as one object; a list in numbered columns
         missing.extend(c for c in wanted
                        if c not in sheet.columns and (f.required or f.kind == "ballot"))
     results = None
-    if columnwise is None and len(sheet) < COLUMNWISE_FROM:
+    if (columnwise is None and len(sheet) < COLUMNWISE_FROM) or items:
         columnwise = False
     if columnwise is not False:
         try:

@@ -40,7 +40,7 @@ from typing import cast
 
 from . import ast
 from .backends import reference
-from .check import Checked, GroupNode, Kind, LimitNode, QuotaNode, is_aggregate
+from .check import Checked, GroupNode, Kind, LimitNode, QuotaNode, is_aggregate, references
 from .diagnostics import InputError, RuleName, RuntimeCode
 from .messages import Phrase
 from .unparse import rule_name
@@ -303,7 +303,7 @@ def _needs(checked: Checked, node: GroupNode) -> tuple[str, ...]:
         return (node.quota.grade, *node.quota.keys)
     rule = node.limit if isinstance(node, LimitNode) else checked.definitions[node]
     if isinstance(rule, ast.Rank):
-        return tuple(dict.fromkeys((*rule.keys, *ast.references(rule))))
+        return tuple(dict.fromkeys((*rule.keys, *references(rule))))
     expr = rule.condition if isinstance(rule, ast.Limit) else rule.expr  # type: ignore[union-attr]
     names = [n.name for call in _aggregates(expr) for n in ast.walk(call)
              if isinstance(n, ast.Ref)]

@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from . import ast
 from . import plan as P
-from .check import Checked, Kind
+from .check import Checked, Kind, list_call, references
 from .diagnostics import InputError, RuleName, RuntimeCode
 from .messages import Phrase
 from .unparse import expression, rule_name
@@ -29,7 +29,7 @@ from .values import Constants, coerce_input, day_number
 
 _VALUE_KIND = {Kind.NUMBER: P.ValueKind.NUMBER, Kind.BOOL: P.ValueKind.BOOL,
                Kind.CATEGORY: P.ValueKind.LABEL, Kind.TEXT: P.ValueKind.TEXT,
-               Kind.HISTORY: P.ValueKind.HISTORY,
+               Kind.HISTORY: P.ValueKind.HISTORY, Kind.LIST: P.ValueKind.LIST,
                Kind.DATE: P.ValueKind.NUMBER}  # a date is its day number in a plan
 _COMPARE = {op.value: op for op in P.CompareOp}
 
@@ -75,7 +75,7 @@ class _Lowering:
         blocks: list[P.Block] = []
         done: set[str] = set()
         for req in c.requires:
-            needed = c.closure(ast.references(req))
+            needed = c.closure(references(req))
             for name in c.order:
                 if name in needed and name not in done:
                     blocks.append(self.definition(name))
@@ -104,18 +104,24 @@ class _Lowering:
                 kind = P.InputKind.TEXT
             case ast.HistoryType():
                 kind = P.InputKind.HISTORY
+            case ast.ListType():
+                kind = P.InputKind.LIST
             case ast.DateType():
                 kind = P.InputKind.DATE
             case _:
                 kind = P.InputKind.CATEGORY
-        default, invalid = None, False
-        if decl.default is not None:
+        default: object = None
+        invalid = False
+        if isinstance(decl.type, (ast.HistoryType, ast.ListType)) and decl.type.empty:
+            default = ()
+        elif decl.default is not None:
             try:  # a default is read and checked like a given value
                 default = coerce_input(c, decl, None, self.constants)
             except InputError:
                 invalid = True
         return P.InputSpec(name, kind, t.labels, self.constants.low.get(name),
-                           self.constants.high.get(name), default, invalid)
+                           self.constants.high.get(name), default, invalid,
+                           isinstance(decl.type, ast.ListType) and decl.type.number.integer)
 
     def block(self, name: str | None, rule: str, span: ast.Span, needs) -> P.Block:
         steps, self.steps = tuple(self.steps), []
@@ -134,7 +140,7 @@ class _Lowering:
         self.steps.append(P.Check(self.expr(req.condition), self.fail(
             "record.require", self.checked.subject(req.condition), RuntimeCode.REQUIRE,
             message=message)))
-        return self.block(None, self.rule, req.span, ast.references(req))
+        return self.block(None, self.rule, req.span, references(req))
 
     # -- helpers
     def fail(self, key: str, field: str | None, code: RuntimeCode,
@@ -284,7 +290,21 @@ class _Lowering:
     def if_(self, e: ast.If) -> P.Expr:
         return P.If(((self.expr(e.condition), self.expr(e.then)),), self.expr(e.otherwise))
 
+    def numbers(self, e: ast.Call, op: str, name: str, trim: int) -> P.Expr:
+        """A function of a list input: see :class:`plan.Numbers`, whose failures these are."""
+        fail = None
+        if trim:
+            fail = self.fail("record.too_few_to_trim", name, RuntimeCode.TOO_FEW, name=name,
+                             expression=expression(e), trim=trim, least=2 * trim + 1)
+        elif op not in ("count", "sum"):
+            fail = self.fail("record.empty_list", name, RuntimeCode.TOO_FEW, name=name,
+                             expression=expression(e))
+        return P.Numbers(op, P.Input(name), trim, fail)
+
     def call(self, e: ast.Call) -> P.Expr:
+        listed = list_call(e, self.checked.inputs)
+        if listed is not None:
+            return self.numbers(e, *listed)
         args = tuple(self.expr(a) for a in e.args)
         match e.function:
             case "min":
@@ -335,6 +355,10 @@ class _Lowering:
 
     def history(self, e: ast.History) -> P.Expr:
         history = P.Input(e.input)
+        if self.checked.types[e.input].kind == Kind.LIST:  # a history of numbers: .last only
+            return P.Numbers("last", history, 0, self.fail(
+                "record.empty_history", e.input, RuntimeCode.EMPTY_HISTORY, name=e.input,
+                expression=expression(e)))
         match e.method:
             case "count":
                 return P.Count(history, e.label or "")

@@ -16,6 +16,7 @@ from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
+import attrs
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.indenter import DedentError, Indenter
@@ -55,6 +56,8 @@ _PARSING = threading.Lock()
 #: The citations (``per "…"``, ``chosen "…"``) the lexer passed over in the parse that holds
 #: ``_PARSING``: the grammar ignores them like comments; :class:`_ToAst` gives each to its rule.
 _CITED: list[Token] = []
+#: What `default empty` parses to, until :meth:`_ToAst.input` puts it in the input's type.
+_EMPTY = object()
 
 
 @functools.cache
@@ -292,6 +295,14 @@ class _ToAst(Transformer):
 
     def input(self, meta, children):
         name, type_, *default = children
+        if default and default[0] is _EMPTY:  # `default empty` belongs to the type it empties
+            if not isinstance(type_, (ast.HistoryType, ast.ListType)):
+                self.diags.error("E301", "`default empty` is for a history or a list, and "
+                                 f"'{name}' is neither", self._s(meta),
+                                 "give a value: `default 0`")
+                raise _Refused
+            return ast.Input(str(name), attrs.evolve(type_, empty=True),
+                             cite=self._per(meta), span=self._s(meta))
         return ast.Input(str(name), type_, default[0] if default else None,
                          cite=self._per(meta), span=self._s(meta))
 
@@ -313,6 +324,12 @@ class _ToAst(Transformer):
 
     def history_type(self, meta, children):
         return ast.HistoryType(str(children[0]), span=self._s(meta))
+
+    def number_history_type(self, meta, children):
+        return ast.ListType(children[0], history=True, span=self._s(meta))
+
+    def list_type(self, meta, children):
+        return ast.ListType(children[0], span=self._s(meta))
 
     def date_type(self, meta, children):
         return ast.DateType(span=self._s(meta))
@@ -363,6 +380,9 @@ class _ToAst(Transformer):
 
     def default(self, meta, children):
         return children[0]
+
+    def default_empty(self, meta, children):
+        return _EMPTY
 
     def param(self, meta, children):
         return ast.Param(str(children[0]), children[1], cite=self._per(meta, children[1]),

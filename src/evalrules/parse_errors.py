@@ -121,6 +121,10 @@ _EXAMPLES = {
         "ruleset r\ngrade g:\nx when y\n",
         "ruleset r\nsheet s max 10:\nx 10: = 1\n",
     ],
+    ("a list holds numbers (`list of number in 0..100`); past grades are `history of SCALE`",
+     "E102"): [
+        "ruleset r\ninput x: list of y\n",
+    ],
     ("every file starts with `ruleset NAME`", "E106"): [
         "let a = 1\n", "scale s: a > b\n", "input a: bool\n", "grade g:\n",
     ],
@@ -147,6 +151,18 @@ def _keyword(token: Token) -> str | None:
     if token.type != "NAME" and re.fullmatch(r"[a-z]+", str(token.value or "")):
         return str(token.value)
     return None
+
+
+def _readable(terminal: str, parse: Callable[[str], Tree]) -> str:
+    """A terminal as the author writes it. A keyword spelt like another terminal's name
+    (``number`` beside NUMBER, ``minus`` beside MINUS) is anonymous to Lark: its spelling is
+    the parser's (``parse`` is a bound method of it)."""
+    if terminal in _READABLE:
+        return _READABLE[terminal]
+    lark = getattr(parse, "__self__", None)
+    if terminal.startswith("__ANON") and lark is not None:
+        return repr(lark.get_terminal(terminal).pattern.value)
+    return repr(terminal.lower().strip("_"))
 
 
 def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnostics,
@@ -195,7 +211,7 @@ def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnos
         # What the parser accepts here: Lark's `expected` also lists what only other uses of the
         # same state accept (`share(b: x + y)` was told 'order' and 'default' would do).
         accepts = getattr(e, "accepts", None) or e.expected
-        expected = sorted({_READABLE.get(t, repr(t.lower().strip("_"))) for t in accepts})
+        expected = sorted({_readable(t, parse) for t in accepts})
         keyword = _keyword(tok)
         if keyword and "a name" in expected and not hint:
             hint = f"'{keyword}' is a keyword of the language and cannot be a name"

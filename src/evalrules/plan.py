@@ -11,16 +11,17 @@ The plan is a schedule of :class:`Block`\\ s — one per definition or ``require
 reference evaluator meets them — each a few :class:`Bind` and :class:`Check` steps. Expressions are
 trees whose arguments are evaluated left to right, except the lazy :class:`And`, :class:`Or` and
 :class:`If`. Every way a record can fail is explicit: a :class:`Check` step, or a :class:`Fail`
-carried by the primitive that can fail (:class:`Div`, :class:`Last`), with its message already
-written (a key of :mod:`messages` and its values, as the reference evaluator gives them), so every
-backend raises the same :class:`~evalrules.diagnostics.InputError`.
+carried by the primitive that can fail (:class:`Div`, :class:`Last`, :class:`Numbers`), with its
+message already written (a key of :mod:`messages` and its values, as the reference evaluator gives
+them), so every backend raises the same :class:`~evalrules.diagnostics.InputError`.
 
-Values: exact numbers (``Fraction``; counts and ranks are whole), ``bool``, labels (``str``), text
-and histories (tuples of labels). A date is its day number (``date.toordinal()``, a whole number):
-comparing dates compares numbers and ``days(a, b)`` is ``b - a``, so no backend needs a primitive
-for dates, only to read a date input as its day number. :attr:`Plan.params` keeps a date param
-as the ``datetime.date`` a result shows. Imports :mod:`ast` (for :class:`ast.Span`),
-:mod:`diagnostics` and :mod:`messages` (for :class:`Fail`'s error).
+Values: exact numbers (``Fraction``; counts and ranks are whole), ``bool``, labels (``str``), text,
+histories (tuples of labels) and lists of numbers (tuples of ``Fraction``, inputs only). A date is
+its day number (``date.toordinal()``, a whole number): comparing dates compares numbers and
+``days(a, b)`` is ``b - a``, so no backend needs a primitive for dates, only to read a date input
+as its day number. :attr:`Plan.params` keeps a date param as the ``datetime.date`` a result shows.
+Imports :mod:`ast` (for :class:`ast.Span`), :mod:`diagnostics` and :mod:`messages` (for
+:class:`Fail`'s error).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .ast import NOWHERE, Span
 from .diagnostics import InputError
 from .messages import Joined
 
+#: A constant's value. A list of numbers is never one: it is an input's only (:class:`Numbers`).
 Value: TypeAlias = Fraction | bool | str
 
 
@@ -272,10 +274,27 @@ class Last:
     fail: Fail
 
 
+# ---------------------------------------------------------------- lists of numbers
+
+
+@frozen
+class Numbers:
+    """``count``, ``sum``, ``mean``, ``min``, ``max`` or ``last`` of a list of numbers (an input;
+    a history's oldest first) without its ``trim`` highest and ``trim`` lowest numbers. The record
+    fails with ``fail`` when the list has ``2 * trim`` numbers or fewer; without ``fail`` (count
+    and sum of a whole list) it never fails."""
+
+    op: str
+    items: Expr
+    trim: int = 0
+    fail: Fail | None = None
+
+
 Expr: TypeAlias = (
     Const | Input | Vote | Local | Decided | Ranked | Sum | Neg | Mul | Div | Min | Max | Round
     | Floor | Ceil | Abs | CountTrue | Compare | Not | And | Or | If | Lookup | Count | Streak
     | Last
+    | Numbers
 )
 
 
@@ -326,6 +345,7 @@ class InputKind(StrEnum):
     CATEGORY = "category"
     TEXT = "text"
     HISTORY = "history"
+    LIST = "list"  # numbers: a list or a history of numbers (the range is each number's)
     #: A date: in the plan its day number (``date.toordinal()``), an int.
     DATE = "date"
 
@@ -344,6 +364,8 @@ class InputSpec:
     #: The declared default is itself invalid (outside a range set by a param): a record that
     #: leaves the field out fails, which the reference's reading reports.
     default_invalid: bool = False
+    #: A list of whole numbers (``list of integer``).
+    whole: bool = False
 
     @property
     def required(self) -> bool:
@@ -356,6 +378,7 @@ class ValueKind(StrEnum):
     LABEL = "label"
     TEXT = "text"
     HISTORY = "history"
+    LIST = "list"
 
 
 @frozen
@@ -403,7 +426,8 @@ class Plan:
 
 
 def _fails(expr: Expr) -> bool:
-    return any(isinstance(node, (Div, Last, Ranked)) for node in walk(expr))
+    return any(isinstance(node, (Div, Last, Ranked)) or (isinstance(node, Numbers) and node.fail)
+               for node in walk(expr))
 
 
 # ---------------------------------------------------------------- walking
@@ -417,7 +441,7 @@ def children(node: Expr) -> tuple[Expr, ...]:
             return xs
         case Neg(operand=x) | Round(operand=x) | Floor(operand=x) | Ceil(operand=x) | \
                 Abs(operand=x) | Not(operand=x) | Lookup(operand=x) | Count(history=x) | \
-                Streak(history=x) | Last(history=x):
+                Streak(history=x) | Last(history=x) | Numbers(items=x):
             return (x,)
         case Mul(left=a, right=b) | Div(left=a, right=b) | Compare(left=a, right=b):
             return (a, b)
@@ -439,7 +463,7 @@ def nonnegative(node: Expr) -> bool:
     """Whether a number node is >= 0 for every record (votes and their sums, counts): a backend
     may then divide by it without moving a sign."""
     match node:
-        case Vote() | CountTrue() | Count() | Streak():
+        case Vote() | CountTrue() | Count() | Streak() | Numbers(op="count"):
             return True
         case Const(value=v):
             return not isinstance(v, (bool, str)) and v >= 0
@@ -453,7 +477,8 @@ def nonnegative(node: Expr) -> bool:
 def whole(node: Expr) -> bool:
     """Whether a number node is a whole number for every record."""
     match node:
-        case Vote() | CountTrue() | Count() | Streak() | Floor() | Ceil() | Ranked():
+        case Vote() | CountTrue() | Count() | Streak() | Floor() | Ceil() | Ranked() | \
+                Numbers(op="count"):
             return True
         case Decided(number=number):  # a rank or a quota's move; a group value may not be
             return not number

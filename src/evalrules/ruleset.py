@@ -87,7 +87,7 @@ class Field:
     """One input a record must (or may) give, as a form builder needs it."""
 
     name: str
-    kind: str  # "number", "integer", "bool", "category" or "ballot"
+    kind: str  # "number", "integer", "bool", "category", "text", "history", "list" or "ballot"
     labels: tuple[str, ...] = ()  # the categories of a category or a ballot
     low: Fraction | None = None
     high: Fraction | None = None
@@ -146,9 +146,10 @@ class Ruleset:
             kind = str(t.kind)
             if isinstance(decl.type, ast.NumberType) and decl.type.integer:
                 kind = "integer"
+            empty = isinstance(decl.type, (ast.HistoryType, ast.ListType)) and decl.type.empty
+            default = () if empty else public(constants.defaults.get(name))
             out[name] = Field(name, kind, t.labels, constants.low.get(name),
-                              constants.high.get(name), public(constants.defaults.get(name)),
-                              decl.default is None)
+                              constants.high.get(name), default, decl.default is None and not empty)
         return out
 
     @property

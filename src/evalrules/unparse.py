@@ -268,8 +268,11 @@ def _input_type(t: ast.InputType) -> str:
             return scale
         case ast.TextType():
             return "text"
-        case ast.HistoryType(scale=scale):
-            return f"history of {scale}"
+        case ast.HistoryType(scale=scale, empty=empty):
+            return f"history of {scale}" + " default empty" * empty
+        case ast.ListType(number=n, history=history, empty=empty):
+            return f"{'history' if history else 'list'} of {_input_type(n)}" + \
+                " default empty" * empty
         case ast.DateType():
             return "date"
     raise TypeError(t)

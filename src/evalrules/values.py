@@ -235,6 +235,67 @@ def to_history(value: object, labels: tuple[str, ...], field: str, rule: str
     return tuple(to_label(item, labels, field, rule) for item in items)
 
 
+def to_numbers(value: object, field: str, rule: str, integer: bool,
+               low: Fraction | None, high: Fraction | None) -> tuple[Fraction, ...]:
+    """A list of numbers: a text "90, 85, 88" (commas ASCII or full-width, 、, semicolons or
+    spaces between), a list, tuple or one-dimensional numpy array. Each item is read and checked
+    as a number input is; a message names item ``i`` (from 1) as ``FIELD.i``, its column."""
+    if isinstance(value, str):
+        items: list[object] = [v for v in _SEPARATORS.split(value.strip()) if v]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    elif type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 1:
+        items = list(value)  # type: ignore[call-overload]  # a numpy array iterates
+    elif isinstance(value, (Integral, float, Fraction, Decimal)) and not isinstance(value, bool):
+        items = [value]  # a spreadsheet cell with one number: a list of one
+    else:
+        raise _error("record.not_a_list", _C.WRONG_TYPE, rule, field, raw=value,
+                     type=type(value).__name__)
+    return tuple(_checked_number(item, field, rule, integer, low, high, f"{field}.{i}")
+                 for i, item in enumerate(items, 1))
+
+
+def _checked_number(raw: object, field: str, rule: str, integer: bool, lo: Fraction | None,
+                    hi: Fraction | None, shown_as: str | None = None) -> Fraction:
+    """A number input's value (or a list's item, named ``shown_as``): whole if ``integer``,
+    within ``lo..hi``."""
+    name = shown_as or field
+    value = to_number(raw, field, rule, shown_as=shown_as)
+    if integer and value.denominator != 1:
+        raise _error("record.not_whole", _C.OUT_OF_RANGE, rule, name, field=field, raw=raw,
+                     value=said(raw))
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        bounds = "..".join("" if b is None else exact_str(b) for b in (lo, hi))
+        raise _error("record.out_of_range", _C.OUT_OF_RANGE, rule, name, field=field, raw=raw,
+                     number=exact_str(value), bounds=bounds)
+    return value
+
+
+def too_few(items: tuple[Fraction, ...], trim: int) -> bool:
+    """Whether ``trimmed(items, trim)`` leaves nothing (with ``trim`` 0: whether it is empty)."""
+    return len(items) <= 2 * trim
+
+
+def aggregate(op: str, items: tuple[Fraction, ...], trim: int = 0) -> Fraction:
+    """``count``, ``sum``, ``mean``, ``min``, ``max`` or ``last`` of a list of numbers without its
+    ``trim`` highest and ``trim`` lowest; the caller has checked :func:`too_few` where it
+    matters (count and sum of an empty list are 0)."""
+    if trim:
+        items = tuple(sorted(items)[trim:len(items) - trim])
+    match op:
+        case "count":
+            return Fraction(len(items))
+        case "sum":
+            return sum(items, Fraction(0))
+        case "mean":
+            return sum(items, Fraction(0)) / len(items)
+        case "min":
+            return min(items)
+        case "max":
+            return max(items)
+    return items[-1]
+
+
 #: The texts read as dates: year, month and day, with the separators of each form.
 _DATE_TEXT = re.compile(
     r"(?P<y>\d{4})\s*(?:(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})"
@@ -354,6 +415,8 @@ def json_value(value: object) -> object:
         return {k: json_value(v) for k, v in value.items()}
     if isinstance(value, datetime.date):  # a date input or param: ISO 8601, as JSON has none
         return value.isoformat()
+    if isinstance(value, tuple):  # a history, or a list of numbers
+        return [json_value(v) for v in value]
     return value
 
 
@@ -415,6 +478,9 @@ def coerce_record(checked: Checked, record: Mapping[str, object], constants: Con
 
 def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Constants) -> object:
     name, rule = decl.name, f"input {decl.name}"
+    if raw is None and isinstance(decl.type, (ast.HistoryType, ast.ListType)) and \
+            decl.type.empty:  # `default empty`
+        return ()
     if raw is None:
         if decl.default is None:
             raise _error("record.missing", _C.MISSING, rule, name)
@@ -441,15 +507,9 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
         case ast.DateType():
             return to_date(raw, name, rule)
         case ast.NumberType(integer=integer):
-            value = to_number(raw, name, rule)
-            if integer and value.denominator != 1:
-                raise _error("record.not_whole", _C.OUT_OF_RANGE, rule, name, raw=raw,
-                             value=said(raw))
-            lo = constants.low.get(name)
-            hi = constants.high.get(name)
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                bounds = "..".join("" if b is None else exact_str(b) for b in (lo, hi))
-                raise _error("record.out_of_range", _C.OUT_OF_RANGE, rule, name, raw=raw,
-                             number=exact_str(value), bounds=bounds)
-            return value
+            return _checked_number(raw, name, rule, integer, constants.low.get(name),
+                                   constants.high.get(name))
+        case ast.ListType(number=number):
+            return to_numbers(raw, name, rule, number.integer, constants.low.get(name),
+                              constants.high.get(name))
     raise AssertionError(decl.type)  # pragma: no cover

@@ -22,7 +22,7 @@ from attrs import frozen
 
 from .. import plan as P
 from ..ast import Span
-from ..values import MAX_BITS, round_half_away, streak
+from ..values import MAX_BITS, aggregate, round_half_away, streak
 
 _SIMPLE = re.compile(r"\(?([A-Za-z_]\w*|-?\d+)\)?")
 
@@ -34,7 +34,7 @@ class SlowPath(Exception):
 class Repr(Enum):
     """How a compiled value is held: ``INT`` a Python int; ``NUM`` an int or a Fraction;
     ``RATIO`` ``expr / den``, two int expressions with ``den > 0``; ``BOOL``; ``LABEL`` a str;
-    ``HISTORY`` a tuple of labels."""
+    ``HISTORY`` a tuple of labels; ``NUMBERS`` a tuple of Fractions (a list input)."""
 
     INT = "int"
     NUM = "num"
@@ -42,6 +42,7 @@ class Repr(Enum):
     BOOL = "bool"
     LABEL = "label"
     HISTORY = "history"
+    NUMBERS = "numbers"
 
 
 @frozen
@@ -76,7 +77,7 @@ class Emitter:
         self.namespace: dict[str, object] = {
             "Fraction": Fraction, "_Slow": SlowPath, "_floor": math.floor, "_ceil": math.ceil,
             "_new": object.__new__, "_R": None, "_round": _round, "_frac": Fraction,
-            "_public": public, "_streak": streak, "_coerce": coerce,
+            "_public": public, "_streak": streak, "_coerce": coerce, "_aggregate": aggregate,
             "_compress": itertools.compress, "_fail": _failing(self.fails), "_UNSET": UNSET,
             "_BIG": 2**MAX_BITS, "_date": datetime.date,
         }
@@ -210,7 +211,8 @@ class Emitter:
                 self.vars[spec.name] = Op(Repr.RATIO, var, den)
                 self.slots.append((spec.name, "ratio", (var, den)))
             else:
-                held = {P.InputKind.BOOL: Repr.BOOL, P.InputKind.HISTORY: Repr.HISTORY}
+                held = {P.InputKind.BOOL: Repr.BOOL, P.InputKind.HISTORY: Repr.HISTORY,
+                        P.InputKind.LIST: Repr.NUMBERS}
                 self.vars[spec.name] = Op(held.get(spec.kind, Repr.LABEL), var)
                 self.slots.append((spec.name, "plain", var))
         checks.append("len(record) != n" if optional else f"len(record) != {required}")
@@ -257,12 +259,14 @@ class Emitter:
             case P.InputKind.CATEGORY:
                 mine = [f"{var} not in {self.const(frozenset(spec.labels))}",
                         f"{var}.__class__ is not str"]
+            case P.InputKind.LIST:  # every list is read by the reference's reading
+                mine = ["True"]
             case P.InputKind.DATE:  # a datetime (midnight or not) takes the reference's path
                 mine = [f"{var}.__class__ is not _date"]
             case _:  # an int of at most MAX_BITS bits; anything else takes the reference's path
                 mine = [f"{var}.__class__ is not int", f"not (-_BIG < {var} < _BIG)"]
         for bound, op in ((spec.low, "<"), (spec.high, ">")):
-            if bound is not None:
+            if bound is not None and spec.kind != P.InputKind.LIST:
                 mine.append(f"{var} {op} {self.const(bound)}")
         if spec.required:
             self.emit(f"{var} = record[{spec.name!r}]")

@@ -438,6 +438,16 @@ class _Generator(Emitter):
         return Op(Repr.LABEL, f"{history}[-1]")
 
 
+    def numbers(self, e: P.Numbers) -> Op:
+        items = self.expr(e.items).expr
+        if e.fail is not None:
+            self.emit(f"if len({items}) <= {2 * e.trim}:")
+            self.emit(f"    {self.fail(e.fail)}")
+        if e.op == "count":
+            return Op(Repr.INT, f"(len({items}) - {2 * e.trim})" if e.trim else f"len({items})")
+        return Op(Repr.NUM, f"_aggregate({e.op!r}, {items}, {e.trim})")
+
+
 def _times(a: str | None, b: str | None) -> str:
     """``a * b`` for integer expressions, where None or "1" is a factor of one."""
     if a in (None, "1"):
@@ -489,4 +499,5 @@ HANDLERS: dict[type, Callable[[_Generator, Any], Op]] = {
     P.Count: _Generator.count,
     P.Streak: _Generator.streak,
     P.Last: _Generator.last,
+    P.Numbers: _Generator.numbers,
 }

@@ -28,7 +28,7 @@ from typing import Any
 from attrs import frozen
 
 from .. import ast
-from ..check import AGGREGATES, Checked, Kind
+from ..check import AGGREGATES, Checked, Kind, list_call, references
 from ..check.model import percent_text
 from ..diagnostics import InputError, RuleName, RuntimeCode
 from ..forms import Static, form, static
@@ -37,6 +37,7 @@ from ..unparse import expression, rule_name
 from ..values import (
     MAX_BITS,
     Constants,
+    aggregate,
     coerce_record,
     exact_str,
     json_value,
@@ -46,6 +47,7 @@ from ..values import (
     to_date,
     to_label,
     to_number,
+    too_few,
 )
 
 TRACE_VERSION = 1
@@ -94,8 +96,9 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
         ev.rule = f"input {name}"
         if decl.default is not None:
             defaults[name] = _held(ev.expr(decl.default), ev.rule)
-        if isinstance(decl.type, ast.NumberType):
-            for out, bound in ((low, decl.type.low), (high, decl.type.high)):
+        number = decl.type.number if isinstance(decl.type, ast.ListType) else decl.type
+        if isinstance(number, ast.NumberType):
+            for out, bound in ((low, number.low), (high, number.high)):
                 if bound is not None:
                     out[name] = _held(ev.expr(bound), ev.rule)
     return Constants(params, defaults, low, high)
@@ -251,7 +254,7 @@ class _Evaluator:
 
     # -- statements
     def require(self, req: ast.Require) -> None:
-        self._ensure(set(ast.references(req)))
+        self._ensure(set(references(req)))
         self.rule = rule_name(req)
         if not self.expr(req.condition):
             message = req.message or Phrase("record.condition_fails")
@@ -519,9 +522,11 @@ class _Evaluator:
                 return (self.expr(x) in labels) != neg
             case ast.If(condition=c, then=t, otherwise=o):
                 return self.expr(t) if self.expr(c) else self.expr(o)
+            case ast.Call(function=f) if f in AGGREGATES and e in self.group:
+                return self.group[e]  # over a group: groups.py computed it
+            case ast.Call() if (listed := list_call(e, self.checked.inputs)) is not None:
+                return self.numbers(e, *listed)
             case ast.Call(function=f, args=args):
-                if f in AGGREGATES and e in self.group:  # over a group: groups.py computed it
-                    return self.group[e]
                 return self.call(f, [self.expr(a) for a in args])
             case ast.Share(ballot=b, categories=cs):
                 ballot = self.values[b]
@@ -564,6 +569,17 @@ class _Evaluator:
             raise self.fail("record.no_votes", RuntimeCode.NO_VOTES, ballot, ballot=ballot,
                             expression=expression(e))
         return total
+
+    def numbers(self, e: ast.Call, op: str, name: str, trim: int) -> Fraction:
+        """count/sum/mean/min/max of a list input, ``trim`` numbers dropped at each end."""
+        items = self.values[name]
+        if too_few(items, trim) and (trim or op not in ("count", "sum")):
+            if trim:
+                raise self.fail("record.too_few_to_trim", RuntimeCode.TOO_FEW, name, name=name,
+                                expression=expression(e), trim=trim, least=2 * trim + 1)
+            raise self.fail("record.empty_list", RuntimeCode.TOO_FEW, name, name=name,
+                            expression=expression(e))
+        return aggregate(op, items, trim)
 
     def call(self, f: str, args: list):
         match f:

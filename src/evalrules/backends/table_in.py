@@ -51,8 +51,8 @@ import pyarrow.compute as pc
 
 from .. import plan as P
 from ..columns import is_input_column
-from ..diagnostics import DataError
-from ..values import EPOCH, YES_NO, day_number
+from ..diagnostics import DataError, InputError
+from ..values import EPOCH, YES_NO, day_number, to_numbers
 from . import rational as X
 from .rational import MAX, Num
 
@@ -334,10 +334,14 @@ class Reader:
 
     def input(self, spec: P.InputSpec):
         col = self.cols.get(spec.name)
+        if spec.kind == P.InputKind.LIST:
+            return self.numbers(col, spec)
         default = spec.default  # None: no default, or one the per-row path refuses
         if col is None or not isinstance(col, pa.Array):
             if col is not None or default is None:
                 self.everything_slow()
+                return self.placeholder(spec)
+            if default == ():  # `history of … default empty`: every history empty
                 return self.placeholder(spec)
             return constant(self.labels, default)
         nulls = _nulls(col)
@@ -358,7 +362,7 @@ class Reader:
         if isinstance(nulls, np.ndarray):
             if default is None:
                 self.mark(nulls)
-            else:
+            elif default != ():  # an empty history is what self.history gives a null
                 value = choose(nulls, constant(self.labels, default), value)
         return value
 
@@ -401,7 +405,7 @@ class Reader:
                 return Cat(self.labels.id(spec.labels[0]))
             case P.InputKind.TEXT:
                 return Cat(self.labels.id(""))
-            case P.InputKind.HISTORY:
+            case P.InputKind.HISTORY | P.InputKind.LIST:
                 empty = np.empty(self.rows, dtype=object)
                 empty.fill(())
                 return empty
@@ -469,6 +473,27 @@ class Reader:
             if all(isinstance(x, str) and x in known for x in items):
                 out[i] = tuple(items)
             else:
+                self.slow[i] = True
+        return out
+
+    def numbers(self, col, spec: P.InputSpec) -> np.ndarray:
+        """Lists of numbers as tuples of Fractions, each read as the reference reads it (a list
+        column, or text such as "90, 85, 88"): exact, row by row in Python. A row it refuses,
+        or a missing list without a default, takes the per-row path, which says why."""
+        out = np.empty(self.rows, dtype=object)
+        out.fill(())
+        if col is None:
+            if spec.default is None:
+                self.everything_slow()
+            return out
+        cells = col.to_pylist() if isinstance(col, (pa.Array, pa.ChunkedArray)) else list(col)
+        for i, cell in enumerate(cells):
+            if cell is None:
+                self.slow[i] |= spec.default is None
+                continue
+            try:
+                out[i] = to_numbers(cell, spec.name, "", spec.whole, spec.low, spec.high)
+            except InputError:
                 self.slow[i] = True
         return out
 

@@ -43,7 +43,7 @@ from .. import plan as P
 from ..check import Checked
 from ..columns import RESULT_COLUMNS, selected
 from ..diagnostics import InputError
-from ..values import Constants, streak
+from ..values import Constants, aggregate, streak, too_few
 from . import rational as X
 from . import reference
 from .rational import MAX, Num
@@ -199,6 +199,21 @@ class Batch:
         self.flag(np.fromiter((not h for h in history), dtype=bool, count=len(history)))
         return Cat(self.labels.table([h[-1] if h else "" for h in history]))
 
+    # -- lists of numbers
+    def numbers(self, e: P.Numbers) -> Num:
+        """Row by row with Fractions (a list's length varies); a row with too few numbers is
+        flagged, and the reference decides whether it fails."""
+        lists = self.expr(e.items)
+        short = np.fromiter((too_few(x, e.trim) for x in lists), dtype=bool, count=len(lists))
+        if e.fail is not None:
+            self.flag(short)
+        values = [Fraction(0) if s and e.fail is not None else aggregate(e.op, x, e.trim)
+                  for x, s in zip(lists, short, strict=True)]
+        den = math.lcm(1, *(f.denominator for f in values))
+        n = np.array([f.numerator * (den // f.denominator) for f in values], dtype=object)
+        bound = X.bound(n)
+        return Num(n.astype(np.int64) if bound <= MAX else n, den, bound, den)
+
 
 #: Each primitive of the plan and how a batch evaluates it.
 HANDLERS: dict[type, Callable] = {
@@ -228,6 +243,7 @@ HANDLERS: dict[type, Callable] = {
     P.Count: lambda self, e: self.history_each(e, tuple.count),
     P.Streak: lambda self, e: self.history_each(e, streak),
     P.Last: Batch.last,
+    P.Numbers: Batch.numbers,
 }
 
 

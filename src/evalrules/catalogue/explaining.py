@@ -70,6 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.no": ("否", "no"),
     "explain.sep": ("，", ", "),
     "explain.list": ("、", ", "),
+    "explain.empty": ("（空）", "(empty)"),  # a history or a list with nothing in it
     "explain.ballot_sep": ("、", " / "),  # a ballot's counts among the values: 好 7、中 2
     # A condition in words (the ruleset's `is`, `and`, `share(…)`… as a reader says them).
     "explain.is": ("{x}为{label}", "{x} is {label}"),
@@ -104,6 +105,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.call.days": ("{a}至{b}的天数", "the days from {a} to {b}"),
     "explain.call.ceil": ("{x}向上取整", "{x} rounded up"),
     "explain.call.abs": ("{x}的绝对值", "the absolute value of {x}"),
+    "explain.call.count": ("{x}的个数", "the count of {x}"),
+    "explain.call.sum": ("{x}之和", "the sum of {x}"),
+    "explain.call.mean": ("{x}的平均值", "the mean of {x}"),
+    "explain.call.trimmed": ("{x}去掉最高、最低各 {k} 个后",
+                             "{x} without its {k} highest and {k} lowest"),
     "explain.if": ("若{c}则{a}，否则{b}", "if {c} then {a} else {b}"),
     "explain.block": ("{quantifier}：{conditions}", "{quantifier}: {conditions}"),
     "explain.block_sep": ("；", "; "),

@@ -79,6 +79,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{rule}: division by zero in `{expression}`"),
     "record.no_votes": ("{rule}：测评「{ballot}」没有任何票，`{expression}` 无法计算",
                         "{rule}: ballot '{ballot}' has no votes, so `{expression}` is undefined"),
+    "record.not_a_list": ("{rule}「{name}」应为一组数（如“90, 85, 88”），实为 {type}",
+                          "{rule}: '{name}' must be numbers (such as \"90, 85, 88\"), not {type}"),
+    "record.empty_list": ("{rule}：「{name}」一个数也没有，`{expression}` 无法计算",
+                          "{rule}: '{name}' has no numbers, so `{expression}` is undefined"),
+    "record.too_few_to_trim": (
+        "{rule}：`{expression}` 要去掉「{name}」最高、最低各 {trim} 个数，至少要有 {least} 个数",
+        "{rule}: `{expression}` drops the {trim} highest and the {trim} lowest of '{name}', "
+        "which needs at least {least} numbers"),
     "record.empty_history": ("{rule}：「{name}」为空，`{expression}` 无法计算",
                              "{rule}: '{name}' is empty, so `{expression}` is undefined"),
     "record.require": ("{rule}未满足：{message}", "{rule}: failed: {message}"),

@@ -9,6 +9,7 @@ from .model import (
     BOOL,
     ERROR,
     FUNCTIONS,
+    LIST_FUNCTIONS,
     NUMBER,
     POLICIES,
     RESERVED,
@@ -22,10 +23,12 @@ from .model import (
     Type,
     closure,
     is_aggregate,
+    list_call,
+    references,
 )
 
 __all__ = [
-    "AGGREGATES", "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "NUMBER", "POLICIES", "RESERVED",
-    "RESULT_COLUMNS", "TEXT", "Checked", "GroupNode", "Kind", "LimitNode", "QuotaNode", "Type",
-    "check", "closure", "is_aggregate",
+    "AGGREGATES", "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "LIST_FUNCTIONS", "NUMBER", "POLICIES",
+    "RESERVED", "RESULT_COLUMNS", "TEXT", "Checked", "GroupNode", "Kind", "LimitNode",
+    "QuotaNode", "Type", "check", "closure", "is_aggregate", "list_call", "references",
 ]

@@ -34,6 +34,7 @@ from .model import (
     Type,
     literal_value,
     number_text,
+    references,
 )
 from .weights import WeightsChecker
 
@@ -87,7 +88,7 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
         for name, decl in self.inputs.items():
             self.inputs[name] = self._check_input(decl)
         for name, definition in [*self.params.items(), *self.defs.items()]:
-            self.deps[name] = [*ast.references(definition), *self.vetoes_of.get(name, ())]
+            self.deps[name] = [*references(definition), *self.vetoes_of.get(name, ())]
         self._depend_on_weights()
         quotas = [r for g in self.groups for r in g.rules if isinstance(r, ast.Quota)]
         for quota in quotas:  # a quota's keys are read before its grade is final
@@ -222,8 +223,9 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
         match decl.type:
             case ast.BoolType():
                 type_ = BOOL
-            case ast.NumberType(low=low, high=high) as t:
-                type_ = NUMBER
+            case ast.NumberType(low=low, high=high) | ast.ListType(
+                    number=ast.NumberType(low=low, high=high)) as t:
+                type_ = NUMBER if isinstance(t, ast.NumberType) else Type(Kind.LIST)
                 lo, hi = (self._check_bound(b) for b in (low, high))
                 if lo is not None and hi is not None and lo > hi:
                     self.error("E411", f"the range of '{decl.name}' is empty: {lo} > {hi}",
@@ -312,6 +314,11 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
                 return self._check_group_let(decl)
             case ast.Let() | ast.Score():
                 expr, type_ = self._expr(decl.expr)
+                if type_.kind == Kind.LIST:  # a list is an input's, and only functions read it
+                    type_ = self.error("E301", f"'{decl.name}' would be a list of numbers, which "
+                                       "only an input can be", decl.expr.span,
+                                       "name its count, sum, mean, min or max: "
+                                       "`mean(trimmed(LIST, 1))`")
                 if isinstance(decl, ast.Score):
                     self._expect(type_, NUMBER, decl.expr.span, f"score '{decl.name}'")
                 elif type_.kind == Kind.DATE:  # a result is never a date: see docs, "Dates"

@@ -14,6 +14,7 @@ from .model import (
     DATE,
     ERROR,
     FUNCTIONS,
+    LIST_FUNCTIONS,
     MAX_ROUND_DIGITS,
     NUMBER,
     CheckerState,
@@ -257,6 +258,8 @@ class ExpressionChecker(CheckerState):
 
     def _history(self, expr: ast.History, name: str, method: str, label: str | None) -> Type:
         type_ = self._ref(ast.Ref(name, span=expr.span))
+        if type_.kind == Kind.LIST:
+            return self._numbers_method(expr, name, method, label)
         if type_.kind != Kind.HISTORY:
             if type_ != ERROR:
                 self.error("E301", f"'{name}' is {type_.describe()}, not a history", expr.span)
@@ -286,14 +289,75 @@ class ExpressionChecker(CheckerState):
                                     did_you_mean(expr.name, context.labels))
         return self._expr(expr)
 
+    def _numbers_method(self, expr: ast.History, name: str, method: str, label: str | None
+                        ) -> Type:
+        """``H.last`` of a history of numbers: its latest number; nothing else is a method."""
+        decl = self.inputs[name].type
+        assert isinstance(decl, ast.ListType)  # the only declaration of a list
+        if decl.history and (method, label) == ("last", None):
+            return NUMBER
+        if not decl.history:
+            return self.error("E301", f"'{name}' is a list of numbers in no order, so it has no "
+                              f".{method}", expr.span, f"count({name}), sum({name}), "
+                              f"mean({name}), min({name}) or max({name})")
+        return self.error("E205", f"a history of numbers has .last, not .{method}: a number "
+                          "is no grade to count or to repeat", expr.span,
+                          f"count({name}), sum({name}), mean({name}), min({name}) or max({name})"
+                          " read all its numbers")
+
+    def _list_call(self, expr: ast.Call, within: str | None = None) -> tuple[ast.Expr, Type]:
+        """count/sum/mean/min/max of a list input, or of ``trimmed(LIST, k)`` (``within``: the
+        function ``trimmed`` is an argument of)."""
+        f, args = expr.function, expr.args
+        if f == "trimmed" and within is None:
+            for a in args:
+                self._expr(a)
+            return expr, self.error("E301", "trimmed(...) is a list of numbers, not a number",
+                                    expr.span, "say what of it: `mean(trimmed(LIST, 1))`")
+        want = 2 if f == "trimmed" else 1
+        if len(args) != want:
+            for a in args:
+                self._expr(a)
+            return expr, self.error("E302", f"{f}() of a list takes {want} argument"
+                                    f"{'s' * (want > 1)}, not {len(args)}", expr.span)
+        first = args[0]
+        if isinstance(first, ast.Call) and first.function == "trimmed" and within is None:
+            first, t = self._list_call(first, f)
+        elif isinstance(first, ast.Call) and first.function == "trimmed":
+            t = self.error("E301", "trimmed() of trimmed(): drop them all at once", first.span,
+                           "`trimmed(LIST, 2)` drops the two highest and the two lowest")
+        else:
+            first, t = self._expr(first)
+            if t.kind == Kind.LIST and not isinstance(first, ast.Ref):
+                t = self.error("E301", f"{f}() reads a list input by its name", first.span)
+            elif t.kind != Kind.LIST and t != ERROR and f in ("min", "max"):
+                t = self.error("E302", f"{f}() takes two numbers or more, or one list of "
+                               f"numbers, and this is {t.describe()}", expr.span)
+            elif t.kind != Kind.LIST and t != ERROR:
+                t = self.error("E301", f"{f}() takes a list of numbers (an input `list of "
+                               f"number` or `history of number`), but this is {t.describe()}",
+                               first.span)
+        if f == "trimmed":
+            k = literal_value(args[1])
+            if k is None or k.denominator != 1 or k < 0 or not isinstance(args[1], ast.Number):
+                self.error("E303", "trimmed()'s count of numbers dropped at each end must be a "
+                           "whole number written in the ruleset", args[1].span,
+                           "`trimmed(评委打分, 1)` drops the highest and the lowest")
+            return attrs.evolve(expr, args=(first, args[1])), t
+        return attrs.evolve(expr, args=(first,)), NUMBER if t != ERROR else ERROR
+
     def _call(self, expr: ast.Call) -> tuple[ast.Expr, Type]:
         if self._aggregating is not None and is_aggregate(expr):
             return self._aggregate(expr)
+        if expr.function == "trimmed" or (expr.function in LIST_FUNCTIONS and (
+                expr.function not in FUNCTIONS or len(expr.args) == 1)):
+            return self._list_call(expr)
         if expr.function not in FUNCTIONS:
             for a in expr.args:
                 self._expr(a)
             return expr, self.error("E205", f"unknown function '{expr.function}'", expr.span,
-                                    did_you_mean(expr.function, FUNCTIONS))
+                                    did_you_mean(expr.function,
+                                                 [*FUNCTIONS, *LIST_FUNCTIONS, "trimmed"]))
         lo, hi = FUNCTIONS[expr.function]
         n = len(expr.args)
         if n < lo or (hi is not None and n > hi):

@@ -22,6 +22,7 @@ from .model import (
     closure,
     is_aggregate,
     literal_value,
+    references,
 )
 
 
@@ -54,7 +55,7 @@ class GroupChecker(CheckerState):
                         checked = self.checked_exprs.get(rule.name, rule)
                         assert isinstance(checked, (ast.Rank, ast.Let))  # as collected
                         rules.append(checked)
-                        needs[rule.name] = self._closure(ast.references(rule))
+                        needs[rule.name] = self._closure(references(rule))
                     case ast.Quota():
                         quota = self._check_quota(rule)
                         rules.append(quota)
@@ -65,7 +66,7 @@ class GroupChecker(CheckerState):
                         limit = attrs.evolve(rule, condition=self._group_expr(c, block, "limit"))
                         rules.append(limit)
                         needs[LimitNode(index, limit, block)] = self._closure(
-                            ast.references(rule))
+                            references(rule))
                 index += 1
             blocks.append(attrs.evolve(group, rules=tuple(rules)))
         group_order = self._group_order(needs)
@@ -194,7 +195,7 @@ class GroupChecker(CheckerState):
         group_names = {n for n in needs if isinstance(n, str)}
         group_names |= {r.grade for g in self.groups for r in g.rules if isinstance(r, ast.Quota)}
         for req in requires:
-            if self._closure(ast.references(req)) & self._dependents(group_names):
+            if self._closure(references(req)) & self._dependents(group_names):
                 self.error("E414", "a require checks one record, so it cannot depend on a "
                            "rank or a quota, or on a group value", req.span)
 

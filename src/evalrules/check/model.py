@@ -34,6 +34,9 @@ FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
     "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1), "days": (2, 2),
 }
+#: The functions of a list of numbers (one argument: a list input, or ``trimmed(LIST, k)``, the
+#: list without its k highest and k lowest numbers); ``min``/``max`` of two or more are numbers'.
+LIST_FUNCTIONS = ("count", "sum", "mean", "min", "max")
 #: ``round(x, d)`` takes at most this many digits either way (E415): no regulation rounds to more
 #: than a few, and ``10 ** d`` for a ``d`` of millions never finishes.
 MAX_ROUND_DIGITS = 100
@@ -46,7 +49,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc unrated date weights among".split()
+    "quota limit desc asc unrated date weights among list empty".split()
 )
 
 
@@ -57,6 +60,8 @@ class Kind(StrEnum):
     CATEGORY = "category"
     TEXT = "text"
     HISTORY = "history"
+    #: A list of numbers: ``list of number`` or ``history of number`` (an input only).
+    LIST = "list"
     #: A day of the calendar: compared with another, or counted between with ``days(a, b)``.
     DATE = "date"
     #: An expression already reported, so that one mistake is reported once.
@@ -80,7 +85,8 @@ class Type:
         if self.kind == Kind.HISTORY:
             return f"a history of grades on {self.scale}"
         return {Kind.NUMBER: "a number", Kind.BOOL: "a condition (true or false)",
-                Kind.BALLOT: "a ballot", Kind.TEXT: "text", Kind.DATE: "a date",
+                Kind.BALLOT: "a ballot", Kind.TEXT: "text", Kind.LIST: "a list of numbers",
+                Kind.DATE: "a date",
                 Kind.ERROR: "an invalid value"}[self.kind]
 
 
@@ -367,3 +373,30 @@ class CheckerState:
     # The group checker's (groups.py)
     def _aggregate(self, expr: ast.Call) -> tuple[ast.Expr, Type]:
         raise NotImplementedError
+
+def list_call(e: ast.Call, inputs: Mapping[str, ast.Input]) -> tuple[str, str, int] | None:
+    """``(function, list input, k)`` of a checked call on a list of numbers (``k`` numbers dropped
+    at each end by ``trimmed``, else 0); None for a call on numbers, or a group value's aggregate
+    (``mean(综合得分)`` over the group's records: the same functions, of a number)."""
+    if e.function not in LIST_FUNCTIONS or (e.function in ("min", "max") and len(e.args) != 1):
+        return None
+    match e.args[0]:
+        case ast.Call(function="trimmed", args=(ast.Ref(name=name), ast.Number(value=k))):
+            return e.function, name, int(k)
+        case ast.Ref(name=name) if name in inputs and isinstance(inputs[name].type,
+                                                                  ast.ListType):
+            return e.function, name, 0
+    return None
+
+
+def references(decl: object) -> list[str]:
+    """The names a declaration's expressions refer to (a sheet item as its sheet), in order.
+    (Here rather than in :mod:`ast`, like :func:`first_field`: ast.py stays under 650 lines.)"""
+    out: list[str] = []
+    for root in ast.expressions(decl):
+        for node in ast.walk(root):
+            if isinstance(node, ast.Ref):
+                name = node.name.split(".", 1)[0]
+                if name not in out:
+                    out.append(name)
+    return out

@@ -35,7 +35,7 @@ class WeightsChecker(CheckerState):
             span=table.span))
 
     def _depend_on_weights(self) -> None:
-        """A use of ``T.k`` is a dependency on ``T`` (``ast.references`` names ``SHEET.ITEM`` by
+        """A use of ``T.k`` is a dependency on ``T`` (``references`` names ``SHEET.ITEM`` by
         its sheet): make it one on the table's weights, which are the params."""
         for deps in self.deps.values():
             if any(d in self.weight_tables for d in deps):

@@ -13,7 +13,7 @@ from .. import grading
 from ..columns import input_columns
 from ..diagnostics import RulesetError, closest
 from ..grading import Graded
-from ..io import Note, ReadError, Sheet, read_sheet
+from ..io import Note, ReadError, Sheet, numbered, read_sheet
 from ..messages import language, say
 from ..ruleset import Ruleset, load
 from ..values import exact_str
@@ -84,7 +84,8 @@ def _needed(sheet: Sheet, ruleset: Ruleset) -> list[str]:
             if name not in sheet.columns:  # a JSON record may give the ballot as one object
                 missing.extend(c for c in (f"{name}.{c}" for c in f.labels)
                                if c not in sheet.columns)
-        elif f.required and name not in sheet.columns:
+        elif f.required and name not in sheet.columns and not (
+                f.kind == "list" and numbered(sheet.columns, name)):  # 评委打分.1 …
             missing.append(name)
     return missing
 
@@ -116,10 +117,13 @@ def _defaults(sheet: Sheet, rulesets: tuple[Ruleset, ...]) -> list[Note]:
     notes: dict[str, Note] = {}
     for ruleset in rulesets:
         for name, f in ruleset.inputs.items():
-            if f.kind != "ballot" and not f.required and name not in sheet.columns:
+            if f.kind != "ballot" and not f.required and name not in sheet.columns and not (
+                    f.kind == "list" and numbered(sheet.columns, name)):
                 default = f.default
                 if isinstance(default, bool):
                     text = "true" if default else "false"  # as the ruleset writes it
+                elif default == ():
+                    text = "empty"  # `default empty`, as the ruleset writes it
                 elif isinstance(default, (int, Fraction)):
                     text = exact_str(default)
                 else:

@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
 from attrs import field, frozen
 
 from .. import ast
 from ..backends import reference
+from ..check import list_call, references
 from ..diagnostics import InputError
 from ..ruleset import Field, Ruleset
 from ..unparse import decimal_text
@@ -28,7 +30,8 @@ from ..values import coerce_record, json_value
 @frozen
 class Threshold:
     """One comparison against a constant: ``kind`` is ``input`` (a number input), ``share``
-    (a share of ballot categories), ``votes`` (a vote count) or ``derived`` (a derived number)."""
+    (a share of ballot categories), ``votes`` (a vote count), ``list`` (a function of a list of
+    numbers, named in ``categories``: ``("mean",)``) or ``derived`` (a derived number)."""
 
     kind: str
     name: str  # the input, ballot or derived value
@@ -105,10 +108,18 @@ def _build(ruleset: Ruleset) -> Model:
         if isinstance(decl, (ast.Let, ast.Score)) and isinstance(decl.expr, ast.Share):
             shares[name] = decl.expr
 
+    listed = {name: call for name, decl in checked.definitions.items()
+              if isinstance(decl, (ast.Let, ast.Score)) and isinstance(decl.expr, ast.Call)
+              and (call := list_call(decl.expr, checked.inputs)) is not None}
+
     def subject(e: ast.Expr) -> tuple[str, str, tuple[str, ...]] | None:
         match e:
             case ast.Ref(name=n) if n in number_inputs:
                 return ("input", n, ())
+            case ast.Call() if (call := list_call(e, checked.inputs)) is not None:
+                return ("list", call[1], (call[0],))
+            case ast.Ref(name=n) if n in listed:
+                return ("list", listed[n][1], (listed[n][0],))
             case ast.Ref(name=n) if n in shares:
                 return ("share", shares[n].ballot, shares[n].categories)
             case ast.Share(ballot=b, categories=c):
@@ -153,7 +164,7 @@ def _number_inputs_under(checked, name: str, number_inputs: set[str]) -> tuple[s
             out.append(n)
         decl = checked.definitions.get(n)
         if decl is not None:
-            stack.extend(reversed(ast.references(decl)))
+            stack.extend(reversed(references(decl)))
     return tuple(out)
 
 
@@ -174,6 +185,13 @@ def evaluate_expr(ruleset: Ruleset, record: Mapping, expr: ast.Expr, *, explain:
 
 #: Totals of a ballot: one threshold's denominator times 1..6, or any of 1..60.
 MAX_VOTES = 60
+
+def item_field(ruleset: Ruleset, f: Field) -> Field:
+    """One number of list ``f``, as a number (or integer) input of the list's range."""
+    t = ruleset.checked.inputs[f.name].type
+    whole = isinstance(t, ast.ListType) and t.number.integer
+    return attrs.evolve(f, kind="integer" if whole else "number", default=None, required=True)
+
 
 def step_of(f: Field) -> Fraction:
     return Fraction(1) if f.kind == "integer" else Fraction(1, 100)
@@ -369,6 +387,9 @@ def _corner(ruleset: Ruleset, m: Model, high: bool) -> dict:
                 record[name] = "甲"
             case "history":
                 record[name] = [labels[0] if high else labels[-1]] * 3
+            case "list":  # three numbers: a trimmed(…, 1) of them is one
+                lo, hi = field_range(item_field(ruleset, f), [])
+                record[name] = [public(hi if high else lo)] * 3
             case "date":  # a year before the ruleset's date, or on it
                 record[name] = date_anchor(ruleset) - datetime.timedelta(0 if high else 366)
             case "ballot":
@@ -431,6 +452,9 @@ def _placed(ruleset: Ruleset, m: Model, base: dict, t: Threshold, offset: int,
             if not lo <= t.value <= hi:
                 return []
             return [{**base, t.name: public(near(f, t.value, offset, lo, hi))}]
+        case "list":
+            return [{**base, t.name: items} for items in [_items_at(ruleset, t, offset)]
+                    if items is not None]
         case "share" | "votes":
             votes = _split_at(ruleset.inputs[t.name].labels, t, offset, high,
                               t.name in m.needs_votes)
@@ -444,6 +468,22 @@ def _placed(ruleset: Ruleset, m: Model, base: dict, t: Threshold, offset: int,
                     lo, hi = field_range(f, [])
                     out.append({**base, x: public(near(f, solution, offset, lo, hi))})
             return out
+
+
+def _items_at(ruleset: Ruleset, t: Threshold, offset: int) -> list | None:
+    """A list whose ``t.categories[0]`` is ``t.value``, ``offset`` steps off: that many numbers
+    for a count, else five equal numbers (so their sum, mean, least, greatest and trimmed mean
+    are known); None when the range allows no such list."""
+    item = item_field(ruleset, ruleset.inputs[t.name])
+    lo, hi = field_range(item, [])
+    if t.categories[0] == "count":
+        n = math.floor(t.value) + offset
+        return None if n < 0 or n > 50 else [public(lo + (hi - lo) / 2 if item.kind != "integer"
+                                                    else lo)] * n
+    value = t.value / 5 if t.categories[0] == "sum" else t.value
+    if not lo <= value <= hi:
+        return None
+    return [public(near(item, value, offset, lo, hi))] * 5
 
 
 def _split_at(categories: tuple[str, ...], t: Threshold, offset: int, high: bool,

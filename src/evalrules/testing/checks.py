@@ -236,6 +236,11 @@ def _sample_records(ruleset: Ruleset, count: int, seed: int, lean: int = 0) -> l
                 record[name] = pick if field.kind == "history" else rng.choice(field.labels)
             elif field.kind == "text":
                 record[name] = "组"
+            elif field.kind == "list":  # whole numbers in the range (any list's are fine)
+                least = math.ceil(field.low) if field.low is not None else 0
+                most = math.floor(field.high) if field.high is not None else least + 100
+                record[name] = [rng.randint(least, max(least, most))
+                                for _ in range(rng.randint(0, 5))]
             elif field.kind == "date":
                 record[name] = date_anchor(ruleset) - datetime.timedelta(rng.randint(0, 400))
             else:

@@ -31,6 +31,7 @@ from ._model import (
     fails_a_require,
     field_range,
     honour,
+    item_field,
     limit_value,
     model,
     near,
@@ -190,6 +191,8 @@ def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
             value = st.sampled_from(("甲", "乙", "丙"))
         case "history":
             value = st.lists(st.sampled_from(f.labels), max_size=4)
+        case "list":
+            value = _list_of(m, f, edges_only)
         case "date":
             value = _dates(m.ruleset)
         case _:
@@ -197,6 +200,21 @@ def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
     if not f.required:
         value = st.one_of(st.just(_OMIT), value)
     return value
+
+
+def _list_of(m: Model, f: Field, edges_only: bool) -> SearchStrategy:
+    """Lists of numbers in the range; where the ruleset compares a function of the list with a
+    line (``mean(trimmed(评委打分, 1)) >= 90``), often numbers near that line."""
+    item = item_field(m.ruleset, f)
+    lo, hi = field_range(item, [])
+    lines = sorted({near(item, t.value, off, lo, hi) for t in m.of("list", f.name)
+                    if t.categories[0] not in ("count", "sum") and lo <= t.value <= hi
+                    for off in (-1, 0, 1)})
+    anywhere = st.lists(numbers_of(m, item, edges_only), max_size=7)
+    if not lines:
+        return anywhere
+    around = st.lists(st.sampled_from(lines).map(public), min_size=1, max_size=7)
+    return st.one_of(around, anywhere)
 
 
 def _dates(ruleset: Ruleset) -> SearchStrategy[datetime.date]:
@@ -382,6 +400,13 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
                 out.append(with_(name, [1.5, True, ["甲"]]))
             case "history":
                 out.append(with_(name, [["不存在的档次"], 1, True, {"a": 1}]))
+            case "list":
+                item = item_field(m.ruleset, f)
+                bad = [b for b in ((item.low - 1) if item.low is not None else None,
+                                   (item.high + 1) if item.high is not None else None)
+                       if b is not None]
+                out.append(with_(name, ["90, 甲", [1, "a"], True, {"a": 1}, [None],
+                                        *([public(b)] for b in bad)]))
             case "date":  # month and day either way round, no such day, a serial, a time
                 out.append(with_(name, ["6/30/2025", "2025-02-30", 45838, True,
                                         "2025-06-30 08:00"]))
