@@ -63,6 +63,7 @@ CODES = {
     "E414": "a require that depends on a group rule",
     "E415": "digits of round() out of range",
     "E416": "a constant cannot be computed",
+    "E430": "bad quota size",
     # extends and override
     "E501": "extended file not found",
     "E502": "cycle of extends",
@@ -94,6 +95,7 @@ class RuntimeCode(StrEnum):
     REQUIRE = "R204"  # a require does not hold
     UNIQUE = "R205"  # two rules of a (unique) table hold
     LIMIT = "R301"  # a group does not meet a limit
+    GROUP_INPUT = "R302"  # a quota's group-wide input differs across the group, or is no count
     PARAM = "R401"  # with_params: a value of the wrong kind
 
 
@@ -102,7 +104,8 @@ RUNTIME_CODES = {
     "R104": "wrong type", "R105": "outside the range", "R106": "bad ballot",
     "R107": "number too large", "R201": "division by zero", "R202": "ballot without votes",
     "R203": "empty history", "R204": "require failed", "R205": "two rules of a unique table",
-    "R301": "group limit failed", "R401": "bad param value",
+    "R301": "group limit failed",
+    "R302": "bad group-wide input", "R401": "bad param value",
 }
 
 

@@ -15,7 +15,8 @@ records (given what the group rules decided for them), and this driver decides t
    - ``quota G: L at most P by K``: at most floor(P × the group's size) records keep L. If more
      have it, they are ordered by K, best first; the first record past the limit and every
      record tied with it or below it move down one grade. The quota is never exceeded and row
-     order never matters.
+     order never matters. Rounding, head counts, ``among``, two rates and 末位: the arithmetic
+     is :mod:`quotas`'.
 4. Every record left is evaluated in full with its ranks and quota moves.
 
 Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`backends.reference`,
@@ -24,11 +25,12 @@ Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`bac
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 
-from . import ast
+from . import ast, quotas
 from .backends import reference
 from .check import Checked, GroupNode, QuotaNode
 from .diagnostics import InputError, RuleName, RuntimeCode
@@ -103,8 +105,10 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
                 for i, rank in _ranks(rule, indexes, values).items():
                     decided[i][decision] = rank
             else:
-                for i in _moved(rule, _share(rule, constants), indexes, values):
-                    decided[i][decision] = True
+                quota = quotas.decide(checked, constants, rule, group.key, key, indexes, values,
+                                      functools.partial(_keys, values, names=rule.keys))
+                _quota_decided(quota, decision, indexes, outcomes, decided)
+                members[key] = [i for i in indexes if outcomes[i] is None]
     for i, record in enumerate(records):
         if outcomes[i] is None:
             try:
@@ -112,6 +116,21 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
             except InputError as e:
                 outcomes[i] = e
     return outcomes
+
+
+def _quota_decided(quota: quotas.Decision, decision: str, indexes: list[int],
+                   outcomes: list[object], decided: list[dict]) -> None:
+    """A quota's decision for a group written down: its errors, its moves, and for every record
+    of the group the arithmetic an explanation states (by ``decision + " places"``)."""
+    for i, error in quota.errors.items():
+        outcomes[i] = error
+    for i in indexes:
+        if quota.group_error is not None:
+            outcomes[i] = quota.group_error
+        elif outcomes[i] is None:
+            decided[i][f"{decision} places"] = quota.said
+    for i in quota.moved:
+        decided[i][decision] = True
 
 
 def _rule(checked: Checked, node: GroupNode) -> ast.Rank | ast.Quota:
@@ -125,7 +144,7 @@ def _rule(checked: Checked, node: GroupNode) -> ast.Rank | ast.Quota:
 def _needs(checked: Checked, node: GroupNode) -> tuple[str, ...]:
     """What a group rule reads of each record: a rank its keys, a quota its grade and keys."""
     rule = _rule(checked, node)
-    return rule.keys if isinstance(rule, ast.Rank) else (rule.grade, *rule.keys)
+    return rule.keys if isinstance(rule, ast.Rank) else quotas.needs(checked, rule)
 
 
 #: A common denominator of a key column up to this many bits makes its values integers; past it
@@ -170,25 +189,6 @@ def _ranks(rule: ast.Rank, indexes: list[int], values: dict) -> dict[int, int]:
             rank, previous = position, key
         ranks[i] = rank
     return ranks
-
-
-def _share(rule: ast.Quota, constants: Constants) -> Fraction:
-    if isinstance(rule.share, ast.Ref):
-        return Fraction(constants.params[rule.share.name])
-    assert isinstance(rule.share, ast.Number)
-    return rule.share.value
-
-
-def _moved(rule: ast.Quota, share: Fraction, indexes: list[int], values: dict) -> list[int]:
-    """The records a quota moves down: those past floor(share × size), and ties across it."""
-    cap = math.floor(share * len(indexes))
-    holders = [i for i in indexes if values[i][rule.grade] == rule.label]
-    if len(holders) <= cap:
-        return []
-    keys = _keys(values, holders, rule.keys)
-    ordered = sorted(holders, key=keys.__getitem__, reverse=True)
-    boundary = keys[ordered[cap]]
-    return [i for i in holders if keys[i] <= boundary]
 
 
 def _limit(checked: Checked, constants: Constants, rule: ast.Limit, records: list[Mapping],

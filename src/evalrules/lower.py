@@ -197,7 +197,10 @@ class _Lowering:
             moves += [(P.Local(veto_name), {label: adjust(order, label, adj) for label in order})
                       for adj in veto.adjustments if adj.grade == grade.name]
         down = {label: order[min(i + 1, len(order) - 1)] for i, label in enumerate(order)}
-        moves += [(P.Decided(node.key), down) for node in c.quotas_of.get(grade.name, ())]
+        for node in c.quotas_of.get(grade.name, ()):
+            cap = ast.Adjustment(ast.Action.AT_MOST, grade.name, label=node.quota.label)
+            moves.append((P.Decided(node.key), {label: adjust(order, label, cap) for label in order}
+                          if node.quota.lowest else down))
         for when, table in moves:
             current = self.temp(value)
             value = P.If(((when, P.Lookup(current, tuple(table.items()))),), current)

@@ -14,7 +14,9 @@ import threading
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+import attrs
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.indenter import DedentError, Indenter
@@ -175,6 +177,38 @@ def _joined(parts: list[str]) -> str | None:
     return text or None
 
 
+@attrs.frozen
+class _QuotaPart:
+    """A piece of a ``quota`` line as the transformer builds it, before :func:`_quota_fields`."""
+
+    part: str
+    value: Any
+
+
+def _quota_fields(children: list) -> dict[str, Any]:
+    """An ``ast.Quota``'s fields from the pieces of its line (its size, the higher size, among,
+    the capped label of a 末位 quota, keys). A higher rate unrounded in the text is rounded as
+    the first size (``at most 20% rounded up, at most 25% when …``: both up)."""
+    fields: dict[str, Any] = {}
+    for c in children:
+        if isinstance(c, _QuotaPart):
+            if c.part == "size":
+                fields["share"], rounding = c.value
+                fields["rounding"] = rounding or "down"
+            elif c.part == "more":
+                (size, rounding), when = c.value
+                first = fields["rounding"]
+                fields["more"] = (size, rounding or ("down" if first == "places" else first),
+                                  when)
+            else:
+                fields[c.part] = c.value
+        elif isinstance(c, tuple):
+            fields["keys"] = c
+        else:
+            fields["label"] = str(c)
+    return fields
+
+
 @v_args(meta=True)
 class _ToAst(Transformer):
     def __init__(self, path: str | None, source: str, diags: Diagnostics):
@@ -287,8 +321,28 @@ class _ToAst(Transformer):
                         span=self._s(meta))
 
     def quota(self, meta, children):
-        grade, label, share, keys = children
-        return ast.Quota(str(grade), str(label), share, keys, span=self._s(meta))
+        grade, label, *rest = children
+        return ast.Quota(str(grade), str(label), span=self._s(meta), **_quota_fields(rest))
+
+    def lowest_quota(self, meta, children):
+        grade, *rest = children
+        return ast.Quota(str(grade), span=self._s(meta), lowest=True, **_quota_fields(rest))
+
+    def quota_rate(self, meta, children):
+        return _QuotaPart("size", (children[0], children[1] if len(children) > 1 else None))
+
+    def quota_places(self, meta, children):
+        return _QuotaPart("size", (children[0], "places"))
+
+    def rounding(self, meta, children):
+        return str(children[0]) if children else "nearest"
+
+    def quota_more(self, meta, children):
+        size, when = children
+        return _QuotaPart("more", (size.value, when))
+
+    def quota_among(self, meta, children):
+        return _QuotaPart("among", children[0])
 
     def limit(self, meta, children):
         message = _string(children[1]) if len(children) > 1 else None

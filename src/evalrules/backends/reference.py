@@ -306,12 +306,23 @@ class _Evaluator:
             if self.group.get(node.key):
                 assert self.checked.group is not None  # where the quota was written
                 quota = node.quota
-                before, label = label, order[min(order.index(label) + 1, len(order) - 1)]
-                entry = {
-                    "quota": f"{quota.label} at most {expression(quota.share)} by "
-                             f"{', '.join(quota.keys)}", "group": self.checked.group.key,
-                    "action": "lower", "amount": 1, "label": None, "from": before, "to": label,
-                    "because": "quota"}
+                before = label
+                entry: dict[str, Any]
+                if quota.lowest:  # 末位: capped at the label
+                    label = _adjust(order, label, ast.Adjustment(ast.Action.AT_MOST, quota.grade,
+                                                                 label=quota.label))
+                    entry = {"quota": rule_name(quota), "group": self.checked.group.key,
+                             "action": "at most", "amount": None, "label": quota.label,
+                             "from": before, "to": label, "because": "quota", "lowest": True}
+                else:
+                    label = order[min(order.index(label) + 1, len(order) - 1)]
+                    entry = {
+                        "quota": f"{quota.label} at most {expression(quota.share)} by "
+                                 f"{', '.join(quota.keys)}", "group": self.checked.group.key,
+                        "action": "lower", "amount": 1, "label": None, "from": before,
+                        "to": label, "because": "quota"}
+                if self.group.get(f"{node.key} places"):
+                    entry["places"] = self.group[f"{node.key} places"]
                 if self.explain:
                     entry.update(keep=quota.label, share=form(quota.share),
                                  share_value=json_value(self.expr(quota.share)),

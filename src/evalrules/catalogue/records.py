@@ -72,6 +72,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "{rule}: the rules for {listed} both match, and the table is (unique)"),
     "record.limit": ("{rule}：本记录所在的组未满足：{message}",
                      "{rule}: failed for this record's group: {message}"),
+    "record.quota_unequal": ("{rule}：同一{group}（{key}）中「{field}」的值不一致（{values}），"
+                             "该项应全组相同",
+                             "{rule}: '{field}' differs within {group} {key} ({values}); it "
+                             "must be the same for the whole group"),
+    "record.quota_places": ("{rule}：{group}（{key}）的名额 `{expression}` 为 {value}，"
+                            "应为不小于 0 的整数",
+                            "{rule}: the places `{expression}` of {group} {key} are {value}, not "
+                            "a whole number of 0 or more"),
     "record.in_group": ("{error}（本记录所在的组）", "{error} (in this record's group)"),
     "record.did_you_mean": ("；是否应为「{name}」？", "; did you mean '{name}'?"),
     "record.integer_digits": ("{digits} 位的整数", "an integer of {digits} digits"),
@@ -92,5 +100,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.kind.rank": ("排名", "rank"),
     "record.kind.require": ("前提条件", "require"),
     "record.kind.limit": ("限制条件", "limit"),
+    "record.kind.quota": ("名额", "quota"),
     "record.kind.check": ("检查", "check"),
 }

@@ -30,28 +30,8 @@ class GroupChecker(CheckerState):
             match rule:
                 case ast.Rank():
                     rules.append(rule)
-                case ast.Quota(grade=grade, label=label, share=share, keys=keys):
-                    target = self.defs.get(grade)
-                    if not isinstance(target, ast.Grade):
-                        tables = [n for n, d in self.defs.items() if isinstance(d, ast.Grade)]
-                        self.error("E408", f"a quota limits a grade table, and '{grade}' is not "
-                                   "one", rule.span, did_you_mean(grade, tables))
-                    elif label not in self.types[grade].labels:
-                        self.error("E405", f"'{label}' is not a grade of {grade}", rule.span,
-                                   did_you_mean(label, self.types[grade].labels))
-                    share2, stype = self._expr(share)
-                    self._expect(stype, NUMBER, share.span, "a quota's share")
-                    self._expect_constant(share2, "a quota's share")
-                    value = literal_value(share2) if not isinstance(share2, ast.Ref) else \
-                        literal_value(self.params[share2.name].expr) if share2.name in self.params \
-                        else None
-                    if value is not None and not 0 <= value <= 1:
-                        self.error("E411", "a quota's share must be between 0% and 100%",
-                                   share.span)
-                    for key in keys:
-                        self._expect(self._expr(ast.Ref(key, span=rule.span))[1], NUMBER,
-                                     rule.span, f"the quota orders by '{key}', which")
-                    rules.append(attrs.evolve(rule, share=share2))
+                case ast.Quota():
+                    rules.append(self._check_quota(rule))
                 case ast.Limit(condition=c):
                     for node in ast.walk(c):
                         if isinstance(node, ast.Ref) and node.name not in self.params:
@@ -67,11 +47,60 @@ class GroupChecker(CheckerState):
                 needs[rule.name] = self._closure(rule.keys)
             elif isinstance(rule, ast.Quota):
                 node = QuotaNode(index, rule)
-                needs[node] = self._closure([rule.grade, *rule.keys])
+                read = [n.name for e in (rule.among, rule.share, *(rule.more or ())[::2])
+                        if e is not None for n in ast.walk(e) if isinstance(n, ast.Ref)]
+                needs[node] = self._closure([rule.grade, *rule.keys, *read])
                 quotas_of.setdefault(rule.grade, []).append(node)
         group_order = self._group_order(needs)
         self._no_group_in_requires(requires, needs)
         return checked, group_order, {g: tuple(q) for g, q in quotas_of.items()}
+
+    def _check_quota(self, rule: ast.Quota) -> ast.Quota:
+        """A quota's grade, label, sizes (rates within 0%..100%, head counts whole ≥ 0), the
+        group-wide condition of its higher size, its base and its keys."""
+        grade, label = rule.grade, rule.label
+        target = self.defs.get(grade)
+        if not isinstance(target, ast.Grade):
+            tables = [n for n, d in self.defs.items() if isinstance(d, ast.Grade)]
+            self.error("E408", f"a quota limits a grade table, and '{grade}' is not one",
+                       rule.span, did_you_mean(grade, tables))
+        elif label not in self.types[grade].labels:
+            self.error("E405", f"'{label}' is not a grade of {grade}", rule.span,
+                       did_you_mean(label, self.types[grade].labels))
+        share = self._quota_size(rule.share, rule.rounding == "places")
+        more = rule.more
+        if more is not None:
+            when = more[2]
+            for node in ast.walk(when):
+                if isinstance(node, ast.Ref) and node.name not in self.params \
+                        and node.name not in self.inputs:
+                    self.error("E303", "the condition of a quota's higher size is about the "
+                               "whole group: it can use params and inputs equal across the "
+                               f"group, not '{node.name}'", node.span)
+            more = (self._quota_size(more[0], more[1] == "places"), more[1],
+                    self._condition(when, "a quota's higher size"))
+        among = self._condition(rule.among, "among") if rule.among is not None else None
+        for key in rule.keys:
+            self._expect(self._expr(ast.Ref(key, span=rule.span))[1], NUMBER,
+                         rule.span, f"the quota orders by '{key}', which")
+        return attrs.evolve(rule, share=share, more=more, among=among)
+
+    def _quota_size(self, size: ast.Expr, places: bool) -> ast.Expr:
+        size2, stype = self._expr(size)
+        what = "a quota's head count (a param or an input)" if places else "a quota's share"
+        self._expect(stype, NUMBER, size.span, what)
+        if not (places and isinstance(size2, ast.Ref) and size2.name in self.inputs):
+            self._expect_constant(size2, what)
+        value = literal_value(size2) if not isinstance(size2, ast.Ref) else \
+            literal_value(self.params[size2.name].expr) if size2.name in self.params else None
+        if value is None:
+            return size2
+        if places and (value < 0 or value.denominator != 1):
+            self.error("E430", "a quota's head count must be a whole number of places, 0 or "
+                       "more", size.span)
+        elif not places and not 0 <= value <= 1:
+            self.error("E411", "a quota's share must be between 0% and 100%", size.span)
+        return size2
 
     def _closure(self, names) -> frozenset[str]:
         return closure(self.defs, self.deps, names)

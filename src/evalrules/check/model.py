@@ -34,7 +34,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc".split()
+    "quota limit desc asc lowest places rounded among".split()
 )
 
 
