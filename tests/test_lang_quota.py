@@ -368,3 +368,69 @@ def test_lowest_matches_brute_force(drawn, rounding, rate):
             capped = lower < count and table in ("优秀", "称职")
             assert got[i] == ("基本称职" if capped else table)
         assert sum(got[i] in ("基本称职", "不称职") for i in mine) >= min(count, len(mine))
+
+
+# ---------------------------------------------------------------- generated quota rulesets
+
+SIZES = {"rate": ["0%", "10%", "20%", "25%", "50%", "100%", "末位比例"],
+         "places": ["0 places", "1 places", "2 places", "优秀控制数 places"]}
+BASES = ["", " among 在编", " among 分 >= 60", " among 年度等次 is not 不称职", " among not 在编"]
+
+
+@st.composite
+def quota_lines(draw) -> str:
+    """A valid quota line of any form (the new ones and the plain one)."""
+    def size() -> str:
+        kind = draw(st.sampled_from(sorted(SIZES)))
+        text = draw(st.sampled_from(SIZES[kind]))
+        return text + (draw(st.sampled_from(sorted(ROUNDINGS.values()))) if kind == "rate"
+                       else "")
+    label = draw(st.sampled_from(["优秀", "称职", "基本称职"]))
+    if draw(st.booleans()):
+        line = f"quota 年度等次: lowest {size()} at most {label}"
+    else:
+        line = f"quota 年度等次: {label} at most {size()}"
+        if draw(st.booleans()):
+            line += f", at most {size()} when 经审核同意"
+    return line + draw(st.sampled_from(BASES)) + " by 分"
+
+
+@st.composite
+def batches(draw) -> list[dict]:
+    """Records of two groups; a group-wide field is usually equal across its group."""
+    wide = {k: (draw(st.booleans()), draw(st.sampled_from([0, 1, 2, 3]))) for k in "甲乙"}
+    records = []
+    for _ in range(draw(st.integers(0, 10))):
+        key = draw(st.sampled_from("甲乙"))
+        approved, count = wide[key]
+        if draw(st.integers(0, 15)) == 0:  # now and then a group that disagrees
+            approved, count = not approved, count + 1
+        records.append({"机关": key, "分": draw(st.sampled_from([10, 45, 62, 62, 91, 95])),
+                        "在编": draw(st.booleans()), "经审核同意": approved,
+                        "优秀控制数": count})
+    return records
+
+
+def _outcome(result) -> object:
+    if result.error is not None:
+        return ("error", str(result.error), result.error.field, result.error.code,
+                result.error.text("zh"))
+    return result.to_dict()
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(quota_lines(), min_size=1, max_size=3), batches(),
+       st.randoms(use_true_random=False))
+def test_generated_quota_rulesets_agree_on_every_evaluator(lines, records, rnd):
+    ruleset = rules(*lines)
+    assert parse(unparse(ruleset.checked.module)) == parse(HEAD + "".join(
+        f"  {q}\n" for q in lines))  # and the text round-trips
+    fast = [_outcome(r) for r in ruleset.evaluate_many(records)]
+    assert [_outcome(r) for r in ruleset.reference_evaluate_many(records)] == fast
+    table = grades_by("table", ruleset, records) if records else []
+    assert table == [f["values"]["年度等次"] if isinstance(f, dict) else "error" for f in fast]
+    order = list(range(len(records)))
+    rnd.shuffle(order)
+    shuffled = [_outcome(r) for r in ruleset.evaluate_many([records[i] for i in order])]
+    assert [shuffled[order.index(i)] for i in range(len(records))] == fast
