@@ -303,7 +303,7 @@ def test_the_streaming_evaluator_runs_the_new_forms(tmp_path):
 
 # ---------------------------------------------------------------- properties
 
-PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
+PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
 ROUNDINGS = {"down": "", "nearest": " rounded", "up": " rounded up"}
 people = st.lists(st.tuples(st.sampled_from(["甲", "乙"]), st.sampled_from([30, 62, 88, 91, 95]),
@@ -418,7 +418,7 @@ def _outcome(result) -> object:
     return result.to_dict()
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(quota_lines(), min_size=1, max_size=3), batches(),
        st.randoms(use_true_random=False))

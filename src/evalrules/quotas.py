@@ -18,7 +18,7 @@ this module never evaluates a whole record and never reads a record's raw fields
   row order. Only the ones whose grade is better than the label are moved.
 
 Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`backends.reference`, :mod:`unparse`,
-:mod:`values`; never :mod:`groups`.
+:mod:`values`, :mod:`messages`; never :mod:`groups`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from . import ast
 from .backends import reference
 from .check import Checked
 from .diagnostics import InputError, RuleName, RuntimeCode
+from .messages import Joined
 from .unparse import expression, rule_name
 from .values import Constants, exact_str
 
@@ -136,7 +137,9 @@ def _unequal(checked: Checked, rule: ast.Quota, group_key: str, key: object,
     for name in names:
         seen = {_number(values[i][name]) for i in indexes}
         if len(seen) > 1:
-            shown = "、".join(sorted(str(v) for v in seen))
+            shown = Joined(tuple(sorted(exact_str(v) if isinstance(v, Fraction)
+                                        else "yes" if v is True else "no" if v is False
+                                        else str(v) for v in seen)))
             return InputError.of("record.quota_unequal", {
                 "rule": RuleName(rule_name(rule)), "field": name, "group": group_key,
                 "key": str(key), "values": shown}, field=name, rule=rule_name(rule),
