@@ -264,6 +264,12 @@ def test_a_rounded_head_count_is_a_syntax_error():
     assert found and found[0][0].startswith("E1"), found
 
 
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_a_quota_with_an_order_says_why_not(order):
+    found = _diagnostics(f"quota 年度等次: 优秀 at most 20% by 分 {order}")
+    assert found[0][0] == "E102" and "no 'asc' or 'desc'" in found[0][2], found
+
+
 @pytest.mark.parametrize("word", ["lowest", "places", "rounded", "among"])
 def test_the_new_words_are_reserved(word):
     found = _diagnostics("", head=HEAD.replace("input 在编", f"input {word}: bool\ninput 在编")

@@ -117,6 +117,12 @@ _EXAMPLES = {
         "ruleset r\ngrade g:\nx when y\n",
         "ruleset r\nsheet s max 10:\nx 10: = 1\n",
     ],
+    ("a quota keeps the largest values of its keys: it takes no 'asc' or 'desc' (to prefer "
+     "small values, order by a let that negates the value: `let 负用时 = -用时`)", "E102"): [
+        "ruleset r\ngroup by k:\n  quota g: a at most 20% by x asc\n",
+        "ruleset r\ngroup by k:\n  quota g: a at most 20% by x, y desc\n",
+        "ruleset r\ngroup by k:\n  quota g: lowest 10% at most a by x asc\n",
+    ],
     ("every file starts with `ruleset NAME`", "E106"): [
         "let a = 1\n", "scale s: a > b\n", "input a: bool\n", "grade g:\n",
     ],
