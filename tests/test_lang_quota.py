@@ -200,6 +200,21 @@ def test_among_reads_the_grade_so_far(backend):
     assert grades_by(backend, ruleset, unit(99, 98, 97, 10)) == ["优秀", "称职", "称职", "不称职"]
 
 
+@pytest.mark.parametrize("backend", ["generated", "reference"])
+def test_among_reads_ballots_and_histories(backend):
+    # Base: 好评 at least half and never 优秀 before → 95, 94, 93; 50% × 3 = 1.5 → 1 place.
+    # 92 (no 好) and 91 (优秀 before) are outside the base and keep 优秀.
+    ruleset = evalrules.compile(
+        HEAD.replace("input 机关: text", "ballot 测评: 好, 一般\ninput 机关: text\n"
+                     "input 往年: history of 等次")
+        + "  quota 年度等次: 优秀 at most 50% among share(测评: 好) >= 50% and "
+          "往年.count(优秀) == 0 by 分\n")
+    records = [{"机关": "甲", "分": s, "测评": {"好": g, "一般": 1}, "往年": h}
+               for s, g, h in [(95, 3, []), (94, 3, []), (93, 3, []), (92, 0, []),
+                               (91, 3, ["优秀"])]]
+    assert grades_by(backend, ruleset, records) == ["优秀", "称职", "称职", "优秀", "优秀"]
+
+
 # ---------------------------------------------------------------- 末位
 
 @BACKENDS

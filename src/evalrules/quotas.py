@@ -88,15 +88,30 @@ def _group_wide(rule: ast.Quota) -> list[ast.Expr]:
     return [rule.share, *((rule.more[0], rule.more[2]) if rule.more else ())]
 
 
+def _reads(checked: Checked, expr: ast.Expr) -> list[str]:
+    """The names of a record's values ``expr`` reads (values, histories, ballots), in order;
+    params are constants and not read."""
+    out: list[str] = []
+    for node in ast.walk(expr):
+        match node:
+            case ast.Ref(name=name) | ast.History(input=name):
+                pass
+            case ast.Share(ballot=name) | ast.Votes(ballot=name) | ast.Total(ballot=name) \
+                    | ast.Points(ballot=name):
+                pass
+            case _:
+                continue
+        if name not in checked.params and name not in out:
+            out.append(name)
+    return out
+
+
 def needs(checked: Checked, rule: ast.Quota) -> tuple[str, ...]:
-    """What the quota reads of each record: its grade so far, its keys, and the names ``among``,
-    a head count and ``when`` read (params excepted: they are constants)."""
+    """What the quota reads of each record: its grade so far, its keys, and what ``among``, a
+    head count and ``when`` read."""
     out = [rule.grade, *rule.keys]
     for expr in (*([rule.among] if rule.among else []), *_group_wide(rule)):
-        for node in ast.walk(expr):
-            if isinstance(node, ast.Ref) and node.name not in checked.params \
-                    and node.name not in out:
-                out.append(node.name)
+        out += [name for name in _reads(checked, expr) if name not in out]
     return tuple(out)
 
 
@@ -115,15 +130,14 @@ class Decision:
 
 def _number(value: object) -> object:
     """A backend's (numerator, denominator) pair as a Fraction; other values as they are."""
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) and len(value) == 2 and all(type(v) is int for v in value):
         return Fraction(*value)
     return value
 
 
 def _scope(checked: Checked, expr: ast.Expr, values: Mapping[str, object]) -> dict[str, object]:
-    names = {n.name for n in ast.walk(expr) if isinstance(n, ast.Ref)
-             and n.name not in checked.params}
-    return {n: _number(values[n]) for n in names if n in values}
+    """What ``expr`` reads of a record, as the reference reads it."""
+    return {n: _number(values[n]) for n in _reads(checked, expr) if n in values}
 
 
 def _unequal(checked: Checked, rule: ast.Quota, group_key: str, key: object,
