@@ -455,3 +455,18 @@ def test_generated_quota_rulesets_agree_on_every_evaluator(lines, records, rnd):
     rnd.shuffle(order)
     shuffled = [_outcome(r) for r in ruleset.evaluate_many([records[i] for i in order])]
     assert [shuffled[order.index(i)] for i in range(len(records))] == fast
+
+
+def test_the_testing_toolkit_grades_among_peers_that_share_the_group_wide_inputs():
+    """evalrules.testing grades a record among fixed peers put in its group: they take the
+    record's head count and approval too (else every group would disagree, R302)."""
+    from evalrules.testing import run_checks
+    from evalrules.testing.checks import Grouped
+
+    ruleset = evalrules.compile(
+        HEAD.replace("input 优秀控制数: number default 0", "input 优秀控制数: integer in 0..5")
+        + "  quota 年度等次: 优秀 at most 优秀控制数 places, at most 50% when 经审核同意 by 分\n")
+    grouped = Grouped(ruleset)
+    peers = grouped.peers({"机关": "乙", "分": 90, "优秀控制数": 2})
+    assert all(p["机关"] == "乙" and p["优秀控制数"] == 2 and "经审核同意" not in p for p in peers)
+    run_checks(ruleset, max_examples=10, seed=1)

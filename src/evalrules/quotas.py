@@ -106,6 +106,17 @@ def _reads(checked: Checked, expr: ast.Expr) -> list[str]:
     return out
 
 
+def group_wide_inputs(checked: Checked) -> tuple[str, ...]:
+    """The inputs every record of a group must share: those the quotas' head counts and
+    ``when`` conditions read (a group whose records differ in one is an error)."""
+    out: list[str] = []
+    for rule in checked.group.rules if checked.group is not None else ():
+        if isinstance(rule, ast.Quota):
+            for expr in _group_wide(rule):
+                out += [n for n in _reads(checked, expr) if n in checked.inputs and n not in out]
+    return tuple(out)
+
+
 def needs(checked: Checked, rule: ast.Quota) -> tuple[str, ...]:
     """What the quota reads of each record: its grade so far, its keys, and what ``among``, a
     head count and ``when`` read."""

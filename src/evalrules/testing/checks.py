@@ -21,6 +21,7 @@ from hypothesis.errors import Unsatisfiable
 
 from .. import ast
 from ..diagnostics import EvalRulesError, InputError
+from ..quotas import group_wide_inputs
 from ..ruleset import Ruleset
 from ..unparse import expression
 from ._model import boundary_records, dumps, evaluate_expr, field_range, record_as_case
@@ -123,6 +124,7 @@ class Grouped:
         self._ruleset = ruleset
         assert ruleset.checked.group is not None  # a ruleset with group rules
         self._key = ruleset.checked.group.key
+        self._group_wide = group_wide_inputs(ruleset.checked)
         self._peers = _peers_within_limits(ruleset, self.PEERS, seed)
         self._unlimited: Ruleset | None = None
 
@@ -130,8 +132,12 @@ class Grouped:
         return getattr(self._ruleset, name)
 
     def peers(self, record: Mapping) -> list[dict]:
-        key = record.get(self._key) if isinstance(record, Mapping) else None
-        return [{**p, self._key: key} for p in self._peers]
+        """The fixed peers in ``record``'s group, sharing what a group shares: its key, and
+        the inputs a quota reads for the whole group (a head count, an approval)."""
+        shared = {name: record.get(name) for name in (self._key, *self._group_wide)
+                  if isinstance(record, Mapping) and name in record}
+        return [{**{k: v for k, v in p.items() if k not in self._group_wide}, self._key: None,
+                 **shared} for p in self._peers]
 
     def evaluate(self, record: Mapping):
         return self._ruleset.evaluate(record, group=self.peers(record))
