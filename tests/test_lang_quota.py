@@ -195,9 +195,21 @@ def test_among_counts_and_moves_only_the_base(backend):
 
 @BACKENDS
 def test_among_reads_the_grade_so_far(backend):
-    # 末位 first caps the lowest; then 优秀 at most 50% among those not 不称职: 3 of 4 → 1.5 → 1.
+    # 优秀 at most 50% among those not 不称职: 3 of 4 → 1.5 → 1 place.
     ruleset = rules("quota 年度等次: 优秀 at most 50% among 年度等次 is not 不称职 by 分")
     assert grades_by(backend, ruleset, unit(99, 98, 97, 10)) == ["优秀", "称职", "称职", "不称职"]
+
+
+@BACKENDS
+def test_quotas_of_one_grade_apply_in_written_order(backend):
+    # 末位 25% of 4 = 1: 96 is capped at 不称职. Then the base of the 优秀 quota is the three
+    # others: 50% × 3 = 1.5 → 1 place (2 places had the 末位 line come second).
+    first = rules("quota 年度等次: lowest 25% at most 不称职 by 分",
+                  "quota 年度等次: 优秀 at most 50% among 年度等次 is not 不称职 by 分")
+    assert grades_by(backend, first, unit(99, 98, 97, 96)) == ["优秀", "称职", "称职", "不称职"]
+    second = rules("quota 年度等次: 优秀 at most 50% among 年度等次 is not 不称职 by 分",
+                   "quota 年度等次: lowest 25% at most 不称职 by 分")
+    assert grades_by(backend, second, unit(99, 98, 97, 96)) == ["优秀", "优秀", "称职", "不称职"]
 
 
 @pytest.mark.parametrize("backend", ["generated", "reference"])
