@@ -120,17 +120,17 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
 
 def _quota_decided(quota: quotas.Decision, decision: str, indexes: list[int],
                    outcomes: list[object], decided: list[dict]) -> None:
-    """A quota's decision for a group written down: its errors, its moves, and for every record
-    of the group the arithmetic an explanation states (by ``decision + " places"``)."""
+    """A quota's decision for a group written down: its errors, its moves, and for each record
+    it moves the arithmetic an explanation states (by ``decision + " places"``)."""
     for i, error in quota.errors.items():
         outcomes[i] = error
-    for i in indexes:
-        if quota.group_error is not None:
+    if quota.group_error is not None:
+        for i in indexes:
             outcomes[i] = quota.group_error
-        elif outcomes[i] is None:
-            decided[i][f"{decision} places"] = quota.said
+    places = f"{decision} places"
     for i in quota.moved:
         decided[i][decision] = True
+        decided[i][places] = quota.said
 
 
 def _rule(checked: Checked, node: GroupNode) -> ast.Rank | ast.Quota:

@@ -239,12 +239,11 @@ def decide(checked: Checked, constants: Constants, rule: ast.Quota, group_key: s
                 "base": len(base), "exact": exact_str(amount * len(base)),
                 "rounding": rounding}
     said["higher"] = higher
-    keys = keys_of(base)
     if rule.lowest:
         order = scale_order(checked, rule.grade)
         better = set(order[:order.index(rule.label)])
-        moved = [i for i in lowest(base, keys, cap) if values[i][rule.grade] in better]
+        moved = [i for i in lowest(base, keys_of(base), cap) if values[i][rule.grade] in better]
     else:
         holders = [i for i in base if values[i][rule.grade] == rule.label]
-        moved = over_quota(holders, keys, cap)
+        moved = over_quota(holders, keys_of(holders), cap) if len(holders) > cap else []
     return Decision(moved, errors, None, said)
