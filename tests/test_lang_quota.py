@@ -273,9 +273,12 @@ def _diagnostics(line: str, head: str = HEAD) -> list:
     ("quota 年度等次: 优秀 at most 20%, at most 25% when 年度等次 is 优秀 by 分", "E303",
      "equal across the group"),
     ("quota 年度等次: 优秀 at most 分 places by 分", "E430", None),
+    ("quota 年度等次: 优秀 at most 20%, at most 25% when share(测评: 好) > 50% by 分", "E303",
+     "not a ballot or a history"),
 ])
 def test_a_bad_quota_is_a_diagnostic(line, code, words):
-    found = _diagnostics(line.replace("分 places", "-1 places"))
+    head = HEAD.replace("input 机关: text", "ballot 测评: 好, 一般\ninput 机关: text")
+    found = _diagnostics(line.replace("分 places", "-1 places"), head)
     assert code in [c for c, _, _ in found], found
     if words is not None:
         assert any(words in m for c, m, _ in found if c == code), found

@@ -160,11 +160,11 @@ def _unequal(checked: Checked, rule: ast.Quota, group_key: str, key: object,
         names += [n.name for n in ast.walk(expr) if isinstance(n, ast.Ref)
                   and n.name in checked.inputs and n.name not in names]
     for name in names:
-        seen = {_number(values[i][name]) for i in indexes}
+        seen = sorted({exact_str(v) if isinstance(v, Fraction) else "yes" if v is True
+                       else "no" if v is False else str(v)
+                       for v in (_number(values[i][name]) for i in indexes)})
         if len(seen) > 1:
-            shown = Joined(tuple(sorted(exact_str(v) if isinstance(v, Fraction)
-                                        else "yes" if v is True else "no" if v is False
-                                        else str(v) for v in seen)))
+            shown = Joined(tuple(seen))
             return InputError.of("record.quota_unequal", {
                 "rule": RuleName(rule_name(rule)), "field": name, "group": group_key,
                 "key": str(key), "values": shown}, field=name, rule=rule_name(rule),

@@ -72,11 +72,13 @@ class GroupChecker(CheckerState):
         if more is not None:
             when = more[2]
             for node in ast.walk(when):
-                if isinstance(node, ast.Ref) and node.name not in self.params \
-                        and node.name not in self.inputs:
-                    self.error("E303", "the condition of a quota's higher size is about the "
-                               "whole group: it can use params and inputs equal across the "
-                               f"group, not '{node.name}'", node.span)
+                name = node.name if isinstance(node, ast.Ref) else None
+                if name in self.params or name in self.inputs or not isinstance(
+                        node, (ast.Ref, ast.Share, ast.Votes, ast.Total, ast.Points, ast.History)):
+                    continue
+                self.error("E303", "the condition of a quota's higher size is about the whole "
+                           "group: it can use params and inputs equal across the group, not "
+                           + (f"'{name}'" if name else "a ballot or a history"), node.span)
             more = (self._quota_size(more[0], more[1] == "places"), more[1],
                     self._condition(when, "a quota's higher size"))
         among = self._condition(rule.among, "among") if rule.among is not None else None
