@@ -201,6 +201,19 @@ def test_among_reads_the_grade_so_far(backend):
 
 
 @BACKENDS
+def test_among_a_let_that_reads_the_grade(backend):
+    # 可评: 在编, 60 or more and not 不称职 → 95, 94, 93; 50% × 3 = 1.5 → 1 place.
+    head = HEAD.replace("grade 年度等次",
+                        "let 可评 = 在编 and 分 >= 60 and 年度等次 is not 不称职\n"
+                        "let 折算 = 分 / 2\ngrade 年度等次")
+    ruleset = evalrules.compile(head + "  quota 年度等次: 优秀 at most 50% among 可评 and 折算 > 10"
+                                " by 分\n")
+    records = [*unit(95, 94, 93, 50), *unit(99, 98, 在编=False)]
+    assert grades_by(backend, ruleset, records) == \
+        ["优秀", "称职", "称职", "基本称职", "优秀", "优秀"]
+
+
+@BACKENDS
 def test_quotas_of_one_grade_apply_in_written_order(backend):
     # 末位 25% of 4 = 1: 96 is capped at 不称职. Then the base of the 优秀 quota is the three
     # others: 50% × 3 = 1.5 → 1 place (2 places had the 末位 line come second).

@@ -146,9 +146,10 @@ def _number(value: object) -> object:
     return value
 
 
-def _scope(checked: Checked, expr: ast.Expr, values: Mapping[str, object]) -> dict[str, object]:
-    """What ``expr`` reads of a record, as the reference reads it."""
-    return {n: _number(values[n]) for n in _reads(checked, expr) if n in values}
+def _scope(values: Mapping[str, object]) -> dict[str, object]:
+    """What the driver read of a record (what the quota needs, and what that needs in turn), as
+    the reference reads it."""
+    return {n: _number(v) for n, v in values.items()}
 
 
 def _unequal(checked: Checked, rule: ast.Quota, group_key: str, key: object,
@@ -192,8 +193,7 @@ def _base(checked: Checked, constants: Constants, rule: ast.Quota, indexes: Sequ
     for i in indexes:
         try:
             if reference.evaluate_expression(checked, constants, rule.among,
-                                             _scope(checked, rule.among, values[i]),
-                                             rule=rule_name(rule)):
+                                             _scope(values[i]), rule=rule_name(rule)):
                 base.append(i)
         except InputError as e:
             errors[i] = e
@@ -217,7 +217,7 @@ def decide(checked: Checked, constants: Constants, rule: ast.Quota, group_key: s
         when = rule.more[2]
         try:
             higher = bool(reference.evaluate_expression(
-                checked, constants, when, _scope(checked, when, values[present[0]]), rule=name))
+                checked, constants, when, _scope(values[present[0]]), rule=name))
         except InputError as e:
             return Decision([], errors, e, {})
         if higher:
