@@ -34,6 +34,7 @@ grade 年度等次 of 等次:
   称职 when 分 >= 60
   基本称职 when 分 >= 40
   otherwise 不称职
+let 可评优 = 在编 and 年度等次 is not 不称职
 group by 机关:
 """
 
@@ -423,7 +424,8 @@ def test_lowest_matches_brute_force(drawn, rounding, rate):
 
 SIZES = {"rate": ["0%", "10%", "20%", "25%", "50%", "100%", "末位比例"],
          "places": ["0 places", "1 places", "2 places", "优秀控制数 places"]}
-BASES = ["", " among 在编", " among 分 >= 60", " among 年度等次 is not 不称职", " among not 在编"]
+BASES = ["", " among 在编", " among 分 >= 60", " among 年度等次 is not 不称职", " among not 在编",
+         " among 可评优"]
 
 
 @st.composite
