@@ -94,15 +94,10 @@ def _reads(checked: Checked, expr: ast.Expr) -> list[str]:
     out: list[str] = []
     for node in ast.walk(expr):
         match node:
-            case ast.Ref(name=name) | ast.History(input=name):
-                pass
-            case ast.Share(ballot=name) | ast.Votes(ballot=name) | ast.Total(ballot=name) \
-                    | ast.Points(ballot=name):
-                pass
-            case _:
-                continue
-        if name not in checked.params and name not in out:
-            out.append(name)
+            case (ast.Ref(name=name) | ast.History(input=name) | ast.Share(ballot=name)
+                  | ast.Votes(ballot=name) | ast.Total(ballot=name) | ast.Points(ballot=name)):
+                if name not in checked.params and name not in out:
+                    out.append(name)
     return out
 
 
