@@ -110,6 +110,8 @@ def test_the_explanation_states_the_places():
     counted = rules("quota 年度等次: 优秀 at most 优秀控制数 places by 分")
     moved = list(counted.evaluate_many(unit(95, 94, 93, 优秀控制数=1)))[2]
     assert "名额：1 名" in moved.explain() and "(优秀 → 称职)" in moved.explain("en")
+    assert "至多 优秀控制数 = 1 名" in moved.explain()
+    assert "at most 优秀控制数 = 1 places of each 机关" in moved.explain("en")
 
 
 # ---------------------------------------------------------------- head counts (控制数)

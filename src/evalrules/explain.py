@@ -108,10 +108,13 @@ class _Explainer:
             return sentence.format(group=v["group"], grade=grade, keep=v.get("label") or "",
                                    share=v["quota"], keys="", before=v["from"], after=v["to"])
         share = self.words(v["share"])
+        per_head = v.get("places", {}).get("per_head")
         if v["share"][0] == "ref":
-            style = "plain" if v.get("places", {}).get("per_head") else "percent"
+            style = "plain" if per_head else "percent"
             shown = self.numbers({share: _ratio(v["share_value"])}, {share: style}, [])
             share = t["value"].format(name=share, value=shown[share])
+        if per_head:
+            share = t["quota_head"].format(count=share)
         return sentence.format(group=v["group"], grade=grade, keep=v["keep"], share=share,
                                keys=t["list"].join(v["keys"]), before=v["from"], after=v["to"])
 

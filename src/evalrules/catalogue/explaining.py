@@ -45,6 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.quota_rate": ("名额：{rate} × {base} 人 = {exact}，{rounding}取 {places} 名{higher}。",
                            " Places: {rate} × {base} = {exact}, {rounding}: {places}{higher}."),
     "explain.quota_count": ("名额：{places} 名{higher}。", " Places: {places}{higher}."),
+    "explain.quota_head": ("{count} 名", "{count} places"),
     "explain.quota_higher": ("（本组适用较高的限额）", " (this group's higher size)"),
     "explain.rounding.down": ("去尾法", "rounded down"),
     "explain.rounding.nearest": ("四舍五入", "rounded half up"),
