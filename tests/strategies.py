@@ -132,7 +132,8 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(lambda a, g, lab: ast.Adjustment(a, g, label=lab),
                   st.sampled_from(("at most", "at least", "set")), names(), names()))
     declaration = st.one_of(
-        st.builds(ast.Scale, names(), st.lists(names(), min_size=2, max_size=4).map(tuple)),
+        st.builds(ast.Scale, names(), st.lists(names(), min_size=2, max_size=4).map(tuple),
+                  st.one_of(st.none(), names())),
         st.builds(ast.Ballot, names(), labels),
         st.builds(ast.Input, names(), input_types, st.one_of(st.none(), expressions(4))),
         st.builds(ast.Param, names(), expressions(4)),
@@ -224,6 +225,7 @@ def records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
 # compile, and the differential tests spend their time on evaluation rather than on diagnostics.
 
 SCALE = ("优", "良", "中", "差")
+UNRATED = "不定"  # the generated scale's unrated label, when it has one
 BALLOT = ("好", "较好", "一般")
 KINDS = ("甲", "乙", "丙")
 NUMBER_INPUTS = ("分数", "次数")
@@ -269,8 +271,8 @@ def _numeric(names: tuple[str, ...], depth: int) -> st.SearchStrategy[ast.Expr]:
     )
 
 
-def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int
-             ) -> st.SearchStrategy[ast.Expr]:
+def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int,
+             labels: tuple[str, ...] = SCALE) -> st.SearchStrategy[ast.Expr]:
     num = _numeric(names, max(depth - 1, 0))
     leaves = [
         st.builds(ast.Compare, st.sampled_from(("==", "!=", "<", "<=", ">", ">=")), num, num),
@@ -287,22 +289,27 @@ def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int
             lambda g, op, label: ast.Compare(op, ast.Ref(g), ast.Ref(label)),
             st.sampled_from(grades), st.sampled_from(("==", "!=", "<", "<=", ">", ">=")),
             st.sampled_from(SCALE)))
+        leaves.append(st.builds(  # the unrated label too: no order is written with it (E301)
+            lambda g, op, label: ast.Compare(op, ast.Ref(g), ast.Ref(label)),
+            st.sampled_from(grades), st.sampled_from(("==", "!=")), st.sampled_from(labels)))
+        leaves.append(st.builds(lambda g, label, neg: ast.Is(ast.Ref(g), label, neg),
+                                st.sampled_from(grades), st.sampled_from(labels), st.booleans()))
     leaf = st.one_of(*leaves)
     if depth == 0:
         return leaf
-    sub = _boolean(names, grades, depth - 1)
+    sub = _boolean(names, grades, depth - 1, labels)
     return st.one_of(leaf, st.builds(ast.Logic, st.sampled_from(("and", "or")), sub, sub),
                      st.builds(ast.Not, sub))
 
 
-def _condition(names, grades) -> st.SearchStrategy[ast.Expr]:
+def _condition(names, grades, labels: tuple[str, ...] = SCALE) -> st.SearchStrategy[ast.Expr]:
     def block(inner):
         return st.builds(
             lambda q, conds, n: ast.Quantified(
                 q, tuple(conds), min(n, len(conds)) if q == "at least" else None),
             st.sampled_from(("all", "any", "most", "at least")),
             st.lists(inner, min_size=1, max_size=4), st.integers(1, 4))
-    return st.recursive(_boolean(names, grades, 1), block, max_leaves=5)
+    return st.recursive(_boolean(names, grades, 1, labels), block, max_leaves=5)
 
 
 @st.composite
@@ -355,19 +362,24 @@ def valid_modules(draw) -> ast.Module:
     if draw(st.booleans()):
         statements.append(ast.Require(draw(_boolean(names, (), 1)),
                                       draw(st.one_of(st.none(), st.just("条件不满足")))))
-    labels = draw(st.lists(st.sampled_from(SCALE), max_size=4, unique=True))
+    unrated = draw(st.sampled_from((None, UNRATED)))  # 不定等次: a label off the order
+    if unrated is not None:
+        statements[0] = ast.Scale("等次", SCALE, unrated)
+    every = SCALE + ((unrated,) if unrated else ())
+    labels = draw(st.lists(st.sampled_from(every), max_size=4, unique=True))
     statements.append(ast.Grade(
         "等级", "等次", draw(st.sampled_from(("first", "worst", "best", "unique"))),
         tuple(ast.GradeRule(label, draw(_condition(names, ()))) for label in labels),
-        draw(st.sampled_from(SCALE))))
+        draw(st.sampled_from(every))))
     for i in range(draw(st.integers(0, 2))):
         action = draw(st.sampled_from(("lower", "raise", "at most", "at least", "set")))
         adj = (ast.Adjustment(action, "等级", amount=draw(st.integers(0, 3)))
                if action in ("lower", "raise") else
-               ast.Adjustment(action, "等级", label=draw(st.sampled_from(SCALE))))
+               ast.Adjustment(action, "等级", label=draw(st.sampled_from(
+                   every if action == "set" else SCALE))))
         statements.append(ast.Veto(f"否决{i}", draw(_boolean(names, (), 1)), (adj,)))
     for i in range(draw(st.integers(0, 2))):
-        statements.append(ast.Outcome(f"结果{i}", draw(_condition(names, ("等级",)))))
+        statements.append(ast.Outcome(f"结果{i}", draw(_condition(names, ("等级",), every))))
     return ast.Module(ast.Header("生成"), tuple(statements))
 
 

@@ -111,6 +111,7 @@ class Compare:
     right: Expr
     #: The scale's labels, best first, when the operands are grades; set by the checker.
     order: tuple[str, ...] | None = None
+    unrated: str | None = None  # the scale's unrated label: no order holds with it (checker)
     span: Span = _span()
 
 
@@ -298,6 +299,7 @@ class Header:
 class Scale:
     name: str
     labels: tuple[str, ...]  # best first
+    unrated: str | None = None  # `, unrated 不定等次`: a label off the order (not graded)
     span: Span = _span()
 
 
@@ -483,9 +485,7 @@ class Rank:
 
 @frozen
 class Quota:
-    """A quota on ``label`` of ``grade`` (the fields' meaning: :mod:`evalrules.quotas`)."""
-
-    grade: str
+    grade: str  # a quota on ``label`` of ``grade``; the fields' meaning: evalrules.quotas
     label: str
     share: Expr
     keys: tuple[str, ...]

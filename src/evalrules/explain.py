@@ -73,6 +73,8 @@ class _Explainer:
                                                         value=g["table_value"]))
             for v in g["vetoes"]:
                 lines.append("  " + self.moved(v, g["grade"], vetoes.get(v.get("veto", ""))))
+            if g.get("unrated"):
+                lines.append("  " + t["unrated"].format(grade=g["grade"], value=g["value"]))
         holding = [self.cited(o["outcome"], o.get("note")) for o in trace["outcomes"]
                    if o["holds"]]
         lines.append(t["outcomes"].format(names=t["list"].join(holding)) if holding
@@ -128,8 +130,9 @@ class _Explainer:
                                                                                label=v["label"])
         condition = veto["condition"] if veto is not None else {}
         because = self.words(condition["form"]) if "form" in condition else v["because"]
-        line = t["veto"].format(veto=v["veto"], because=because, grade=grade, action=action,
-                                before=v["from"], after=v["to"])
+        line = t["veto_unrated" if v.get("unrated") else "veto"].format(
+            veto=v["veto"], because=because, grade=grade, action=action, before=v["from"],
+            after=v["to"])
         return self.cited(line, veto.get("note") if veto is not None else None)
 
     # -- conditions

@@ -38,7 +38,12 @@ def lower(checked: Checked, constants: Constants) -> P.Plan:
 
 
 def adjust(order: tuple[str, ...], label: str, adjustment: ast.Adjustment) -> str:
-    """One veto action on a grade, never past either end of the scale (best first)."""
+    """One veto action on a grade, never past either end of the scale (best first). An unrated
+    grade stays unrated; `set G to UNRATED` makes any grade unrated (as the reference's)."""
+    if label not in order:
+        return label
+    if adjustment.label is not None and adjustment.label not in order:
+        return adjustment.label
     i = order.index(label)
     match adjustment.action:
         case ast.Action.LOWER:
@@ -176,6 +181,7 @@ class _Lowering:
     def grade(self, grade: ast.Grade) -> None:
         c = self.checked
         order = c.scales[grade.scale or grade.name]
+        labels = c.labels(grade.scale or grade.name)  # the unrated label last, if any
         otherwise: P.Expr = P.Const(grade.otherwise or "")
         if grade.policy == ast.Policy.FIRST:  # conditions in order, up to the first that holds
             value = _choice([(self.expr(r.condition), P.Const(r.label)) for r in grade.rules],
@@ -187,20 +193,23 @@ class _Lowering:
                     P.Compare(P.CompareOp.LE, P.CountTrue(tuple(f for f, _ in flags)), _ONE),
                     self.fail("record.unique", None, RuntimeCode.UNIQUE, tuple(flags))))
             elif grade.policy != ast.Policy.UNIQUE:
-                flags.sort(key=lambda f: order.index(f[1]),
-                           reverse=grade.policy == ast.Policy.WORST)
+                sign = -1 if grade.policy == ast.Policy.WORST else 1
+                # an unrated rule first: when it holds the record is not graded (the reference's)
+                flags.sort(key=lambda f: (f[1] in order,
+                                          sign * order.index(f[1]) if f[1] in order else 0))
             value = _choice([(flag, P.Const(label)) for flag, label in flags], otherwise)
         moves: list[tuple[P.Expr, dict[str, str]]] = []
         for veto_name in c.vetoes_of.get(grade.name, ()):
             veto = c.definitions[veto_name]
             assert isinstance(veto, ast.Veto)
-            moves += [(P.Local(veto_name), {label: adjust(order, label, adj) for label in order})
+            moves += [(P.Local(veto_name), {label: adjust(order, label, adj) for label in labels})
                       for adj in veto.adjustments if adj.grade == grade.name]
-        down = {label: order[min(i + 1, len(order) - 1)] for i, label in enumerate(order)}
+        down = {label: order[min(i + 1, len(order) - 1)] if label in order else label
+                for i, label in enumerate(labels)}
         for node in c.quotas_of.get(grade.name, ()):
             cap = ast.Adjustment(ast.Action.AT_MOST, grade.name, label=node.quota.label)
-            moves.append((P.Decided(node.key), {label: adjust(order, label, cap) for label in order}
-                          if node.quota.lowest else down))
+            capped = {label: adjust(order, label, cap) for label in labels}
+            moves.append((P.Decided(node.key), capped if node.quota.lowest else down))
         for when, table in moves:
             current = self.temp(value)
             value = P.If(((when, P.Lookup(current, tuple(table.items()))),), current)
@@ -238,7 +247,16 @@ class _Lowering:
         a, b = self.expr(e.left), self.expr(e.right)
         if e.order is not None:  # grades: the better, the greater
             ranks = tuple((label, Fraction(-i)) for i, label in enumerate(e.order))
-            a, b = _lookup(a, ranks), _lookup(b, ranks)
+            if e.unrated is None:
+                a, b = _lookup(a, ranks), _lookup(b, ranks)
+            else:  # no order holds with an unrated side: it ranks on the losing side of the
+                # operator (below every grade on the left of `>`, above on its right, …), so
+                # `<`, `<=`, `>`, `>=` are false; for `==`/`!=` a rank of its own
+                below, above = Fraction(-len(e.order)), Fraction(1)
+                left, right = {">": (below, above), ">=": (below, above), "<": (above, below),
+                               "<=": (above, below)}.get(e.op, (above, above))
+                a = _lookup(a, (*ranks, (e.unrated, left)))
+                b = _lookup(b, (*ranks, (e.unrated, right)))
         return P.Compare(_COMPARE[e.op], a, b)
 
     def is_(self, e: ast.Is) -> P.Expr:

@@ -144,6 +144,10 @@ def _number(token: Token) -> Fraction:
     return Fraction(text)
 
 
+class _Unrated(str):
+    """A scale's ``, unrated LABEL``, told apart from its labels."""
+
+
 def _string(token: Token) -> str:
     return re.sub(r"\\(.)", r"\1", str(token)[1:-1])
 
@@ -282,8 +286,12 @@ class _ToAst(Transformer):
     # -- declarations
     def scale(self, meta, children):
         name, *labels = children
+        unrated = str(labels.pop()) if labels and isinstance(labels[-1], _Unrated) else None
         return ast.Scale(str(name), tuple(str(t) for t in labels if t.type == "NAME"),
-                         span=self._s(meta))
+                         unrated, span=self._s(meta))
+
+    def unrated(self, meta, children):
+        return _Unrated(children[0])
 
     def ballot(self, meta, children):
         return ast.Ballot(str(children[0]), children[1], span=self._s(meta))

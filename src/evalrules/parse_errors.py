@@ -126,6 +126,12 @@ _EXAMPLES = {
     ("every file starts with `ruleset NAME`", "E106"): [
         "let a = 1\n", "scale s: a > b\n", "input a: bool\n", "grade g:\n",
     ],
+    ("a scale orders its labels with '>', best first, and may end with one `, unrated LABEL`: "
+     "a label off the order, for records that are not graded (不定等次)", "E102"): [
+        "ruleset r\nscale s: a > b, c\n",
+        "ruleset r\nscale s: a > b, unrated c, unrated d\n",
+        "ruleset r\nscale s: a, b\n",
+    ],
 }
 
 

@@ -41,8 +41,10 @@ from .values import Constants, exact_str
 
 def unrated_label(checked: Checked, grade: str) -> str | None:
     """The label of ``grade``'s scale that means "not rated" (不定等次), which a quota's default
-    base leaves out; None while scales have no such label (the ``unrated`` slice wires it)."""
-    return None
+    base leaves out; None when the scale has none."""
+    table = checked.definitions[grade]
+    assert isinstance(table, ast.Grade)  # the checker allows quotas on grade tables only
+    return checked.unrated.get(table.scale or table.name)
 
 
 def scale_order(checked: Checked, grade: str) -> tuple[str, ...]:

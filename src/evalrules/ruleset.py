@@ -151,7 +151,7 @@ class Ruleset:
 
     @property
     def grades(self) -> dict[str, tuple[str, ...]]:
-        """Each grade table's labels, best first."""
+        """Each grade table's labels, best first; a scale's unrated label (不定等次) last."""
         return {name: self.checked.types[name].labels
                 for name in self.checked.names_of(ast.Grade)}
 

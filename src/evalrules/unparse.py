@@ -321,8 +321,8 @@ def statement(st: ast.Statement) -> list[str]:
         case ast.RuleOverride(grade=g, rule=r):
             lines = _when(r.label, r.condition, "")
             return [f"override grade {g} rule {lines[0]}", *lines[1:]]
-        case ast.Scale(name=n, labels=labels):
-            return [f"scale {n}: " + " > ".join(labels)]
+        case ast.Scale(name=n, labels=labels, unrated=u):
+            return [f"scale {n}: " + " > ".join(labels) + (f", unrated {u}" if u else "")]
         case ast.Ballot(name=n, categories=cs):
             return [f"ballot {n}: " + ", ".join(cs)]
         case ast.Input(name=n, type=t, default=d):

@@ -355,7 +355,7 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
         case ast.OneOf(labels=labels):
             return to_label(raw, labels, name, rule)
         case ast.ScaleType(scale=scale):
-            return to_label(raw, checked.scales[scale], name, rule)
+            return to_label(raw, checked.labels(scale), name, rule)
         case ast.TextType():
             if isinstance(raw, str):
                 return raw
@@ -367,7 +367,7 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
             raise _error("record.not_text", _C.WRONG_TYPE, rule, name, raw=raw,
                          type=type(raw).__name__)
         case ast.HistoryType(scale=scale):
-            return to_history(raw, checked.scales[scale], name, rule)
+            return to_history(raw, checked.labels(scale), name, rule)
         case ast.NumberType(integer=integer):
             value = to_number(raw, name, rule)
             if integer and value.denominator != 1:

@@ -262,6 +262,7 @@ class _Evaluator:
 
     def grade(self, grade: ast.Grade) -> str:
         order = self.checked.scales[grade.scale or grade.name]
+        unrated = self.checked.unrated.get(grade.scale or grade.name)
         tried, matched = [], []
         for rule in grade.rules:
             value, detail = self.test(rule.condition)
@@ -277,6 +278,8 @@ class _Evaluator:
         if not matched:
             assert grade.otherwise is not None  # the checker requires it (E404)
             label, decided = grade.otherwise, "otherwise"
+        elif grade.policy in ("worst", "best") and unrated in matched:
+            label = decided = unrated  # not graded, whatever else holds
         elif grade.policy == "worst":
             label = decided = max(matched, key=lambda g: _index(order, g))
         elif grade.policy == "best":
@@ -301,9 +304,10 @@ class _Evaluator:
                     "veto": veto_name, "action": str(adj.action), "amount": adj.amount,
                     "label": adj.label, "from": before, "to": label,
                     "because": expression(veto.condition),
+                    **({"unrated": True} if before == unrated else {}),
                 })
         for node in self.checked.quotas_of.get(grade.name, ()):
-            if self.group.get(node.key):
+            if self.group.get(node.key) and label in order:  # unrated: never moved
                 assert self.checked.group is not None  # where the quota was written
                 quota = node.quota
                 before = label
@@ -329,6 +333,8 @@ class _Evaluator:
                                  keys=list(quota.keys))
                 trace["vetoes"].append(entry)
         trace["value"] = label
+        if label == unrated:  # say that it is not graded, and why (the rule or veto above)
+            trace["unrated"] = True
         self.grade_traces.append(trace)
         return label
 
@@ -457,6 +463,8 @@ class _Evaluator:
             case ast.Compare(op=op, left=a, right=b, order=order):
                 lhs, rhs = self.expr(a), self.expr(b)
                 if order is not None:  # better grades are greater
+                    if lhs not in order or rhs not in order:  # unrated: off the order
+                        return _UNRATED[op](lhs, rhs)
                     lhs, rhs = -order.index(lhs), -order.index(rhs)
                 return _COMPARE[op](lhs, rhs)
             case ast.Is(operand=x, label=label, negated=neg):
@@ -532,10 +540,17 @@ _COMPARE = {
     "==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
     "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y,
 }
+#: Grades compared where one is unrated: labels are equal or not, but no order holds.
+_UNRATED = {op: (f if op in ("==", "!=") else lambda x, y: False) for op, f in _COMPARE.items()}
 
 
 def _adjust(order: tuple[str, ...], label: str, adj: ast.Adjustment) -> str:
-    """Apply one veto action; never past either end of the scale."""
+    """Apply one veto action; never past either end of the scale. An unrated grade stays
+    unrated, and `set G to UNRATED` makes any grade unrated: a veto does not grade the ungraded."""
+    if label not in order:
+        return label
+    if adj.label is not None and adj.label not in order:
+        return adj.label
     i = order.index(label)
     match adj.action:
         case "lower":

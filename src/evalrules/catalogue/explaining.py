@@ -25,6 +25,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "no rule matches, so otherwise: {value}."),
     "explain.veto": ("一票否决“{veto}”：因{because}，{grade}{action}（{before} → {after}）。",
                      "veto {veto}: because {because}, {grade} is {action} ({before} → {after})."),
+    "explain.veto_unrated": ("一票否决“{veto}”：因{because}，{grade}本应{action}，但{before}不评定"
+                             "等次，否决不改变它。",
+                             "veto {veto}: because {because}, {grade} would be {action}, but "
+                             "{before} is not a grade, and a veto does not change it."),
+    "explain.unrated": ("{value}不是档次：本记录不评定{grade}，一票否决和名额都不改变它。",
+                        "{value} is not a grade: the record gets no {grade}, and no veto or "
+                        "quota changes that."),
     "explain.action.lower_one": ("降低一个档次", "lowered one grade"),
     "explain.action.lower": ("降低 {n} 个档次", "lowered {n} grades"),
     "explain.action.raise_one": ("提高一个档次", "raised one grade"),

@@ -51,6 +51,7 @@ class _Checker(ExpressionChecker, GroupChecker):
         self.diags = diags
         # The state its parts share: typed in CheckerState.
         self.scales = {}
+        self.unrated = {}
         self.ballots = {}
         self.inputs = {}
         self.params = {}
@@ -103,7 +104,7 @@ class _Checker(ExpressionChecker, GroupChecker):
             requires=requires, checks=checks, types=self.types, order=order,
             vetoes_of={g: tuple(v) for g, v in self.vetoes_of.items()}, items=self.items,
             group=group, group_order=group_order, quotas_of=quotas_of,
-            deps={n: tuple(d) for n, d in self.deps.items()},
+            deps={n: tuple(d) for n, d in self.deps.items()}, unrated=self.unrated,
         )
 
     def _of(self, kind) -> Iterable:
@@ -132,6 +133,8 @@ class _Checker(ExpressionChecker, GroupChecker):
                            "choose another name, e.g. one in the regulation's own words")
             if isinstance(st, ast.Scale):
                 self.scales[st.name] = st.labels
+                if st.unrated is not None:
+                    self.unrated[st.name] = st.unrated
                 continue
             if st.name in values:
                 self.error("E202", f"'{st.name}' is defined twice (first at line "
@@ -166,9 +169,15 @@ class _Checker(ExpressionChecker, GroupChecker):
             self.types[key] = NUMBER
             self._collect_items(sheet, item.children)
 
+    def _labels(self, scale: str) -> tuple[str, ...]:
+        """A scale's labels as values may hold them: its order, then its unrated label."""
+        unrated = self.unrated.get(scale)
+        return self.scales[scale] + ((unrated,) if unrated else ())
+
     def _check_scales_and_ballots(self) -> None:
         for st in self._of((ast.Scale, ast.Ballot)):
-            labels = st.labels if isinstance(st, ast.Scale) else st.categories
+            labels = (st.labels + ((st.unrated,) if st.unrated else ())
+                      if isinstance(st, ast.Scale) else st.categories)
             seen = set()
             for label in labels:
                 if label in seen:
@@ -218,10 +227,10 @@ class _Checker(ExpressionChecker, GroupChecker):
             case ast.TextType():
                 type_ = TEXT
             case ast.HistoryType(scale=scale) if scale in self.scales:
-                type_ = Type(Kind.HISTORY, self.scales[scale], scale)
+                type_ = Type(Kind.HISTORY, self._labels(scale), scale)
             case ast.ScaleType(scale=scale) | ast.HistoryType(scale=scale):
                 if scale in self.scales:
-                    type_ = Type(Kind.CATEGORY, self.scales[scale], scale)
+                    type_ = Type(Kind.CATEGORY, self._labels(scale), scale)
                 else:
                     type_ = self.error(
                         "E206", f"unknown type or scale '{scale}'", decl.type.span,
@@ -337,7 +346,7 @@ class _Checker(ExpressionChecker, GroupChecker):
     def _scale_of(self, grade: ast.Grade) -> tuple[str, ...] | None:
         name = grade.scale or grade.name
         if name in self.scales:
-            return self.scales[name]
+            return self._labels(name)
         hint = did_you_mean(name, self.scales) or f"declare it: `scale {name}: A > B > C`"
         self.error("E206", f"grade table '{grade.name}' has no scale '{name}'", grade.span, hint)
         return None
@@ -385,8 +394,14 @@ class _Checker(ExpressionChecker, GroupChecker):
                 self.error("E408", f"veto '{veto.name}' adjusts '{adj.grade}', which is not a "
                            "grade table", adj.span, did_you_mean(adj.grade, names))
                 continue
-            labels = self.scales.get(target.scale or target.name)
-            if adj.label is not None and labels is not None and adj.label not in labels:
+            scale = target.scale or target.name
+            labels = self.scales.get(scale)
+            if adj.label is not None and adj.label == self.unrated.get(scale):
+                if adj.action != ast.Action.SET:
+                    self.error("E405", f"'{adj.label}' is the unrated label of {scale}, not on "
+                               f"its order: `{adj.action}` needs a grade", adj.span,
+                               f"to leave the record ungraded: `set {adj.grade} to {adj.label}`")
+            elif adj.label is not None and labels is not None and adj.label not in labels:
                 self.error("E405", f"'{adj.label}' is not a grade of "
                            f"{target.scale or target.name}", adj.span,
                            did_you_mean(adj.label, labels))

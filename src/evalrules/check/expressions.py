@@ -224,7 +224,7 @@ class ExpressionChecker(CheckerState):
             tl = tr
         if isinstance(right, ast.Label):
             tr = tl
-        order = None
+        order = unrated = None
         if ERROR in (tl, tr):
             pass
         elif tl.kind == tr.kind == Kind.NUMBER:
@@ -238,13 +238,17 @@ class ExpressionChecker(CheckerState):
                     self.error("E301", f"'{expr.op}' needs an ordered scale, and this is "
                                f"{tl.describe()}", expr.span, "use `is` or `is not`")
                 else:
-                    order = self.scales[tl.scale]
+                    order, unrated = self.scales[tl.scale], self.unrated.get(tl.scale)
+                    if unrated in {s.label for s in (left, right) if isinstance(s, ast.Label)}:
+                        self.error("E301", f"'{unrated}' is unrated, off the order of {tl.scale}: "
+                                   f"'{expr.op}' never holds with it", expr.span,
+                                   f"use `is {unrated}` or `is not {unrated}`")
         elif tl.kind == tr.kind == Kind.BOOL and expr.op in ("==", "!="):
             pass
         else:
             self.error("E301", f"cannot compare {tl.describe()} with {tr.describe()} "
                        f"using '{expr.op}'", expr.span)
-        return attrs.evolve(expr, left=left, right=right, order=order), BOOL
+        return attrs.evolve(expr, left=left, right=right, order=order, unrated=unrated), BOOL
 
     def _history(self, expr: ast.History, name: str, method: str, label: str | None) -> Type:
         type_ = self._ref(ast.Ref(name, span=expr.span))

@@ -67,6 +67,10 @@ class GroupChecker(CheckerState):
         elif label not in self.types[grade].labels:
             self.error("E405", f"'{label}' is not a grade of {grade}", rule.span,
                        did_you_mean(label, self.types[grade].labels))
+        elif label == self.unrated.get(target.scale or target.name):
+            self.error("E405", f"'{label}' is unrated, not a grade a quota can "
+                       + ("cap at: 末位 is graded on the order" if rule.lowest
+                          else "limit: an unrated record is never moved"), rule.span)
         share = self._quota_size(rule.share, rule.rounding == "places")
         more = rule.more
         if more is not None:

@@ -34,7 +34,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc lowest places rounded among".split()
+    "quota limit desc asc unrated lowest places rounded among".split()
 )
 
 
@@ -129,6 +129,9 @@ class Checked:
         factory=dict, converter=_read_only)
     #: Each definition's direct dependencies (a grade's include its vetoes and quota keys).
     deps: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_read_only)
+    #: scale → its unrated label (``, unrated 不定等次``), which is not on the order: a grade
+    #: that is unrated was not graded. Quotas, reports and tools read it here.
+    unrated: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only)
 
     def __getstate__(self) -> dict[str, Any]:
         """Its fields, the read-only mappings as dicts (pickle cannot hold a mapping proxy)."""
@@ -138,6 +141,11 @@ class Checked:
     def __setstate__(self, state: dict[str, Any]) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, _read_only(value) if isinstance(value, dict) else value)
+
+    def labels(self, scale: str) -> tuple[str, ...]:
+        """A scale's labels, best first, and its unrated label last if it has one."""
+        unrated = self.unrated.get(scale)
+        return self.scales[scale] + ((unrated,) if unrated else ())
 
     def closure(self, names) -> frozenset[str]:
         """The definitions ``names`` need (themselves included), transitively."""
@@ -206,6 +214,7 @@ class CheckerState:
     mixins of :mod:`.expressions` and :mod:`.groups` and the checker itself inherit it."""
 
     scales: dict[str, tuple[str, ...]]
+    unrated: dict[str, str]  # scale → its unrated label
     ballots: dict[str, tuple[str, ...]]
     inputs: dict[str, ast.Input]
     params: dict[str, ast.Param]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 #: Bar colours, best grade first (green → red), for scales of up to six labels.
 COLOURS = ("#2e7d32", "#689f38", "#f9a825", "#ef6c00", "#c62828", "#6a1b9a")
+#: A scale's unrated label (不定等次): off the order, so off the green → red range.
+UNRATED_COLOUR = "#9e9e9e"
 
 #: The page's style; ``{margins}`` is the printed page's margin boxes (date and page numbers).
 CSS = """

@@ -33,7 +33,7 @@ from html import escape
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..grading import Graded
 from ..messages import say
-from .assets import COLOURS, CSS, SCRIPT
+from .assets import COLOURS, CSS, SCRIPT, UNRATED_COLOUR
 from .near import Change, Near, ballot_counts, decisions
 
 #: Records written as HTML rows (the page without script, and the first screen).
@@ -80,9 +80,10 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def chart(title: str, labels: Sequence[str], counter: Counter, total: int) -> str:
+def chart(title: str, labels: Sequence[str], counter: Counter, total: int,
+          unrated: str | None = None) -> str:
     """A horizontal bar chart as inline SVG: one bar per label, its count and share of
-    ``total``."""
+    ``total``; the ``unrated`` label (不定等次, not on the scale's order) in grey."""
     bar_height, gap, label_width, bar_width, number_width = 26, 8, 110, 320, 130
     height = len(labels) * (bar_height + gap) + 34
     most = max([counter[label] for label in labels] + [1])
@@ -94,8 +95,9 @@ def chart(title: str, labels: Sequence[str], counter: Counter, total: int) -> st
         y = 30 + i * (bar_height + gap)
         n = counter[label]
         w = max(round(bar_width * n / most), 1)
-        colour = (COLOURS[i * 4 // max(len(labels) - 1, 1)] if len(labels) <= 5
-                  else COLOURS[i % len(COLOURS)])
+        rated = len(labels) - (unrated is not None)
+        colour = (UNRATED_COLOUR if label == unrated else
+                  COLOURS[i * 4 // max(rated - 1, 1)] if rated <= 5 else COLOURS[i % len(COLOURS)])
         parts.append(
             f'<text x="{label_width - 8}" y="{y + 18}" font-size="14" text-anchor="end">'
             f'{escape(label)}</text>'
@@ -265,8 +267,10 @@ def _distribution(p: _Page) -> list[str]:
     out = [f'<h2 id="distribution">{p.say("report.distribution")}</h2>',
            f'<p class="meta">{p.say("report.of_graded", graded=p.counted)}</p>',
            '<div class="charts">']
-    out += [f'<div class="chart">{chart(g, labels, counts[g], p.counted)}</div>'
-            for g, labels in p.grades.items()]
+    checked = graded.ruleset.checked
+    for g, labels in p.grades.items():
+        unrated = checked.unrated.get(checked.types[g].scale or "")
+        out.append(f'<div class="chart">{chart(g, labels, counts[g], p.counted, unrated)}</div>')
     out.append("</div>")
     for key, attribute in (("report.vetoes", "vetoes"), ("report.outcomes", "outcomes")):
         tally = graded.tally(attribute)

@@ -298,12 +298,14 @@ def _value(ruleset: Ruleset, name: str, record: Mapping):
         return None
 
 
-def _rank(ruleset: Ruleset, target: str, value) -> Fraction | int:
-    """Greater is better: a grade's position counted from the bottom of its scale."""
-    labels = ruleset.checked.types[target].labels if ruleset.checked.types[target].scale else None
-    if labels is None:
-        return Fraction(value)
-    return len(labels) - labels.index(value)
+def _lowered(ruleset: Ruleset, target: str, before, after) -> bool:
+    """Whether ``after`` is worse than ``before``: a lower number, or a grade lower on its scale
+    (an unrated grade is off the order: neither lower nor higher than any)."""
+    scale = ruleset.checked.types[target].scale
+    if scale is None:
+        return Fraction(after) < Fraction(before)
+    order = ruleset.checked.scales[scale]
+    return before in order and after in order and order.index(after) > order.index(before)
 
 
 def _show(value) -> str:
@@ -339,7 +341,7 @@ def _monotone_ballot(ruleset: Ruleset, chk: ast.Check) -> Property:
         moved = {**record, ballot: counts}
         before, after = _value(ruleset, target, record), _value(ruleset, target, moved)
         assume(before is not None and after is not None)
-        if _rank(ruleset, target, after) < _rank(ruleset, target, before):
+        if _lowered(ruleset, target, before, after):
             raise CheckFailed(ruleset, text, (
                 f"moving one vote of {ballot} from {worse} to {better} lowers {target} from "
                 f"{_show(before)} to {_show(after)}"), (record, moved))
@@ -378,7 +380,7 @@ def _monotone_input(ruleset: Ruleset, chk: ast.Check) -> Property:
         high = {**record, source: _pub(b)}
         before, after = _value(ruleset, target, low), _value(ruleset, target, high)
         assume(before is not None and after is not None)
-        if _rank(ruleset, target, after) < _rank(ruleset, target, before):
+        if _lowered(ruleset, target, before, after):
             raise CheckFailed(ruleset, text, (
                 f"raising {source} from {_show(a)} to {_show(b)} lowers {target} from "
                 f"{_show(before)} to {_show(after)}"), (low, high))
