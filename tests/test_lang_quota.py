@@ -502,3 +502,18 @@ def test_the_testing_toolkit_grades_among_peers_that_share_the_group_wide_inputs
     peers = grouped.peers({"机关": "乙", "分": 90, "优秀控制数": 2})
     assert all(p["机关"] == "乙" and p["优秀控制数"] == 2 and "经审核同意" not in p for p in peers)
     run_checks(ruleset, max_examples=10, seed=1)
+
+
+@BACKENDS
+def test_the_default_base_leaves_out_the_unrated_and_among_can_bring_them_in(backend):
+    # Two people not 在编 are 不定等次. Default base: the 3 others, 50% × 3 = 1.5 → 1 place;
+    # among 分 >= 0 counts all 5: 2.5 → 2 places (the unrated are counted, never moved).
+    head = HEAD.replace("不称职\ninput", "不称职, unrated 不定等次\ninput", 1).replace(
+        "  优秀 when 分 >= 90", "  不定等次 when not 在编\n  优秀 when 分 >= 90")
+    records = [*unit(99, 98, 在编=False), *unit(95, 94, 93)]
+    default = evalrules.compile(head + "  quota 年度等次: 优秀 at most 50% by 分\n")
+    assert grades_by(backend, default, records) == \
+        ["不定等次", "不定等次", "优秀", "称职", "称职"]
+    counted = evalrules.compile(head + "  quota 年度等次: 优秀 at most 50% among 分 >= 0 by 分\n")
+    assert grades_by(backend, counted, records) == \
+        ["不定等次", "不定等次", "优秀", "优秀", "称职"]
