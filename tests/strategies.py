@@ -3,6 +3,7 @@ by generating text from the grammar) and valid records of a compiled ruleset."""
 
 from __future__ import annotations
 
+import datetime
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -40,6 +41,7 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
         st.builds(ast.Points, names(), st.lists(st.tuples(names(), numbers()), min_size=1,
                                                 max_size=3).map(tuple)),
         st.builds(ast.History, names(), st.sampled_from(("streak", "count")), names()),
+        st.dates().map(ast.Date),
     )
 
     def extend(inner):
@@ -54,7 +56,8 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
             st.builds(ast.In, inner, st.lists(names(), min_size=1, max_size=3).map(tuple),
                       st.booleans()),
             st.builds(ast.If, inner, inner, inner),
-            st.builds(ast.Call, st.sampled_from(("min", "max", "round", "clamp", "abs", "f")),
+            st.builds(ast.Call, st.sampled_from(("min", "max", "round", "clamp", "abs", "days",
+                                                 "f")),
                       st.lists(inner, max_size=3).map(tuple)),
         )
 
@@ -106,7 +109,7 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
     input_types = st.one_of(
         st.builds(ast.BoolType), st.builds(ast.NumberType, st.booleans(), _bound(), _bound()),
         st.builds(ast.OneOf, labels), st.builds(ast.ScaleType, names()),
-        st.builds(ast.TextType), st.builds(ast.HistoryType, names()))
+        st.builds(ast.TextType), st.builds(ast.HistoryType, names()), st.builds(ast.DateType))
     keys = st.lists(names(), min_size=1, max_size=2).map(tuple)
     group_rule = st.one_of(
         st.builds(ast.Rank, names(), keys, st.booleans()),
@@ -210,6 +213,8 @@ def records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
                 value = st.sampled_from(("甲单位", "乙单位"))
             case "history":
                 value = st.lists(st.sampled_from(field.labels), max_size=3)
+            case "date":
+                value = DATES
             case _:
                 value = _number_in(field)
         if not field.required:
@@ -230,6 +235,8 @@ BALLOT = ("好", "较好", "一般")
 KINDS = ("甲", "乙", "丙")
 NUMBER_INPUTS = ("分数", "次数")
 BOOL_INPUTS = ("合格", "出错")
+#: Dates around the generated rulesets' date param and literals (2025-12-31 ± a year or so).
+DATES = st.dates(datetime.date(2024, 6, 1), datetime.date(2026, 6, 30))
 
 
 def _literal() -> st.SearchStrategy[ast.Expr]:
@@ -267,8 +274,14 @@ def _numeric(names: tuple[str, ...], depth: int) -> st.SearchStrategy[ast.Expr]:
                   st.integers(0, 2)),
         st.builds(lambda f, a: ast.Call(f, (a,)), st.sampled_from(("floor", "ceil", "abs")),
                   sub),
+        st.builds(lambda a, b: ast.Call("days", (a, b)), _date(), _date()),
         st.builds(ast.If, _boolean(names, (), depth - 1), sub, sub),
     )
+
+
+def _date() -> st.SearchStrategy[ast.Expr]:
+    """A date: the date input, the date param or a literal."""
+    return st.one_of(st.sampled_from(("入职", "年末")).map(ast.Ref), DATES.map(ast.Date))
 
 
 def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int,
@@ -283,6 +296,8 @@ def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int,
                            unique=True), st.booleans()),
         st.sampled_from(BOOL_INPUTS).map(ast.Ref),
         st.booleans().map(ast.Boolean),
+        st.builds(ast.Compare, st.sampled_from(("==", "!=", "<", "<=", ">", ">=")), _date(),
+                  _date()),
     ]
     if grades:
         leaves.append(st.builds(
@@ -326,6 +341,8 @@ def valid_modules(draw) -> ast.Module:
         ast.Input("合格", ast.BoolType()),
         ast.Input("出错", ast.BoolType(), ast.Boolean(False)),
         ast.Param("线", draw(_literal())),
+        ast.Input("入职", ast.DateType(), draw(st.one_of(st.none(), DATES.map(ast.Date)))),
+        ast.Param("年末", ast.Date(datetime.date(2025, 12, 31))),
     ]
     names: tuple[str, ...] = ("分数", "次数", "线")
     for i in range(draw(st.integers(0, 3))):
@@ -388,7 +405,8 @@ def hostile_records(ruleset: evalrules.Ruleset) -> st.SearchStrategy[dict]:
     junk = st.one_of(
         st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(
             ["80%", "0.1", " 12 ", "1/3", "abc", "", "好", "甲", "1e30", "-1e-30",
-             "1234567890123456789012345678901", "1" + "0" * 5000]),
+             "1234567890123456789012345678901", "1" + "0" * 5000, "6/30/2025", "2025-02-30",
+             "2025年6月30日", "2025-06-30 08:00", datetime.datetime(2025, 6, 30, 8)]),
         st.sampled_from([-(2**63), 2**63, 10**30, -(10**40), 10**700, 2**64 - 1]),
         st.floats(allow_nan=True, allow_infinity=True), st.just({}), st.just([1]))
 

@@ -40,7 +40,9 @@ input 已公示: bool default false
 input 完成: one of 好, 一般, 差 default 好
 input 往年: history of 等次
 input 单位: text
+input 任职: date default 2025-06-30
 let 均分 = 得分 / 人数
+let 任职天数 = days(任职, 2025-12-31)
 let 率 = share(测评: 好)
 let 上年 = 往年.last
 require 人数 < 99 "人数不得超过98"
@@ -95,6 +97,23 @@ CASES = [
      "输入项「往年」应为历年等次的列表（从早到晚），实为 int"),
     ("not text", changed(单位=1.5), "R104", "单位",
      "input 单位: '单位' must be text, not float", "输入项「单位」应为文字，实为 float"),
+    ("not a date", changed(任职="6/30/2025"), "R104", "任职",
+     "input 任职: '任职' must be a date, not '6/30/2025'; write it year first: 2025-06-30, "
+     "2025/6/30, 2025.6.30 or 2025年6月30日",
+     "输入项「任职」应为日期，实为 '6/30/2025'；日期年份在前，可写作 2025-06-30、2025/6/30、"
+     "2025.6.30 或 2025年6月30日"),
+    ("no such day", changed(任职="2025-02-29"), "R104", "任职",
+     "input 任职: '任职' is '2025-02-29', a day the calendar does not have",
+     "输入项「任职」为 '2025-02-29'，日历上没有这一天"),
+    ("a date with a time", changed(任职="2025-06-30 08:00"), "R104", "任职",
+     "input 任职: '任职' must be a date, and '2025-06-30 08:00' has a time of day; give the "
+     "date only", "输入项「任职」应为日期，'2025-06-30 08:00' 带有时刻；请只填日期"),
+    ("a number for a date", changed(任职=45838), "R104", "任职",
+     "input 任职: '任职' must be a date, not the number 45838 (format the Excel column as "
+     "dates, or write 2025-06-30)",
+     "输入项「任职」应为日期，实为数字 45838（Excel 中请把该列设为日期格式，或写作 2025-06-30）"),
+    ("date of a wrong type", changed(任职=[1]), "R104", "任职",
+     "input 任职: '任职' must be a date, not list", "输入项「任职」应为日期，实为 list 类型的值"),
     ("vote not a number", changed(测评={"好": "x", "一般": 4}), "R104", "测评",
      "ballot 测评: '测评.好' must be a number, not 'x'",
      "测评「测评」的「测评.好」应为数字，实为 'x'"),

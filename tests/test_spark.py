@@ -130,3 +130,19 @@ def test_local_workers_run_this_python_unless_told_otherwise(spark, monkeypatch)
     assert es.worker_python("local[*]", None, {}, "/opt/py/bin/python") is None
     assert es.worker_python("yarn", None, {}, "python3") is None
     assert es.worker_python("local", None, {}, "python3") == sys.executable
+
+
+def test_dates_from_a_date_column_and_from_text(spark):
+    """A Spark ``date`` column and ISO text reach a ``date`` input as the days they say
+    (tests/test_lang_dates.py has the other backends): 2025-06-30 → 2025-12-31 is 184 days."""
+    import datetime
+
+    ruleset = evalrules.compile("ruleset 任职\ninput 任职日期: date\nparam 年末 = 2025-12-31\n"
+                                "let 天数 = days(任职日期, 年末)\n")
+    days = [datetime.date(2025, 6, 30), datetime.date(2025, 7, 1), None]
+    for column, error in ((pa.array(days, pa.date32()), "missing required field"),
+                          (pa.array(["2025-06-30", "2025/7/1", "7/1/2025"]), "must be a date")):
+        got = _collect(es.evaluate(_frame(spark, pa.table({"任职日期": column})), ruleset))
+        by_day = {str(r["任职日期"]): (r["天数"], r["error"]) for r in got}
+        assert [by_day[str(d)][0] for d in column.to_pylist()] == ["184", "183", None]
+        assert error in by_day[str(column.to_pylist()[2])][1]

@@ -8,8 +8,8 @@ denote labels into :class:`Label` and fills in :attr:`Compare.order`. Imports no
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Container, Iterator, Mapping
+import datetime
+from collections.abc import Iterator
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -51,6 +51,14 @@ def _note() -> Any:
 class Number:
     value: Fraction
     text: str | None = field(default=None, eq=False)
+    span: Span = _span()
+
+
+@frozen
+class Date:
+    """A date literal, ``2025-12-31``: a day of the calendar (the parser refuses 2025-02-30)."""
+
+    value: datetime.date
     span: Span = _span()
 
 
@@ -232,7 +240,7 @@ class Cases:
 
 Expr = (
     Number | Boolean | Ref | Label | Negate | Not | Arithmetic | Logic | Compare | Is | In | If
-    | Call
+    | Call | Date
     | Share | Votes | Total | Points | History | Quantified | Weighted | Cases
 )
 
@@ -280,7 +288,14 @@ class HistoryType:
     span: Span = _span()
 
 
-InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType
+@frozen
+class DateType:
+    """A day of the calendar: ``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, a date cell."""
+
+    span: Span = _span()
+
+
+InputType = BoolType | NumberType | OneOf | ScaleType | TextType | HistoryType | DateType
 
 
 # ---------------------------------------------------------------- declarations
@@ -485,7 +500,9 @@ class Rank:
 
 @frozen
 class Quota:
-    grade: str  # a quota on ``label`` of ``grade``; the fields' meaning: evalrules.quotas
+    """A quota on ``label`` of ``grade``; what its fields mean is :mod:`evalrules.quotas`'."""
+
+    grade: str
     label: str
     share: Expr
     keys: tuple[str, ...]
@@ -608,34 +625,6 @@ def expressions(decl: object) -> Iterator[Expr]:
                         yield e
                     case FullWhen(condition=c):
                         yield c
-
-
-def subject(expr: Expr, definitions: Mapping[str, object], fields: Container[str]
-            ) -> str | None:
-    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
-    written, looking through the derived values it names: the field a failed ``require``
-    reports. None when it reads no field (only params)."""
-    stack: list[Iterator[object]] = [walk(expr)]
-    seen: set[str] = set()
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            continue
-        match node:
-            case Share(ballot=b) | Votes(ballot=b) | Total(ballot=b) | Points(ballot=b):
-                return b
-            case History(input=name):
-                return name
-            case Ref(name=name):
-                base = name.split(".", 1)[0]
-                if base in fields:
-                    return base
-                if base in definitions and base not in seen:
-                    seen.add(base)
-                    stack.append(itertools.chain.from_iterable(
-                        walk(root) for root in expressions(definitions[base])))
-    return None
 
 
 def references(decl: object) -> list[str]:

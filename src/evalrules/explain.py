@@ -196,7 +196,7 @@ class _Explainer:
         styles = dict(detail.get("numbers", {}))
         computed: dict[str, list] = {}  # share(…) written in the rule, by ballot
         for text, shape, value in detail.get("computed", ()):
-            computed.setdefault(shape[1], []).append((text, shape, value))
+            computed.setdefault(_after(shape), []).append((text, shape, value))
         for name, value in detail.get("values", {}).items():
             values[name] = value
             for text, shape, share in computed.get(name, ()):  # each just after its ballot
@@ -254,6 +254,8 @@ class _Explainer:
         match form:
             case ["num", text, _]:
                 return text
+            case ["date", text]:
+                return text
             case ["bool", value]:
                 return t["yes" if value else "no"]
             case ["ref", name] | ["label", name]:
@@ -283,6 +285,8 @@ class _Explainer:
             case ["call", "clamp", [x, low, high]]:
                 return t["call.clamp"].format(x=w(x, 8), low=self._words(low),
                                               high=self._words(high))
+            case ["call", "days", [a, b]]:
+                return t["call.days"].format(a=self._words(a), b=self._words(b))
             case ["call", "min" | "max" as f, args]:
                 return t[f"call.{f}"].format(args=listed(w(a, 8) for a in args))
             case ["call", f, [x]]:
@@ -336,6 +340,15 @@ _LEVEL = {"if": 0, "or": 1, "and": 2, "not": 3, "cmp": 4, "is": 4, "in": 4, "+":
           "*": 6, "/": 6, "neg": 7}
 _SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠", "*": "×", "/": "÷",
            "+": "+", "-": "-"}
+
+
+def _after(shape: list) -> str:
+    """The value a computed term is shown after: a share's or points' ballot, the later date of
+    ``days(a, b)`` where it is a name (else the first)."""
+    if shape[:2] != ["call", "days"]:
+        return shape[1]
+    refs = [arg[1] for arg in shape[2] if arg[0] == "ref"]
+    return refs[-1] if refs else ""
 
 
 def _level(form: list) -> int:

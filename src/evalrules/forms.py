@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeGuard
 
 from attrs import frozen
 
@@ -57,7 +58,7 @@ def static(checked: Checked, e: ast.Expr) -> Static:
     entry = cache.get(id(e))
     if entry is None:
         refs = tuple(dict.fromkeys(n for n in map(_read, ast.walk(e)) if n is not None))
-        computed = {expression(n): n for n in ast.walk(e) if isinstance(n, _COMPUTED)}
+        computed = {expression(n): n for n in ast.walk(e) if _computed(n)}
         numbers = _numbers(checked, e, refs, computed)
         entry = cache[id(e)] = (e, Static(expression(e), form(e), refs, numbers, tuple(
             (n, text, form(n)) for text, n in computed.items())))
@@ -84,6 +85,8 @@ def form(e: ast.Expr) -> Form:
     match e:
         case ast.Number(value=v):
             return ["num", number(e), exact(v)]
+        case ast.Date(value=v):
+            return ["date", v.isoformat()]
         case ast.Boolean(value=v):
             return ["bool", v]
         case ast.Ref(name=n):
@@ -134,6 +137,11 @@ def form(e: ast.Expr) -> Form:
 _COMPUTED = (ast.Share, ast.Points)
 
 
+def _computed(e: object) -> TypeGuard[ast.Expr]:
+    """A term worth showing with its value: a share or points, or the days between two dates."""
+    return isinstance(e, _COMPUTED) or (isinstance(e, ast.Call) and e.function == "days")
+
+
 def _numbers(checked: Checked, e: ast.Expr, refs: tuple[str, ...],
              computed: Mapping[str, ast.Expr]) -> dict[str, str]:
     numeric = [n for n in refs if n in checked.types and checked.types[n].kind == Kind.NUMBER]
@@ -154,7 +162,7 @@ def _key(term: ast.Expr) -> str | None:
     """A term's key in the styles: a name, or a computed term's text."""
     if isinstance(term, ast.Ref):
         return term.name
-    return expression(term) if isinstance(term, _COMPUTED) else None
+    return expression(term) if _computed(term) else None
 
 
 def _same_unit(e: ast.Expr) -> Iterator[ast.Expr]:
@@ -168,6 +176,8 @@ def _same_unit(e: ast.Expr) -> Iterator[ast.Expr]:
             yield from _same_unit(x)
         case ast.Call(function="round", args=args):
             yield from _same_unit(args[0])
+        case ast.Call(function="days"):  # days, whatever the unit of its dates
+            yield e
         case ast.Call(args=args):
             for a in args:
                 yield from _same_unit(a)

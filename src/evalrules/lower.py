@@ -15,6 +15,7 @@ Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`pla
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -24,11 +25,12 @@ from .check import Checked, Kind
 from .diagnostics import InputError, RuleName, RuntimeCode
 from .messages import Phrase
 from .unparse import expression, rule_name
-from .values import Constants, coerce_input
+from .values import Constants, coerce_input, day_number
 
 _VALUE_KIND = {Kind.NUMBER: P.ValueKind.NUMBER, Kind.BOOL: P.ValueKind.BOOL,
                Kind.CATEGORY: P.ValueKind.LABEL, Kind.TEXT: P.ValueKind.TEXT,
-               Kind.HISTORY: P.ValueKind.HISTORY}
+               Kind.HISTORY: P.ValueKind.HISTORY,
+               Kind.DATE: P.ValueKind.NUMBER}  # a date is its day number in a plan
 _COMPARE = {op.value: op for op in P.CompareOp}
 
 
@@ -102,6 +104,8 @@ class _Lowering:
                 kind = P.InputKind.TEXT
             case ast.HistoryType():
                 kind = P.InputKind.HISTORY
+            case ast.DateType():
+                kind = P.InputKind.DATE
             case _:
                 kind = P.InputKind.CATEGORY
         default, invalid = None, False
@@ -222,7 +226,7 @@ class _Lowering:
     def ref(self, e: ast.Ref) -> P.Expr:
         c, name = self.checked, e.name
         if name in c.params:
-            return P.Const(self.constants.params[name])
+            return _const(self.constants.params[name])
         if name in c.inputs:
             return P.Input(name)
         return P.Local(name)
@@ -292,6 +296,8 @@ class _Lowering:
                 return P.Floor(args[0])
             case "ceil":
                 return P.Ceil(args[0])
+            case "days":  # dates are day numbers: from the first to the second is a difference
+                return _sum([args[1], P.Neg(args[0])])
         return P.Abs(args[0])
 
     def votes(self, ballot: str, categories) -> P.Expr:
@@ -347,6 +353,13 @@ _ZERO = P.Const(Fraction(0))
 _ONE = P.Const(Fraction(1))
 
 
+def _const(value: object) -> P.Const:
+    """A constant of the plan: a date as its day number (see :func:`values.day_number`)."""
+    if isinstance(value, datetime.date):
+        return P.Const(Fraction(day_number(value)))
+    return P.Const(value)  # type: ignore[arg-type]  # a param's number, yes/no or label
+
+
 def _sum(terms: Sequence[P.Expr]) -> P.Expr:
     flat: list[P.Expr] = []
     for t in terms:
@@ -390,6 +403,7 @@ DEFINITIONS: dict[type, Callable] = {
 #: Each construct of the language and how it lowers.
 EXPRESSIONS: dict[type, Callable] = {
     ast.Number: lambda self, e: P.Const(e.value),
+    ast.Date: lambda self, e: _const(e.value),
     ast.Boolean: lambda self, e: P.Const(e.value),
     ast.Label: lambda self, e: P.Const(e.label),
     ast.Ref: _Lowering.ref,

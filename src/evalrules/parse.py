@@ -8,6 +8,7 @@ Imports :mod:`ast`, :mod:`diagnostics` and :mod:`parse_errors`.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import threading
@@ -319,6 +320,9 @@ class _ToAst(Transformer):
     def history_type(self, meta, children):
         return ast.HistoryType(str(children[0]), span=self._s(meta))
 
+    def date_type(self, meta, children):
+        return ast.DateType(span=self._s(meta))
+
     def group(self, meta, children):
         key, *rules = children
         return ast.GroupBy(str(key), tuple(rules), span=self._s(meta))
@@ -578,6 +582,17 @@ class _ToAst(Transformer):
 
     def number(self, meta, children):
         return self._num(children[0])
+
+    def date(self, meta, children):
+        token = children[0]
+        year, month, day = (int(part) for part in str(token).split("-"))
+        try:
+            value = datetime.date(year, month, day)
+        except ValueError:
+            self.diags.error("E107", f"{token} is not a day of the calendar", self._t(token),
+                             "write a real date as YEAR-MONTH-DAY, e.g. 2025-12-31")
+            raise _Refused from None
+        return ast.Date(value, span=self._t(token))
 
     def true(self, meta, children):
         return ast.Boolean(True, span=self._s(meta))

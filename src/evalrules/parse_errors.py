@@ -191,6 +191,8 @@ def syntax_error(e: UnexpectedInput, text: str, path: str | None, diags: Diagnos
         keyword = _keyword(tok)
         if keyword and "a name" in expected and not hint:
             hint = f"'{keyword}' is a keyword of the language and cannot be a name"
+        if tok.type == "NAME" and str(tok)[:1] == "年" and not hint:  # 2025年12月31日
+            hint = "write a date as YEAR-MONTH-DAY: 2025-12-31"
         message = f"unexpected {what}"
         if expected and len(expected) <= 6:
             message += "; expected " + " or ".join(expected)

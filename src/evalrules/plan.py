@@ -16,12 +16,16 @@ written (a key of :mod:`messages` and its values, as the reference evaluator giv
 backend raises the same :class:`~evalrules.diagnostics.InputError`.
 
 Values: exact numbers (``Fraction``; counts and ranks are whole), ``bool``, labels (``str``), text
-and histories (tuples of labels). Imports :mod:`ast` (for :class:`ast.Span`), :mod:`diagnostics`
-and :mod:`messages` (for :class:`Fail`'s error).
+and histories (tuples of labels). A date is its day number (``date.toordinal()``, a whole number):
+comparing dates compares numbers and ``days(a, b)`` is ``b - a``, so no backend needs a primitive
+for dates, only to read a date input as its day number. :attr:`Plan.params` keeps a date param
+as the ``datetime.date`` a result shows. Imports :mod:`ast` (for :class:`ast.Span`),
+:mod:`diagnostics` and :mod:`messages` (for :class:`Fail`'s error).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from fractions import Fraction
@@ -309,6 +313,8 @@ class InputKind(StrEnum):
     CATEGORY = "category"
     TEXT = "text"
     HISTORY = "history"
+    #: A date: in the plan its day number (``date.toordinal()``), an int.
+    DATE = "date"
 
 
 @frozen
@@ -346,7 +352,7 @@ class Plan:
     name: str
     ballots: Mapping[str, tuple[str, ...]]
     inputs: tuple[InputSpec, ...]
-    params: Mapping[str, Value]
+    params: Mapping[str, Value | datetime.date]
     #: The schedule: every block, in the order the reference evaluator meets them.
     blocks: tuple[Block, ...]
     #: The kind of every named value: inputs, params and definitions (ballots aside).

@@ -116,6 +116,8 @@ def _expr(e: ast.Expr, _min: int) -> str:
     match e:
         case ast.Number():
             return number(e)
+        case ast.Date(value=v):
+            return v.isoformat()
         case ast.Boolean(value=v):
             return "true" if v else "false"
         case ast.Ref(name=n):
@@ -250,6 +252,8 @@ def _input_type(t: ast.InputType) -> str:
             return "text"
         case ast.HistoryType(scale=scale):
             return f"history of {scale}"
+        case ast.DateType():
+            return "date"
     raise TypeError(t)
 
 

@@ -5,13 +5,15 @@ Floats are taken as their shortest decimal (``0.8`` is 4/5, not the binary float
 NaN, infinities and ``True`` for a number are refused. A yes/no value is ``True``/``False``, the
 number 1 or 0, or one of the words of :data:`YES_NO` (``是``/``否``, ``√``/``×``,
 ``TRUE``/``FALSE``, …): the one vocabulary of every format and backend; ``"yes"``, ``"Y"`` or
-``"有"`` are refused with a message listing it. Every error is an :class:`InputError` made from
+``"有"`` are refused with a message listing it. A date is read by :func:`to_date`, year first and
+never guessed. Every error is an :class:`InputError` made from
 a message key of :mod:`messages`, so it can be said in Chinese. Imports :mod:`ast`, :mod:`check`
 (types only), :mod:`diagnostics` and :mod:`messages`.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import reprlib
@@ -62,7 +64,7 @@ class Constants:
     """What a ruleset knows before any record: each param's value (overrides applied), each
     input's declared default (as written, checked when used) and the bounds of number ranges."""
 
-    params: Mapping[str, Fraction | bool | str] = field(factory=dict)  # a number, yes/no, label
+    params: Mapping[str, Fraction | bool | str | datetime.date] = field(factory=dict)  # and dates
     defaults: Mapping[str, object] = field(factory=dict)
     low: Mapping[str, Fraction] = field(factory=dict)
     high: Mapping[str, Fraction] = field(factory=dict)
@@ -233,6 +235,72 @@ def to_history(value: object, labels: tuple[str, ...], field: str, rule: str
     return tuple(to_label(item, labels, field, rule) for item in items)
 
 
+#: The texts read as dates: year, month and day, with the separators of each form.
+_DATE_TEXT = re.compile(
+    r"(?P<y>\d{4})\s*(?:(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})"
+    r"(?:[ T]0?0:00(?::00(?:\.0+)?)?)?"  # a spreadsheet's midnight: 2025-06-30 00:00:00
+    r"|年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号])")
+#: A text with a time of day: refused as such, not as an unknown form.
+_WITH_TIME = re.compile(r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}[ T]\d{1,2}:\d{2}")
+#: Full-width digits and separators (typed with a Chinese input method) → their ASCII.
+_FULL_WIDTH_DATE = {c: c - 0xFEE0 for c in [*range(0xFF10, 0xFF1A), 0xFF0D, 0xFF0E, 0xFF0F]}
+#: The day number of 1970-01-01: numpy counts days from there, a plan from 0001-01-01.
+EPOCH = datetime.date(1970, 1, 1).toordinal()
+
+
+def day_number(value: datetime.date) -> int:
+    """A date as a plan holds it: its proleptic Gregorian ordinal (0001-01-01 is 1)."""
+    return value.toordinal()
+
+
+def to_date(value: object, field: str, rule: str) -> datetime.date:
+    """A date, strictly: a ``datetime.date``; a ``datetime.datetime`` (a pandas ``Timestamp``,
+    an Excel date cell) or ``numpy.datetime64`` at midnight; the texts ``2025-06-30``,
+    ``2025/6/30``, ``2025.6.30``, ``2025年6月30日`` (year first, four digits; full-width digits
+    allowed) and ``2025-06-30 00:00:00`` (a date cell a spreadsheet program wrote to CSV).
+    Refused, naming the field and the forms read: a time of day other than midnight (cutting it
+    off would be a guess), a text whose day and month could be either way round (``6/30/2025``)
+    or whose century is missing (``25-6-30``), a number (an Excel serial number that lost its
+    date format is a date only by a convention the file no longer states), a day the calendar
+    does not have."""
+    if isinstance(value, datetime.datetime):
+        if value != value:  # pandas' NaT, a missing time, is a datetime unequal to itself
+            raise _date_error("record.not_a_date", field, rule, value, value="NaT")
+        if value.timetz().replace(tzinfo=None) != datetime.time() or \
+                getattr(value, "nanosecond", 0) != 0:  # a pandas Timestamp's beyond microseconds
+            raise _date_error("record.date_time", field, rule, value, value=str(value))
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if type(value).__name__ == "datetime64":  # numpy's, read through its day and its time
+        if value != value:  # NaT, numpy's missing time, is unequal to itself
+            raise _date_error("record.not_a_date", field, rule, value, value="NaT")
+        day = value.astype("datetime64[D]")  # type: ignore[attr-defined]  # numpy has it
+        if day != value:
+            raise _date_error("record.date_time", field, rule, value, value=str(value))
+        return to_date(day.item(), field, rule)
+    if isinstance(value, str):
+        text = value.strip().translate(_FULL_WIDTH_DATE)
+        found = _DATE_TEXT.fullmatch(text)
+        if found is None:
+            key = "record.date_time" if _WITH_TIME.match(text) else "record.not_a_date"
+            raise _date_error(key, field, rule, value, value=said(value))
+        month, day = found.group("m") or found.group("m2"), found.group("d") or found.group("d2")
+        try:
+            return datetime.date(int(found.group("y")), int(month), int(day))
+        except ValueError:
+            raise _date_error("record.no_such_day", field, rule, value,
+                              value=said(value)) from None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise _date_error("record.date_number", field, rule, value, value=said(value))
+    raise _date_error("record.date_type", field, rule, value, type=type(value).__name__)
+
+
+def _date_error(key: str, field: str, rule: str, raw: object, **values: object) -> InputError:
+    return InputError.of(key, {"rule": RuleName(rule, field), "name": field, **values},
+                         field=field, rule=rule, value=raw, code=_C.WRONG_TYPE)
+
+
 def to_count(value: object, ballot: str, category: str, rule: str) -> int:
     """A vote count of ``ballot``; every message names the count as ``BALLOT.CATEGORY`` (the
     column it comes from in a table)."""
@@ -284,6 +352,8 @@ def json_value(value: object) -> object:
         return exact_str(value)
     if isinstance(value, Mapping):
         return {k: json_value(v) for k, v in value.items()}
+    if isinstance(value, datetime.date):  # a date input or param: ISO 8601, as JSON has none
+        return value.isoformat()
     return value
 
 
@@ -368,6 +438,8 @@ def coerce_input(checked: Checked, decl: ast.Input, raw: object, constants: Cons
                          type=type(raw).__name__)
         case ast.HistoryType(scale=scale):
             return to_history(raw, checked.labels(scale), name, rule)
+        case ast.DateType():
+            return to_date(raw, name, rule)
         case ast.NumberType(integer=integer):
             value = to_number(raw, name, rule)
             if integer and value.denominator != 1:

@@ -10,6 +10,7 @@ plan's expressions on top of this. Imports :mod:`ast` (spans), :mod:`plan` and :
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
 import re
@@ -77,7 +78,7 @@ class Emitter:
             "_new": object.__new__, "_R": None, "_round": _round, "_frac": Fraction,
             "_public": public, "_streak": streak, "_coerce": coerce,
             "_compress": itertools.compress, "_fail": _failing(self.fails), "_UNSET": UNSET,
-            "_BIG": 2**MAX_BITS,
+            "_BIG": 2**MAX_BITS, "_date": datetime.date,
         }
         self.counter = 0
         self.vars: dict[str, Op] = {}  # each input, param and named value: its code
@@ -128,13 +129,15 @@ class Emitter:
         args = f", ({', '.join(listed)},)" if listed else ""
         return f"_fail({len(self.fails) - 1}{args})"
 
-    def constant_op(self, value: P.Value) -> Op:
+    def constant_op(self, value: P.Value | datetime.date) -> Op:
         """A constant as code: a fraction as its integer pair, so comparisons with it
         cross-multiply integers."""
         if isinstance(value, bool):
             return Op(Repr.BOOL, repr(value))
         if isinstance(value, str):
             return Op(Repr.LABEL, repr(value))
+        if isinstance(value, datetime.date):  # a date param, as its result shows it
+            return Op(Repr.LABEL, self.const(value))
         value = Fraction(value)
         if value.denominator == 1:
             return Op(Repr.INT, repr(value.numerator))
@@ -185,7 +188,7 @@ class Emitter:
             checks += [f"not ({classes} is int)", size]
             self.slots.append((b, "ballot", tuple(counts)))
             totals.append(counts)
-        histories, pairs, variables = [], [], {}
+        histories, pairs, variables, dates = [], [], {}, []
         for spec in plan.inputs:
             var = variables[spec.name] = self.fresh("x")
             self.input_check(spec, var, checks)
@@ -196,6 +199,11 @@ class Emitter:
             if spec.kind == P.InputKind.INTEGER:
                 self.vars[spec.name] = Op(Repr.INT, var)
                 self.slots.append((spec.name, "num", var))
+            elif spec.kind == P.InputKind.DATE:  # the date for the result, its day number to use
+                ordinal = self.fresh("o")
+                dates.append((var, ordinal))
+                self.vars[spec.name] = Op(Repr.INT, ordinal)
+                self.slots.append((spec.name, "plain", var))
             elif spec.kind == P.InputKind.NUMBER:
                 den = self.fresh("d")
                 pairs.append((var, den))
@@ -222,6 +230,8 @@ class Emitter:
             whole = ".numerator" if spec.kind == P.InputKind.INTEGER else ""
             self.emit(f"{variables[spec.name]} = v[{spec.name!r}]{whole}")
         self.depth -= 1
+        for var, ordinal in dates:
+            self.emit(f"{ordinal} = {var}.toordinal()")
         for var, den in pairs:
             self.emit(f"if {var}.__class__ is int:")
             self.emit(f"    {den} = 1")
@@ -247,6 +257,8 @@ class Emitter:
             case P.InputKind.CATEGORY:
                 mine = [f"{var} not in {self.const(frozenset(spec.labels))}",
                         f"{var}.__class__ is not str"]
+            case P.InputKind.DATE:  # a datetime (midnight or not) takes the reference's path
+                mine = [f"{var}.__class__ is not _date"]
             case _:  # an int of at most MAX_BITS bits; anything else takes the reference's path
                 mine = [f"{var}.__class__ is not int", f"not (-_BIG < {var} < _BIG)"]
         for bound, op in ((spec.low, "<"), (spec.high, ">")):

@@ -24,6 +24,7 @@ record.
 
 from __future__ import annotations
 
+import datetime
 import linecache
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -178,7 +179,7 @@ class _Generator(Emitter):
             ballots=dict(self.plan.ballots),
             inputs=(*self.plan.ballots, *(s.name for s in self.plan.inputs)), vetoes=position,
             outcomes=position + 1,
-            constants={name: public(v) if not isinstance(v, (bool, str)) else v
+            constants={name: public(v) if not isinstance(v, (bool, str, datetime.date)) else v
                        for name, v in self.plan.params.items()})
 
     def slot(self, name: str, op: Op) -> None:

@@ -19,6 +19,7 @@ follows it).
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Mapping
 from fractions import Fraction
@@ -41,6 +42,7 @@ from ..values import (
     round_half_away,
     streak,
     to_bool,
+    to_date,
     to_label,
     to_number,
 )
@@ -64,7 +66,7 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
     """Params (with ``overrides`` applied), defaults and range bounds, computed once per ruleset.
     ``overrides`` must name params only."""
     overrides = dict(overrides or {})
-    params: dict[str, Fraction | bool | str] = {}
+    params: dict[str, Fraction | bool | str | datetime.date] = {}
     ev = _Evaluator(checked, params, Constants())
     for name in checked.order:
         if name in checked.params:
@@ -102,13 +104,16 @@ def _held(value, rule: str):
     return value
 
 
-def _coerce_param(checked: Checked, name: str, value: object) -> Fraction | bool | str:
+def _coerce_param(checked: Checked, name: str, value: object
+                  ) -> Fraction | bool | str | datetime.date:
     type_ = checked.types[name]
     rule = f"param {name}"
     if type_.kind == Kind.BOOL:
         return to_bool(value, name, rule)
     if type_.kind == Kind.CATEGORY:
         return to_label(value, type_.labels, name, rule)
+    if type_.kind == Kind.DATE:
+        return to_date(value, name, rule)
     return to_number(value, name, rule)
 
 
@@ -434,7 +439,7 @@ class _Evaluator:
         match e:
             case ast.Number(value=v):
                 return v
-            case ast.Boolean(value=v):
+            case ast.Boolean(value=v) | ast.Date(value=v):
                 return v
             case ast.Ref(name=n):
                 return self.values[n]
@@ -533,6 +538,8 @@ class _Evaluator:
                 return Fraction(math.ceil(args[0]))
             case "abs":
                 return abs(args[0])
+            case "days":  # whole days from the first date to the second (negative if earlier)
+                return Fraction(args[1].toordinal() - args[0].toordinal())
         raise AssertionError(f)  # pragma: no cover
 
 

@@ -22,6 +22,11 @@ an integer or float column's 1 and 0; a text column's words of :data:`evalrules.
 (``是``/``否``, ``√``/``×``, ``TRUE``/``FALSE`` in any case, …) between spaces
 (:func:`yes_no_cells`).
 
+A date column is read as :func:`evalrules.values.to_date` reads a value, as day numbers (the
+plan's dates): Arrow dates as they are, a timestamp without a time zone where it is midnight, ISO
+text (``2025-06-30``) that names a real day; any other cell takes the per-row path
+(:meth:`Reader.dates`).
+
 A row goes to the per-row path (the reference evaluator reads it, with its errors) when an input
 or vote count is not plainly valid: null without a default, a string, NaN, a bool or float where a
 count is expected, a negative or fractional vote, an unknown label (also one with surrounding
@@ -36,6 +41,7 @@ Imports numpy and pyarrow, :mod:`plan`, :mod:`columns`, :mod:`values` and
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -46,7 +52,7 @@ import pyarrow.compute as pc
 from .. import plan as P
 from ..columns import is_input_column
 from ..diagnostics import DataError
-from ..values import YES_NO
+from ..values import EPOCH, YES_NO, day_number
 from . import rational as X
 from .rational import MAX, Num
 
@@ -84,6 +90,8 @@ def constant(labels: Labels, value):
         return value
     if isinstance(value, str):
         return Cat(labels.id(value))
+    if isinstance(value, datetime.date):  # a date default: its day number
+        return Num.const(Fraction(day_number(value)))
     return Num.const(value)
 
 
@@ -343,6 +351,8 @@ class Reader:
                 value = self.text(col)
             case P.InputKind.HISTORY:
                 value = self.history(col, spec.labels)
+            case P.InputKind.DATE:
+                value = self.dates(col)
             case _:
                 value = self.number(col, spec, nulls)
         if isinstance(nulls, np.ndarray):
@@ -351,6 +361,37 @@ class Reader:
             else:
                 value = choose(nulls, constant(self.labels, default), value)
         return value
+
+    def dates(self, col: pa.Array) -> Num:
+        """A date column as day numbers (see :func:`values.day_number`): Arrow dates exactly, a
+        timestamp without a time zone where it is midnight, ISO text (2025-06-30); any other cell
+        (other text, a time of day, a zoned timestamp, a number) takes the per-row path, which
+        reads or refuses it as the reference does. Nulls are 0 here, and chosen later."""
+        t = col.type
+        if pa.types.is_dictionary(t):
+            col = col.dictionary_decode()
+            t = col.type
+        if pa.types.is_timestamp(t) and t.tz is None:
+            day = pc.cast(pc.floor_temporal(col, unit="day"), pa.date32())
+            self.mark(_numpy(pc.not_equal(pc.cast(day, t), col), False))
+        elif pa.types.is_date(t):
+            day = pc.cast(col, pa.date32())
+        elif pa.types.is_string(t) or pa.types.is_large_string(t):  # a CSV's or a sheet's text
+            trimmed = pc.utf8_trim_whitespace(col)
+            iso = pc.if_else(pc.match_substring_regex(trimmed, r"^\d{4}-\d{2}-\d{2}$"),
+                             trimmed, None)
+            day = pc.cast(pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True),
+                          pa.date32())
+            # Arrow's strptime rolls 2025-02-30 over to March: a day that is not written back
+            # as it was read does not exist, and the per-row path refuses it.
+            same = pc.equal(pc.strftime(day, format="%Y-%m-%d"), iso)
+            day = pc.if_else(same, day, None)
+            self.mark(_numpy(pc.and_(pc.is_valid(col), pc.is_null(day)), False))
+        else:
+            self.everything_slow()
+            return Num(0)
+        vals = _numpy(day.cast(pa.int32()), 0).astype(np.int64) + EPOCH
+        return Num(vals, 1, X.bound(vals), 1)
 
     def placeholder(self, spec: P.InputSpec):
         match spec.kind:

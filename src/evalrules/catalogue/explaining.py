@@ -110,6 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{x} rounded to {digits} decimal places"),
     "explain.call.round_whole": ("{x}四舍五入取整", "{x} rounded to a whole number"),
     "explain.call.floor": ("{x}向下取整", "{x} rounded down"),
+    "explain.call.days": ("{a}至{b}的天数", "the days from {a} to {b}"),
     "explain.call.ceil": ("{x}向上取整", "{x} rounded up"),
     "explain.call.abs": ("{x}的绝对值", "the absolute value of {x}"),
     "explain.if": ("若{c}则{a}，否则{b}", "if {c} then {a} else {b}"),

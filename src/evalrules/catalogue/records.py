@@ -52,6 +52,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{rule}: '{name}' must be a list of grades, oldest first, not {type}"),
     "record.not_text": ("{rule}「{name}」应为文字，实为 {type}",
                         "{rule}: '{name}' must be text, not {type}"),
+    "record.not_a_date": ("{rule}「{name}」应为日期，实为 {value}；日期年份在前，可写作 "
+                          "2025-06-30、2025/6/30、2025.6.30 或 2025年6月30日",
+                          "{rule}: '{name}' must be a date, not {value}; write it year first: "
+                          "2025-06-30, 2025/6/30, 2025.6.30 or 2025年6月30日"),
+    "record.no_such_day": ("{rule}「{name}」为 {value}，日历上没有这一天",
+                           "{rule}: '{name}' is {value}, a day the calendar does not have"),
+    "record.date_time": ("{rule}「{name}」应为日期，{value} 带有时刻；请只填日期",
+                         "{rule}: '{name}' must be a date, and {value} has a time of day; "
+                         "give the date only"),
+    "record.date_number": ("{rule}「{name}」应为日期，实为数字 {value}（Excel 中请把该列设为"
+                           "日期格式，或写作 2025-06-30）",
+                           "{rule}: '{name}' must be a date, not the number {value} (format "
+                           "the Excel column as dates, or write 2025-06-30)"),
+    "record.date_type": ("{rule}「{name}」应为日期，实为 {type} 类型的值",
+                         "{rule}: '{name}' must be a date, not {type}"),
     "record.not_whole": ("{rule}「{name}」应为整数，实为 {value}",
                          "{rule}: '{name}' must be a whole number, not {value}"),
     "record.out_of_range": ("{rule}「{name}」为 {number}，超出了范围 {bounds}",

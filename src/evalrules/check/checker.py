@@ -21,6 +21,7 @@ from .groups import GroupChecker
 from .model import (
     BALLOT,
     BOOL,
+    DATE,
     ERROR,
     NUMBER,
     POLICIES,
@@ -226,6 +227,8 @@ class _Checker(ExpressionChecker, GroupChecker):
                     self.error("E207", f"a label is listed twice in '{decl.name}'", decl.span)
             case ast.TextType():
                 type_ = TEXT
+            case ast.DateType():
+                type_ = DATE
             case ast.HistoryType(scale=scale) if scale in self.scales:
                 type_ = Type(Kind.HISTORY, self._labels(scale), scale)
             case ast.ScaleType(scale=scale) | ast.HistoryType(scale=scale):
@@ -284,6 +287,11 @@ class _Checker(ExpressionChecker, GroupChecker):
                 expr, type_ = self._expr(decl.expr)
                 if isinstance(decl, ast.Score):
                     self._expect(type_, NUMBER, decl.expr.span, f"score '{decl.name}'")
+                elif type_.kind == Kind.DATE:  # a result is never a date: see docs, "Dates"
+                    self.error("E301", f"'{decl.name}' would hold a date; a let holds a number, "
+                               "a condition or a label", decl.expr.span,
+                               "count the days between two dates with days(FROM, TO), or "
+                               "make the date a param")
                 self.checked_exprs[decl.name] = attrs.evolve(decl, expr=expr)
                 return type_
             case ast.Sheet():

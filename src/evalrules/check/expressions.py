@@ -13,6 +13,7 @@ from .. import ast
 from ..diagnostics import did_you_mean
 from .model import (
     BOOL,
+    DATE,
     ERROR,
     FUNCTIONS,
     MAX_ROUND_DIGITS,
@@ -56,6 +57,8 @@ class ExpressionChecker(CheckerState):
         match expr:
             case ast.Number():
                 return expr, NUMBER
+            case ast.Date():
+                return expr, DATE
             case ast.Boolean():
                 return expr, BOOL
             case ast.Label():
@@ -227,7 +230,7 @@ class ExpressionChecker(CheckerState):
         order = unrated = None
         if ERROR in (tl, tr):
             pass
-        elif tl.kind == tr.kind == Kind.NUMBER:
+        elif tl.kind == tr.kind == Kind.NUMBER or tl.kind == tr.kind == Kind.DATE:
             pass
         elif tl.kind == Kind.CATEGORY and tr.kind == Kind.CATEGORY:
             if set(tl.labels) != set(tr.labels):
@@ -247,7 +250,8 @@ class ExpressionChecker(CheckerState):
             pass
         else:
             self.error("E301", f"cannot compare {tl.describe()} with {tr.describe()} "
-                       f"using '{expr.op}'", expr.span)
+                       f"using '{expr.op}'", expr.span,
+                       self._date_hint(left, tl, tr) or self._date_hint(right, tr, tl))
         return attrs.evolve(expr, left=left, right=right, order=order, unrated=unrated), BOOL
 
     def _history(self, expr: ast.History, name: str, method: str, label: str | None) -> Type:
@@ -288,9 +292,15 @@ class ExpressionChecker(CheckerState):
             want = f"{lo}" if lo == hi else f"{lo} or more" if hi is None else f"{lo} to {hi}"
             self.error("E302", f"{expr.function}() takes {want} arguments, not {n}", expr.span)
         args = []
+        arg_type = DATE if expr.function == "days" else NUMBER  # days(FROM, TO): between dates
         for a in expr.args:
             a2, t = self._expr(a)
-            self._expect(t, NUMBER, a.span, f"an argument of {expr.function}()")
+            hint = self._date_hint(a2, t, arg_type)
+            if hint:
+                self.error("E301", f"an argument of {expr.function}() should be a date, but "
+                           f"this is {t.describe()}", a.span, hint)
+            else:
+                self._expect(t, arg_type, a.span, f"an argument of {expr.function}()")
             args.append(a2)
         if expr.function == "round" and n == 2:
             digits = literal_value(args[1])
@@ -303,6 +313,21 @@ class ExpressionChecker(CheckerState):
                            f"{MAX_ROUND_DIGITS} either way", args[1].span,
                            "round to the digits the regulation names (usually 0 to 4)")
         return attrs.evolve(expr, args=tuple(args)), NUMBER
+
+    def _date_hint(self, expr: ast.Expr, got: Type, want: Type) -> str | None:
+        """Where a date is wanted and ``expr`` is ``2025/12/31`` (or a param that is), a number
+        divided twice: how to write the date."""
+        if got.kind != Kind.NUMBER or want.kind != Kind.DATE:
+            return None
+        if isinstance(expr, ast.Ref) and expr.name in self.params:
+            expr = self.params[expr.name].expr
+        match expr:
+            case ast.Arithmetic(op="/", left=ast.Arithmetic(
+                    op="/", left=ast.Number(text=y), right=ast.Number(text=m)),
+                    right=ast.Number(text=d)) if all(
+                        t and t.isdigit() for t in (y, m, d)) and len(y or "") == 4:
+                return f"{y}/{m}/{d} divides numbers; write the date as {y}-{m}-{d}"
+        return None
 
     def _ballot(self, name: str, span: ast.Span, categories) -> tuple[str, ...] | None:
         if name not in self.ballots:

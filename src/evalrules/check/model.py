@@ -6,7 +6,8 @@ Imports :mod:`ast` and :mod:`diagnostics`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Container, Iterator, Mapping
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
@@ -20,7 +21,7 @@ from .. import ast
 POLICIES = tuple(ast.Policy)
 FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
-    "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
+    "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1), "days": (2, 2),
 }
 #: ``round(x, d)`` takes at most this many digits either way (E415): no regulation rounds to more
 #: than a few, and ``10 ** d`` for a ``d`` of millions never finishes.
@@ -34,7 +35,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc unrated lowest places rounded among".split()
+    "quota limit desc asc unrated date lowest places rounded among".split()
 )
 
 
@@ -45,6 +46,8 @@ class Kind(StrEnum):
     CATEGORY = "category"
     TEXT = "text"
     HISTORY = "history"
+    #: A day of the calendar: compared with another, or counted between with ``days(a, b)``.
+    DATE = "date"
     #: An expression already reported, so that one mistake is reported once.
     ERROR = "error"
 
@@ -66,13 +69,14 @@ class Type:
         if self.kind == Kind.HISTORY:
             return f"a history of grades on {self.scale}"
         return {Kind.NUMBER: "a number", Kind.BOOL: "a condition (true or false)",
-                Kind.BALLOT: "a ballot", Kind.TEXT: "text",
+                Kind.BALLOT: "a ballot", Kind.TEXT: "text", Kind.DATE: "a date",
                 Kind.ERROR: "an invalid value"}[self.kind]
 
 
 NUMBER, BOOL, BALLOT, ERROR = Type(Kind.NUMBER), Type(Kind.BOOL), Type(Kind.BALLOT), \
     Type(Kind.ERROR)
 TEXT = Type(Kind.TEXT)
+DATE = Type(Kind.DATE)
 
 
 @frozen(cache_hash=True)
@@ -154,7 +158,7 @@ class Checked:
     def subject(self, expr: ast.Expr) -> str | None:
         """The first input or ballot a condition reads (through the values it names): the field
         its failure reports."""
-        return ast.subject(expr, self.definitions, {*self.inputs, *self.ballots})
+        return first_field(expr, self.definitions, {*self.inputs, *self.ballots})
 
     @property
     def name(self) -> str:
@@ -188,6 +192,36 @@ def closure(definitions, deps, names) -> frozenset[str]:
         seen.add(name)
         stack.extend(deps.get(name, ()))
     return frozenset(seen)
+
+
+def first_field(expr: ast.Expr, definitions: Mapping[str, object], fields: Container[str]
+                ) -> str | None:
+    """The first field (an input or ballot among ``fields``) ``expr`` reads, in the order it is
+    written, looking through the derived values it names: the field a failed ``require``
+    reports. None when it reads no field (only params). (Here rather than in :mod:`ast`: which
+    names are fields and definitions is what a checked ruleset knows.)"""
+    stack: list[Iterator[object]] = [ast.walk(expr)]
+    seen: set[str] = set()
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        match node:
+            case ast.Share(ballot=b) | ast.Votes(ballot=b) | ast.Total(ballot=b) | ast.Points(
+                    ballot=b):
+                return b
+            case ast.History(input=name):
+                return name
+            case ast.Ref(name=name):
+                base = name.split(".", 1)[0]
+                if base in fields:
+                    return base
+                if base in definitions and base not in seen:
+                    seen.add(base)
+                    stack.append(itertools.chain.from_iterable(
+                        ast.walk(root) for root in ast.expressions(definitions[base])))
+    return None
 
 
 def literal_value(expr: ast.Expr) -> Fraction | None:

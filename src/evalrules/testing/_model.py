@@ -8,6 +8,7 @@ work without it.
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from collections.abc import Mapping
@@ -368,10 +369,18 @@ def _corner(ruleset: Ruleset, m: Model, high: bool) -> dict:
                 record[name] = "甲"
             case "history":
                 record[name] = [labels[0] if high else labels[-1]] * 3
+            case "date":  # a year before the ruleset's date, or on it
+                record[name] = date_anchor(ruleset) - datetime.timedelta(0 if high else 366)
             case "ballot":
                 record[name] = {c: 0 for c in labels}
                 record[name][labels[0] if high else labels[-1]] = 10
     return record
+
+
+def date_anchor(ruleset: Ruleset) -> datetime.date:
+    """A date records are drawn around: the ruleset's first date param, else 2025-12-31."""
+    return next((v for v in ruleset.constants.params.values()
+                 if isinstance(v, datetime.date)), datetime.date(2025, 12, 31))
 
 
 def _choices(f: Field) -> list:
@@ -467,7 +476,7 @@ def _split_at(categories: tuple[str, ...], t: Threshold, offset: int, high: bool
 def plain(value: object) -> object:
     """A record value as JSON data, exactly as the cases-file reader reads it back: whole numbers
     as ``int``, finite decimals as ``Decimal`` (a JSON number: ``94.15``), other fractions as
-    exact strings (``"1/3"``)."""
+    exact strings (``"1/3"``), dates as ISO text."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -482,6 +491,8 @@ def plain(value: object) -> object:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
+    if isinstance(value, datetime.date):  # a date input: ISO text, which reads back the same
+        return value.isoformat()
     return value
 
 

@@ -9,6 +9,7 @@ the evaluations involved and the record as a ready-to-paste case for the ruleset
 
 from __future__ import annotations
 
+import datetime
 import math
 import random
 from collections.abc import Callable, Mapping
@@ -24,7 +25,14 @@ from ..diagnostics import EvalRulesError, InputError
 from ..quotas import group_wide_inputs
 from ..ruleset import Ruleset
 from ..unparse import expression
-from ._model import boundary_records, dumps, evaluate_expr, field_range, record_as_case
+from ._model import (
+    boundary_records,
+    date_anchor,
+    dumps,
+    evaluate_expr,
+    field_range,
+    record_as_case,
+)
 from .strategies import invalid_records, numbers_of, records
 
 __all__ = ["CheckFailed", "Property", "properties", "run_checks"]
@@ -236,6 +244,8 @@ def _sample_records(ruleset: Ruleset, count: int, seed: int, lean: int = 0) -> l
                 record[name] = pick if field.kind == "history" else rng.choice(field.labels)
             elif field.kind == "text":
                 record[name] = "组"
+            elif field.kind == "date":
+                record[name] = date_anchor(ruleset) - datetime.timedelta(rng.randint(0, 400))
             else:
                 lo = field.low if field.low is not None else Fraction(0)
                 hi = field.high if field.high is not None else lo + 100

@@ -8,6 +8,7 @@ InvalidArgument`), and a caller who wants a fixed value passes ``st.just(value)`
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import math
 from collections.abc import Mapping
@@ -189,11 +190,34 @@ def _field(m: Model, f: Field, edges_only: bool = False) -> SearchStrategy:
             value = st.sampled_from(("甲", "乙", "丙"))
         case "history":
             value = st.lists(st.sampled_from(f.labels), max_size=4)
+        case "date":
+            value = _dates(m.ruleset)
         case _:
             value = numbers_of(m, f, edges_only)
     if not f.required:
         value = st.one_of(st.just(_OMIT), value)
     return value
+
+
+def _dates(ruleset: Ruleset) -> SearchStrategy[datetime.date]:
+    """Dates, biased to the lines a ruleset draws: each date it writes or holds in a param, moved
+    by each whole number it writes (a day either side too), so ``days(入职, 年末) < 183`` is met
+    at 182, 183 and 184 days."""
+    anchors = {v for v in ruleset.constants.params.values() if isinstance(v, datetime.date)}
+    steps = {0}
+    for decl in ruleset.checked.module.statements:
+        for root in ast.expressions(getattr(decl, "declaration", decl)):
+            for node in ast.walk(root):
+                if isinstance(node, ast.Date):
+                    anchors.add(node.value)
+                elif isinstance(node, ast.Number) and node.value.denominator == 1 \
+                        and 0 < node.value < 10_000:
+                    steps.add(int(node.value))
+    near = sorted({a + datetime.timedelta(days=sign * s + extra) for a in anchors
+                   for s in steps for sign in (1, -1) for extra in (-1, 0, 1)
+                   if 1000 < a.year < 9000})
+    plain = st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31))
+    return st.one_of(st.sampled_from(near), plain) if near else plain
 
 
 _OFFSETS = st.sampled_from((0, -1, 1))
@@ -358,6 +382,9 @@ def _spoilers(ruleset: Ruleset, m: Model) -> list:
                 out.append(with_(name, [1.5, True, ["甲"]]))
             case "history":
                 out.append(with_(name, [["不存在的档次"], 1, True, {"a": 1}]))
+            case "date":  # month and day either way round, no such day, a serial, a time
+                out.append(with_(name, ["6/30/2025", "2025-02-30", 45838, True,
+                                        "2025-06-30 08:00"]))
             case "ballot":
                 cats = f.labels
                 out.append(with_(name, [5, "优秀", [1, 2]]))
