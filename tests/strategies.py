@@ -29,6 +29,11 @@ def numbers() -> st.SearchStrategy[ast.Number]:
     return st.one_of(whole, decimal).map(lambda v: ast.Number(v))
 
 
+def weights() -> st.SearchStrategy[ast.Expr]:
+    """A weight or a category's points: a number or a param's name."""
+    return st.one_of(numbers(), names().map(ast.Ref))
+
+
 def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
     leaves = st.one_of(
         numbers(),
@@ -38,7 +43,7 @@ def expressions(max_leaves: int = 12) -> st.SearchStrategy[ast.Expr]:
         st.builds(ast.Share, names(), st.lists(names(), min_size=1, max_size=3).map(tuple)),
         st.builds(ast.Votes, names(), st.lists(names(), min_size=1, max_size=3).map(tuple)),
         st.builds(ast.Total, names()),
-        st.builds(ast.Points, names(), st.lists(st.tuples(names(), numbers()), min_size=1,
+        st.builds(ast.Points, names(), st.lists(st.tuples(names(), weights()), min_size=1,
                                                 max_size=3).map(tuple)),
         st.builds(ast.History, names(), st.sampled_from(("streak", "count")), names()),
         st.dates().map(ast.Date),
@@ -118,8 +123,10 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)))
     body = st.one_of(
         expressions(),
-        st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), numbers()),
+        st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), weights()),
                                          min_size=1, max_size=3).map(tuple)),
+        st.builds(lambda t, es: ast.Weighted(tuple(ast.WeightedItem(e, None) for e in es), t),
+                  names(), st.lists(expressions(4), min_size=1, max_size=3)),
         st.builds(ast.Cases, st.lists(st.builds(ast.CaseBranch, expressions(4), conditions()),
                                       min_size=1, max_size=3).map(tuple),
                   st.one_of(st.none(), expressions(4))),
@@ -140,6 +147,8 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Ballot, names(), labels),
         st.builds(ast.Input, names(), input_types, st.one_of(st.none(), expressions(4))),
         st.builds(ast.Param, names(), expressions(4)),
+        st.builds(ast.Weights, names(), st.lists(st.tuples(names(), weights()), min_size=1,
+                                                 max_size=3).map(tuple)),
         st.builds(ast.Let, names(), body),
         st.builds(ast.Score, names(), body),
         st.builds(ast.Require, expressions(), st.one_of(st.none(), ASCII_SAFE_TEXT)),
@@ -160,7 +169,10 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
 
 
 def modules() -> st.SearchStrategy[ast.Module]:
-    header = st.builds(ast.Header, names(), st.one_of(st.none(), ASCII_SAFE_TEXT),
+    header = st.builds(ast.Header, st.one_of(names(), st.just("县管干部年度考核（试行）"),
+                                             st.just("考核(2025)办法"),
+                                             st.just("《考核办法》〔2025〕1号")),
+                       st.one_of(st.none(), ASCII_SAFE_TEXT),
                        st.one_of(st.none(), ASCII_SAFE_TEXT))
     return st.builds(ast.Module, header, st.lists(declarations(), max_size=6).map(tuple))
 
@@ -256,7 +268,8 @@ def _numeric(names: tuple[str, ...], depth: int) -> st.SearchStrategy[ast.Expr]:
         st.builds(lambda c: ast.Votes("测评", c), cats),
         st.just(ast.Total("测评")),
         st.builds(lambda pts: ast.Points("测评", tuple(zip(BALLOT, pts, strict=True))),
-                  st.tuples(*(st.integers(0, 100).map(lambda n: ast.Number(Fraction(n)))
+                  st.tuples(*(st.one_of(st.integers(0, 100).map(lambda n: ast.Number(Fraction(n))),
+                                        st.just(ast.Ref("线")))
                               for _ in BALLOT))),
     ]
     leaf = st.one_of(*leaves)
@@ -309,6 +322,11 @@ def _boolean(names: tuple[str, ...], grades: tuple[str, ...], depth: int,
             st.sampled_from(grades), st.sampled_from(("==", "!=")), st.sampled_from(labels)))
         leaves.append(st.builds(lambda g, label, neg: ast.Is(ast.Ref(g), label, neg),
                                 st.sampled_from(grades), st.sampled_from(labels), st.booleans()))
+        label = st.sampled_from(SCALE).map(ast.Ref)  # labels as values, of the grade's scale
+        leaves.append(st.builds(
+            lambda g, op, c, a, b: ast.Compare(op, ast.Ref(g), ast.If(c, a, b)),
+            st.sampled_from(grades), st.sampled_from(("==", "!=", "<", "<=", ">", ">=")),
+            _boolean(names, (), 0), label, label))
     leaf = st.one_of(*leaves)
     if depth == 0:
         return leaf
@@ -343,10 +361,13 @@ def valid_modules(draw) -> ast.Module:
         ast.Param("线", draw(_literal())),
         ast.Input("入职", ast.DateType(), draw(st.one_of(st.none(), DATES.map(ast.Date)))),
         ast.Param("年末", ast.Date(datetime.date(2025, 12, 31))),
+        ast.Param("权", ast.Number(Fraction(2, 5), "40%")),
+        ast.Weights("权重", (("甲", ast.Ref("权")), ("乙", ast.Number(Fraction(3, 5), "60%")))),
     ]
     names: tuple[str, ...] = ("分数", "次数", "线")
     for i in range(draw(st.integers(0, 3))):
-        kind = draw(st.sampled_from(("plain", "plain", "cases", "weighted")))
+        kind = draw(st.sampled_from(("plain", "plain", "cases", "weighted", "table",
+                                     "param weight")))
         if kind == "cases":
             expr = ast.Cases(tuple(draw(st.lists(st.builds(
                 ast.CaseBranch, _numeric(names, 1), _condition(names, ())), min_size=1,
@@ -358,6 +379,13 @@ def valid_modules(draw) -> ast.Module:
             expr = ast.Weighted(tuple(
                 ast.WeightedItem(draw(_numeric(names, 1)), ast.Number(w / 100, f"{w}%"))
                 for w in weights))
+        elif kind == "table":  # weights: 40% as a param, 60% written; their sum checked
+            expr = ast.Weighted((ast.WeightedItem(draw(_numeric(names, 1)), None),
+                                 ast.WeightedItem(draw(_numeric(names, 1)), None)), "权重")
+        elif kind == "param weight":
+            expr = ast.Weighted((ast.WeightedItem(draw(_numeric(names, 1)), ast.Ref("权")),
+                                 ast.WeightedItem(draw(_numeric(names, 1)),
+                                                  ast.Number(Fraction(3, 5), "60%"))))
         else:
             expr = draw(_numeric(names, 2))
         name = f"值{i}"
@@ -395,8 +423,18 @@ def valid_modules(draw) -> ast.Module:
                ast.Adjustment(action, "等级", label=draw(st.sampled_from(
                    every if action == "set" else SCALE))))
         statements.append(ast.Veto(f"否决{i}", draw(_boolean(names, (), 1)), (adj,)))
+    grades: tuple[str, ...] = ("等级",)
+    if draw(st.booleans()):  # a grade as a let: labels as values (the scale from the labels)
+        label = st.sampled_from(every).map(ast.Ref)
+        statements.append(ast.Let("档", draw(st.one_of(
+            st.builds(ast.If, _boolean(names, (), 1), label, label),
+            st.builds(ast.Cases, st.lists(st.builds(ast.CaseBranch, label,
+                                                    _condition(names, ())),
+                                          min_size=1, max_size=3).map(tuple),
+                      st.one_of(label, st.just(ast.Ref("等级"))))))))
+        grades += ("档",)
     for i in range(draw(st.integers(0, 2))):
-        statements.append(ast.Outcome(f"结果{i}", draw(_condition(names, ("等级",), every))))
+        statements.append(ast.Outcome(f"结果{i}", draw(_condition(names, grades, every))))
     return ast.Module(ast.Header("生成"), tuple(statements))
 
 

@@ -872,3 +872,19 @@ def test_input_error_is_caught_as_evalrules_error():
     rules = evalrules.compile("ruleset r\ninput a: number\nscore s = a\n")
     with pytest.raises(EvalRulesError):
         rules.evaluate({})
+
+
+# ---------------------------------------------------------------- weights and label values
+
+
+def test_e420_weighted_table_with_another_number_of_values():
+    src = ("ruleset r\ninput a: number\nweights 五要素: 德 50%, 能 50%\n"
+           "score s = weighted 五要素: a, a, a\n")
+    check(the(src, "E420"), "E420", at(src, "weighted 五要素"), "2 weights (德, 能)",
+          hint="in the table's order")
+
+
+def test_e421_labels_of_two_scales():
+    src = ("ruleset r\nscale 甲: 优秀 > 称职\nscale 乙: 优秀 > 称职 > 不称职\ninput a: number\n"
+           "let g = if a > 1 then 优秀 else 称职\n")
+    check(the(src, "E421"), "E421", at(src, "if a"), "several scales (甲, 乙)")

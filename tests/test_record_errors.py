@@ -203,6 +203,7 @@ def test_every_kind_of_error_is_covered():
     keys |= {"record.limit", "record.in_group", "record.constant_too_big"}  # below
     keys |= {"record.quota_unequal", "record.quota_places"}  # below
     keys |= {"record.did_you_mean", "record.condition_fails", "record.integer_digits"}  # inside
+    keys.add("record.weights_sum")  # a with_params: tests/test_lang_weights.py
     assert record_keys == keys
 
 

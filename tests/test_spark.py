@@ -28,7 +28,8 @@ from evalrules import spark as es  # noqa: E402
 
 #: Rulesets run on Spark: one job each (a couple of seconds), so a few that cover the kinds.
 KEYS = ["fanwen9/team-city.rules", "fanwen9/team-county.rules", "fanwen2/cadre.rules",
-        "fanwen4/satisfaction.rules", "fanwen2/cadre-quota.rules", "fanwen2/team-dept-rank.rules"]
+        "fanwen4/satisfaction.rules", "fanwen2/cadre-quota.rules", "fanwen2/team-dept-rank.rules",
+        "fanwen5/cadre-weights.rules"]
 
 
 @pytest.fixture(scope="module")

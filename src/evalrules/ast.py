@@ -185,7 +185,7 @@ class Points:
     """``points(B: 优秀 100, ...)``: the vote-weighted average of the points."""
 
     ballot: str
-    points: tuple[tuple[str, Number], ...]
+    points: tuple[tuple[str, Expr], ...]  # a Number, or a Ref to a param
     span: Span = _span()
 
 
@@ -214,13 +214,14 @@ class Quantified:
 @frozen
 class WeightedItem:
     expr: Expr
-    weight: Number
+    weight: Expr | None  # a Number or a Ref to a param; in `weighted TABLE:` None until checked
     span: Span = _span()
 
 
 @frozen
 class Weighted:
     items: tuple[WeightedItem, ...]
+    table: str | None = None  # `weighted TABLE: a, b, …`: the table's weights, by position
     span: Span = _span()
 
 
@@ -529,13 +530,22 @@ class GroupBy:
     span: Span = _span()
 
 
+@frozen
+class Weights:
+    """``weights T: 德 15%, …``: each weight (a Number or a Ref to a param) is a param ``T.德``."""
+
+    name: str
+    entries: tuple[tuple[str, Expr], ...]
+    span: Span = _span()
+
+
 Declaration = (
     Scale | Ballot | Input | Param | Let | Score | Require | Sheet | Grade | Veto | Outcome | Check
-    | GroupBy
+    | GroupBy | Weights
 )
-NAMED = (Scale, Ballot, Input, Param, Let, Score, Sheet, Grade, Veto, Outcome)
+NAMED = (Scale, Ballot, Input, Param, Let, Score, Sheet, Grade, Veto, Outcome, Weights)
 #: The declarations with a name, as a type (``NAMED`` is the same classes, for ``isinstance``).
-Named = Scale | Ballot | Input | Param | Let | Score | Sheet | Grade | Veto | Outcome
+Named = Scale | Ballot | Input | Param | Let | Score | Sheet | Grade | Veto | Outcome | Weights
 
 
 @frozen
@@ -567,7 +577,7 @@ class Module:
 KEYWORD_OF = {
     Scale: "scale", Ballot: "ballot", Input: "input", Param: "param", Let: "let", Score: "score",
     Sheet: "sheet", Grade: "grade", Veto: "veto", Outcome: "outcome", Require: "require",
-    Check: "check", GroupBy: "group", Rank: "rank",
+    Check: "check", GroupBy: "group", Rank: "rank", Weights: "weights",
 }
 
 
@@ -585,7 +595,10 @@ def children(node: object) -> tuple[object, ...]:
         case Quantified(conditions=conds):
             return conds
         case Weighted(items=items):
-            return tuple(i.expr for i in items)
+            return tuple(x for i in items for x in (i.expr, i.weight)
+                         if x is i.expr or not isinstance(x, Number | None))
+        case Points(points=points):
+            return tuple(p for _, p in points if not isinstance(p, Number))
         case Cases(branches=branches, otherwise=o):
             out: list[object] = []
             for branch in branches:

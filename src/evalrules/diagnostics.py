@@ -63,6 +63,9 @@ CODES = {
     "E414": "a require that depends on a group rule",
     "E415": "digits of round() out of range",
     "E416": "a constant cannot be computed",
+    # weights and label values (issue 13)
+    "E420": "weighted TABLE: gives a different number of values than the table has weights",
+    "E421": "labels of several scales: the value's scale is ambiguous",
     "E430": "bad quota size",
     # extends and override
     "E501": "extended file not found",

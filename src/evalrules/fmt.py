@@ -82,8 +82,19 @@ def format_source(source: str, path: str | None = None) -> str:
     return out
 
 
+@functools.cache
+def _ruleset_line() -> re.Pattern[str]:
+    """``ruleset NAME``, the name as the grammar reads it (it may hold brackets: （试行）)."""
+    name = next(t.pattern.value for t in parser().terminals if t.name == "RULESET_NAME")
+    return re.compile(rf"ruleset[ \t\u3000]+({name})")
+
+
 def _tokens(code: str) -> tuple[list[tuple[str, str]], str | None]:
     """(kind, text) tokens of one line without white space, and its comment if any."""
+    header = _ruleset_line().match(code)
+    if header is not None:  # the name is one token, brackets and all
+        rest, comment = _tokens(code[header.end():])
+        return [("name", "ruleset"), ("name", header.group(1)), *rest], comment
     tokens, comment = [], None
     for m in _TOKEN.finditer(code):
         kind = m.lastgroup

@@ -23,7 +23,7 @@ from attrs import frozen
 
 from . import ast
 from .check import Checked, Kind
-from .unparse import decimal_text, expression, int_text, number
+from .unparse import decimal_text, expression, int_text, number, weight
 
 #: A condition's form: nested lists, the first item saying what the node is (see :func:`form`).
 Form = list
@@ -118,13 +118,13 @@ def form(e: ast.Expr) -> Form:
         case ast.Total(ballot=b):
             return ["total", b]
         case ast.Points(ballot=b, points=ps):
-            return ["points", b, [[c, number(p)] for c, p in ps]]
+            return ["points", b, [[c, weight(p)] for c, p in ps]]
         case ast.History(input=h, method=m, label=label):
             return ["history", h, m, label]
         case ast.Quantified(quantifier=q, conditions=cs, count=n):
             return ["block", q, n, [form(c) for c in cs]]
         case ast.Weighted(items=items):
-            return ["weighted", [[form(i.expr), number(i.weight)] for i in items]]
+            return ["weighted", [[form(i.expr), weight(i.weight)] for i in items]]
         case ast.Cases(branches=bs, otherwise=o):
             return ["cases", [[form(b.value), form(b.condition)] for b in bs],
                     form(o) if o is not None else None]

@@ -313,7 +313,7 @@ class _Lowering:
         return self.over_total(e, self.votes(e.ballot, e.categories))
 
     def points(self, e: ast.Points) -> P.Expr:
-        terms = [P.Mul(P.Vote(e.ballot, c), P.Const(p.value)) for c, p in e.points]
+        terms = [P.Mul(P.Vote(e.ballot, c), self.expr(p)) for c, p in e.points]
         return self.over_total(e, _sum(terms))
 
     def quantified(self, e: ast.Quantified) -> P.Expr:
@@ -341,7 +341,8 @@ class _Lowering:
                                          expression=expression(e)))
 
     def weighted(self, e: ast.Weighted) -> P.Expr:
-        return _sum([P.Mul(self.expr(i.expr), P.Const(i.weight.value)) for i in e.items])
+        return _sum([P.Mul(self.expr(i.expr), self.expr(i.weight)) for i in e.items
+                     if i.weight is not None])
 
     def cases(self, e: ast.Cases) -> P.Expr:
         assert e.otherwise is not None  # the checker requires it

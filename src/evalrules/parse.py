@@ -399,7 +399,19 @@ class _ToAst(Transformer):
         return ast.Weighted(tuple(children), span=self._s(meta))
 
     def weight_item(self, meta, children):
-        return ast.WeightedItem(children[0], self._num(children[1]), span=self._s(meta))
+        return ast.WeightedItem(children[0], children[1], span=self._s(meta))
+
+    def weighted_by(self, meta, children):
+        table, *exprs = children
+        return ast.Weighted(tuple(ast.WeightedItem(e, None, span=e.span) for e in exprs),
+                            str(table), span=self._s(meta))
+
+    def weights(self, meta, children):
+        name, *entries = children
+        return ast.Weights(str(name), tuple(entries), span=self._s(meta))
+
+    def weight_entry(self, meta, children):
+        return (str(children[0]), children[1])
 
     def cases(self, meta, children):
         branches = tuple(c for c in children if isinstance(c, ast.CaseBranch))
@@ -624,5 +636,5 @@ class _ToAst(Transformer):
         return ast.Points(str(ballot), tuple(points), span=self._s(meta))
 
     def point(self, meta, children):
-        return (str(children[0]), self._num(children[1]))
+        return (str(children[0]), children[1])
 

@@ -97,6 +97,7 @@ _READABLE = {
     "LT": "'<'", "LE": "'<='", "GT": "'>'", "GE": "'>='", "EQ": "'=='", "NE": "'!='",
     "PLUS": "'+'", "MINUS": "'-'", "TIMES": "'*'", "DIVIDE": "'/'", "DOTDOT": "'..'",
     "MAX": "'max'", "EQUAL": "'='", "DOT": "'.'", "LPAR": "'('", "RPAR": "')'",
+    "RULESET_NAME": "a name",
 }
 
 # Lark's match_examples: a failing parse is named by the example that fails in the same state.

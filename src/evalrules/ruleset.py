@@ -54,6 +54,12 @@ def compile(source: str, *, path: str | os.PathLike | None = None,
     try:
         constants = reference.constants(checked)
     except InputError as e:  # a param, default or bound the ruleset itself makes impossible
+        weights = [w for w in checked.weight_sums if w.rule == e.rule]
+        if e.key == "record.weights_sum" and weights:
+            diags.error("E401", f"{e.rule}: the weights add up to {e.values['total']}, not 100%",
+                        weights[0].span, "change the weights together, so that they still "
+                        "add up to 100%")
+            raise RulesetError(diags.items) from None
         name = (e.rule or "").split(" ", 1)[-1]
         decl = checked.params.get(name) or checked.inputs.get(name)
         diags.error("E416", f"{e.rule}: cannot be computed: {e.message.split(': ', 1)[-1]}",

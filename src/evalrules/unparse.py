@@ -151,14 +151,16 @@ def _expr(e: ast.Expr, _min: int) -> str:
         case ast.Total(ballot=b):
             return f"total({b})"
         case ast.Points(ballot=b, points=ps):
-            return f"points({b}: {', '.join(f'{c} {number(p)}' for c, p in ps)})"
+            return f"points({b}: {', '.join(f'{c} {weight(p)}' for c, p in ps)})"
         case ast.History(input=h, method=m, label=label):
             return f"{h}.{m}" if label is None else f"{h}.{m}({label})"
         case ast.Quantified(quantifier=q, conditions=cs, count=n):
             word = f"at least {n}" if q == "at least" else q
             return f"{word}: " + "; ".join(_expr(c, 0) for c in cs)
+        case ast.Weighted(items=items, table=table) if table is not None:
+            return f"weighted {table}: " + ", ".join(_expr(i.expr, 0) for i in items)
         case ast.Weighted(items=items):
-            return "weighted: " + "; ".join(f"{_expr(i.expr, 0)} {number(i.weight)}"
+            return "weighted: " + "; ".join(f"{_expr(i.expr, 0)} {weight(i.weight)}"
                                             for i in items)
         case ast.Cases(branches=bs, otherwise=o):
             parts = [f"{_expr(b.value, 0)} when {_expr(b.condition, 0)}" for b in bs]
@@ -217,9 +219,11 @@ def _when(head: str, cond: ast.Expr, indent: str) -> list[str]:
 
 
 def _body(head: str, e: ast.Expr) -> list[str]:
+    if isinstance(e, ast.Weighted) and e.table is not None:
+        return [f"{head} = {expression(e)}"]
     if isinstance(e, ast.Weighted):
         return [f"{head} = weighted:",
-                *(f"  {expression(i.expr)} {number(i.weight)}" for i in e.items)]
+                *(f"  {expression(i.expr)} {weight(i.weight)}" for i in e.items)]
     if isinstance(e, ast.Cases):
         lines = [f"{head} = cases:"]
         for b in e.branches:
@@ -229,6 +233,12 @@ def _body(head: str, e: ast.Expr) -> list[str]:
             lines.append(f"  otherwise {expression(e.otherwise)}")
         return lines
     return [f"{head} = {expression(e)}"]
+
+
+def weight(w: ast.Expr | None) -> str:
+    """A weight or a ballot category's points as written: a number or a param's name (nothing
+    for the items of ``weighted TABLE:`` before the checker gives them their table's weights)."""
+    return "" if w is None else number(w) if isinstance(w, ast.Number) else expression(w)
 
 
 def _bound(b: ast.Expr | None) -> str:
@@ -333,6 +343,8 @@ def statement(st: ast.Statement) -> list[str]:
             return [f"input {n}: {_input_type(t)}" + (f" default {expression(d)}" if d else "")]
         case ast.Param(name=n, expr=e):
             return [f"param {n} = {expression(e)}"]
+        case ast.Weights(name=n, entries=entries):
+            return [f"weights {n}: " + ", ".join(f"{k} {weight(w)}" for k, w in entries)]
         case ast.Let(name=n, expr=e):
             return _body(f"let {n}", e)
         case ast.Score(name=n, expr=e):

@@ -29,6 +29,7 @@ from attrs import frozen
 
 from .. import ast
 from ..check import Checked, Kind
+from ..check.model import percent_text
 from ..diagnostics import InputError, RuleName, RuntimeCode
 from ..forms import Static, form, static
 from ..messages import Joined, Phrase
@@ -80,6 +81,12 @@ def constants(checked: Checked, overrides: Mapping[str, object] | None = None) -
             else:
                 params[name] = _held(ev.expr(checked.params[name].expr), ev.rule)
     assert not overrides, overrides
+    for weights in checked.weight_sums:
+        total = sum((ev.expr(w) for w in weights.weights), Fraction(0))
+        if total != 1:
+            raise InputError.of("record.weights_sum",
+                                {"rule": RuleName(weights.rule), "total": percent_text(total)},
+                                rule=weights.rule, code=RuntimeCode.PARAM)
     defaults: dict[str, object] = {}
     low: dict[str, Fraction] = {}
     high: dict[str, Fraction] = {}
@@ -489,7 +496,8 @@ class _Evaluator:
                 return Fraction(sum(self.values[b].values()))
             case ast.Points(ballot=b, points=ps):
                 ballot = self.values[b]
-                return sum((ballot[c] * p.value for c, p in ps), Fraction(0)) / self._total(b, e)
+                return sum((ballot[c] * self.expr(p) for c, p in ps), Fraction(0)) / \
+                    self._total(b, e)
             case ast.Quantified() | ast.Logic():
                 return self.test(e)[0]
             case ast.History(input=h, method=method, label=label):
@@ -504,7 +512,8 @@ class _Evaluator:
                                     name=h, expression=expression(e))
                 return history[-1]
             case ast.Weighted(items=items):
-                return sum((self.expr(i.expr) * i.weight.value for i in items), Fraction(0))
+                return sum((self.expr(i.expr) * self.expr(i.weight) for i in items
+                            if i.weight is not None), Fraction(0))
             case ast.Cases(branches=branches, otherwise=o):
                 for branch in branches:
                     if self.expr(branch.condition):

@@ -117,4 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.kind.limit": ("限制条件", "limit"),
     "record.kind.quota": ("名额", "quota"),
     "record.kind.check": ("检查", "check"),
+    "record.kind.weights": ("权重表", "weights"),
+    "record.weights_sum": ("{rule}：各项权重之和为 {total}，应为 100%",
+                           "{rule}: the weights add up to {total}, not 100%"),
 }

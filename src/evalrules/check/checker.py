@@ -34,6 +34,7 @@ from .model import (
     literal_value,
     number_text,
 )
+from .weights import WeightsChecker
 
 
 def check(module: ast.Module, diags: Diagnostics) -> Checked | None:
@@ -43,7 +44,7 @@ def check(module: ast.Module, diags: Diagnostics) -> Checked | None:
     return None if diags.has_errors else checked
 
 
-class _Checker(ExpressionChecker, GroupChecker):
+class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
     """One run of the checker over one module: it collects the declarations, types them in
     dependency order and builds the :class:`Checked` ruleset."""
 
@@ -62,6 +63,8 @@ class _Checker(ExpressionChecker, GroupChecker):
         self.deps = {}
         self.used = set()
         self.group = None
+        self.weight_tables = {}
+        self.weight_sums = []
         self._current = None
         # Its own.
         self.vetoes_of: dict[str, list[str]] = {}
@@ -82,6 +85,7 @@ class _Checker(ExpressionChecker, GroupChecker):
             self.inputs[name] = self._check_input(decl)
         for name, definition in [*self.params.items(), *self.defs.items()]:
             self.deps[name] = [*ast.references(definition), *self.vetoes_of.get(name, ())]
+        self._depend_on_weights()
         quotas = [r for r in self.group.rules if isinstance(r, ast.Quota)] if self.group else []
         for quota in quotas:  # a quota's keys are read before its grade is final
             if quota.grade in self.deps:
@@ -92,6 +96,7 @@ class _Checker(ExpressionChecker, GroupChecker):
         self._ordered = True
         for name in order:
             self._type_of(name)
+        self._check_weight_params()
         requires = tuple(self._check_require(r) for r in self._of(ast.Require))
         checks = tuple(self._check_check(c) for c in self._of(ast.Check))
         group, group_order, quotas_of = self._check_group(requires)
@@ -106,6 +111,7 @@ class _Checker(ExpressionChecker, GroupChecker):
             vetoes_of={g: tuple(v) for g, v in self.vetoes_of.items()}, items=self.items,
             group=group, group_order=group_order, quotas_of=quotas_of,
             deps={n: tuple(d) for n, d in self.deps.items()}, unrated=self.unrated,
+            weight_sums=tuple(self.weight_sums),
         )
 
     def _of(self, kind) -> Iterable:
@@ -150,6 +156,8 @@ class _Checker(ExpressionChecker, GroupChecker):
                     self.inputs[st.name] = st
                 case ast.Param():
                     self.params[st.name] = st
+                case ast.Weights():
+                    self._collect_weights(st)
                 case _:
                     self.defs[st.name] = st
                     if isinstance(st, ast.Sheet):
@@ -262,7 +270,9 @@ class _Checker(ExpressionChecker, GroupChecker):
 
     def _check_param(self, decl: ast.Param) -> Type:
         expr, type_ = self._expr(decl.expr)
-        self._expect_constant(expr, f"param '{decl.name}'")
+        table, _, key = decl.name.partition(".")
+        self._expect_constant(expr, f"the weight of '{key}' in weights '{table}'" if key
+                              else f"param '{decl.name}'")
         self.checked_exprs[decl.name] = attrs.evolve(decl, expr=expr)
         return type_
 

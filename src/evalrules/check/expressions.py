@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import attrs
 
 from .. import ast
@@ -22,7 +20,6 @@ from .model import (
     Kind,
     Type,
     literal_value,
-    percent_text,
 )
 
 
@@ -50,6 +47,8 @@ class ExpressionChecker(CheckerState):
         return expr
 
     def _is_value(self, expr: ast.Expr) -> bool:
+        if isinstance(expr, ast.If | ast.Cases):  # of bare labels: read in the other side's light
+            return not self._bare_leaves(expr, [])
         return not isinstance(expr, ast.Ref) or expr.name in self.types or \
             expr.name in self.params or expr.name in self.defs
 
@@ -116,6 +115,8 @@ class ExpressionChecker(CheckerState):
                 if len(set(labels)) != len(labels):
                     self.error("E207", "a label is listed twice", expr.span)
                 return attrs.evolve(expr, operand=x2), BOOL
+            case ast.If() | ast.Cases() if (labelled := self._label_values(expr)) is not None:
+                return labelled
             case ast.If(condition=c, then=a, otherwise=b):
                 c2 = self._condition(c, "'if'")
                 if not self._is_value(a) and self._is_value(b):
@@ -135,6 +136,7 @@ class ExpressionChecker(CheckerState):
                              getattr(expr, "categories", ()))
                 return expr, NUMBER
             case ast.Points(ballot=ballot, points=points):
+                expr = self._points(expr)
                 categories = self._ballot(ballot, expr.span, [c for c, _ in points])
                 if categories is not None:
                     missing = [c for c in categories if c not in {p for p, _ in points}]
@@ -151,18 +153,8 @@ class ExpressionChecker(CheckerState):
                                    f"{'s' if len(conds) != 1 else ''} can never "
                                    f"{'hold' if n > len(conds) else 'fail'}", expr.span)
                 return attrs.evolve(expr, conditions=new), BOOL
-            case ast.Weighted(items=items):
-                new_items = []
-                for item in items:
-                    e, t = self._expr(item.expr)
-                    self._expect(t, NUMBER, item.expr.span, "a weighted item")
-                    new_items.append(attrs.evolve(item, expr=e))
-                total = sum((i.weight.value for i in items), Fraction(0))
-                if total != 1:
-                    self.error("E401", f"the weights add up to {percent_text(total)}, not 100%",
-                               expr.span, " + ".join(i.weight.text or "" for i in items)
-                               + f" = {percent_text(total)}")
-                return attrs.evolve(expr, items=tuple(new_items)), NUMBER
+            case ast.Weighted():
+                return self._weighted(expr)
             case ast.Cases(branches=branches, otherwise=other):
                 result_type = None
                 new_branches = []
@@ -187,6 +179,9 @@ class ExpressionChecker(CheckerState):
 
     def _ref(self, expr: ast.Ref) -> Type:
         name = expr.name
+        if "." in name and name in self.params:  # a weight of a `weights` table
+            self._dep(name)
+            return self._type_of(name)
         if "." in name:
             sheet = name.split(".", 1)[0]
             if name in self.items:
@@ -271,6 +266,11 @@ class ExpressionChecker(CheckerState):
 
     def _label_or_expr(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type]:
         """The other side of a comparison with a category: a label of it, or a value."""
+        if context == ERROR and isinstance(expr, ast.Ref) and not self._is_value(expr) and \
+                any(expr.name in labels for labels in self.scales.values()):
+            return ast.Label(expr.name, span=expr.span), ERROR  # the other side is reported
+        if (labelled := self._labels_of(expr, context)) is not None:
+            return labelled
         expr = self._as_label(expr, context)
         if (isinstance(expr, ast.Ref) and context.kind == Kind.CATEGORY
                 and not self._is_value(expr) and "." not in expr.name):

@@ -35,7 +35,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc unrated date lowest places rounded among".split()
+    "quota limit desc asc unrated date weights lowest places rounded among".split()
 )
 
 
@@ -96,6 +96,18 @@ class QuotaNode:
         return f"quota {self.quota.grade}: {self.quota.label}"
 
 
+@frozen
+class WeightSum:
+    """Weights that must add up to 100% but are params, so their sum is known only with the
+    params' values (``reference.constants`` checks it, also after ``with_params``): a
+    ``weights`` table's, or a ``weighted:`` block's with a param among its weights. ``rule``
+    names it as an error does (``weights 五要素``, ``score 总分``)."""
+
+    rule: str
+    weights: tuple[ast.Expr, ...]  # numbers and refs to params
+    span: ast.Span = attrs.field(default=ast.NOWHERE, eq=False, repr=False)
+
+
 #: A group rule's node in the schedule: a rank by its name, or a quota.
 GroupNode = str | QuotaNode
 
@@ -136,6 +148,8 @@ class Checked:
     #: scale → its unrated label (``, unrated 不定等次``), which is not on the order: a grade
     #: that is unrated was not graded. Quotas, reports and tools read it here.
     unrated: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only)
+    #: Weights whose sum is checked with the params' values (see :class:`WeightSum`).
+    weight_sums: tuple[WeightSum, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         """Its fields, the read-only mappings as dicts (pickle cannot hold a mapping proxy)."""
@@ -258,6 +272,8 @@ class CheckerState:
     deps: dict[str, list[str]]
     used: set[str]
     group: ast.GroupBy | None
+    weight_tables: dict[str, tuple[str, ...]]  # `weights` table → its keys, in written order
+    weight_sums: list[WeightSum]
     _current: str | None  # the name being typed, if any
 
     # The checker's (checker.py)
@@ -281,4 +297,26 @@ class CheckerState:
         raise NotImplementedError
 
     def _condition(self, expr: ast.Expr, what: str) -> ast.Expr:
+        raise NotImplementedError
+
+    def _is_value(self, expr: ast.Expr) -> bool:
+        raise NotImplementedError
+
+    # The weights' and label values' (weights.py)
+    def _weighted(self, expr: ast.Weighted) -> tuple[ast.Expr, Type]:
+        raise NotImplementedError
+
+    def _points(self, expr: ast.Points) -> ast.Points:
+        raise NotImplementedError
+
+    def _label_values(self, expr: ast.If | ast.Cases) -> tuple[ast.Expr, Type] | None:
+        raise NotImplementedError
+
+    def _labels_of(self, expr: ast.Expr, context: Type) -> tuple[ast.Expr, Type] | None:
+        raise NotImplementedError
+
+    def _bare_leaves(self, expr: ast.Expr, out: list[str]) -> bool:
+        raise NotImplementedError
+
+    def _depend_on_weights(self) -> None:
         raise NotImplementedError

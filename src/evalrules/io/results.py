@@ -262,6 +262,8 @@ def shares(checked: Checked) -> frozenset[str]:
             case ast.Weighted(items=items):
                 kind = CONSTANT
                 for item in items:
+                    if item.weight is None:  # not once checked: each item has its weight
+                        continue
                     weighted = arithmetic("*", of(item.expr), of(item.weight),
                                           (item.expr, item.weight))
                     kind = arithmetic("+", kind, weighted, ())
