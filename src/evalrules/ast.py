@@ -501,9 +501,7 @@ class Rank:
 
 @frozen
 class Quota:
-    """A quota on ``label`` of ``grade``; what its fields mean is :mod:`evalrules.quotas`'."""
-
-    grade: str
+    grade: str  # a quota on ``label`` of ``grade``; the fields' meaning: evalrules.quotas
     label: str
     share: Expr
     keys: tuple[str, ...]
