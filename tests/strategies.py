@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
+import attrs
 from hypothesis import strategies as st
 
 import evalrules
@@ -117,12 +118,19 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.TextType), st.builds(ast.HistoryType, names()), st.builds(ast.DateType))
     keys = st.lists(names(), min_size=1, max_size=2).map(tuple)
     group_rule = st.one_of(
-        st.builds(ast.Rank, names(), keys, st.booleans()),
+        st.builds(ast.Rank, names(), keys, st.booleans(), st.one_of(st.none(), expressions(4))),
         st.builds(ast.Quota, names(), names(), st.one_of(numbers(), names().map(ast.Ref)), keys),
         _fuller_quotas(keys),
-        st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)))
+        st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)),
+        st.builds(ast.Let, names(), st.builds(ast.Call, st.sampled_from(
+            ("count", "sum", "mean", "min", "max")), st.lists(expressions(3), max_size=1).map(
+            tuple))))
     body = st.one_of(
         expressions(),
+        st.builds(lambda q, conds, n: ast.Quantified(q, tuple(conds),  # let x = all: …
+                                                     n if q == "at least" else None),
+                  st.sampled_from(("all", "any", "most", "at least")),
+                  st.lists(conditions(), min_size=1, max_size=3), st.integers(0, 4)),
         st.builds(ast.Weighted, st.lists(st.builds(ast.WeightedItem, expressions(4), weights()),
                                          min_size=1, max_size=3).map(tuple)),
         st.builds(lambda t, es: ast.Weighted(tuple(ast.WeightedItem(e, None) for e in es), t),
@@ -159,7 +167,7 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
         st.builds(ast.Outcome, names(), conditions()),
         st.builds(lambda t, s: ast.Check("monotone", t, s), names(), names()),
         st.builds(lambda c: ast.Check("always", condition=c), expressions()),
-        st.builds(ast.GroupBy, names(), st.lists(group_rule, min_size=1, max_size=3).map(tuple)),
+        st.builds(ast.GroupBy, keys, st.lists(group_rule, min_size=1, max_size=3).map(tuple)),
     )
     return st.one_of(
         declaration,
@@ -174,7 +182,37 @@ def modules() -> st.SearchStrategy[ast.Module]:
                                              st.just("《考核办法》〔2025〕1号")),
                        st.one_of(st.none(), ASCII_SAFE_TEXT),
                        st.one_of(st.none(), ASCII_SAFE_TEXT))
-    return st.builds(ast.Module, header, st.lists(declarations(), max_size=6).map(tuple))
+    return st.builds(ast.Module, header,
+                     st.lists(declarations().flatmap(cited), max_size=6).map(tuple))
+
+
+CITATIONS = st.one_of(st.none(), st.none(), ASCII_SAFE_TEXT)
+
+
+def cited(statement: ast.Statement) -> st.SearchStrategy[ast.Statement]:
+    """``statement`` with citations (``per "…"``, a param's ``chosen "…"``) drawn for each line
+    that can take one: a grade's rules and otherwise, sheet items, group rules included."""
+    @st.composite
+    def draw_cites(draw) -> ast.Statement:
+        def cite(node):
+            changes = {f: draw(CITATIONS) for f in ("cite", "chosen") if hasattr(node, f)}
+            match node:
+                case ast.Override(declaration=d):
+                    return attrs.evolve(node, declaration=cite(d))
+                case ast.RuleOverride(rule=r):
+                    return attrs.evolve(node, rule=cite(r))
+                case ast.Grade(rules=rules, otherwise=o):
+                    changes.update(rules=tuple(map(cite, rules)),
+                                   otherwise_cite=draw(CITATIONS) if o is not None else None)
+                case ast.Sheet(items=items):
+                    changes["items"] = tuple(map(cite, items))
+                case ast.SheetItem(children=items):
+                    changes["children"] = tuple(map(cite, items))
+                case ast.GroupBy(rules=rules):
+                    changes["rules"] = tuple(map(cite, rules))
+            return attrs.evolve(node, **changes)
+        return cite(statement)
+    return draw_cites()
 
 
 # ---------------------------------------------------------------- records

@@ -35,7 +35,7 @@ def reference_rows(ruleset: evalrules.Ruleset, rows: list[dict]) -> dict:
                 if k in relevant or k.partition(".")[0] in ruleset.checked.ballots}
                for r in rows]
     out = {}
-    if ruleset.checked.group is not None:
+    if ruleset.checked.groups:
         for r, result in zip(rows, ruleset.reference_evaluate_many(records), strict=True):
             out[r[ID]] = result.error if result.error is not None else result
         return out
@@ -93,9 +93,9 @@ def test_streamed_parquet_agrees_with_the_reference(key, data, tmp_path, monkeyp
     for _ in range(data.draw(st.integers(1, 3))):
         rows += data.draw(_batches(ruleset))
     rows = _with_ids(rows)
-    group = ruleset.checked.group
-    if group is not None and data.draw(st.booleans()):  # clustered by key: streamed in order
-        rows.sort(key=lambda r: dataset._key_text(r.get(group.key)) or "")
+    if ruleset.checked.groups and data.draw(st.booleans()):  # clustered: streamed in order
+        keys = ruleset.checked.shared_keys
+        rows.sort(key=lambda r: tuple(dataset._key_text(r.get(k)) or "" for k in keys))
     monkeypatch.setattr(dataset, "BUCKET_ROWS", 5)  # several buckets when not clustered
     source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
     table = _table(rows)
@@ -107,7 +107,7 @@ def test_streamed_parquet_agrees_with_the_reference(key, data, tmp_path, monkeyp
     expected = reference_rows(ruleset, rows)
     assert summary.failed == sum(isinstance(v, evalrules.InputError) for v in expected.values())
     assert_rows_agree(ruleset, expected, got)
-    if group is None:
+    if not ruleset.checked.groups:
         assert [r[ID] for r in got] == [r[ID] for r in rows]  # input order
 
 
@@ -198,7 +198,7 @@ def test_evalrules_eval_streams_parquet(tmp_path, capsys):
 
 def test_a_one_pass_source_must_be_clustered_by_the_group_key():
     ruleset = _load("fanwen2/team-dept-rank.rules")
-    key = ruleset.checked.group.key
+    (key,) = ruleset.checked.shared_keys
     batches = [pa.record_batch({key: ["甲", "乙"]}), pa.record_batch({key: ["甲"]})]
     with pytest.raises(ValueError, match="not contiguous"):
         ruleset.evaluate_dataset(iter(batches), None)
@@ -291,13 +291,13 @@ def test_streamed_csv_reads_each_unusual_cell_on_its_own_row(rules, tmp_path, mo
     assert failed(expected) - failed(before)  # some unusual cells are errors…
     assert failed(expected) <= odd_rows | failed(before)  # … each on its own row only
     assert_rows_agree(ruleset, expected, got)
-    if ruleset.checked.group is None:  # the others were read (and graded) column-wise
+    if not ruleset.checked.groups:  # the others were read (and graded) column-wise
         assert sum(per_row) <= len(odd_rows | failed(expected))
 
 
 def _expected(ruleset: evalrules.Ruleset, records: list[dict]) -> dict:
     """row number → the reference's Result or InputError."""
-    if ruleset.checked.group is not None:
+    if ruleset.checked.groups:
         return {i: r.error if r.error is not None else r
                 for i, r in enumerate(ruleset.reference_evaluate_many(records))}
     expected: dict = {}

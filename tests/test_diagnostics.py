@@ -195,6 +195,16 @@ def test_e108_line_separator_in_a_string():
     check(the(src, "E108"), "E108", at(src, "\u2028"), "U+2028 LINE SEPARATOR")
 
 
+def test_e109_citation_in_the_middle_of_a_line():
+    src = 'ruleset r\ninput a: number\nlet b = a per "第五条" + 1\n'
+    check(the(src, "E109"), "E109", at(src, 'per "'), "ends its line", hint="move it to the end")
+
+
+def test_e109_chosen_on_a_line_that_is_not_a_param():
+    src = 'ruleset r\ninput a: number\nlet b = a chosen "本规则所设"\n'
+    check(the(src, "E109"), "E109", at(src, "chosen"), "is not a param", hint='per "…"')
+
+
 # ---------------------------------------------------------------- E2xx names
 
 
@@ -702,6 +712,15 @@ def test_w601_input_never_used_is_a_warning_and_the_ruleset_compiles():
     assert rules.evaluate({"a": 1, "备注": True})["s"] == 1
 
 
+def test_w602_percentage_compared_with_a_hundred_point_score_is_a_warning():
+    src = "ruleset r\ninput 分: number in 0..100\noutcome 优 when 分 >= 90%\n"
+    rules = evalrules.compile(src, path=PATH)
+    (w,) = rules.warnings
+    check(w, "W602", at(src, "分 >= 90%"), "did you mean 90?", hint="write the number (90)",
+          severity="warning")
+    assert rules.evaluate({"分": 1})["优"] is True  # 1 >= 0.9: what the warning is about
+
+
 def test_warnings_are_listed_after_errors():
     src = "ruleset r\ninput 备注: bool\nlet x = y\n"
     ds = diagnostics_of(src)
@@ -849,7 +868,7 @@ def test_to_dict_carries_position_and_hint():
 
 def test_codes_are_stable_and_well_formed():
     assert all(re.fullmatch(r"[EW]\d{3}", code) for code in CODES)
-    assert {c for c in CODES if c.startswith("W")} == {"W601"}
+    assert {c for c in CODES if c.startswith("W")} == {"W601", "W602"}
 
 
 # ---------------------------------------------------------------- exception classes

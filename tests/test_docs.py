@@ -221,12 +221,17 @@ def statement_key(lines: list[str]) -> tuple:
     return (words[0], re.split(r"[\s:：=(（]", " ".join(words[1:]))[0])
 
 
+#: A rule's trailing citations, which an excerpt may leave out like a comment.
+_CITATIONS = re.compile(r'(?:\s+(?:per|chosen)\s+"(?:[^"\\]|\\.)*")+\s*$')
+
+
 def assert_lines_in(b: Block, files: list[Path]) -> None:
     """The block is taken from the files it cites: each of its lines is in one of them (a line
-    shown without its comment matches the code of a line)."""
+    shown without its comment, or without its `per "…"`, matches the code of a line)."""
     assert all(f.is_file() for f in files), f"{b.id} cites a missing file: {files}"
     lines = [s for f in files for s in f.read_text(encoding="utf-8").splitlines()]
-    known = {normal(s) for s in lines} | {normal(code(s)) for s in lines}
+    known = {normal(s) for s in lines} | {normal(code(s)) for s in lines} | {
+        normal(_CITATIONS.sub("", code(s))) for s in lines}
     missing = [s for s in b.text.splitlines()
                if s.strip() and s.strip() != ELLIPSIS and normal(s) not in known]
     assert not missing, f"not in {[f.name for f in files]}: {missing}"

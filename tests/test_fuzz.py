@@ -332,7 +332,7 @@ value = st.recursive(
 
 def alone(rules: evalrules.Ruleset, record: object) -> evalrules.Result:
     """Grade one record; a ruleset with group rules grades it as a group of one."""
-    if rules.checked.group is None:
+    if not rules.checked.groups:
         return rules.evaluate(record)
     result = next(rules.evaluate_many([record]))
     if result.error is not None:

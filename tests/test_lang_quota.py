@@ -197,6 +197,20 @@ def test_among_counts_and_moves_only_the_base(backend):
 
 
 @BACKENDS
+def test_records_with_errors_count_in_the_base_unless_among(backend):
+    # 95 and 94 are 优秀; two more people have a score out of 0..100 (an error, R105). Without
+    # among the base is all 4 people → 50% × 4 = 2 places: both keep 优秀. With among 在编 an
+    # errored record cannot be judged, so the base is 2 → 1 place: 94 moves.
+    records = [*unit(95, 94), *unit(200, 300)]
+    plain = grades_by(backend, rules("quota 年度等次: 优秀 at most 50% by 分"), records)
+    among = grades_by(backend, rules("quota 年度等次: 优秀 at most 50% among 在编 by 分"),
+                      records)
+    error = "error" if backend == "table" else "R105"
+    assert plain == ["优秀", "优秀", error, error]
+    assert among == ["优秀", "称职", error, error]
+
+
+@BACKENDS
 def test_among_reads_the_grade_so_far(backend):
     # 优秀 at most 50% among those not 不称职: 3 of 4 → 1.5 → 1 place.
     ruleset = rules("quota 年度等次: 优秀 at most 50% among 年度等次 is not 不称职 by 分")
@@ -313,7 +327,8 @@ def test_a_rounded_head_count_is_a_syntax_error():
 @pytest.mark.parametrize("order", ["asc", "desc"])
 def test_a_quota_with_an_order_says_why_not(order):
     found = _diagnostics(f"quota 年度等次: 优秀 at most 20% by 分 {order}")
-    assert found[0][0] == "E102" and "no 'asc' or 'desc'" in found[0][2], found
+    assert found[0][0] == "E102" and f"a quota has no '{order}'" in found[0][1], found
+    assert "let 负分 = -分" in found[0][2], found  # parse_misled: order by the negation
 
 
 @pytest.mark.parametrize("word", ["lowest", "places", "rounded", "among"])
@@ -491,7 +506,7 @@ def test_generated_quota_rulesets_agree_on_every_evaluator(lines, records, rnd):
 
 def test_the_testing_toolkit_grades_among_peers_that_share_the_group_wide_inputs():
     """evalrules.testing grades a record among fixed peers put in its group: they take the
-    record's head count and approval too (else every group would disagree, R302)."""
+    record's head count and approval too (else every group would disagree, R303)."""
     from evalrules.testing import run_checks
     from evalrules.testing.checks import Grouped
 

@@ -195,13 +195,14 @@ def test_each_error_in_both_languages_the_same_on_every_backend(record, code, fi
 
 
 def test_every_kind_of_error_is_covered():
-    assert {c[2] for c in CASES} | {"R301", "R302", "R401"} == {
+    assert {c[2] for c in CASES} | {"R301", "R302", "R303", "R401"} == {
         str(code) for code in evalrules.diagnostics.RuntimeCode}
     parts = ("record.rule.", "record.kind.", "record.list.")  # pieces of a sentence, not one
     record_keys = {k for k in MESSAGES if k.startswith("record.") and not k.startswith(parts)}
     keys = {error_of(RULES.reference_evaluate, c[1]).key for c in CASES}
     keys |= {"record.limit", "record.in_group", "record.constant_too_big"}  # below
     keys |= {"record.quota_unequal", "record.quota_places"}  # below
+    keys |= {"record.unranked", "record.group_missing"}  # tests/test_lang_group.py
     keys |= {"record.did_you_mean", "record.condition_fails", "record.integer_digits"}  # inside
     keys.add("record.weights_sum")  # a with_params: tests/test_lang_weights.py
     assert record_keys == keys
@@ -278,8 +279,8 @@ def test_a_quota_head_count_in_both_languages(counts, en, zh):
     for evaluate_many in (QUOTA.evaluate_many, QUOTA.reference_evaluate_many):
         first, second, fine = evaluate_many(records)
         assert fine.error is None
-        assert_said(first.error, "R302", "优秀控制数", en, zh)
-        assert_said(second.error, "R302", "优秀控制数", en, zh)
+        assert_said(first.error, "R303", "优秀控制数", en, zh)
+        assert_said(second.error, "R303", "优秀控制数", en, zh)
 
 
 PARAMS = evalrules.compile("""\

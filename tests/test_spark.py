@@ -133,6 +133,22 @@ def test_local_workers_run_this_python_unless_told_otherwise(spark, monkeypatch)
     assert es.worker_python("local", None, {}, "python3") == sys.executable
 
 
+def test_several_group_blocks_group_on_the_keys_every_block_shares(spark):
+    """Several blocks (issue 13): no shared key (the whole frame is one group, one worker) and a
+    shared key (县区: one group per county); the ranks as tests/test_lang_group.py works out."""
+    from test_lang_group import CITY, UNITS
+
+    rows = [{**u, ID: i} for i, u in enumerate(UNITS)]
+    frame = _frame(spark, pa.Table.from_pylist(rows))
+    for source, county, city in (
+            (CITY, [1, 2, 2, 1, 2], [1, 3, 3, 2, 5]),
+            (CITY.replace("group by 市:", "group by 县区, 市:"), [1, 2, 2, 1, 2], [1, 2, 2, 1, 2])):
+        got = sorted(_collect(es.evaluate(frame, evalrules.compile(source))),
+                     key=lambda r: r[ID])
+        assert [int(r["县区名次"]) for r in got] == county
+        assert [int(r["全市名次"]) for r in got] == city
+
+
 def test_dates_from_a_date_column_and_from_text(spark):
     """A Spark ``date`` column and ISO text reach a ``date`` input as the days they say
     (tests/test_lang_dates.py has the other backends): 2025-06-30 → 2025-12-31 is 184 days."""

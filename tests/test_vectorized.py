@@ -137,12 +137,12 @@ def assert_agrees(ruleset: evalrules.Ruleset, table, columns=None) -> list:
     records = [{k: v for k, v in record.items()
                 if k in relevant or k.partition(".")[0] in ruleset.checked.ballots}
                for record in held]
-    if ruleset.checked.group is not None:  # graded among the batch: the reference as a batch
+    if ruleset.checked.groups:  # graded among the batch: the reference as a batch
         graded = iter(ruleset.reference_evaluate_many(records))
     for row, record in zip(rows, records, strict=True):
         assert list(row) == [*names, "vetoes", "outcomes", "error"]
         try:
-            if ruleset.checked.group is not None:
+            if ruleset.checked.groups:
                 expected = next(graded)
                 if expected.error is not None:
                     raise expected.error

@@ -44,6 +44,17 @@ def _note() -> Any:
     return field(default=None, eq=False, repr=False, kw_only=True)
 
 
+def _cite() -> Any:
+    """A citation (``per "第二十二条（一）1"``) or a param's ``chosen "…"``: part of what the author
+    wrote, unlike a comment (``parse(unparse(x)) == x`` keeps it), not of what a rule means."""
+    return field(default=None, kw_only=True)
+
+
+@frozen
+class _Cited:
+    cite: str | None = field(default=None, kw_only=True)  # see _cite: the rule's `per "…"`
+
+
 # ---------------------------------------------------------------- expressions
 
 
@@ -312,7 +323,7 @@ class Header:
 
 
 @frozen
-class Scale:
+class Scale(_Cited):
     name: str
     labels: tuple[str, ...]  # best first
     unrated: str | None = None  # `, unrated 不定等次`: a label off the order (not graded)
@@ -320,14 +331,14 @@ class Scale:
 
 
 @frozen
-class Ballot:
+class Ballot(_Cited):
     name: str
     categories: tuple[str, ...]  # best first
     span: Span = _span()
 
 
 @frozen
-class Input:
+class Input(_Cited):
     name: str
     type: InputType
     default: Expr | None = None
@@ -335,21 +346,22 @@ class Input:
 
 
 @frozen
-class Param:
+class Param(_Cited):
+    name: str
+    expr: Expr
+    chosen: str | None = _cite()
+    span: Span = _span()
+
+
+@frozen
+class Let(_Cited):
     name: str
     expr: Expr
     span: Span = _span()
 
 
 @frozen
-class Let:
-    name: str
-    expr: Expr
-    span: Span = _span()
-
-
-@frozen
-class Score:
+class Score(_Cited):
     """A derived number that is reported as a score; otherwise the same as :class:`Let`."""
 
     name: str
@@ -358,7 +370,7 @@ class Score:
 
 
 @frozen
-class Require:
+class Require(_Cited):
     condition: Expr
     message: str | None = None
     span: Span = _span()
@@ -393,7 +405,7 @@ ItemRule = ProRata | FullWhen | Formula | Deduction
 
 
 @frozen
-class SheetItem:
+class SheetItem(_Cited):
     """A leaf item (``rule`` set) or a heading (``children`` set) with its maximum points."""
 
     name: str
@@ -404,7 +416,7 @@ class SheetItem:
 
 
 @frozen
-class Sheet:
+class Sheet(_Cited):
     name: str
     max: Number
     items: tuple[SheetItem, ...]
@@ -421,7 +433,7 @@ class Policy(StrEnum):
 
 
 @frozen
-class GradeRule:
+class GradeRule(_Cited):
     label: str
     condition: Expr
     note: str | None = _note()
@@ -429,7 +441,7 @@ class GradeRule:
 
 
 @frozen
-class Grade:
+class Grade(_Cited):
     name: str
     scale: str | None  # None: the scale of the same name
     policy: str  # a Policy once checked; the parser keeps what was written, for E410
@@ -439,6 +451,7 @@ class Grade:
     policy_span: Span = field(default=NOWHERE, eq=False, repr=False)
     note: str | None = _note()
     otherwise_note: str | None = _note()
+    otherwise_cite: str | None = _cite()
     span: Span = _span()
 
 
@@ -462,7 +475,7 @@ class Adjustment:
 
 
 @frozen
-class Veto:
+class Veto(_Cited):
     name: str
     condition: Expr
     adjustments: tuple[Adjustment, ...]
@@ -471,7 +484,7 @@ class Veto:
 
 
 @frozen
-class Outcome:
+class Outcome(_Cited):
     name: str
     condition: Expr
     note: str | None = _note()
@@ -490,17 +503,18 @@ class Check:
 
 
 @frozen
-class Rank:
-    """Each record's rank in its group by ``keys``: 1 is best; ties share the best rank."""
+class Rank(_Cited):
+    """A record's rank in its group by ``keys`` (1 best; ties share it), if ``among`` holds."""
 
     name: str
     keys: tuple[str, ...]
     descending: bool = True
+    among: Expr | None = None
     span: Span = _span()
 
 
 @frozen
-class Quota:
+class Quota(_Cited):
     grade: str  # a quota on ``label`` of ``grade``; the fields' meaning: evalrules.quotas
     label: str
     share: Expr
@@ -513,7 +527,7 @@ class Quota:
 
 
 @frozen
-class Limit:
+class Limit(_Cited):
     """A condition on a whole group (ballot functions sum over its records)."""
 
     condition: Expr
@@ -523,13 +537,13 @@ class Limit:
 
 @frozen
 class GroupBy:
-    key: str
-    rules: tuple[Rank | Quota | Limit, ...]
+    keys: tuple[str, ...]
+    rules: tuple[Rank | Quota | Limit | Let, ...]  # a Let here: a group value
     span: Span = _span()
 
 
 @frozen
-class Weights:
+class Weights(_Cited):
     """``weights T: 德 15%, …``: each weight (a Number or a Ref to a param) is a param ``T.德``."""
 
     name: str
@@ -621,8 +635,8 @@ def expressions(decl: object) -> Iterator[Expr]:
             yield e
         case Outcome(condition=c) | Veto(condition=c) | Require(condition=c) | Limit(condition=c):
             yield c
-        case Rank(keys=keys):
-            yield from (Ref(k) for k in keys)
+        case Rank(keys=keys, among=among):
+            yield from (*map(Ref, keys), *([] if among is None else [among]))
         case Grade(rules=rules):
             for r in rules:
                 yield r.condition

@@ -49,7 +49,7 @@ def grade_columns(ruleset, sheet: Sheet, names: list[str],
     marked = np.zeros(rows, dtype=bool)
     for mask in odd.values():
         marked |= mask
-    if checked.group is not None and marked.any():
+    if checked.groups and marked.any():
         each = np.arange(rows)  # a record is graded among its whole group: none left aside
     else:
         each = np.flatnonzero(marked)

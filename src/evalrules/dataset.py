@@ -59,6 +59,7 @@ from .check import Kind
 from .columns import RESULT_COLUMNS, is_input_column, selected, value_kind
 from .diagnostics import DataError
 from .io.typed import read_cells
+from .messages import Phrase
 from .values import exact_str
 
 #: Rows per batch read from the source.
@@ -262,6 +263,14 @@ class Summary:
         self.outcomes = Counter({n: 0 for n in ruleset.outcomes})
         self.seconds = 0.0
         self._keep = keep_errors
+        #: Each group decided with records in error, once (see :attr:`Result.warnings`).
+        self.warned: dict[tuple, Phrase] = {}
+
+    @property
+    def group_warnings(self) -> list[Phrase]:
+        """The warnings about groups decided with records in error (they still count in the
+        group's size), each once, as :attr:`Result.warnings` says them."""
+        return list(self.warned.values())
 
     def add(self, batch: pa.RecordBatch, rows_before: int | None = None) -> None:
         start = self.rows if rows_before is None else rows_before
@@ -302,18 +311,28 @@ def _output_fields(in_schema: pa.Schema | None, keep, results: list[pa.Field]
 def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
                      columns: str | Sequence[str] | None = None,
                      keep: bool | Sequence[str] = True,
-                     csv_cells: bool = False) -> Iterator[pa.RecordBatch]:
+                     csv_cells: bool = False, warned: dict | None = None
+                     ) -> Iterator[pa.RecordBatch]:
     """Each input batch → one output batch (kept input columns, then the result columns, typed
-    as :func:`result_schema`). Without group rules; see :func:`evaluate_dataset` for those."""
+    as :func:`result_schema`). Without group rules; see :func:`evaluate_dataset` for those.
+    ``warned`` collects the warnings of the records' groups (:attr:`Summary.warned`)."""
     fields = result_fields(ruleset, columns)
     replaced = {f.name for f in fields}
     names = [f.name for f in fields if f.name not in RESULT_COLUMNS]
     checked, constants = ruleset.checked, ruleset.constants
 
+    found: dict = {} if warned is None else warned
+
+    def evaluate_many(records):
+        for result in ruleset.evaluate_many(records):
+            for w in result.warnings if result.error is None else ():
+                found.setdefault((w.key, *sorted(w.values.items())), w)
+            yield result
+
     def evaluate(cells: pa.RecordBatch) -> list[pa.Array]:
         return conform(evaluate_table(ruleset.plan, checked, constants,
                                       pa.Table.from_batches([cells]), columns=names,
-                                      evaluate_many=ruleset.evaluate_many), fields)
+                                      evaluate_many=evaluate_many), fields)
 
     for batch in batches:
         spreadsheet.header_names(batch.schema.names, "the source", trailing=True)
@@ -321,7 +340,7 @@ def evaluate_batches(ruleset, batches: Iterable[pa.RecordBatch], *,
             results = evaluate(batch)
         else:
             batch = _texts(batch, quote=False)
-            results = _evaluate_cells(evaluate, checked.group is not None,
+            results = _evaluate_cells(evaluate, checked.groups,
                                       *read_cells(checked, batch))
         if keep is False:
             kept = []
@@ -357,18 +376,24 @@ def _key_text(value) -> object:
     return None if value is None else str(value).strip()
 
 
+def _row_keys(batch: pa.RecordBatch, keys: tuple[str, ...]) -> list[tuple]:
+    """Each row's common key values, as compared here (a missing column: None)."""
+    columns = [[_key_text(k) for k in batch.column(key).to_pylist()]
+               if key in batch.schema.names else [None] * batch.num_rows for key in keys]
+    return list(zip(*columns, strict=True)) if keys else [()] * batch.num_rows
+
+
 def _group_chunks(ruleset, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Table]:
     """Batches cut at group boundaries: every group whole in one chunk; raises ValueError when a
     group's records are not contiguous."""
-    key = ruleset.checked.group.key
+    names = ruleset.checked.shared_keys
     closed: set = set()
     carry: list[pa.RecordBatch] = []  # the last run of equal keys so far
     carry_key: object = None
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        keys = [_key_text(k) for k in batch.column(key).to_pylist()] \
-            if key in batch.schema.names else [None] * batch.num_rows
+        keys = _row_keys(batch, names)
         starts = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]]
         for j, s in enumerate(starts):
             k = keys[s]
@@ -377,8 +402,9 @@ def _group_chunks(ruleset, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Tab
             if j > 0 or carry:
                 closed.add(keys[starts[j - 1]] if j > 0 else carry_key)
             if k in closed:
-                raise ValueError(f"the records of group {k!r} ({key}) are not contiguous: sort "
-                                 f"the data by {key}, or pass a source that can be read twice")
+                shown = ", ".join(names)
+                raise ValueError(f"the records of group {k!r} ({shown}) are not contiguous: sort "
+                                 f"the data by {shown}, or pass a source that can be read twice")
         last = starts[-1]
         if last > 0:
             yield pa.Table.from_batches([*carry, batch.slice(0, last)])
@@ -392,15 +418,15 @@ def _group_chunks(ruleset, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.Tab
         yield pa.Table.from_batches(carry)
 
 
-def _clustered(dataset, key: str, batch_rows: int) -> bool:
-    """Whether every group's records are contiguous (reads the key column only)."""
-    if key not in dataset.schema.names:
+def _clustered(dataset, keys: tuple[str, ...], batch_rows: int) -> bool:
+    """Whether every group's records are contiguous (reads the key columns only)."""
+    present = [k for k in keys if k in dataset.schema.names]
+    if not present:
         return True
     seen: set = set()
     current = object()
-    for batch in _batches(dataset, [key], batch_rows):
-        for k in batch.column(0).to_pylist():
-            k = _key_text(k)
+    for batch in _batches(dataset, present, batch_rows):
+        for k in _row_keys(batch, tuple(present)):
             if k != current:
                 if k in seen:
                     return False
@@ -409,27 +435,31 @@ def _clustered(dataset, key: str, batch_rows: int) -> bool:
     return True
 
 
-def _bucketed(dataset, columns, key: str, batch_rows: int, rows: int, tmp: str
+def _bucketed(dataset, columns, keys: tuple[str, ...], batch_rows: int, rows: int, tmp: str
               ) -> Iterator[pa.Table]:
-    """Write the input to Parquet buckets by a hash of the key, then yield each bucket whole."""
+    """Write the input to Parquet buckets by a hash of the keys, then yield each bucket whole
+    (no keys: one bucket, the whole input)."""
     import pyarrow.parquet as pq
 
-    buckets = max(1, -(-rows // BUCKET_ROWS))
+    buckets = max(1, -(-rows // BUCKET_ROWS)) if keys else 1
     writers: dict[int, pq.ParquetWriter] = {}
     paths = {}
     import numpy as np
 
     for batch in _batches(dataset, columns, batch_rows):
-        keys = batch.column(key)
-        encoded = pc.dictionary_encode(keys)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.combine_chunks()
-        words = [hash(_key_text(k)) % buckets for k in encoded.dictionary.to_pylist()]
-        index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        table = np.append(np.array(words, dtype=np.int64), hash(None) % buckets)
-        bucket = table[index]
+        mixed = np.zeros(batch.num_rows, dtype=np.uint64)
+        for key in keys:  # each key's text hashed once per distinct value, mixed per row
+            encoded = pc.dictionary_encode(batch.column(key))
+            if isinstance(encoded, pa.ChunkedArray):
+                encoded = encoded.combine_chunks()
+            words = [hash(_key_text(k)) & _MASK for k in encoded.dictionary.to_pylist()]
+            index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            table = np.append(np.array(words, dtype=np.uint64), np.uint64(hash(None) & _MASK))
+            mixed = mixed * np.uint64(1_000_003) + table[index]
+        bucket = mixed % np.uint64(buckets)
         for b in np.unique(bucket):
             part = batch.filter(pa.array(bucket == b))
+            b = int(b)
             if b not in writers:
                 paths[b] = os.path.join(tmp, f"bucket-{b}.parquet")
                 writers[b] = pq.ParquetWriter(paths[b], batch.schema)
@@ -439,6 +469,10 @@ def _bucketed(dataset, columns, key: str, batch_rows: int, rows: int, tmp: str
     for b in sorted(paths):
         yield pq.read_table(paths[b])
         os.remove(paths[b])
+
+
+#: A hash as an unsigned 64-bit word.
+_MASK = (1 << 64) - 1
 
 
 # ---------------------------------------------------------------- sinks
@@ -538,19 +572,20 @@ def evaluate_dataset(ruleset, source, sink=None, *, columns: str | Sequence[str]
     try:
         batches = _batches(dataset, read_columns, batch_rows)
         keep_names = keep if keep is not True or kept is None else [f.name for f in kept]
-        if checked.group is None:
+        if not checked.groups:
             chunks = batches
         else:
-            key = checked.group.key
-            if isinstance(dataset, ds.Dataset) and not _clustered(dataset, key, batch_rows):
+            keys = tuple(k for k in checked.shared_keys if k in dataset.schema.names) \
+                if isinstance(dataset, ds.Dataset) else ()
+            if isinstance(dataset, ds.Dataset) and not _clustered(dataset, keys, batch_rows):
                 tmp = tempfile.TemporaryDirectory(prefix="evalrules-buckets-")
                 rows = total if total is not None else dataset.count_rows()
-                tables = _bucketed(dataset, read_columns, key, batch_rows, rows, tmp.name)
+                tables = _bucketed(dataset, read_columns, keys, batch_rows, rows, tmp.name)
             else:
                 tables = _group_chunks(ruleset, batches)
             chunks = (b for t in tables for b in [_one_batch(t)])
         for batch in evaluate_batches(ruleset, chunks, columns=columns, keep=keep_names,
-                                      csv_cells=csv_cells):
+                                      csv_cells=csv_cells, warned=summary.warned):
             summary.add(batch)
             if write is not None:
                 write(batch)

@@ -31,6 +31,7 @@ CODES = {
     "E106": "missing or misplaced ruleset header",
     "E107": "malformed number or string",
     "E108": "text-direction control or line separator character",
+    "E109": "misplaced citation (per or chosen)",
     # names
     "E201": "unknown name",
     "E202": "duplicate name",
@@ -78,6 +79,7 @@ CODES = {
     "E508": "extends too deep or too large",
     # warnings
     "W601": "input never used",
+    "W602": "a percentage compared with a number on a 0..100 scale",
 }
 
 
@@ -98,7 +100,8 @@ class RuntimeCode(StrEnum):
     REQUIRE = "R204"  # a require does not hold
     UNIQUE = "R205"  # two rules of a (unique) table hold
     LIMIT = "R301"  # a group does not meet a limit
-    GROUP_INPUT = "R302"  # a quota's group-wide input differs across the group, or is no count
+    UNRANKED = "R302"  # the rank of a record that the rank's `among` leaves out
+    GROUP_INPUT = "R303"  # a quota's group-wide input differs across the group, or is no count
     PARAM = "R401"  # with_params: a value of the wrong kind
 
 
@@ -107,8 +110,8 @@ RUNTIME_CODES = {
     "R104": "wrong type", "R105": "outside the range", "R106": "bad ballot",
     "R107": "number too large", "R201": "division by zero", "R202": "ballot without votes",
     "R203": "empty history", "R204": "require failed", "R205": "two rules of a unique table",
-    "R301": "group limit failed",
-    "R302": "bad group-wide input", "R401": "bad param value",
+    "R301": "group limit failed", "R302": "no rank (outside among)",
+    "R303": "bad group-wide input", "R401": "bad param value",
 }
 
 

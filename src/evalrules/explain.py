@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from .messages import LANGUAGES, MESSAGES
+from .messages import LANGUAGES, MESSAGES, say
 
 #: Decimals shown of a rounded number (of a percent: of the percent), and the most shown to keep
 #: a value on its side of another; past that, the exact value.
@@ -48,26 +48,28 @@ class _Explainer:
     def __init__(self, phrases: dict[str, str], lang: str):
         self.t = phrases
         self.lang = lang
+        self.chosen: dict[str, str] = {}  # the params marked `chosen "…"`: why each was chosen
 
     def explain(self, trace: dict) -> str:
         t = self.t
+        self.chosen = trace.get("chosen", {})
         title = trace.get("title")
         lines = [t["title"].format(name=trace["ruleset"], title=title) if title
                  else trace["ruleset"]]
         vetoes = {v["veto"]: v for v in trace["vetoes"]}
         for g in trace["grades"]:
             lines.append(self.cited(t["grade"].format(grade=g["grade"], value=g["value"]),
-                                    g.get("note")))
+                                    g.get("note"), g.get("cite")))
             lines.append("  " + t[f"policy.{g['policy']}"])
             for rule in g["rules"]:
                 condition = rule["condition"]
                 line = t["rule"].format(mark=_MARK[_value(condition)], label=rule["label"],
                                         what=self.summary(condition))
-                lines.append("  " + self.cited(line, rule.get("note")))
+                lines.append("  " + self.cited(line, rule.get("note"), rule.get("cite")))
                 self.parts(condition, "      ", lines)
             if g["decided_by"] == "otherwise":
                 lines.append("  " + self.cited(t["otherwise"].format(value=g["table_value"]),
-                                               g.get("otherwise_note")))
+                                               g.get("otherwise_note"), g.get("otherwise_cite")))
             else:
                 lines.append("  " + t["decided"].format(label=g["decided_by"],
                                                         value=g["table_value"]))
@@ -75,14 +77,20 @@ class _Explainer:
                 lines.append("  " + self.moved(v, g["grade"], vetoes.get(v.get("veto", ""))))
             if g.get("unrated"):
                 lines.append("  " + t["unrated"].format(grade=g["grade"], value=g["value"]))
-        holding = [self.cited(o["outcome"], o.get("note")) for o in trace["outcomes"]
-                   if o["holds"]]
+        holding = [self.cited(o["outcome"], o.get("note"), o.get("cite"))
+                   for o in trace["outcomes"] if o["holds"]]
         lines.append(t["outcomes"].format(names=t["list"].join(holding)) if holding
                      else t["no_outcomes"])
+        for w in trace.get("warnings", ()):  # a group decided with records in error
+            values = {k: v for k, v in w.items() if k != "message"}
+            lines.append(t["warning"].format(warning=say(w["message"], self.lang, **values)))
         return "\n".join(lines)
 
-    def cited(self, line: str, note: str | None) -> str:
-        """``line`` with the author's citation, if it says something (a bare ``1、`` does not)."""
+    def cited(self, line: str, note: str | None, cite: str | None = None) -> str:
+        """``line`` with its ``per`` citation, else the comment above it if that says something
+        (a bare ``1、`` does not)."""
+        if cite:
+            return self.t["per"].format(line=line, cite=cite)
         if note and _says_something(note):
             return self.t["cited"].format(line=line, note=note)
         return line
@@ -97,9 +105,9 @@ class _Explainer:
                     rate=said["rate"], base=said["base"], exact=said["exact"],
                     rounding=t[f"rounding.{said['rounding']}"], places=said["places"],
                     higher=higher)
-            return self.quota(v, grade) + places
+            return self.cited(self.quota(v, grade), None, v.get("cite")) + places
         if "quota" in v:
-            return self.quota(v, grade)
+            return self.cited(self.quota(v, grade), None, v.get("cite"))
         return self.veto(v, grade, veto)
 
     def quota(self, v: dict, grade: str) -> str:
@@ -114,7 +122,7 @@ class _Explainer:
         if v["share"][0] == "ref":
             style = "plain" if per_head else "percent"
             shown = self.numbers({share: _ratio(v["share_value"])}, {share: style}, [])
-            share = t["value"].format(name=share, value=shown[share])
+            share = t["value"].format(name=share, value=self.marked(share, shown[share]))
         if per_head:
             share = t["quota_head"].format(count=share)
         return sentence.format(group=v["group"], grade=grade, keep=v["keep"], share=share,
@@ -133,7 +141,9 @@ class _Explainer:
         line = t["veto_unrated" if v.get("unrated") else "veto"].format(
             veto=v["veto"], because=because, grade=grade, action=action, before=v["from"],
             after=v["to"])
-        return self.cited(line, veto.get("note") if veto is not None else None)
+        if veto is None:
+            return line
+        return self.cited(line, veto.get("note"), veto.get("cite"))
 
     # -- conditions
     def summary(self, detail: dict) -> str:
@@ -156,7 +166,7 @@ class _Explainer:
         if form is not None and "computed" not in detail and all(
                 type(v) is str or type(v) is bool for v in values.values()):
             key = f"{id(form)}\0{self.lang}\0{detail['value']}\0" + "\0".join(
-                f"{n}\0{v}" for n, v in values.items())
+                f"{n}\0{v}\0{self.chosen.get(n, '')}" for n, v in values.items())
             said = _SAID.get(key)
             if said is not None and _FORMS.get(id(form)) is form:
                 return said
@@ -216,7 +226,12 @@ class _Explainer:
                 out[name] = t["ballot_sep"].join(f"{k} {n}" for k, n in value.items())
             else:
                 out[name] = str(value)
-        return {name: out[name] for name in values if name in out}
+        return {name: self.marked(name, out[name]) for name in values if name in out}
+
+    def marked(self, name: str, shown: str) -> str:
+        """A value as shown, marked as a local choice when it is a `chosen` param's."""
+        why = self.chosen.get(name)
+        return shown if why is None else self.t["chosen"].format(value=shown, why=why)
 
     def numbers(self, values: dict[str, tuple[int, int]], styles: dict[str, str],
                 written: list[tuple[int, int]]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from attrs import field, frozen
 
 from .columns import RESULT_COLUMNS, input_columns, value_columns
 from .io import Sheet, record_of
+from .messages import Phrase
 from .result import Result
 from .ruleset import Ruleset
 
@@ -79,12 +80,24 @@ class Graded:
         asked for; ``result.error`` is set where the record cannot be graded. With group rules
         the record is graded among all the records of the sheet, as :func:`grade` graded it."""
         if i not in self._results:
-            if self.ruleset.checked.group is None:
+            if not self.ruleset.checked.groups:
                 self._results[i] = next(self.ruleset.evaluate_many([self.record(i)]))
             else:
                 records = [self.record(j) for j in range(len(self))]
                 self._results.update(enumerate(self.ruleset.evaluate_many(records)))
         return self._results[i]
+
+    def group_warnings(self) -> list[Phrase]:
+        """Each group decided with records in error (they still count in its size), once, as
+        :attr:`Result.warnings` says it; with group rules and a record in error, the records
+        are graded again to find them."""
+        if not self.ruleset.checked.groups or not self.failed:
+            return []
+        found: dict[tuple, Phrase] = {}
+        for i in range(len(self)):
+            for w in self.result(i).warnings if self.errors[i] is None else ():
+                found.setdefault((w.key, *sorted(w.values.items())), w)
+        return list(found.values())
 
     def error_texts(self, lang: str = "en") -> list[str | None]:
         """Each record's error (None where it has none) said in ``lang``. ``errors`` holds the
@@ -97,7 +110,7 @@ class Graded:
             return list(self._said[lang])
         failed = [i for i, e in enumerate(self.errors) if e is not None]
         again = [i for i in failed if i not in self._results]
-        if again and self.ruleset.checked.group is None:
+        if again and not self.ruleset.checked.groups:
             graded = self.ruleset.evaluate_many([self.record(i) for i in again])
             self._results.update(zip(again, graded, strict=True))
         out: list[str | None] = [None] * len(self)

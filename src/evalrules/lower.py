@@ -154,6 +154,9 @@ class _Lowering:
 
     # -- definitions
     def let(self, decl: ast.Let | ast.Score) -> None:
+        if decl.name in self.checked.block_of:  # a group value: what its group's records made it
+            self.bind(decl.name, P.Decided(decl.name, number=True))
+            return
         self.bind(decl.name, self.expr(decl.expr))
 
     def rank(self, decl: ast.Rank) -> None:
@@ -229,6 +232,10 @@ class _Lowering:
             return _const(self.constants.params[name])
         if name in c.inputs:
             return P.Input(name)
+        rank = c.definitions.get(name)
+        if isinstance(rank, ast.Rank) and rank.among is not None:  # some records have no rank
+            return P.Ranked(name, self.fail("record.unranked", name, RuntimeCode.UNRANKED,
+                                            rank=name, among=expression(rank.among)))
         return P.Local(name)
 
     def arithmetic(self, e: ast.Arithmetic) -> P.Expr:

@@ -62,6 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "summary.more": ("  ……还有 {count} 条（用 -o 写出后见 error 列）",
                      "  … and {count} more (see the error column with -o)"),
     "summary.list": ("、", ", "),
+    "summary.group_warnings": ("有记录出错的组（{count} 个；出错的记录仍计入组的人数）：",
+                               "groups with records in error ({count}; those records still "
+                               "count in their group's size):"),
+    "summary.group_warning": ("  {warning}", "  {warning}"),
     # ------------------------------------------------------------ optional packages
     "needs.testing": ("evalrules test 需要 testing 扩展（{error}），安装：{command}",
                       "evalrules test needs the testing extra ({error}): {command}"),

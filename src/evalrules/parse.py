@@ -15,16 +15,16 @@ import threading
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import attrs
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.indenter import DedentError, Indenter
 
 from . import ast
 from .diagnostics import Diagnostics
+from .parse_cite import Citations
 from .parse_errors import check_direction, check_indentation, dedent_span, syntax_error
+from .parse_quota import QuotaPieces, quota_fields
 
 #: Deeper trees are refused with E105, so no later stage can hit Python's recursion limit.
 MAX_DEPTH = 100
@@ -53,6 +53,9 @@ def _grammar_text() -> str:
 
 
 _PARSING = threading.Lock()
+#: The citations (``per "…"``, ``chosen "…"``) the lexer passed over in the parse that holds
+#: ``_PARSING``: the grammar ignores them like comments; :class:`_ToAst` gives each to its rule.
+_CITED: list[Token] = []
 
 
 @functools.cache
@@ -60,6 +63,7 @@ def parser() -> Lark:
     return Lark(
         _grammar_text(), parser="lalr", postlex=_Indenter(), propagate_positions=True,
         maybe_placeholders=False, cache=True,
+        lexer_callbacks={"CITE": _CITED.append, "CHOSEN": _CITED.append},
     )
 
 
@@ -85,7 +89,9 @@ def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module 
     # at once would read each other's indentation); the rest of a compile runs concurrently.
     with _PARSING:
         try:
+            _CITED.clear()
             tree = parser().parse(text)
+            cited = list(_CITED)
         except UnexpectedInput as e:
             syntax_error(e, text, path, diags, parser().parse)
             return None
@@ -103,12 +109,18 @@ def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module 
                     _meta_span(deep.meta, path),
                     "split it into named `let` definitions")
         return None
+    to_ast = _ToAst(path, source, diags, cited)
     try:
-        return _ToAst(path, source, diags).transform(tree)
+        module = to_ast.transform(tree)
     except VisitError as e:
         if isinstance(e.orig_exc, _Refused):
             return None
         raise
+    return module if to_ast.citations.all_placed() else None
+
+
+#: Bodies that are blocks: the lines under them are theirs, so a citation there is not the rule's.
+_BLOCKS = (ast.Weighted, ast.Cases, ast.Quantified)
 
 
 class _Refused(Exception):
@@ -182,47 +194,16 @@ def _joined(parts: list[str]) -> str | None:
     return text or None
 
 
-@attrs.frozen
-class _QuotaPart:
-    """A piece of a ``quota`` line as the transformer builds it, before :func:`_quota_fields`."""
-
-    part: str
-    value: Any
-
-
-def _quota_fields(children: list) -> dict[str, Any]:
-    """An ``ast.Quota``'s fields from the pieces of its line (its size, the higher size, among,
-    the capped label of a 末位 quota, keys). A higher rate unrounded in the text is rounded as
-    the first size (``at most 20% rounded up, at most 25% when …``: both up)."""
-    fields: dict[str, Any] = {}
-    for c in children:
-        if isinstance(c, _QuotaPart):
-            if c.part == "size":
-                fields["share"], rounding = c.value
-                fields["rounding"] = rounding or "down"
-            elif c.part == "more":
-                (size, rounding), when = c.value
-                first = fields["rounding"]
-                fields["more"] = (size, rounding or ("down" if first == "places" else first),
-                                  when)
-            else:
-                fields[c.part] = c.value
-        elif isinstance(c, tuple):
-            fields["keys"] = c
-        else:
-            fields["label"] = str(c)
-    return fields
-
-
 @v_args(meta=True)
-class _ToAst(Transformer):
-    def __init__(self, path: str | None, source: str, diags: Diagnostics):
+class _ToAst(QuotaPieces, Transformer):
+    def __init__(self, path: str | None, source: str, diags: Diagnostics, cited: list[Token]):
         super().__init__()
         self.path = path
         self.source = source
         self.diags = diags
         self.lines = source.splitlines()
         self.comments = _comments(source)
+        self.citations = Citations(cited, self.lines, path, diags)
 
     def _s(self, meta) -> ast.Span:
         return _meta_span(meta, self.path)
@@ -246,6 +227,18 @@ class _ToAst(Transformer):
         own = comments.get(line)
         trailing = [own[0]] if own is not None and not own[1] else []
         return _joined([*reversed(above), *trailing])
+
+    def _per(self, meta, last: object = None) -> str | None:
+        """The citation ending the first line of the rule at ``meta``; else, for a rule whose
+        expression goes on to further lines inside parentheses (``last``, the rule's last part,
+        is not a block), the one ending its last line."""
+        cite = self.citations.per(meta.line)
+        if cite is None and last is not None and not isinstance(last, _BLOCKS):
+            end = last.end_line if isinstance(last, Token) else \
+                getattr(last, "span", ast.NOWHERE).end_line
+            if end and end != meta.line:
+                cite = self.citations.per(end)
+        return cite
 
     def _num(self, token: Token) -> ast.Number:
         if len(token) > MAX_DIGITS:
@@ -289,17 +282,19 @@ class _ToAst(Transformer):
         name, *labels = children
         unrated = str(labels.pop()) if labels and isinstance(labels[-1], _Unrated) else None
         return ast.Scale(str(name), tuple(str(t) for t in labels if t.type == "NAME"),
-                         unrated, span=self._s(meta))
+                         unrated, cite=self._per(meta), span=self._s(meta))
 
     def unrated(self, meta, children):
         return _Unrated(children[0])
 
     def ballot(self, meta, children):
-        return ast.Ballot(str(children[0]), children[1], span=self._s(meta))
+        return ast.Ballot(str(children[0]), children[1], cite=self._per(meta),
+                          span=self._s(meta))
 
     def input(self, meta, children):
         name, type_, *default = children
-        return ast.Input(str(name), type_, default[0] if default else None, span=self._s(meta))
+        return ast.Input(str(name), type_, default[0] if default else None,
+                         cite=self._per(meta), span=self._s(meta))
 
     def bool_type(self, meta, children):
         return ast.BoolType(span=self._s(meta))
@@ -324,41 +319,30 @@ class _ToAst(Transformer):
         return ast.DateType(span=self._s(meta))
 
     def group(self, meta, children):
-        key, *rules = children
-        return ast.GroupBy(str(key), tuple(rules), span=self._s(meta))
+        keys, *rules = children
+        return ast.GroupBy(keys, tuple(rules), span=self._s(meta))
 
     def rank(self, meta, children):
-        name, keys, *order = children
-        return ast.Rank(str(name), keys, not order or str(order[0]) == "desc",
-                        span=self._s(meta))
+        name, keys, *rest = children
+        order = [str(c) for c in rest if isinstance(c, Token)]
+        among = next((c for c in rest if not isinstance(c, Token)), None)
+        return ast.Rank(str(name), keys, not order or order[0] == "desc", among,
+                        cite=self._per(meta), span=self._s(meta))
 
     def quota(self, meta, children):
         grade, label, *rest = children
-        return ast.Quota(str(grade), str(label), span=self._s(meta), **_quota_fields(rest))
+        return ast.Quota(str(grade), str(label), cite=self._per(meta), span=self._s(meta),
+                         **quota_fields(rest))
 
     def lowest_quota(self, meta, children):
         grade, *rest = children
-        return ast.Quota(str(grade), span=self._s(meta), lowest=True, **_quota_fields(rest))
-
-    def quota_rate(self, meta, children):
-        return _QuotaPart("size", (children[0], children[1] if len(children) > 1 else None))
-
-    def quota_places(self, meta, children):
-        return _QuotaPart("size", (children[0], "places"))
-
-    def rounding(self, meta, children):
-        return str(children[0]) if children else "nearest"
-
-    def quota_more(self, meta, children):
-        size, when = children
-        return _QuotaPart("more", (size.value, when))
-
-    def quota_among(self, meta, children):
-        return _QuotaPart("among", children[0])
+        return ast.Quota(str(grade), cite=self._per(meta), span=self._s(meta), lowest=True,
+                         **quota_fields(rest))
 
     def limit(self, meta, children):
         message = _string(children[1]) if len(children) > 1 else None
-        return ast.Limit(children[0], message, span=self._s(meta))
+        return ast.Limit(children[0], message, cite=self._per(meta, children[-1]),
+                         span=self._s(meta))
 
     def method(self, meta, children):
         name, method, label = (str(c) for c in children)
@@ -387,13 +371,16 @@ class _ToAst(Transformer):
         return children[0]
 
     def param(self, meta, children):
-        return ast.Param(str(children[0]), children[1], span=self._s(meta))
+        return ast.Param(str(children[0]), children[1], cite=self._per(meta, children[1]),
+                         chosen=self.citations.chosen(meta.line), span=self._s(meta))
 
     def let(self, meta, children):
-        return ast.Let(str(children[0]), children[1], span=self._s(meta))
+        return ast.Let(str(children[0]), children[1], cite=self._per(meta, children[1]),
+                       span=self._s(meta))
 
     def score(self, meta, children):
-        return ast.Score(str(children[0]), children[1], span=self._s(meta))
+        return ast.Score(str(children[0]), children[1], cite=self._per(meta, children[1]),
+                         span=self._s(meta))
 
     def weighted(self, meta, children):
         return ast.Weighted(tuple(children), span=self._s(meta))
@@ -408,7 +395,7 @@ class _ToAst(Transformer):
 
     def weights(self, meta, children):
         name, *entries = children
-        return ast.Weights(str(name), tuple(entries), span=self._s(meta))
+        return ast.Weights(str(name), tuple(entries), cite=self._per(meta), span=self._s(meta))
 
     def weight_entry(self, meta, children):
         return (str(children[0]), children[1])
@@ -426,19 +413,23 @@ class _ToAst(Transformer):
 
     def require(self, meta, children):
         message = _string(children[1]) if len(children) > 1 else None
-        return ast.Require(children[0], message, span=self._s(meta))
+        return ast.Require(children[0], message, cite=self._per(meta, children[-1]),
+                           span=self._s(meta))
 
     def sheet(self, meta, children):
         name, _max, top, *items = children
-        return ast.Sheet(str(name), self._num(top), tuple(items), span=self._s(meta))
+        return ast.Sheet(str(name), self._num(top), tuple(items), cite=self._per(meta),
+                         span=self._s(meta))
 
     def sheet_item(self, meta, children):
         name, points, rule = children
-        return ast.SheetItem(str(name), self._num(points), rule, span=self._s(meta))
+        return ast.SheetItem(str(name), self._num(points), rule, cite=self._per(meta, rule),
+                             span=self._s(meta))
 
     def sheet_heading(self, meta, children):
         name, points, *items = children
-        return ast.SheetItem(str(name), self._num(points), None, tuple(items), span=self._s(meta))
+        return ast.SheetItem(str(name), self._num(points), None, tuple(items),
+                             cite=self._per(meta), span=self._s(meta))
 
     def pro_rata(self, meta, children):
         return ast.ProRata(children[0], span=self._s(meta))
@@ -469,7 +460,8 @@ class _ToAst(Transformer):
         return ast.Grade(str(name), scale, policy, tuple(rules), otherwise, otherwise_span,
                          policy_span, note=self._note(meta.line),
                          otherwise_note=self._note(otherwise_span.line) if otherwise else None,
-                         span=self._t(name))
+                         cite=self._per(meta), otherwise_cite=self.citations.per(
+                             otherwise_span.line) if otherwise else None, span=self._t(name))
 
     def grade_of(self, meta, children):
         return ("of", str(children[0]))
@@ -479,7 +471,7 @@ class _ToAst(Transformer):
 
     def grade_rule(self, meta, children):
         return ast.GradeRule(str(children[0]), children[1], note=self._note(meta.line),
-                             span=self._s(meta))
+                             cite=self._per(meta, children[1]), span=self._s(meta))
 
     def otherwise_label(self, meta, children):
         return ("otherwise", str(children[0]), self._t(children[0]))
@@ -510,7 +502,7 @@ class _ToAst(Transformer):
     def veto(self, meta, children):
         name, condition, *adjustments = children
         return ast.Veto(str(name), condition, tuple(adjustments), note=self._note(meta.line),
-                        span=self._s(meta))
+                        cite=self._per(meta), span=self._s(meta))
 
     def _amount(self, token: Token) -> int:
         value = self._num(token).value
@@ -542,7 +534,7 @@ class _ToAst(Transformer):
 
     def outcome(self, meta, children):
         return ast.Outcome(str(children[0]), children[1], note=self._note(meta.line),
-                           span=self._s(meta))
+                           cite=self._per(meta, children[1]), span=self._s(meta))
 
     def monotone_check(self, meta, children):
         return ast.Check("monotone", str(children[0]), str(children[1]), span=self._s(meta))

@@ -97,10 +97,22 @@ class Local:
 
 @frozen
 class Decided:
-    """What the group rules decided for the record: a rank (a whole number) by the rank's name, or
-    whether a quota moves it down (a condition) by :attr:`QuotaMove.key`."""
+    """What the group rules decided for the record: a rank (a whole number, or None where the
+    rank's ``among`` leaves the record out) by the rank's name, a group value (``number``: a
+    whole number or a Fraction) by its name, or whether a quota moves it down (a condition) by
+    :attr:`QuotaMove.key`."""
 
     node: str
+    number: bool = False
+
+
+@frozen
+class Ranked:
+    """A rank the record is read by an expression: the record fails with ``fail`` when it has
+    none (its rank's ``among`` leaves it out)."""
+
+    node: str
+    fail: Fail
 
 
 # ---------------------------------------------------------------- numbers
@@ -261,8 +273,9 @@ class Last:
 
 
 Expr: TypeAlias = (
-    Const | Input | Vote | Local | Decided | Sum | Neg | Mul | Div | Min | Max | Round | Floor
-    | Ceil | Abs | CountTrue | Compare | Not | And | Or | If | Lookup | Count | Streak | Last
+    Const | Input | Vote | Local | Decided | Ranked | Sum | Neg | Mul | Div | Min | Max | Round
+    | Floor | Ceil | Abs | CountTrue | Compare | Not | And | Or | If | Lookup | Count | Streak
+    | Last
 )
 
 
@@ -390,7 +403,7 @@ class Plan:
 
 
 def _fails(expr: Expr) -> bool:
-    return any(isinstance(node, (Div, Last)) for node in walk(expr))
+    return any(isinstance(node, (Div, Last, Ranked)) for node in walk(expr))
 
 
 # ---------------------------------------------------------------- walking
@@ -440,8 +453,10 @@ def nonnegative(node: Expr) -> bool:
 def whole(node: Expr) -> bool:
     """Whether a number node is a whole number for every record."""
     match node:
-        case Vote() | CountTrue() | Count() | Streak() | Floor() | Ceil() | Decided():
+        case Vote() | CountTrue() | Count() | Streak() | Floor() | Ceil() | Ranked():
             return True
+        case Decided(number=number):  # a rank or a quota's move; a group value may not be
+            return not number
         case Const(value=v):
             return not isinstance(v, (bool, str)) and Fraction(v).denominator == 1
         case Sum(terms=xs) | Min(args=xs) | Max(args=xs):

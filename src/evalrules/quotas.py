@@ -4,7 +4,10 @@ this module never evaluates a whole record and never reads a record's raw fields
 
 - **Base**: the records of the group the quota counts and may move: those for which ``among``
   holds, or, without ``among``, every record whose grade so far is not its scale's unrated label
-  (:func:`unrated_label`). A record outside the base is neither counted nor moved.
+  (:func:`unrated_label`). A record outside the base is neither counted nor moved. Without
+  ``among``, the group's records with an error (``missing``: no grade to judge, but the people
+  are there) are counted in the base too, never moved; with ``among`` they are not counted, as
+  whether ``among`` holds for them cannot be known.
 - **Places**: a head count (``N places``, :attr:`ast.Quota.rounding` ``"places"``: a param or a
   number input equal across the group, a whole number ≥ 0), or a rate × the base's size, rounded
   ``down`` (the default), ``nearest`` (四舍五入, half up) or ``up`` (进一法), exactly.
@@ -107,7 +110,7 @@ def group_wide_inputs(checked: Checked) -> tuple[str, ...]:
     """The inputs every record of a group must share: those the quotas' head counts and
     ``when`` conditions read (a group whose records differ in one is an error)."""
     out: list[str] = []
-    for rule in checked.group.rules if checked.group is not None else ():
+    for rule in (r for group in checked.groups for r in group.rules):
         if isinstance(rule, ast.Quota):
             for expr in _group_wide(rule):
                 out += [n for n in _reads(checked, expr) if n in checked.inputs and n not in out]
@@ -199,12 +202,14 @@ def _base(checked: Checked, constants: Constants, rule: ast.Quota, indexes: Sequ
 
 def decide(checked: Checked, constants: Constants, rule: ast.Quota, group_key: str,
            key: object, indexes: Sequence[int], values: Mapping[int, Mapping],
-           keys_of: Callable[[list[int]], Mapping[int, tuple]]) -> Decision:
-    """The quota's decision for the group ``key`` (its records ``indexes``, each with
-    :func:`needs` in ``values``); ``keys_of(records)`` gives each record's keys as comparable
-    tuples, larger better (the driver's exact reading of numbers)."""
+           keys_of: Callable[[list[int]], Mapping[int, tuple]], missing: int = 0) -> Decision:
+    """The quota's decision for the group ``key`` (its records without an error ``indexes``,
+    each with :func:`needs` in ``values``, and ``missing`` more with one); ``keys_of(records)``
+    gives each record's keys as comparable tuples, larger better (the driver's exact reading of
+    numbers)."""
     name = rule_name(rule)
     base, errors = _base(checked, constants, rule, indexes, values)
+    counted = len(base) + (missing if rule.among is None else 0)
     present = [i for i in indexes if i not in errors]
     error = _unequal(checked, rule, group_key, key, present, values)
     if error is not None or not present:
@@ -231,9 +236,9 @@ def decide(checked: Checked, constants: Constants, rule: ast.Quota, group_key: s
         cap = int(amount)
         said = {"places": cap, "per_head": True}
     else:
-        cap = places(amount, len(base), rounding)
+        cap = places(amount, counted, rounding)
         said = {"places": cap, "per_head": False, "rate": f"{exact_str(amount * 100)}%",
-                "base": len(base), "exact": exact_str(amount * len(base)),
+                "base": counted, "exact": exact_str(amount * counted),
                 "rounding": rounding}
     said["higher"] = higher
     if rule.lowest:

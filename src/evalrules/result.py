@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .backends import reference
 from .diagnostics import InputError, UnknownName, did_you_mean
 from .explain import explain as _explain
+from .messages import Phrase
 from .values import json_value, public
 
 if TYPE_CHECKING:
@@ -121,6 +122,13 @@ class Result(Mapping):
             return self._raw[self._layout.outcomes]
         assert self._evaluation is not None  # no layout: the reference evaluated it
         return self._evaluation.outcomes
+
+    @property
+    def warnings(self) -> tuple[Phrase, ...]:
+        """What the reader should know about how the record was graded: a group of it that
+        was decided with records missing (they had errors). Each says itself in ``"zh"`` or
+        ``"en"`` (``w.text(lang)``; ``str(w)`` is the English)."""
+        return tuple((getattr(self, "_group", None) or {}).get(reference.GROUP_WARNINGS, ()))
 
     def _traced(self, keep: bool = True) -> reference.Evaluation:
         """The reference's evaluation with what an explanation needs; ``keep``: remembered on

@@ -218,7 +218,7 @@ class Ruleset:
                     "__slots__": (), "ruleset": self, "_layout": program.layout,
                     "error": None, "__module__": Result.__module__}))
             self._cache[(outputs, closure)] = program  # published whole, bound
-            if outputs is None and self.checked.group is None:
+            if outputs is None and not self.checked.groups:
                 object.__setattr__(self, "evaluate", program.function)
         return program
 
@@ -233,7 +233,7 @@ class Ruleset:
         fast = self.__dict__.get("evaluate")  # a bound method taken before the first call
         if fast is not None:
             return fast(record)
-        if self.checked.group is None:
+        if not self.checked.groups:
             return self._program().function(record)
         if group is None:
             raise GroupRulesError(self._group_help())
@@ -243,8 +243,9 @@ class Ruleset:
         return result
 
     def _group_help(self) -> str:
-        assert self.checked.group is not None  # asked for a ruleset with group rules only
-        return (f"{self.name} has group rules (group by {self.checked.group.key}): a record is "
+        assert self.checked.groups  # asked for a ruleset with group rules only
+        keys = "; ".join(", ".join(g.keys) for g in self.checked.groups)
+        return (f"{self.name} has group rules (group by {keys}): a record is "
                 "graded among the records of its group. Use evaluate_many(records) or "
                 "evaluate_table(table) on the whole batch, or evaluate(record, group=others).")
 
@@ -255,7 +256,7 @@ class Ruleset:
         With group rules the whole batch is read first, since ranks and quotas need every
         record of a group (see :mod:`evalrules.groups`)."""
         function = self._program().function
-        if self.checked.group is not None:
+        if self.checked.groups:
             yield from self._evaluate_groups(list(records))
             return
         for record in records:
@@ -306,7 +307,7 @@ class Ruleset:
                 hint = did_you_mean(name, known)
                 raise UnknownName(f"{name!r} is not a value of {self.name}"
                                   + (f"; {hint}" if hint else ""), name=name)
-        if self.checked.group is not None:
+        if self.checked.groups:
             from .plan import Bind, Decided, walk
 
             if any(isinstance(node, Decided) for block in self.plan.schedule(names)
@@ -317,13 +318,13 @@ class Ruleset:
 
     def reference_evaluate(self, record: Mapping[str, Any]) -> Result:
         """Evaluate with the reference evaluator, which defines the meaning (slow; for tests)."""
-        if self.checked.group is not None:
+        if self.checked.groups:
             raise GroupRulesError(self._group_help())
         return Result(self, evaluation=reference.evaluate(self.checked, self.constants, record))
 
     def reference_evaluate_many(self, records: Iterable[Mapping[str, Any]]) -> list[Result]:
         """:meth:`evaluate_many` with the reference evaluator (slow; for tests and audits)."""
-        if self.checked.group is not None:
+        if self.checked.groups:
             return self._evaluate_groups(list(records), reference_backend=True)
         results = []
         for record in records:

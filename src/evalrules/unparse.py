@@ -213,14 +213,24 @@ def _condition(e: ast.Expr, indent: str) -> list[str]:
     return [expression(e)]
 
 
-def _when(head: str, cond: ast.Expr, indent: str) -> list[str]:
+def _when(head: str, cond: ast.Expr, indent: str, cite: str | None = None) -> list[str]:
     lines = _condition(cond, indent)
-    return [f"{head} when {lines[0]}", *lines[1:]]
+    return [_cited(f"{head} when {lines[0]}", cite), *lines[1:]]
+
+
+def _cited(line: str, cite: str | None, chosen: str | None = None) -> str:
+    """A rule's first line with its citation and, for a param, its local choice."""
+    if cite is not None:
+        line += f" per {_string(cite)}"
+    return line if chosen is None else line + f" chosen {_string(chosen)}"
 
 
 def _body(head: str, e: ast.Expr) -> list[str]:
     if isinstance(e, ast.Weighted) and e.table is not None:
         return [f"{head} = {expression(e)}"]
+    if isinstance(e, ast.Quantified):
+        lines = _condition(e, "")
+        return [f"{head} = {lines[0]}", *lines[1:]]
     if isinstance(e, ast.Weighted):
         return [f"{head} = weighted:",
                 *(f"  {expression(i.expr)} {weight(i.weight)}" for i in e.items)]
@@ -273,16 +283,16 @@ def _items(items, indent: str) -> list[str]:
         head = f"{indent}{item.name} {number(item.points)}:"
         match item.rule:
             case None:
-                lines.append(head)
+                lines.append(_cited(head, item.cite))
                 lines.extend(_items(item.children, indent + "  "))
             case ast.ProRata(expr=e):
-                lines.append(f"{head} pro rata {expression(e)}")
+                lines.append(_cited(f"{head} pro rata {expression(e)}", item.cite))
             case ast.FullWhen(condition=c):
-                lines.append(f"{head} full when {expression(c)}")
+                lines.append(_cited(f"{head} full when {expression(c)}", item.cite))
             case ast.Formula(expr=e):
-                lines.append(f"{head} = {expression(e)}")
+                lines.append(_cited(f"{head} = {expression(e)}", item.cite))
             case ast.Deduction(amount=a, per=e):
-                lines.append(f"{head} minus {number(a)} per {expression(e)}")
+                lines.append(_cited(f"{head} minus {number(a)} per {expression(e)}", item.cite))
     return lines
 
 
@@ -296,9 +306,14 @@ def _adjustment(a: ast.Adjustment) -> str:
 
 
 def _group_rule(rule) -> str:
+    return _cited(_group_rule_text(rule), rule.cite)
+
+
+def _group_rule_text(rule) -> str:
     match rule:
-        case ast.Rank(name=n, keys=keys, descending=d):
-            return f"rank {n} by {', '.join(keys)} {'desc' if d else 'asc'}"
+        case ast.Rank(name=n, keys=keys, descending=d, among=among):
+            return f"rank {n} by {', '.join(keys)} {'desc' if d else 'asc'}" + (
+                f" among {expression(among)}" if among is not None else "")
         case ast.Quota():
             return _quota(rule)
         case ast.Limit(condition=c, message=m):
@@ -328,12 +343,21 @@ def _quota(q: ast.Quota) -> str:
 
 
 def statement(st: ast.Statement) -> list[str]:
+    """A statement's lines, the first ending with its citation (and a param's local choice)."""
+    lines = _statement(st)
+    if isinstance(st, ast.Override | ast.RuleOverride | ast.Grade | ast.Outcome | ast.Check
+                  | ast.GroupBy):
+        return lines  # cited inside (a grade's rules, an override's declaration), or never
+    return [_cited(lines[0], st.cite, getattr(st, "chosen", None)), *lines[1:]]
+
+
+def _statement(st: ast.Statement) -> list[str]:
     match st:
         case ast.Override(declaration=d):
             lines = statement(d)
             return [f"override {lines[0]}", *lines[1:]]
         case ast.RuleOverride(grade=g, rule=r):
-            lines = _when(r.label, r.condition, "")
+            lines = _when(r.label, r.condition, "", r.cite)
             return [f"override grade {g} rule {lines[0]}", *lines[1:]]
         case ast.Scale(name=n, labels=labels, unrated=u):
             return [f"scale {n}: " + " > ".join(labels) + (f", unrated {u}" if u else "")]
@@ -356,20 +380,22 @@ def statement(st: ast.Statement) -> list[str]:
         case ast.Grade(name=n, scale=s, policy=p, rules=rules, otherwise=o):
             head = f"grade {n}" + (f" of {s}" if s else "") + \
                 (f" ({p})" if p != "first" else "") + ":"
-            lines = [head]
+            lines = [_cited(head, st.cite)]
             for r in rules:
-                sub = _when(r.label, r.condition, "  ")
+                sub = _when(r.label, r.condition, "  ", r.cite)
                 lines.append("  " + sub[0])
                 lines.extend(sub[1:])
             if o is not None:
-                lines.append(f"  otherwise {o}")
+                lines.append(_cited(f"  otherwise {o}", st.otherwise_cite))
             return lines
         case ast.Veto(name=n, condition=c, adjustments=adjs):
             return [f"veto {n} when {expression(c)}:", *(f"  {_adjustment(a)}" for a in adjs)]
         case ast.Outcome(name=n, condition=c):
-            return _when(f"outcome {n}", c, "")
-        case ast.GroupBy(key=key, rules=rules):
-            return [f"group by {key}:", *(f"  {_group_rule(r)}" for r in rules)]
+            return _when(f"outcome {n}", c, "", st.cite)
+        case ast.GroupBy(keys=keys, rules=rules):
+            return [f"group by {', '.join(keys)}:",
+                    *(f"  {line}" for r in rules
+                      for line in (statement(r) if isinstance(r, ast.Let) else [_group_rule(r)]))]
         case ast.Check(kind="monotone", target=t, source=s):
             return [f"check monotone {t} in {s}"]
         case ast.Check(kind="always", condition=c) if c is not None:

@@ -212,8 +212,14 @@ class _Generator(Emitter):
         return self.vars[e.name]
 
     def decided(self, e: P.Decided) -> Op:
-        held = Repr.INT if e.node in self.plan.kinds else Repr.BOOL
+        held = Repr.NUM if e.number else Repr.INT if e.node in self.plan.kinds else Repr.BOOL
         return Op(held, f"group[{e.node!r}]")
+
+    def ranked(self, e: P.Ranked) -> Op:
+        rank = f"group[{e.node!r}]"
+        self.emit(f"if {rank} is None:")
+        self.emit(f"    {self.fail(e.fail)}")
+        return Op(Repr.INT, rank)
 
     def sum(self, e: P.Sum) -> Op:
         if all(isinstance(t, P.Vote) for t in e.terms):
@@ -462,6 +468,7 @@ HANDLERS: dict[type, Callable[[_Generator, Any], Op]] = {
     P.Vote: _Generator.vote,
     P.Local: _Generator.local,
     P.Decided: _Generator.decided,
+    P.Ranked: _Generator.ranked,
     P.Sum: _Generator.sum,
     P.Neg: _Generator.neg,
     P.Mul: _Generator.mul,

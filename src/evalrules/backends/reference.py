@@ -28,7 +28,7 @@ from typing import Any
 from attrs import frozen
 
 from .. import ast
-from ..check import Checked, Kind
+from ..check import AGGREGATES, Checked, Kind
 from ..check.model import percent_text
 from ..diagnostics import InputError, RuleName, RuntimeCode
 from ..forms import Static, form, static
@@ -146,14 +146,25 @@ def evaluate(checked: Checked, consts: Constants, record: Mapping[str, object],
                      if isinstance(d, ast.Outcome) and values.get(name))
     trace = {"version": TRACE_VERSION, "ruleset": checked.name, "grades": ev.grade_traces,
              "vetoes": ev.veto_traces, "outcomes": ev.outcome_traces}
+    warnings: tuple[Phrase, ...] = (group or {}).get(GROUP_WARNINGS, ())  # type: ignore[assignment]
+    if warnings:
+        trace["warnings"] = [{"message": w.key, **w.values} for w in warnings]
     if explain:
         trace["title"] = checked.module.header.title
+    chosen = {n: p.chosen for n, p in checked.params.items() if p.chosen is not None}
+    if chosen:
+        trace["chosen"] = chosen
     return Evaluation(values, vetoes, outcomes, trace, explain)
+
+
+def _cited(**cites: str | None) -> dict[str, str]:
+    """The citations (``per "…"``) that were written, by their trace key."""
+    return {key: text for key, text in cites.items() if text is not None}
 
 
 def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
                         values: Mapping[str, object], *, rule: str = "check",
-                        group: Mapping[str, object] | None = None, explain: bool = False):
+                        group: Mapping[Any, object] | None = None, explain: bool = False):
     """The value of a checked expression (a require's, a check's, a limit's) given ``values``:
     validated inputs and ballots by name (as :func:`values.coerce_record` gives them, or a
     group's summed ballots). Params are added, and the derived values ``expr`` needs are computed
@@ -162,9 +173,28 @@ def evaluate_expression(checked: Checked, consts: Constants, expr: ast.Expr,
     scope = dict(values)
     scope.update(consts.params)
     ev = _Evaluator(checked, scope, consts, group, explain)
-    ev._ensure({n.name for n in ast.walk(expr) if isinstance(n, ast.Ref)})
+    ev._ensure(_outer_refs(expr, group or {}))
     ev.rule = rule
     return ev.test(expr) if explain else ev.expr(expr)
+
+
+def _outer_refs(expr: ast.Expr, group: Mapping[Any, object]) -> set[str]:
+    """The names an expression reads, but for those inside the group's aggregates (whose
+    values ``group`` holds: see :mod:`evalrules.groups`)."""
+    out: set[str] = set()
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Ref):
+            out.add(node.name)
+        elif not (isinstance(node, ast.Call) and node.function in AGGREGATES and node in group):
+            stack.extend(ast.children(node))
+    return out
+
+
+#: The key of a record's group decisions that holds the warnings about its groups (a tuple of
+#: :class:`messages.Phrase`: a group decided with records missing; see :mod:`evalrules.groups`).
+GROUP_WARNINGS = "#warnings"
 
 
 #: A number's exact text by (numerator, denominator): a trace writes the same few values (shares of
@@ -194,7 +224,7 @@ def _index(order: tuple[str, ...], label: str) -> int:
 
 class _Evaluator:
     def __init__(self, checked: Checked, values: dict, consts: Constants,
-                 group: Mapping[str, object] | None = None, explain: bool = False):
+                 group: Mapping[Any, object] | None = None, explain: bool = False):
         self.checked = checked
         self.group = group or {}
         self.values = values
@@ -211,6 +241,13 @@ class _Evaluator:
         name) with ``values``."""
         return InputError.of(key, {"rule": RuleName(self.rule), **values}, field=field,
                              rule=self.rule, code=code)
+
+    def unranked(self, name: str) -> InputError:
+        """The error of reading the rank of a record that its ``among`` leaves out."""
+        rank = self.checked.definitions[name]
+        assert isinstance(rank, ast.Rank) and rank.among is not None  # nothing else is None
+        return self.fail("record.unranked", RuntimeCode.UNRANKED, name, rank=name,
+                         among=expression(rank.among))
 
     # -- statements
     def require(self, req: ast.Require) -> None:
@@ -232,10 +269,10 @@ class _Evaluator:
         decl = self.checked.definitions[name]
         self.rule = rule_name(decl)
         match decl:
+            case ast.Rank() | ast.Let() if name in self.checked.block_of:
+                self.values[name] = self.group[name]  # decided by the group rules
             case ast.Let(expr=e) | ast.Score(expr=e):
                 self.values[name] = self.expr(e)
-            case ast.Rank():
-                self.values[name] = self.group[name]
             case ast.Sheet():
                 self.values[name] = self.sheet(decl)
             case ast.Grade():
@@ -244,12 +281,13 @@ class _Evaluator:
                 value, detail = self.test(c)
                 self.values[name] = value
                 self.veto_traces.append(self._noted(
-                    {"veto": name, "applied": value, "condition": detail}, decl.note))
+                    {"veto": name, "applied": value, "condition": detail}, decl.note, decl.cite))
             case ast.Outcome(condition=c):
                 value, detail = self.test(c)
                 self.values[name] = value
                 self.outcome_traces.append(self._noted(
-                    {"outcome": name, "holds": value, "condition": detail}, decl.note))
+                    {"outcome": name, "holds": value, "condition": detail}, decl.note,
+                    decl.cite))
 
     def sheet(self, sheet: ast.Sheet) -> Fraction:
         total = sum((self.item(sheet, i) for i in sheet.items), Fraction(0))
@@ -279,7 +317,7 @@ class _Evaluator:
         for rule in grade.rules:
             value, detail = self.test(rule.condition)
             tried.append(self._noted({"label": rule.label, "matched": value,
-                                      "condition": detail}, rule.note))
+                                      "condition": detail}, rule.note, rule.cite))
             if value:
                 matched.append(rule.label)
                 if grade.policy == "first":
@@ -302,6 +340,7 @@ class _Evaluator:
                                  "decided_by": decided, "table_value": label, "vetoes": []}
         if self.explain:
             trace.update(note=grade.note, otherwise_note=grade.otherwise_note)
+        trace.update(_cited(cite=grade.cite, otherwise_cite=grade.otherwise_cite))
         for veto_name in self.checked.vetoes_of.get(grade.name, ()):
             if not self.values[veto_name]:
                 continue
@@ -320,23 +359,23 @@ class _Evaluator:
                 })
         for node in self.checked.quotas_of.get(grade.name, ()):
             if self.group.get(node.key) and label in order:  # unrated: never moved
-                assert self.checked.group is not None  # where the quota was written
                 quota = node.quota
-                before = label
+                before, group = label, ", ".join(self.checked.groups[node.block].keys)
                 entry: dict[str, Any]
                 if quota.lowest:  # 末位: capped at the label
                     label = _adjust(order, label, ast.Adjustment(ast.Action.AT_MOST, quota.grade,
                                                                  label=quota.label))
-                    entry = {"quota": rule_name(quota), "group": self.checked.group.key,
+                    entry = {"quota": rule_name(quota), "group": group,
                              "action": "at most", "amount": None, "label": quota.label,
                              "from": before, "to": label, "because": "quota", "lowest": True}
                 else:
                     label = order[min(order.index(label) + 1, len(order) - 1)]
                     entry = {
                         "quota": f"{quota.label} at most {expression(quota.share)} by "
-                                 f"{', '.join(quota.keys)}", "group": self.checked.group.key,
+                                 f"{', '.join(quota.keys)}", "group": group,
                         "action": "lower", "amount": 1, "label": None, "from": before,
                         "to": label, "because": "quota"}
+                entry.update(_cited(cite=quota.cite))
                 if self.group.get(f"{node.key} places"):
                     entry["places"] = self.group[f"{node.key} places"]
                 if self.explain:
@@ -435,10 +474,12 @@ class _Evaluator:
                 pass
         return detail
 
-    def _noted(self, entry: dict, note: str | None) -> dict:
-        """A rule's, veto's or outcome's trace entry, with the author's citation to explain."""
+    def _noted(self, entry: dict, note: str | None, cite: str | None) -> dict:
+        """A rule's, veto's or outcome's trace entry, with its ``per`` citation (always: the
+        trace quotes it) and the comment above it (to explain)."""
         if self.explain and note is not None:
             entry["note"] = note
+        entry.update(_cited(cite=cite))
         return entry
 
     # -- expressions
@@ -449,7 +490,10 @@ class _Evaluator:
             case ast.Boolean(value=v) | ast.Date(value=v):
                 return v
             case ast.Ref(name=n):
-                return self.values[n]
+                value = self.values[n]
+                if value is None:  # only a rank's, for a record its `among` leaves out
+                    raise self.unranked(n)
+                return value
             case ast.Label(label=label):
                 return label
             case ast.Negate(operand=x):
@@ -486,6 +530,8 @@ class _Evaluator:
             case ast.If(condition=c, then=t, otherwise=o):
                 return self.expr(t) if self.expr(c) else self.expr(o)
             case ast.Call(function=f, args=args):
+                if f in AGGREGATES and e in self.group:  # over a group: groups.py computed it
+                    return self.group[e]
                 return self.call(f, [self.expr(a) for a in args])
             case ast.Share(ballot=b, categories=cs):
                 ballot = self.values[b]

@@ -208,7 +208,12 @@ class Assembler:
         rows = self.rows
         if isinstance(v, Num):
             n, d = self.numbers(name, v)
-            return number_column(n, d, self.valid, rows)
+            valid = self.valid
+            unranked = [i for i, ev in self.ref_ok if ev.values[name] is None]
+            if unranked:  # a rank whose `among` leaves the record out: no value
+                valid = np.ones(rows, dtype=bool) if valid is None else valid.copy()
+                valid[unranked] = False
+            return number_column(n, d, valid, rows)
         if isinstance(v, Cat):
             ids = self._batch(v).ids
             if self.ok_pos is not None:
@@ -239,7 +244,7 @@ class Assembler:
         sub = self._batch(v)
         if self.ok_pos is None:
             return sub.n, sub.d
-        refs = [(i, Fraction(ev.values[name])) for i, ev in self.ref_ok]
+        refs = [(i, Fraction(ev.values[name] or 0)) for i, ev in self.ref_ok]
         big = sub.nb > MAX or sub.db > MAX or \
             any(abs(f.numerator) > MAX or f.denominator > MAX for _, f in refs)
         dtype = object if sub.obj or big else np.int64

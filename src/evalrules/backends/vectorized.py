@@ -188,6 +188,12 @@ class Batch:
         return Num(np.fromiter((count(h, e.label) for h in history), dtype=np.int64,
                                count=len(history)))
 
+    def ranked(self, e: P.Ranked):
+        """A rank that may be missing: every row goes to the reference, which says why (a
+        ruleset with group rules comes here row by row, through ``evaluate_many``)."""
+        self.flag(True)
+        return self.decided[e.node]
+
     def last(self, e: P.Last) -> Cat:
         history = self.expr(e.history)
         self.flag(np.fromiter((not h for h in history), dtype=bool, count=len(history)))
@@ -201,6 +207,7 @@ HANDLERS: dict[type, Callable] = {
     P.Vote: lambda self, e: self.values[e.ballot][e.category],
     P.Local: lambda self, e: self.values[e.name],
     P.Decided: lambda self, e: self.decided[e.node],
+    P.Ranked: Batch.ranked,
     P.Sum: Batch.sum,
     P.Neg: lambda self, e: X.neg(self.expr(e.operand)),
     P.Mul: lambda self, e: X.mul(self.expr(e.left), self.expr(e.right)),
@@ -233,7 +240,7 @@ def evaluate_table(plan: P.Plan, checked: Checked, constants: Constants, table,
     wanted = selected(checked, columns)
     kind, cols, rows, index = read_table(checked, table)
     labels = Labels()
-    if checked.group is not None:
+    if checked.groups:
         assert evaluate_many is not None
         everything = np.arange(rows)
         none = np.zeros(0, dtype=np.int64)

@@ -9,6 +9,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------ explanations
     # A grade, its rules and what follows (explain.py puts the lines together).
     "explain.title": ("{name}：{title}", "{name}: {title}"),
+    "explain.warning": ("注意：{warning}", "note: {warning}"),
     "explain.grade": ("{grade}：{value}", "{grade}: {value}"),
     "explain.policy.first": ("按顺序取第一条成立的规则：",
                              "the first rule that matches, in written order:"),
@@ -19,6 +20,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "explain.policy.unique": ("至多一条规则成立：", "at most one rule may match:"),
     "explain.rule": ("{mark} {label}：{what}", "{mark} {label}: {what}"),
     "explain.cited": ("{line}〔{note}〕", "{line} — {note}"),
+    # A rule's `per "…"` (it wins over the comment), and a value from a `chosen "…"` param.
+    "explain.per": ("{line}〔依据：{cite}〕", "{line} — per {cite}"),
+    "explain.chosen": ("{value}（本地设定：{why}）", "{value} (a local choice: {why})"),
     "explain.decided": ("由“{label}”规则评定为{value}。",
                         "decided by the rule for {label}: {value}."),
     "explain.otherwise": ("以上规则均不成立，按其余情况评为{value}。",

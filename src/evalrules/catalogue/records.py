@@ -96,6 +96,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "{rule}: the places `{expression}` of {group} {key} are {value}, not "
                             "a whole number of 0 or more"),
     "record.in_group": ("{error}（本记录所在的组）", "{error} (in this record's group)"),
+    "record.unranked": ("{rule}：「{rank}」只为 `{among}` 成立的记录排名，本记录没有名次",
+                        "{rule}: '{rank}' ranks only the records where `{among}` holds, and "
+                        "this record has no rank"),
+    "record.group_missing": (
+        "组「{group}」的 {size} 条记录中有 {missing} 条出错：名额（未用 among 限定的）仍按 {size} "
+        "人计算，名次和组内数值在没有出错记录的情况下确定",
+        "group {group}: {missing} of its {size} records have errors; its quotas (those without "
+        "among) still count all {size}, and its ranks and group values were decided without "
+        "those records"),
     "record.did_you_mean": ("；是否应为「{name}」？", "; did you mean '{name}'?"),
     "record.integer_digits": ("{digits} 位的整数", "an integer of {digits} digits"),
     "record.list.comma": ("、", ", "),

@@ -25,6 +25,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一票之差即可改变结果的 {near} 条（占已评定 {graded} 条的 {share}）。",
         "{near} are one vote from another result ({share} of the {graded} graded)."),
     "report.notes": ("读取数据时：", "While reading the data:"),
+    "report.chosen": ("本地设定（条文未规定、由本规则选定的数值）：",
+                      "Local choices (numbers the regulation does not give, chosen by this "
+                      "ruleset):"),
+    "report.chosen_item": ("{name} = {value}：{why}", "{name} = {value}: {why}"),
     "report.distribution": ("分布", "Distribution"),
     "report.of_graded": ("（条数及占已评定 {graded} 条的百分比）",
                          "(records, and their share of the {graded} graded)"),

@@ -4,6 +4,7 @@
 
 from .checker import check
 from .model import (
+    AGGREGATES,
     BALLOT,
     BOOL,
     ERROR,
@@ -16,12 +17,15 @@ from .model import (
     Checked,
     GroupNode,
     Kind,
+    LimitNode,
     QuotaNode,
     Type,
     closure,
+    is_aggregate,
 )
 
 __all__ = [
-    "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "NUMBER", "POLICIES", "RESERVED", "RESULT_COLUMNS",
-    "TEXT", "Checked", "GroupNode", "Kind", "QuotaNode", "Type", "check", "closure",
+    "AGGREGATES", "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "NUMBER", "POLICIES", "RESERVED",
+    "RESULT_COLUMNS", "TEXT", "Checked", "GroupNode", "Kind", "LimitNode", "QuotaNode", "Type",
+    "check", "closure", "is_aggregate",
 ]

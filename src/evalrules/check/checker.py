@@ -16,6 +16,7 @@ import attrs
 
 from .. import ast
 from ..diagnostics import Diagnostics, did_you_mean
+from . import percent
 from .expressions import ExpressionChecker
 from .groups import GroupChecker
 from .model import (
@@ -62,7 +63,9 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
         self.types = {}
         self.deps = {}
         self.used = set()
-        self.group = None
+        self.groups = []
+        self.block_of = {}
+        self._aggregating = None
         self.weight_tables = {}
         self.weight_sums = []
         self._current = None
@@ -86,7 +89,7 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
         for name, definition in [*self.params.items(), *self.defs.items()]:
             self.deps[name] = [*ast.references(definition), *self.vetoes_of.get(name, ())]
         self._depend_on_weights()
-        quotas = [r for r in self.group.rules if isinstance(r, ast.Quota)] if self.group else []
+        quotas = [r for g in self.groups for r in g.rules if isinstance(r, ast.Quota)]
         for quota in quotas:  # a quota's keys are read before its grade is final
             if quota.grade in self.deps:
                 self.deps[quota.grade] += quota.keys
@@ -99,17 +102,19 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
         self._check_weight_params()
         requires = tuple(self._check_require(r) for r in self._of(ast.Require))
         checks = tuple(self._check_check(c) for c in self._of(ast.Check))
-        group, group_order, quotas_of = self._check_group(requires)
+        groups, group_order, quotas_of = self._check_groups(requires)
         for name, decl in self.inputs.items():
             if name not in self.used:
                 self.diags.warning("W601", f"input '{name}' is never used", decl.span)
+        percent.warn(self.module.statements, order, {**self.inputs, **self.defs}, self.params,
+                     self.diags)
         return Checked(
             module=self.module, scales=self.scales, ballots=self.ballots, inputs=self.inputs,
             params={n: self.checked_exprs.get(n, p) for n, p in self.params.items()},
             definitions={n: self.checked_exprs.get(n, d) for n, d in self.defs.items()},
             requires=requires, checks=checks, types=self.types, order=order,
             vetoes_of={g: tuple(v) for g, v in self.vetoes_of.items()}, items=self.items,
-            group=group, group_order=group_order, quotas_of=quotas_of,
+            groups=groups, group_order=group_order, quotas_of=quotas_of, block_of=self.block_of,
             deps={n: tuple(d) for n, d in self.deps.items()}, unrated=self.unrated,
             weight_sums=tuple(self.weight_sums),
         )
@@ -122,11 +127,11 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
         named: list[ast.Named | ast.Rank] = []
         for statement in self.module.statements:
             if isinstance(statement, ast.GroupBy):
-                if self.group is not None:
-                    self.error("E202", "a ruleset has one `group by` block", statement.span)
-                    continue
-                self.group = statement
-                named.extend(r for r in statement.rules if isinstance(r, ast.Rank))
+                for rule in statement.rules:
+                    if isinstance(rule, (ast.Rank, ast.Let)):
+                        named.append(rule)
+                        self.block_of.setdefault(rule.name, len(self.groups))
+                self.groups.append(statement)
             elif isinstance(statement, ast.NAMED):
                 named.append(statement)
         for st in named:
@@ -239,7 +244,14 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
                 type_ = DATE
             case ast.HistoryType(scale=scale) if scale in self.scales:
                 type_ = Type(Kind.HISTORY, self._labels(scale), scale)
-            case ast.ScaleType(scale=scale) | ast.HistoryType(scale=scale):
+            case ast.HistoryType(scale=scale):  # not a scale: what may follow `history of`
+                scales = ", ".join(self.scales)
+                type_ = self.error(
+                    "E206", f"'history of' takes a scale, and '{scale}' is not one",
+                    decl.type.span, did_you_mean(scale, self.scales) or (
+                        f"the scales here: {scales}" if scales else
+                        "declare the scale first: `scale 等次: 优秀 > 称职 > 不称职`"))
+            case ast.ScaleType(scale=scale):
                 if scale in self.scales:
                     type_ = Type(Kind.CATEGORY, self._labels(scale), scale)
                 else:
@@ -287,12 +299,17 @@ class _Checker(ExpressionChecker, GroupChecker, WeightsChecker):
 
     def _check_definition(self, decl: ast.Declaration | ast.Rank) -> Type:
         match decl:
-            case ast.Rank(keys=keys):
+            case ast.Rank(keys=keys, among=among):
                 for key in keys:
                     self._expect(self._expr(ast.Ref(key, span=decl.span))[1], NUMBER, decl.span,
                                  f"rank '{decl.name}' orders by '{key}', which")
+                if among is not None:
+                    decl = attrs.evolve(decl, among=self._condition(among, f"rank '{decl.name}' "
+                                                                           "among"))
                 self.checked_exprs[decl.name] = decl
                 return NUMBER
+            case ast.Let() if decl.name in self.block_of:
+                return self._check_group_let(decl)
             case ast.Let() | ast.Score():
                 expr, type_ = self._expr(decl.expr)
                 if isinstance(decl, ast.Score):

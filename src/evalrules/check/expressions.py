@@ -19,6 +19,7 @@ from .model import (
     CheckerState,
     Kind,
     Type,
+    is_aggregate,
     literal_value,
 )
 
@@ -206,6 +207,11 @@ class ExpressionChecker(CheckerState):
             return self.error("E201", f"'{name}' is a label, but nothing here says of what",
                               expr.span, "compare it with a category: `X is "
                               f"{name}` or `X >= {name}`")
+        if name in ("all", "any", "most"):  # `veto v when any:` read `any` as a name
+            return self.error("E201", f"unknown name '{name}': '{name}:' opens a block of "
+                              "conditions only after a grade rule's or an outcome's `when`, "
+                              "or as a let's value", expr.span, f"name the block first: `let "
+                              f"情形 = {name}:` with the conditions under it, then `when 情形`")
         return self.error("E201", f"unknown name '{name}'", expr.span,
                           did_you_mean(name, candidates))
 
@@ -281,6 +287,8 @@ class ExpressionChecker(CheckerState):
         return self._expr(expr)
 
     def _call(self, expr: ast.Call) -> tuple[ast.Expr, Type]:
+        if self._aggregating is not None and is_aggregate(expr):
+            return self._aggregate(expr)
         if expr.function not in FUNCTIONS:
             for a in expr.args:
                 self._expr(a)

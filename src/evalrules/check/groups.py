@@ -1,6 +1,7 @@
-"""The checker's part for ``group by``: ranks, quotas and limits, their order (each after what it
-needs) and the rule that a ``require`` cannot depend on them. A mixin of the checker
-(:mod:`.checker`). Imports :mod:`ast`, :mod:`diagnostics` and :mod:`.model`.
+"""The checker's part for ``group by``: the blocks' keys, ranks, quotas, limits and group values
+(``let`` in a block: count/sum/mean/min/max over the block's records), their order across blocks
+(each after what it needs) and the rule that a ``require`` cannot depend on them. A mixin of the
+checker (:mod:`.checker`). Imports :mod:`ast`, :mod:`diagnostics` and :mod:`.model`.
 """
 
 from __future__ import annotations
@@ -9,51 +10,130 @@ import attrs
 
 from .. import ast
 from ..diagnostics import did_you_mean
-from .model import NUMBER, CheckerState, GroupNode, Kind, QuotaNode, closure, literal_value
+from .model import (
+    BOOL,
+    NUMBER,
+    CheckerState,
+    GroupNode,
+    Kind,
+    LimitNode,
+    QuotaNode,
+    Type,
+    closure,
+    is_aggregate,
+    literal_value,
+)
+
+
+def outside_aggregates(expr: ast.Expr):
+    """The nodes of a group expression outside its aggregates (what the group has one of)."""
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if is_aggregate(node):
+            continue
+        yield node
+        stack.extend(reversed(ast.children(node)))
 
 
 class GroupChecker(CheckerState):
-    def _check_group(self, requires):
-        if self.group is None:
-            return None, (), {}
-        group = self.group
-        self._current = None
-        if group.key not in self.inputs:
-            self.error("E201", f"a group key must be an input, and '{group.key}' is not",
-                       group.span, did_you_mean(group.key, self.inputs))
-        elif (key_type := self.types[group.key]).kind not in (Kind.TEXT, Kind.CATEGORY):
-            self.error("E301", f"a group key must be text or a category, and '{group.key}' is "
-                       f"{key_type.describe()}", group.span)
-        self.used.add(group.key)
-        rules: list[ast.Rank | ast.Quota | ast.Limit] = []
-        for rule in group.rules:
-            match rule:
-                case ast.Rank():
-                    rules.append(rule)
-                case ast.Quota():
-                    rules.append(self._check_quota(rule))
-                case ast.Limit(condition=c):
-                    for node in ast.walk(c):
-                        if isinstance(node, ast.Ref) and node.name not in self.params:
-                            self.error("E303", "a limit is about the whole group: it can use "
-                                       "the group's ballots (share, votes, total, points) and "
-                                       f"params, not '{node.name}'", node.span)
-                    rules.append(attrs.evolve(rule, condition=self._condition(c, "limit")))
-        checked = attrs.evolve(group, rules=tuple(rules))
+    def _check_groups(self, requires):
+        if not self.groups:
+            return (), (), {}
+        blocks: list[ast.GroupBy] = []
         needs: dict[GroupNode, frozenset[str]] = {}
         quotas_of: dict[str, list[QuotaNode]] = {}
-        for index, rule in enumerate(rules):
-            if isinstance(rule, ast.Rank):
-                needs[rule.name] = self._closure(rule.keys)
-            elif isinstance(rule, ast.Quota):
-                node = QuotaNode(index, rule)
-                read = [n.name for e in (rule.among, rule.share, *(rule.more or ())[::2])
-                        if e is not None for n in ast.walk(e) if isinstance(n, ast.Ref)]
-                needs[node] = self._closure([rule.grade, *rule.keys, *read])
-                quotas_of.setdefault(rule.grade, []).append(node)
+        index = 0
+        for block, group in enumerate(self.groups):
+            self._current = None
+            self._check_keys(group)
+            rules: list[ast.Rank | ast.Quota | ast.Limit | ast.Let] = []
+            for rule in group.rules:
+                match rule:
+                    case ast.Rank() | ast.Let():
+                        checked = self.checked_exprs.get(rule.name, rule)
+                        assert isinstance(checked, (ast.Rank, ast.Let))  # as collected
+                        rules.append(checked)
+                        needs[rule.name] = self._closure(ast.references(rule))
+                    case ast.Quota():
+                        quota = self._check_quota(rule)
+                        rules.append(quota)
+                        node = QuotaNode(index, quota, block)
+                        read = [n.name for e in (quota.among, quota.share,
+                                                 *(quota.more or ())[::2])
+                                if e is not None for n in ast.walk(e) if isinstance(n, ast.Ref)]
+                        needs[node] = self._closure([rule.grade, *rule.keys, *read])
+                        quotas_of.setdefault(rule.grade, []).append(node)
+                    case ast.Limit(condition=c):
+                        limit = attrs.evolve(rule, condition=self._group_expr(c, block, "limit"))
+                        rules.append(limit)
+                        needs[LimitNode(index, limit, block)] = self._closure(
+                            ast.references(rule))
+                index += 1
+            blocks.append(attrs.evolve(group, rules=tuple(rules)))
         group_order = self._group_order(needs)
         self._no_group_in_requires(requires, needs)
-        return checked, group_order, {g: tuple(q) for g, q in quotas_of.items()}
+        return tuple(blocks), group_order, {g: tuple(q) for g, q in quotas_of.items()}
+
+    def _check_keys(self, group: ast.GroupBy) -> None:
+        for key in group.keys:
+            if key not in self.inputs:
+                self.error("E201", f"a group key must be an input, and '{key}' is not",
+                           group.span, did_you_mean(key, self.inputs))
+            elif (key_type := self.types[key]).kind not in (Kind.TEXT, Kind.CATEGORY):
+                self.error("E301", f"a group key must be text or a category, and '{key}' is "
+                           f"{key_type.describe()}", group.span)
+            self.used.add(key)
+        if len(set(group.keys)) < len(group.keys):
+            self.error("E207", "a group key is listed twice", group.span)
+
+    def _check_group_let(self, decl: ast.Let) -> Type:
+        """A group value: a number every record of the group gets (see :func:`is_aggregate`)."""
+        expr = self._group_expr(decl.expr, self.block_of[decl.name], f"group value '{decl.name}'")
+        self.checked_exprs[decl.name] = attrs.evolve(decl, expr=expr)
+        return NUMBER
+
+    def _group_expr(self, expr: ast.Expr, block: int, what: str) -> ast.Expr:
+        """A group value's or a limit's expression, typed with its aggregates over ``block``'s
+        records; outside them it may read params, ballots (summed over the group) and the
+        block's group values only (E303)."""
+        outer, self._aggregating = self._aggregating, block
+        try:
+            expr2, type_ = self._expr(expr)
+        finally:
+            self._aggregating = outer
+        self._expect(type_, BOOL if what == "limit" else NUMBER, expr.span, what)
+        for node in outside_aggregates(expr2):
+            if isinstance(node, ast.Ref) and node.name not in self.params and not (
+                    isinstance(self.defs.get(node.name), ast.Let)
+                    and self.block_of.get(node.name) == block):
+                self.error("E303", f"{'a' if what == 'limit' else 'the'} {what} is about the "
+                           "whole group: outside count(), sum(), mean(), min() and max() it can "
+                           "use the group's ballots, params and the block's group values, not "
+                           f"'{node.name}'", node.span,
+                           f"count or sum over the group's records: sum({node.name})")
+        return expr2
+
+    def _aggregate(self, expr: ast.Call) -> tuple[ast.Expr, Type]:
+        """``count(COND)``, ``count()``, ``sum(X)``, ``mean(X)``, ``min(X)``, ``max(X)`` over the
+        records of the group (the expression checker's call, in a group expression)."""
+        n, fn = len(expr.args), expr.function
+        if n > 1 or (n == 0 and fn != "count"):
+            self.error("E302", f"{fn}() over a group takes {'at most ' if fn == 'count' else ''}"
+                       f"one argument, not {n}", expr.span)
+            return expr, NUMBER
+        if n == 0:
+            return expr, NUMBER
+        outer, self._aggregating = self._aggregating, None  # the argument is one record's
+        try:
+            arg, type_ = self._expr(expr.args[0])
+        finally:
+            self._aggregating = outer
+        if fn == "count":
+            self._expect(type_, BOOL, arg.span, "what count() counts")
+        else:
+            self._expect(type_, NUMBER, arg.span, f"what {fn}() takes over the group")
+        return attrs.evolve(expr, args=(arg,)), NUMBER
 
     def _check_quota(self, rule: ast.Quota) -> ast.Quota:
         """A quota's grade, label, sizes (rates within 0%..100%, head counts whole ≥ 0), the
@@ -112,9 +192,10 @@ class GroupChecker(CheckerState):
         return closure(self.defs, self.deps, names)
 
     def _group_order(self, needs: dict[GroupNode, frozenset[str]]) -> tuple[GroupNode, ...]:
-        """Each group node after every group node its needs include (a rank by name, a quota
-        through its grade); quotas of one grade in written order."""
-        nodes = list(needs)
+        """Each group node after every group node its needs include (a rank or a group value by
+        name, a quota through its grade); quotas of one grade in written order; of the nodes
+        ready, limits first (a group that breaks one takes no part in the rest)."""
+        nodes = sorted(needs, key=lambda n: not isinstance(n, LimitNode))
         before: dict[GroupNode, set[GroupNode]] = {n: set() for n in nodes}
         for node in nodes:
             for other in nodes:
@@ -132,22 +213,20 @@ class GroupChecker(CheckerState):
         while len(done) < len(nodes):
             ready = [n for n in nodes if n not in done and before[n] <= set(done)]
             if not ready:
-                assert self.group is not None  # called by _check_group, for its group
                 stuck = [n for n in nodes if n not in done]
                 self.error("E403", "group rules depend on each other in a cycle: "
-                           + ", ".join(map(str, stuck)), self.group.span)
+                           + ", ".join(map(str, stuck)), self.groups[0].span)
                 return tuple(done)
             done.append(ready[0])
         return tuple(done)
 
     def _no_group_in_requires(self, requires, needs) -> None:
-        assert self.group is not None  # called by _check_group, for its group
         group_names = {n for n in needs if isinstance(n, str)}
-        group_names |= {r.grade for r in self.group.rules if isinstance(r, ast.Quota)}
+        group_names |= {r.grade for g in self.groups for r in g.rules if isinstance(r, ast.Quota)}
         for req in requires:
             if self._closure(ast.references(req)) & self._dependents(group_names):
                 self.error("E414", "a require checks one record, so it cannot depend on a "
-                           "rank or a quota", req.span)
+                           "rank or a quota, or on a group value", req.span)
 
     def _dependents(self, names: set[str]) -> set[str]:
         out = set(names)

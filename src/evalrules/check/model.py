@@ -19,6 +19,17 @@ from attrs import frozen
 from .. import ast
 
 POLICIES = tuple(ast.Policy)
+#: Functions over the records of a group, in a group value (``let`` in a ``group by`` block) or
+#: a limit: ``count(COND)`` (``count()``: the group's size), ``sum``, ``mean``, ``min``, ``max``
+#: of a number (``min``/``max`` of one argument; of two or more they are the usual functions).
+AGGREGATES = ("count", "sum", "mean", "min", "max")
+
+
+def is_aggregate(expr: object) -> bool:
+    """Whether a call in a group value or a limit is over the group's records: count, sum and
+    mean always; min and max of one argument (of two or more, the usual functions)."""
+    return (isinstance(expr, ast.Call) and expr.function in AGGREGATES
+            and (expr.function not in ("min", "max") or len(expr.args) == 1))
 FUNCTIONS = {  # name: (fewest, most) arguments
     "min": (2, None), "max": (2, None), "clamp": (3, 3), "round": (1, 2),
     "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1), "days": (2, 2),
@@ -81,11 +92,12 @@ DATE = Type(Kind.DATE)
 
 @frozen(cache_hash=True)
 class QuotaNode:
-    """A quota of the ``group by`` block, as the group rules' schedule and decisions name it:
-    the ``index``-th rule of the block."""
+    """A quota of a ``group by`` block, as the group rules' schedule and decisions name it:
+    the ``index``-th group rule of the ruleset (counted across blocks), in block ``block``."""
 
     index: int
     quota: ast.Quota = attrs.field(eq=False, repr=False)
+    block: int = attrs.field(default=0, eq=False)
 
     @property
     def key(self) -> str:
@@ -108,8 +120,21 @@ class WeightSum:
     span: ast.Span = attrs.field(default=ast.NOWHERE, eq=False, repr=False)
 
 
-#: A group rule's node in the schedule: a rank by its name, or a quota.
-GroupNode = str | QuotaNode
+@frozen(cache_hash=True)
+class LimitNode:
+    """A limit of a ``group by`` block: the ``index``-th group rule of the ruleset, in block
+    ``block``; it decides nothing for a record, but fails the records of a group that breaks it."""
+
+    index: int
+    limit: ast.Limit = attrs.field(eq=False, repr=False)
+    block: int = attrs.field(default=0, eq=False)
+
+    def __str__(self) -> str:
+        return f"limit {self.index}"
+
+
+#: A group rule's node in the schedule: a rank or a group value by its name, a quota, a limit.
+GroupNode = str | QuotaNode | LimitNode
 
 
 def _read_only(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -137,9 +162,12 @@ class Checked:
     #: grade → the vetoes that adjust it, in written order
     vetoes_of: Mapping[str, tuple[str, ...]] = attrs.field(converter=_read_only)
     items: Mapping[str, ast.SheetItem] = attrs.field(converter=_read_only)  # "SHEET.ITEM"
-    group: ast.GroupBy | None = None  # the group rules, checked
-    #: Ranks (by name) and quotas, each after those it needs.
+    #: The ``group by`` blocks, checked, in written order (none: a record is graded alone).
+    groups: tuple[ast.GroupBy, ...] = ()
+    #: Ranks and group values (by name), quotas and limits, each after those it needs.
     group_order: tuple[GroupNode, ...] = ()
+    #: Each rank's and group value's block (an index into :attr:`groups`).
+    block_of: Mapping[str, int] = attrs.field(factory=dict, converter=_read_only)
     #: grade → its quotas, in written order
     quotas_of: Mapping[str, tuple[QuotaNode, ...]] = attrs.field(
         factory=dict, converter=_read_only)
@@ -150,6 +178,16 @@ class Checked:
     unrated: Mapping[str, str] = attrs.field(factory=dict, converter=_read_only)
     #: Weights whose sum is checked with the params' values (see :class:`WeightSum`).
     weight_sums: tuple[WeightSum, ...] = ()
+
+    @property
+    def shared_keys(self) -> tuple[str, ...]:
+        """The group keys every ``group by`` block has: records that differ on one of them are
+        in different groups of every block, so a stream or a cluster may cut the input there.
+        None in common (or no block): the whole input is one group."""
+        if not self.groups:
+            return ()
+        first, *others = self.groups
+        return tuple(k for k in first.keys if all(k in g.keys for g in others))
 
     def __getstate__(self) -> dict[str, Any]:
         """Its fields, the read-only mappings as dicts (pickle cannot hold a mapping proxy)."""
@@ -266,12 +304,17 @@ class CheckerState:
     ballots: dict[str, tuple[str, ...]]
     inputs: dict[str, ast.Input]
     params: dict[str, ast.Param]
-    defs: dict[str, ast.Declaration | ast.Rank]  # ranks of the `group by` block too
+    defs: dict[str, ast.Declaration | ast.Rank]  # ranks and lets of the `group by` blocks too
     items: dict[str, ast.SheetItem]  # "SHEET.ITEM"
     types: dict[str, Type]
     deps: dict[str, list[str]]
     used: set[str]
-    group: ast.GroupBy | None
+    checked_exprs: dict[str, object]  # each definition as checked, by name
+    groups: list[ast.GroupBy]
+    block_of: dict[str, int]  # each rank and group value's block (an index into groups)
+    #: While a group value's or a limit's expression is typed: its block (count/sum/mean/min/max
+    #: of one argument are then over the block's records), else None.
+    _aggregating: int | None
     weight_tables: dict[str, tuple[str, ...]]  # `weights` table → its keys, in written order
     weight_sums: list[WeightSum]
     _current: str | None  # the name being typed, if any
@@ -319,4 +362,8 @@ class CheckerState:
         raise NotImplementedError
 
     def _depend_on_weights(self) -> None:
+        raise NotImplementedError
+
+    # The group checker's (groups.py)
+    def _aggregate(self, expr: ast.Call) -> tuple[ast.Expr, Type]:
         raise NotImplementedError

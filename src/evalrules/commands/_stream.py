@@ -82,13 +82,13 @@ def run(args: argparse.Namespace) -> int:
         print("evalrules: " + say("read.stream_no_records", args.lang, name=data.name),
               file=sys.stderr)
         return 2
-    show(summary)
+    show(summary, args.lang)
     if out is not None:
         print(f"\nwritten: {out} ({summary.rows} rows)")
     return 1 if summary.failed else 0
 
 
-def show(summary) -> None:
+def show(summary, lang: str = "en") -> None:
     ruleset, total = summary.ruleset, summary.rows
     ok = total - summary.failed
     rate = total / summary.seconds if summary.seconds else 0
@@ -112,6 +112,10 @@ def show(summary) -> None:
         if summary.failed > len(summary.errors):
             print(f"  … and {summary.failed - len(summary.errors)} more (see the error column "
                   "with -o)")
+    if summary.group_warnings:  # never a silently smaller group: name each
+        print("\n" + say("summary.group_warnings", lang, count=len(summary.group_warnings)))
+        for warning in summary.group_warnings:
+            print(say("summary.group_warning", lang, warning=warning))
 
 
 class _Progress:

@@ -152,3 +152,8 @@ def summary(graded: Graded, lang: str) -> None:
             print(say("summary.error_row", lang, row=graded.sheet.rows[i], error=texts[i]))
         if len(bad) > SHOWN:
             print(say("summary.more", lang, count=len(bad) - SHOWN))
+        warnings = graded.group_warnings()
+        if warnings:  # never a silently smaller group: name each (docs/language.md)
+            print("\n" + say("summary.group_warnings", lang, count=len(warnings)))
+            for warning in warnings:
+                print(say("summary.group_warning", lang, warning=warning))

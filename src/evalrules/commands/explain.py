@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     skip = {*value_columns(ruleset.checked), *RESULT_COLUMNS}  # an earlier run's results
     print(describe({k: v for k, v in row.items() if k not in skip}, sheet.rows[index], columns,
                    lang))
-    if ruleset.checked.group is None:
+    if not ruleset.checked.groups:
         result = next(ruleset.evaluate_many([record_of(row, columns)]))
     else:  # group rules: the record is graded among all the records of the file
         records = [record_of(r, columns) for r in rows]

@@ -204,7 +204,7 @@ def near_the_line(graded: Graded, *, numpy: bool = True) -> list[Near]:
     """The records of a graded sheet near a line, in the sheet's order (see the module doc).
     ``numpy=False`` screens in plain Python even where numpy is installed (the same list)."""
     ruleset = graded.ruleset
-    if ruleset.checked.group is not None:
+    if ruleset.checked.groups:
         raise GroupRulesError(f"{ruleset.name} has group rules: one vote can move another "
                               "record's grade, so records near a line are not listed")
     context = _Context(graded)

@@ -28,8 +28,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from fractions import Fraction
 from html import escape
 
+from .. import ast, unparse
 from ..columns import RESULT_COLUMNS, input_columns, value_columns
 from ..grading import Graded
 from ..messages import say
@@ -258,7 +260,32 @@ def _summary(p: _Page) -> list[str]:
     if p.graded.sheet.notes:
         out.append(f"<p>{p.say('report.notes')}</p><ul>" + "".join(
             f"<li>{escape(n.text(p.lang))}</li>" for n in p.graded.sheet.notes) + "</ul>")
-    return out
+    warnings = p.graded.group_warnings()
+    if warnings:  # never a silently smaller group: name each
+        out.append(f"<p>{p.say('summary.group_warnings', count=len(warnings))}</p><ul>" + "".join(
+            f"<li>{escape(w.text(p.lang))}</li>" for w in warnings) + "</ul>")
+    return out + _chosen(p)
+
+
+def _chosen(p: _Page) -> list[str]:
+    """The params marked ``chosen "…"``: the numbers a reader should know are local choices."""
+    ruleset = p.graded.ruleset
+    chosen = {n: d for n, d in ruleset.checked.params.items() if d.chosen is not None}
+    if not chosen:
+        return []
+    values = ruleset.constants.params
+    items = []
+    for name, decl in chosen.items():
+        expr, exact = decl.expr, values[name]
+        if isinstance(expr, ast.Number) and expr.text is not None and expr.value == exact:
+            value = expr.text  # as written: 20%, not 0.2
+        elif isinstance(exact, Fraction):
+            value = unparse.decimal_text(exact) or str(exact)
+        else:
+            value = str(exact)
+        items.append(f"<li>{p.say('report.chosen_item', name=name, value=value, why=decl.chosen)}"
+                     "</li>")
+    return [f"<p>{p.say('report.chosen')}</p><ul>" + "".join(items) + "</ul>"]
 
 
 def _distribution(p: _Page) -> list[str]:

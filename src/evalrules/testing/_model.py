@@ -275,7 +275,7 @@ def honour(ruleset: Ruleset, record: dict, require: tuple, at_limit: bool) -> No
 def alone(ruleset: Ruleset) -> bool:
     """A ruleset with group rules given bare (not graded among peers): a record is graded as
     the only one of its group."""
-    return ruleset.checked.group is not None and not hasattr(ruleset, "peers")
+    return bool(ruleset.checked.groups) and not hasattr(ruleset, "peers")
 
 
 def value_function(ruleset: Ruleset, name: str):

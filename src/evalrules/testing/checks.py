@@ -130,8 +130,8 @@ class Grouped:
 
     def __init__(self, ruleset: Ruleset, seed: int = 0):
         self._ruleset = ruleset
-        assert ruleset.checked.group is not None  # a ruleset with group rules
-        self._key = ruleset.checked.group.key
+        assert ruleset.checked.groups  # a ruleset with group rules
+        self._keys = tuple(dict.fromkeys(k for g in ruleset.checked.groups for k in g.keys))
         self._group_wide = group_wide_inputs(ruleset.checked)
         self._peers = _peers_within_limits(ruleset, self.PEERS, seed)
         self._unlimited: Ruleset | None = None
@@ -140,12 +140,13 @@ class Grouped:
         return getattr(self._ruleset, name)
 
     def peers(self, record: Mapping) -> list[dict]:
-        """The fixed peers in ``record``'s group, sharing what a group shares: its key, and
+        """The fixed peers in ``record``'s groups, sharing what a group shares: its keys, and
         the inputs a quota reads for the whole group (a head count, an approval)."""
-        shared = {name: record.get(name) for name in (self._key, *self._group_wide)
+        keys = {k: record.get(k) if isinstance(record, Mapping) else None for k in self._keys}
+        shared = {name: record.get(name) for name in self._group_wide
                   if isinstance(record, Mapping) and name in record}
-        return [{**{k: v for k, v in p.items() if k not in self._group_wide}, self._key: None,
-                 **shared} for p in self._peers]
+        return [{**{k: v for k, v in p.items() if k not in self._group_wide}, **keys, **shared}
+                for p in self._peers]
 
     def evaluate(self, record: Mapping):
         return self._ruleset.evaluate(record, group=self.peers(record))
@@ -172,7 +173,7 @@ class Grouped:
         it would be given if its group met them."""
         if self._unlimited is None:
             self._unlimited = _without_limits(self._ruleset)
-        if self._unlimited.checked.group is None:
+        if not self._unlimited.checked.groups:
             return self._unlimited.evaluate(record)
         return self._unlimited.evaluate(record, group=self.peers(record))
 
@@ -183,8 +184,8 @@ def by_a_limit(error: InputError) -> bool:
 
 
 def _without_limits(ruleset: Ruleset) -> Ruleset:
-    """The ruleset with the ``limit`` rules of its group block left out (the block too, when
-    it holds nothing else)."""
+    """The ruleset with the ``limit`` rules of its group blocks left out (a block too, when it
+    holds nothing else)."""
     import attrs
 
     from ..ruleset import compile as compile_ruleset
@@ -209,9 +210,7 @@ def _peers_within_limits(ruleset: Ruleset, count: int, seed: int) -> list[dict]:
     """Peers that meet the group's limits by themselves, so that a record is rejected by a
     limit only when it tips its group over: the seeded sample, else samples whose votes lean to
     the last or the first categories, else fewer peers (none at the last)."""
-    group = ruleset.checked.group
-    assert group is not None
-    if not any(isinstance(r, ast.Limit) for r in group.rules):
+    if not any(isinstance(r, ast.Limit) for g in ruleset.checked.groups for r in g.rules):
         return _sample_records(ruleset, count, seed)
     for n in (count, 4, 1):
         for attempt in range(9):
@@ -261,7 +260,7 @@ def _sample_records(ruleset: Ruleset, count: int, seed: int, lean: int = 0) -> l
 def properties(ruleset: Ruleset) -> list[Property]:
     """The properties to verify: the stated checks in written order, then the built-in ones.
     A ruleset with group rules is graded among peers (:class:`Grouped`)."""
-    if ruleset.checked.group is not None and not isinstance(ruleset, Grouped):
+    if ruleset.checked.groups and not isinstance(ruleset, Grouped):
         ruleset = Grouped(ruleset)  # type: ignore[assignment]  # stands in for it: delegates
     out = []
     for chk in ruleset.checks:
