@@ -98,6 +98,18 @@ def _bound() -> st.SearchStrategy[ast.Expr | None]:
                      names().map(ast.Ref))
 
 
+def _fuller_quotas(keys) -> st.SearchStrategy[ast.Quota]:
+    """Quotas with rounding, head counts, a higher size (not on 末位), among, 末位."""
+    size = st.one_of(numbers(), names().map(ast.Ref))
+    rounding = st.sampled_from(("down", "nearest", "up", "places"))
+    more = st.one_of(st.none(), st.tuples(size, rounding, expressions(4)))
+    return st.builds(
+        lambda g, label, share, k, r, m, among, low: ast.Quota(
+            g, label, share, k, rounding=r, more=None if low else m, among=among, lowest=low),
+        names(), names(), size, keys, rounding, more, st.one_of(st.none(), expressions(4)),
+        st.booleans())
+
+
 def declarations() -> st.SearchStrategy[ast.Statement]:
     labels = st.lists(names(), min_size=1, max_size=4).map(tuple)
     input_types = st.one_of(
@@ -111,6 +123,7 @@ def declarations() -> st.SearchStrategy[ast.Statement]:
     group_rule = st.one_of(
         st.builds(ast.Rank, names(), keys, st.booleans(), st.one_of(st.none(), expressions(4))),
         st.builds(ast.Quota, names(), names(), st.one_of(numbers(), names().map(ast.Ref)), keys),
+        _fuller_quotas(keys),
         st.builds(ast.Limit, expressions(4), st.one_of(st.none(), ASCII_SAFE_TEXT)),
         st.builds(ast.Let, names(), st.builds(ast.Call, st.sampled_from(
             ("count", "sum", "mean", "min", "max")), st.lists(expressions(3), max_size=1).map(

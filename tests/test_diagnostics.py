@@ -518,6 +518,12 @@ def test_e411_empty_range():
     check(the(src, "E411"), "E411", at(src, "number"), "empty")
 
 
+def test_e430_a_head_count_that_is_not_whole():
+    src = ("ruleset r\nscale s: a > b\ninput k: text\ninput x: number\ngrade g of s:\n"
+           "  a when x > 1\n  otherwise b\ngroup by k:\n  quota g: a at most 1.5 places by x\n")
+    check(the(src, "E430"), "E430", at(src, "1.5"), "whole number")
+
+
 def test_e412_monotone_in_a_bool():
     src = "ruleset r\ninput a: bool\nlet x = if a then 1 else 0\ncheck monotone x in a\n"
     check(the(src, "E412"), "E412", at(src, "check"), "ballot or a number input")

@@ -297,6 +297,18 @@ CONTEXT = {
           优秀 when 综合得分 >= 90
           otherwise 称职
         """),
+    ("docs/language.md", "lowest 10% rounded up at most 基本称职"): textwrap.dedent("""\
+        scale 等次: 优秀 > 称职 > 基本称职 > 不称职
+        input 机关: text
+        input 综合得分: number in 0..100
+        input 在编: bool
+        input 经审核同意: bool
+        input 优秀控制数: integer in 0..100
+        grade 年度等次 of 等次:
+          优秀 when 综合得分 >= 90
+          称职 when 综合得分 >= 60
+          otherwise 基本称职
+        """),
 }
 
 #: Blocks that are not run, each with the reason (the lines of a cited excerpt are still checked).

@@ -244,8 +244,8 @@ def test_six_people_four_errors_the_quota_base_is_still_six(backend, tmp_path):
         for r in results[:2]:
             (warning,) = r.warnings
             assert str(warning) == ("group 机关=局: 4 of its 6 records have errors; its quotas "
-                                    "still count all 6, and its ranks and group values were "
-                                    "decided without those records")
+                                    "(those without among) still count all 6, and its ranks "
+                                    "and group values were decided without those records")
             assert "6 条记录中有 4 条出错" in warning.text("zh")
             assert r.trace()["warnings"] == [{"message": "record.group_missing",
                                               "group": "机关=局", "missing": 4, "size": 6}]
@@ -518,8 +518,8 @@ group by 组:
     assert [r.error.code for r in results[2:]] == ["R201", "R201"]
     assert results[2].error.rule == "let 均"
     assert [str(w) for w in results[0].warnings] == [
-        "group 组=甲: 1 of its 3 records have errors; its quotas still count all 3, and its "
-        "ranks and group values were decided without those records"]
+        "group 组=甲: 1 of its 3 records have errors; its quotas (those without among) still "
+        "count all 3, and its ranks and group values were decided without those records"]
 
 
 def test_rules_of_different_blocks_depend_on_each_other():

@@ -196,15 +196,18 @@ def test_diagnostics_of_the_scale():
 
 
 def test_a_quota_never_moves_an_unrated_record():
-    """5 people, 优秀 at most 20%: one place; the two others with 优秀 scores move down. The two
-    probationers keep 不定等次, whatever their scores."""
-    rules = evalrules.compile(RULES + "input 单位: text\ngroup by 单位:\n"
-                              "  quota 年度等次: 优秀 at most 20% by 分\n")
+    """5 people, 2 of them probationers (unrated), 优秀 at most 20%: the base leaves the two out
+    (issue 13: "a quota's base excludes it"), so 20% × 3 = 0.6 → 0 places and the three 优秀
+    scores move down; rounded up, 1 place. The probationers keep 不定等次, whatever their
+    scores."""
     people = [{**BASE, "单位": "甲", "分": s, "试用期": p}
               for s, p in ((99, True), (98, True), (95, False), (93, False), (91, False))]
-    for evaluate in (rules.evaluate_many, rules.reference_evaluate_many):
-        grades = [r["年度等次"] for r in evaluate(people)]
-        assert grades == [UNRATED, UNRATED, "优秀", "称职", "称职"]
+    for rounding, kept in (("", []), (" rounded up", ["优秀"])):
+        rules = evalrules.compile(RULES + "input 单位: text\ngroup by 单位:\n"
+                                  f"  quota 年度等次: 优秀 at most 20%{rounding} by 分\n")
+        for evaluate in (rules.evaluate_many, rules.reference_evaluate_many):
+            grades = [r["年度等次"] for r in evaluate(people)]
+            assert grades == [UNRATED, UNRATED, *kept, *["称职"] * (3 - len(kept))]
 
 
 def test_check_monotone_is_not_misreported():

@@ -209,12 +209,13 @@ def test_each_error_in_both_languages_the_same_on_every_backend(record, code, fi
 
 
 def test_every_kind_of_error_is_covered():
-    assert {c[2] for c in CASES} | {"R301", "R302", "R401"} == {
+    assert {c[2] for c in CASES} | {"R301", "R302", "R303", "R401"} == {
         str(code) for code in evalrules.diagnostics.RuntimeCode}
     parts = ("record.rule.", "record.kind.", "record.list.")  # pieces of a sentence, not one
     record_keys = {k for k in MESSAGES if k.startswith("record.") and not k.startswith(parts)}
     keys = {error_of(RULES.reference_evaluate, c[1]).key for c in CASES}
     keys |= {"record.limit", "record.in_group", "record.constant_too_big"}  # below
+    keys |= {"record.quota_unequal", "record.quota_places"}  # below
     keys |= {"record.unranked", "record.group_missing"}  # tests/test_lang_group.py
     keys |= {"record.did_you_mean", "record.condition_fails", "record.integer_digits"}  # inside
     keys.add("record.weights_sum")  # a with_params: tests/test_lang_weights.py
@@ -257,6 +258,43 @@ def test_a_group_limit_in_both_languages(votes, en, zh):
     table = pa.table({"单位": ["甲", "乙"], "群众测评.好": [votes["好"], 1],
                       "群众测评.一般": [votes["一般"], 9]})
     assert GROUPS.evaluate_table(table).column("error").to_pylist() == [en, None]
+
+
+QUOTA = evalrules.compile("""\
+ruleset 控制数
+scale 等次: 优秀 > 称职
+input 单位: text
+input 分: number
+input 优秀控制数: number
+grade 年度等次 of 等次:
+  优秀 when 分 >= 90
+  otherwise 称职
+group by 单位:
+  quota 年度等次: 优秀 at most 优秀控制数 places by 分
+""")
+
+
+@pytest.mark.parametrize(("counts", "en", "zh"), [
+    ((1, 2),
+     "quota 年度等次: 优秀 at most 优秀控制数 places by 分: '优秀控制数' differs within 单位 甲 "
+     "(1, 2); it must be the same for the whole group",
+     "名额「年度等次: 优秀 at most 优秀控制数 places by 分」：同一单位（甲）中「优秀控制数」的值"
+     "不一致（1、2），该项应全组相同"),
+    ((0.5, 0.5),
+     "quota 年度等次: 优秀 at most 优秀控制数 places by 分: the places `优秀控制数` of 单位 甲 are "
+     "0.5, not a whole number of 0 or more",
+     "名额「年度等次: 优秀 at most 优秀控制数 places by 分」：单位（甲）的名额 `优秀控制数` "
+     "为 0.5，应为不小于 0 的整数"),
+])
+def test_a_quota_head_count_in_both_languages(counts, en, zh):
+    records = [{"单位": "甲", "分": 95, "优秀控制数": counts[0]},
+               {"单位": "甲", "分": 90, "优秀控制数": counts[1]},
+               {"单位": "乙", "分": 99, "优秀控制数": 1}]
+    for evaluate_many in (QUOTA.evaluate_many, QUOTA.reference_evaluate_many):
+        first, second, fine = evaluate_many(records)
+        assert fine.error is None
+        assert_said(first.error, "R303", "优秀控制数", en, zh)
+        assert_said(second.error, "R303", "优秀控制数", en, zh)
 
 
 PARAMS = evalrules.compile("""\

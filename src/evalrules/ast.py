@@ -526,14 +526,15 @@ class Rank(_Cited):
 
 @frozen
 class Quota(_Cited):
-    """At most ``share`` of a group keep ``label`` of ``grade``; the rest move down one grade,
-    lowest ``keys`` first, and records tied across the boundary all move."""
-
-    grade: str
+    grade: str  # a quota on ``label`` of ``grade``; the fields' meaning: evalrules.quotas
     label: str
     share: Expr
     keys: tuple[str, ...]
     span: Span = _span()
+    rounding: str = "down"  # or "nearest" (四舍五入), "up" (进一法); "places": a head count
+    more: tuple[Expr, str, Expr] | None = None  # at most SIZE ROUNDING when COND
+    among: Expr | None = None
+    lowest: bool = False  # 末位: the lowest ``share`` are capped at ``label``
 
 
 @frozen

@@ -67,6 +67,7 @@ CODES = {
     # weights and label values (issue 13)
     "E420": "weighted TABLE: gives a different number of values than the table has weights",
     "E421": "labels of several scales: the value's scale is ambiguous",
+    "E430": "bad quota size",
     # extends and override
     "E501": "extended file not found",
     "E502": "cycle of extends",
@@ -101,6 +102,7 @@ class RuntimeCode(StrEnum):
     TOO_FEW = "R206"  # mean/min/max of an empty list, trimmed() of too few numbers
     LIMIT = "R301"  # a group does not meet a limit
     UNRANKED = "R302"  # the rank of a record that the rank's `among` leaves out
+    GROUP_INPUT = "R303"  # a quota's group-wide input differs across the group, or is no count
     PARAM = "R401"  # with_params: a value of the wrong kind
 
 
@@ -111,7 +113,7 @@ RUNTIME_CODES = {
     "R203": "empty history", "R204": "require failed", "R205": "two rules of a unique table",
     "R206": "too few numbers in a list",
     "R301": "group limit failed", "R302": "no rank (outside among)",
-    "R401": "bad param value",
+    "R303": "bad group-wide input", "R401": "bad param value",
 }
 
 

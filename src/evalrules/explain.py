@@ -96,21 +96,41 @@ class _Explainer:
         return line
 
     def moved(self, v: dict, grade: str, veto: dict | None) -> str:
-        """A veto's or a quota's move of the grade."""
-        t = self.t
+        """A veto's or a quota's move of the grade (a quota's with its number of places)."""
+        if "quota" in v and "places" in v:
+            said, t = v["places"], self.t
+            higher = t["quota_higher"] if said.get("higher") else ""
+            places = t["quota_count"].format(places=said["places"], higher=higher) \
+                if said["per_head"] else t["quota_rate"].format(
+                    rate=said["rate"], base=said["base"], exact=said["exact"],
+                    rounding=t[f"rounding.{said['rounding']}"], places=said["places"],
+                    higher=higher)
+            return self.cited(self.quota(v, grade), None, v.get("cite")) + places
         if "quota" in v:
-            if "keep" not in v:  # a trace without the explanation's extras
-                return t["quota"].format(group=v["group"], grade=grade, keep="",
-                                         share=v["quota"], keys="", before=v["from"],
-                                         after=v["to"])
-            share = self.words(v["share"])
-            if v["share"][0] == "ref":
-                shown = self.numbers({share: _ratio(v["share_value"])}, {share: "percent"}, [])
-                share = t["value"].format(name=share, value=self.marked(share, shown[share]))
-            return self.cited(t["quota"].format(
-                group=v["group"], grade=grade, keep=v["keep"], share=share,
-                keys=t["list"].join(v["keys"]), before=v["from"], after=v["to"]), None,
-                v.get("cite"))
+            return self.cited(self.quota(v, grade), None, v.get("cite"))
+        return self.veto(v, grade, veto)
+
+    def quota(self, v: dict, grade: str) -> str:
+        """A quota's move of the grade, without the places."""
+        t = self.t
+        sentence = t["quota_lowest"] if v.get("lowest") else t["quota"]
+        if "keep" not in v:  # a trace without the explanation's extras
+            return sentence.format(group=v["group"], grade=grade, keep=v.get("label") or "",
+                                   share=v["quota"], keys="", before=v["from"], after=v["to"])
+        share = self.words(v["share"])
+        per_head = v.get("places", {}).get("per_head")
+        if v["share"][0] == "ref":
+            style = "plain" if per_head else "percent"
+            shown = self.numbers({share: _ratio(v["share_value"])}, {share: style}, [])
+            share = t["value"].format(name=share, value=self.marked(share, shown[share]))
+        if per_head:
+            share = t["quota_head"].format(count=share)
+        return sentence.format(group=v["group"], grade=grade, keep=v["keep"], share=share,
+                               keys=t["list"].join(v["keys"]), before=v["from"], after=v["to"])
+
+    def veto(self, v: dict, grade: str, veto: dict | None) -> str:
+        """A veto's move of the grade, with the veto's citation."""
+        t = self.t
         n = v["amount"]
         key = {"lower": "lower", "raise": "raise", "at most": "at_most", "at least": "at_least",
                "set": "set"}[v["action"]]

@@ -19,7 +19,8 @@ records (given what the group rules decided for them), and this driver decides t
    - ``quota G: L at most P by K``: at most floor(P × the group's size) records keep L. If more
      have it, they are ordered by K, best first; the first record past the limit and every
      record tied with it or below it move down one grade. The quota is never exceeded and row
-     order never matters.
+     order never matters. Rounding, head counts, ``among``, two rates and 末位: the arithmetic
+     is :mod:`quotas`' (its base counts the group's records with errors too, unless ``among``).
    - ``let V = mean(X)``: count(COND) (``count()``: the group's size), sum, mean, min and max
      over the group's records, exact; the expression around them may use params, ballots
      summed over the group and the block's other group values. Every record gets the value.
@@ -28,17 +29,18 @@ records (given what the group rules decided for them), and this driver decides t
 3. Every record left is evaluated in full with what the group rules decided.
 
 Imports :mod:`ast`, :mod:`check`, :mod:`diagnostics`, :mod:`messages`, :mod:`backends.reference`,
-:mod:`unparse`, :mod:`values`.
+:mod:`unparse`, :mod:`values`, :mod:`quotas`.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import cast
 
-from . import ast
+from . import ast, quotas
 from .backends import reference
 from .check import Checked, GroupNode, Kind, LimitNode, QuotaNode, is_aggregate, references
 from .diagnostics import InputError, RuleName, RuntimeCode
@@ -118,8 +120,8 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
             live = [i for i in everyone if outcomes[i] is None]
             if not live:
                 continue
-            decision = _Decision(checked, constants, node, len(everyone), live, values, decided,
-                                 outcomes)
+            decision = _Decision(checked, constants, node, key, len(everyone), live, values,
+                                 decided, outcomes)
             decision.decide()
             left = len(everyone) - sum(1 for i in everyone if outcomes[i] is None)
             if left:
@@ -153,10 +155,10 @@ class _Decision:
     """One group rule decided for one group: ``live`` are its records without an error so far
     (each with ``values``, what the rule needs), of ``size`` records in all."""
 
-    def __init__(self, checked: Checked, constants: Constants, node: GroupNode, size: int,
-                 live: list[int], values: dict[int, Mapping], decided: list[dict],
+    def __init__(self, checked: Checked, constants: Constants, node: GroupNode, key: tuple,
+                 size: int, live: list[int], values: dict[int, Mapping], decided: list[dict],
                  outcomes: list[object]):
-        self.checked, self.constants, self.node = checked, constants, node
+        self.checked, self.constants, self.node, self.key = checked, constants, node, key
         self.size, self.live, self.values = size, live, values
         self.decided, self.outcomes = decided, outcomes
 
@@ -164,9 +166,12 @@ class _Decision:
         node, checked = self.node, self.checked
         if isinstance(node, QuotaNode):
             rule = node.quota
-            for i in _moved(rule, _share(rule, self.constants), self.size, self.live,
-                            self.values):
-                self.decided[i][node.key] = True
+            quota = quotas.decide(
+                checked, self.constants, rule, ", ".join(checked.groups[node.block].keys),
+                ", ".join(str(k) for k in self.key), self.live, self.values,
+                functools.partial(_keys, self.values, names=rule.keys),
+                missing=self.size - len(self.live))
+            _quota_decided(quota, node.key, self.live, self.outcomes, self.decided)
             return
         if isinstance(node, LimitNode):
             self.limit(node.limit)
@@ -300,7 +305,7 @@ def _needs(checked: Checked, node: GroupNode) -> tuple[str, ...]:
     quota its grade and keys, a group value or a limit what its aggregates read and (when it
     reads ballots outside them, to sum) the ballots."""
     if isinstance(node, QuotaNode):
-        return (node.quota.grade, *node.quota.keys)
+        return quotas.needs(checked, node.quota)
     rule = node.limit if isinstance(node, LimitNode) else checked.definitions[node]
     if isinstance(rule, ast.Rank):
         return tuple(dict.fromkeys((*rule.keys, *references(rule))))
@@ -357,27 +362,19 @@ def _ranks(rule: ast.Rank, indexes: list[int], values: dict) -> dict[int, int]:
     return ranks
 
 
-def _share(rule: ast.Quota, constants: Constants) -> Fraction:
-    if isinstance(rule.share, ast.Ref):
-        share = constants.params[rule.share.name]
-        assert isinstance(share, Fraction)  # the checker makes a quota's share a number
-        return share
-    assert isinstance(rule.share, ast.Number)
-    return rule.share.value
-
-
-def _moved(rule: ast.Quota, share: Fraction, size: int, indexes: list[int], values: dict
-           ) -> list[int]:
-    """The records a quota moves down: those past floor(share × size), and ties across it;
-    ``size`` counts every record of the group, ``indexes`` those that can hold the grade."""
-    cap = math.floor(share * size)
-    holders = [i for i in indexes if values[i][rule.grade] == rule.label]
-    if len(holders) <= cap:
-        return []
-    keys = _keys(values, holders, rule.keys)
-    ordered = sorted(holders, key=keys.__getitem__, reverse=True)
-    boundary = keys[ordered[cap]]
-    return [i for i in holders if keys[i] <= boundary]
+def _quota_decided(quota: quotas.Decision, decision: str, indexes: list[int],
+                   outcomes: list[object], decided: list[dict]) -> None:
+    """A quota's decision for a group written down: its errors, its moves, and for each record
+    it moves the arithmetic an explanation states (by ``decision + " places"``)."""
+    for i, error in quota.errors.items():
+        outcomes[i] = error
+    if quota.group_error is not None:
+        for i in indexes:
+            outcomes[i] = quota.group_error
+    places = f"{decision} places"
+    for i in quota.moved:
+        decided[i][decision] = True
+        decided[i][places] = quota.said
 
 
 def _first_ballot(expr: ast.Expr) -> str | None:

@@ -219,7 +219,10 @@ class _Lowering:
                       for adj in veto.adjustments if adj.grade == grade.name]
         down = {label: order[min(i + 1, len(order) - 1)] if label in order else label
                 for i, label in enumerate(labels)}
-        moves += [(P.Decided(node.key), down) for node in c.quotas_of.get(grade.name, ())]
+        for node in c.quotas_of.get(grade.name, ()):
+            cap = ast.Adjustment(ast.Action.AT_MOST, grade.name, label=node.quota.label)
+            capped = {label: adjust(order, label, cap) for label in labels}
+            moves.append((P.Decided(node.key), capped if node.quota.lowest else down))
         for when, table in moves:
             current = self.temp(value)
             value = P.If(((when, P.Lookup(current, tuple(table.items()))),), current)

@@ -25,6 +25,7 @@ from . import ast
 from .diagnostics import Diagnostics
 from .parse_cite import Citations
 from .parse_errors import check_direction, check_indentation, dedent_span, syntax_error
+from .parse_quota import QuotaPieces, quota_fields
 
 #: Deeper trees are refused with E105, so no later stage can hit Python's recursion limit.
 MAX_DEPTH = 100
@@ -197,7 +198,7 @@ def _joined(parts: list[str]) -> str | None:
 
 
 @v_args(meta=True)
-class _ToAst(Transformer):
+class _ToAst(QuotaPieces, Transformer):
     def __init__(self, path: str | None, source: str, diags: Diagnostics, cited: list[Token]):
         super().__init__()
         self.path = path
@@ -346,9 +347,14 @@ class _ToAst(Transformer):
                         cite=self._per(meta), span=self._s(meta))
 
     def quota(self, meta, children):
-        grade, label, share, keys = children
-        return ast.Quota(str(grade), str(label), share, keys, cite=self._per(meta),
-                         span=self._s(meta))
+        grade, label, *rest = children
+        return ast.Quota(str(grade), str(label), cite=self._per(meta), span=self._s(meta),
+                         **quota_fields(rest))
+
+    def lowest_quota(self, meta, children):
+        grade, *rest = children
+        return ast.Quota(str(grade), cite=self._per(meta), span=self._s(meta), lowest=True,
+                         **quota_fields(rest))
 
     def limit(self, meta, children):
         message = _string(children[1]) if len(children) > 1 else None

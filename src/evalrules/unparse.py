@@ -95,6 +95,8 @@ def rule_name(decl: object) -> str:
             return f"require {expression(c)}"
         case ast.Limit(condition=c):
             return f"limit {expression(c)}"
+        case ast.Quota():
+            return _quota(decl)
     keyword = ast.KEYWORD_OF[type(decl)]
     name = decl.name  # type: ignore[attr-defined]  # every other rule has a name
     return f"{keyword} {name}"
@@ -315,11 +317,32 @@ def _group_rule_text(rule) -> str:
         case ast.Rank(name=n, keys=keys, descending=d, among=among):
             return f"rank {n} by {', '.join(keys)} {'desc' if d else 'asc'}" + (
                 f" among {expression(among)}" if among is not None else "")
-        case ast.Quota(grade=g, label=label, share=s, keys=keys):
-            return f"quota {g}: {label} at most {expression(s)} by {', '.join(keys)}"
+        case ast.Quota():
+            return _quota(rule)
         case ast.Limit(condition=c, message=m):
             return f"limit {expression(c)}" + (f" {_string(m)}" if m is not None else "")
     raise TypeError(rule)
+
+
+def _quota(q: ast.Quota) -> str:
+    """A quota line; the plain form (``L at most P by K``) as it always was."""
+    def size(expr: ast.Expr, rounding: str, inherited: str = "down") -> str:
+        if rounding == "places":
+            return f"{expression(expr)} places"
+        way = "" if rounding == inherited else " rounded" if rounding == "nearest" \
+            else f" rounded {rounding}"
+        return expression(expr) + way
+    if q.lowest:
+        line = f"quota {q.grade}: lowest {size(q.share, q.rounding)} at most {q.label}"
+    else:
+        line = f"quota {q.grade}: {q.label} at most {size(q.share, q.rounding)}"
+    if q.more is not None:
+        more, rounding, when = q.more
+        inherited = "down" if q.rounding == "places" else q.rounding
+        line += f", at most {size(more, rounding, inherited)} when {expression(when)}"
+    if q.among is not None:
+        line += f" among {expression(q.among)}"
+    return line + f" by {', '.join(q.keys)}"
 
 
 def statement(st: ast.Statement) -> list[str]:

@@ -363,14 +363,24 @@ class _Evaluator:
         for node in self.checked.quotas_of.get(grade.name, ()):
             if self.group.get(node.key) and label in order:  # unrated: never moved
                 quota = node.quota
-                before, label = label, order[min(order.index(label) + 1, len(order) - 1)]
-                entry = {
-                    "quota": f"{quota.label} at most {expression(quota.share)} by "
-                             f"{', '.join(quota.keys)}",
-                    "group": ", ".join(self.checked.groups[node.block].keys),
-                    "action": "lower", "amount": 1, "label": None, "from": before, "to": label,
-                    "because": "quota"}
+                before, group = label, ", ".join(self.checked.groups[node.block].keys)
+                entry: dict[str, Any]
+                if quota.lowest:  # 末位: capped at the label
+                    label = _adjust(order, label, ast.Adjustment(ast.Action.AT_MOST, quota.grade,
+                                                                 label=quota.label))
+                    entry = {"quota": rule_name(quota), "group": group,
+                             "action": "at most", "amount": None, "label": quota.label,
+                             "from": before, "to": label, "because": "quota", "lowest": True}
+                else:
+                    label = order[min(order.index(label) + 1, len(order) - 1)]
+                    entry = {
+                        "quota": f"{quota.label} at most {expression(quota.share)} by "
+                                 f"{', '.join(quota.keys)}", "group": group,
+                        "action": "lower", "amount": 1, "label": None, "from": before,
+                        "to": label, "because": "quota"}
                 entry.update(_cited(cite=quota.cite))
+                if self.group.get(f"{node.key} places"):
+                    entry["places"] = self.group[f"{node.key} places"]
                 if self.explain:
                     entry.update(keep=quota.label, share=form(quota.share),
                                  share_value=json_value(self.expr(quota.share)),

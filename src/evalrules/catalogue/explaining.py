@@ -48,6 +48,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "quota: at most {share} of each {group} keep {keep} for {grade}, the lowest "
                       "by {keys} moving down; this record is among them, so {grade} is lowered "
                       "one grade ({before} → {after})."),
+    "explain.quota_lowest": ("末位限制：同一{group}中按{keys}排在末位的 {share} 的{grade}至多"
+                             "为{keep}；本记录在其中（{before} → {after}）。",
+                             "lowest: the lowest {share} of each {group} by {keys} get at most "
+                             "{keep} for {grade}; this record is among them ({before} → "
+                             "{after})."),
+    "explain.quota_rate": ("名额：{rate} × {base} 人 = {exact}，{rounding}取 {places} 名{higher}。",
+                           " Places: {rate} × {base} = {exact}, {rounding}: {places}{higher}."),
+    "explain.quota_count": ("名额：{places} 名{higher}。", " Places: {places}{higher}."),
+    "explain.quota_head": ("{count} 名", "{count} places"),
+    "explain.quota_higher": ("（本组适用较高的限额）", " (this group's higher size)"),
+    "explain.rounding.down": ("去尾法", "rounded down"),
+    "explain.rounding.nearest": ("四舍五入", "rounded half up"),
+    "explain.rounding.up": ("进一法", "rounded up"),
     "explain.outcomes": ("适用结果：{names}", "outcomes: {names}"),
     "explain.no_outcomes": ("适用结果：无", "outcomes: none"),
     # A condition: how many hold, whether it holds, the values it read.

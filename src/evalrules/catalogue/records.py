@@ -95,15 +95,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "{rule}: the rules for {listed} both match, and the table is (unique)"),
     "record.limit": ("{rule}：本记录所在的组未满足：{message}",
                      "{rule}: failed for this record's group: {message}"),
+    "record.quota_unequal": ("{rule}：同一{group}（{key}）中「{field}」的值不一致（{values}），"
+                             "该项应全组相同",
+                             "{rule}: '{field}' differs within {group} {key} ({values}); it "
+                             "must be the same for the whole group"),
+    "record.quota_places": ("{rule}：{group}（{key}）的名额 `{expression}` 为 {value}，"
+                            "应为不小于 0 的整数",
+                            "{rule}: the places `{expression}` of {group} {key} are {value}, not "
+                            "a whole number of 0 or more"),
     "record.in_group": ("{error}（本记录所在的组）", "{error} (in this record's group)"),
     "record.unranked": ("{rule}：「{rank}」只为 `{among}` 成立的记录排名，本记录没有名次",
                         "{rule}: '{rank}' ranks only the records where `{among}` holds, and "
                         "this record has no rank"),
     "record.group_missing": (
-        "组「{group}」的 {size} 条记录中有 {missing} 条出错：名额仍按 {size} 人计算，名次和组内"
-        "数值在没有出错记录的情况下确定",
-        "group {group}: {missing} of its {size} records have errors; its quotas still count "
-        "all {size}, and its ranks and group values were decided without those records"),
+        "组「{group}」的 {size} 条记录中有 {missing} 条出错：名额（未用 among 限定的）仍按 {size} "
+        "人计算，名次和组内数值在没有出错记录的情况下确定",
+        "group {group}: {missing} of its {size} records have errors; its quotas (those without "
+        "among) still count all {size}, and its ranks and group values were decided without "
+        "those records"),
     "record.did_you_mean": ("；是否应为「{name}」？", "; did you mean '{name}'?"),
     "record.integer_digits": ("{digits} 位的整数", "an integer of {digits} digits"),
     "record.list.comma": ("、", ", "),
@@ -123,6 +132,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "record.kind.rank": ("排名", "rank"),
     "record.kind.require": ("前提条件", "require"),
     "record.kind.limit": ("限制条件", "limit"),
+    "record.kind.quota": ("名额", "quota"),
     "record.kind.check": ("检查", "check"),
     "record.kind.weights": ("权重表", "weights"),
     "record.weights_sum": ("{rule}：各项权重之和为 {total}，应为 100%",

@@ -60,7 +60,10 @@ class GroupChecker(CheckerState):
                         quota = self._check_quota(rule)
                         rules.append(quota)
                         node = QuotaNode(index, quota, block)
-                        needs[node] = self._closure([rule.grade, *rule.keys])
+                        read = [n.name for e in (quota.among, quota.share,
+                                                 *(quota.more or ())[::2])
+                                if e is not None for n in ast.walk(e) if isinstance(n, ast.Ref)]
+                        needs[node] = self._closure([rule.grade, *rule.keys, *read])
                         quotas_of.setdefault(rule.grade, []).append(node)
                     case ast.Limit(condition=c):
                         limit = attrs.evolve(rule, condition=self._group_expr(c, block, "limit"))
@@ -84,32 +87,6 @@ class GroupChecker(CheckerState):
             self.used.add(key)
         if len(set(group.keys)) < len(group.keys):
             self.error("E207", "a group key is listed twice", group.span)
-
-    def _check_quota(self, rule: ast.Quota) -> ast.Quota:
-        grade, label, share, keys = rule.grade, rule.label, rule.share, rule.keys
-        target = self.defs.get(grade)
-        if not isinstance(target, ast.Grade):
-            tables = [n for n, d in self.defs.items() if isinstance(d, ast.Grade)]
-            self.error("E408", f"a quota limits a grade table, and '{grade}' is not one",
-                       rule.span, did_you_mean(grade, tables))
-        elif label not in self.types[grade].labels:
-            self.error("E405", f"'{label}' is not a grade of {grade}", rule.span,
-                       did_you_mean(label, self.types[grade].labels))
-        elif label == self.unrated.get(target.scale or target.name):
-            self.error("E405", f"'{label}' is unrated, not a grade a quota can limit: an "
-                       "unrated record is never moved", rule.span)
-        share2, stype = self._expr(share)
-        self._expect(stype, NUMBER, share.span, "a quota's share")
-        self._expect_constant(share2, "a quota's share")
-        value = literal_value(share2) if not isinstance(share2, ast.Ref) else \
-            literal_value(self.params[share2.name].expr) if share2.name in self.params \
-            else None
-        if value is not None and not 0 <= value <= 1:
-            self.error("E411", "a quota's share must be between 0% and 100%", share.span)
-        for key in keys:
-            self._expect(self._expr(ast.Ref(key, span=rule.span))[1], NUMBER, rule.span,
-                         f"the quota orders by '{key}', which")
-        return attrs.evolve(rule, share=share2)
 
     def _check_group_let(self, decl: ast.Let) -> Type:
         """A group value: a number every record of the group gets (see :func:`is_aggregate`)."""
@@ -158,6 +135,59 @@ class GroupChecker(CheckerState):
         else:
             self._expect(type_, NUMBER, arg.span, f"what {fn}() takes over the group")
         return attrs.evolve(expr, args=(arg,)), NUMBER
+
+    def _check_quota(self, rule: ast.Quota) -> ast.Quota:
+        """A quota's grade, label, sizes (rates within 0%..100%, head counts whole ≥ 0), the
+        group-wide condition of its higher size, its base and its keys."""
+        grade, label = rule.grade, rule.label
+        target = self.defs.get(grade)
+        if not isinstance(target, ast.Grade):
+            tables = [n for n, d in self.defs.items() if isinstance(d, ast.Grade)]
+            self.error("E408", f"a quota limits a grade table, and '{grade}' is not one",
+                       rule.span, did_you_mean(grade, tables))
+        elif label not in self.types[grade].labels:
+            self.error("E405", f"'{label}' is not a grade of {grade}", rule.span,
+                       did_you_mean(label, self.types[grade].labels))
+        elif label == self.unrated.get(target.scale or target.name):
+            self.error("E405", f"'{label}' is unrated, not a grade a quota can "
+                       + ("cap at: 末位 is graded on the order" if rule.lowest
+                          else "limit: an unrated record is never moved"), rule.span)
+        share = self._quota_size(rule.share, rule.rounding == "places")
+        more = rule.more
+        if more is not None:
+            when = more[2]
+            for node in ast.walk(when):
+                name = node.name if isinstance(node, ast.Ref) else None
+                if name in self.params or name in self.inputs or not isinstance(
+                        node, (ast.Ref, ast.Share, ast.Votes, ast.Total, ast.Points, ast.History)):
+                    continue
+                self.error("E303", "the condition of a quota's higher size is about the whole "
+                           "group: it can use params and inputs equal across the group, not "
+                           + (f"'{name}'" if name else "a ballot or a history"), node.span)
+            more = (self._quota_size(more[0], more[1] == "places"), more[1],
+                    self._condition(when, "a quota's higher size"))
+        among = self._condition(rule.among, "among") if rule.among is not None else None
+        for key in rule.keys:
+            self._expect(self._expr(ast.Ref(key, span=rule.span))[1], NUMBER,
+                         rule.span, f"the quota orders by '{key}', which")
+        return attrs.evolve(rule, share=share, more=more, among=among)
+
+    def _quota_size(self, size: ast.Expr, places: bool) -> ast.Expr:
+        size2, stype = self._expr(size)
+        what = "a quota's head count (a param or an input)" if places else "a quota's share"
+        self._expect(stype, NUMBER, size.span, what)
+        if not (places and isinstance(size2, ast.Ref) and size2.name in self.inputs):
+            self._expect_constant(size2, what)
+        value = literal_value(size2) if not isinstance(size2, ast.Ref) else \
+            literal_value(self.params[size2.name].expr) if size2.name in self.params else None
+        if value is None:
+            return size2
+        if places and (value < 0 or value.denominator != 1):
+            self.error("E430", "a quota's head count must be a whole number of places, 0 or "
+                       "more", size.span)
+        elif not places and not 0 <= value <= 1:
+            self.error("E411", "a quota's share must be between 0% and 100%", size.span)
+        return size2
 
     def _closure(self, names) -> frozenset[str]:
         return closure(self.defs, self.deps, names)

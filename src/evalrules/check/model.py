@@ -49,7 +49,7 @@ RESERVED = frozenset(
     "check override rule when otherwise all any most at least of one bool number integer in "
     "default weighted cases max pro rata full minus per lower raise set by to monotone always "
     "if then else and or not is true false share votes total points text history group rank "
-    "quota limit desc asc unrated date weights among list empty".split()
+    "quota limit desc asc unrated date weights among list empty lowest places rounded".split()
 )
 
 

@@ -22,6 +22,7 @@ from hypothesis.errors import Unsatisfiable
 
 from .. import ast
 from ..diagnostics import EvalRulesError, InputError
+from ..quotas import group_wide_inputs
 from ..ruleset import Ruleset
 from ..unparse import expression
 from ._model import (
@@ -131,6 +132,7 @@ class Grouped:
         self._ruleset = ruleset
         assert ruleset.checked.groups  # a ruleset with group rules
         self._keys = tuple(dict.fromkeys(k for g in ruleset.checked.groups for k in g.keys))
+        self._group_wide = group_wide_inputs(ruleset.checked)
         self._peers = _peers_within_limits(ruleset, self.PEERS, seed)
         self._unlimited: Ruleset | None = None
 
@@ -138,8 +140,13 @@ class Grouped:
         return getattr(self._ruleset, name)
 
     def peers(self, record: Mapping) -> list[dict]:
+        """The fixed peers in ``record``'s groups, sharing what a group shares: its keys, and
+        the inputs a quota reads for the whole group (a head count, an approval)."""
         keys = {k: record.get(k) if isinstance(record, Mapping) else None for k in self._keys}
-        return [{**p, **keys} for p in self._peers]
+        shared = {name: record.get(name) for name in self._group_wide
+                  if isinstance(record, Mapping) and name in record}
+        return [{**{k: v for k, v in p.items() if k not in self._group_wide}, **keys, **shared}
+                for p in self._peers]
 
     def evaluate(self, record: Mapping):
         return self._ruleset.evaluate(record, group=self.peers(record))
