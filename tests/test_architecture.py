@@ -20,12 +20,13 @@ SRC = ROOT / "src" / "evalrules"
 #: Every module's tier, lowest first: a module imports only from lower tiers (the public face at
 #: the top, the syntax tree at the bottom). Imports under ``if TYPE_CHECKING:`` do not count.
 TIERS = [
+    ["expr"],
     ["ast", "helptext", "install", "catalogue", "catalogue.reading", "catalogue.writing",
      "catalogue.explaining", "catalogue.reporting", "catalogue.comparing", "catalogue.records"],
     ["messages"],
     ["diagnostics", "unparse", "explain"],
     ["parse_misled"],
-    ["parse_errors", "parse_cite", "parse_quota"],
+    ["parse_errors", "parse_cite", "parse_quota", "parse_expressions"],
     ["parse", "plan", "check.model"],
     ["check.expressions", "check.groups", "check.weights", "check.percent"],
     ["check.checker"],

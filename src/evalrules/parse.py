@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import attrs
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedInput, VisitError
 from lark.indenter import DedentError, Indenter
 
@@ -25,6 +25,7 @@ from . import ast
 from .diagnostics import Diagnostics
 from .parse_cite import Citations
 from .parse_errors import check_direction, check_indentation, dedent_span, syntax_error
+from .parse_expressions import ExpressionTrees, meta_span
 from .parse_quota import QuotaPieces, quota_fields
 
 #: Deeper trees are refused with E105, so no later stage can hit Python's recursion limit.
@@ -109,7 +110,7 @@ def parse_into(source: str, path: str | None, diags: Diagnostics) -> ast.Module 
     if deep is not None:
         diags.error("E105", f"expression nested more than {MAX_DEPTH} levels deep (each term of "
                     "a long sum counts as a level)",
-                    _meta_span(deep.meta, path),
+                    meta_span(deep.meta, path),
                     "split it into named `let` definitions")
         return None
     to_ast = _ToAst(path, source, diags, cited)
@@ -147,12 +148,6 @@ def _too_deep(tree: Tree) -> Tree | None:
 # ---------------------------------------------------------------- trees → AST
 
 
-def _meta_span(meta, path: str | None) -> ast.Span:
-    if getattr(meta, "empty", True):
-        return ast.Span(path, 1, 1, 1, 2)
-    return ast.Span(path, meta.line, meta.column, meta.end_line, meta.end_column)
-
-
 def _number(token: Token) -> Fraction:
     text = str(token)
     if text[-1] in "%％":
@@ -168,7 +163,6 @@ def _string(token: Token) -> str:
     return re.sub(r"\\(.)", r"\1", str(token)[1:-1])
 
 
-_OPS = {"×": "*", "÷": "/", "≤": "<=", "≥": ">=", "≠": "!="}
 
 #: A line's code (strings whole, so a ``#`` inside one is not a comment), then its comment.
 _COMMENTED = re.compile(r'((?:[^"#\n]|"(?:[^"\\\n]|\\.)*")*)#(.*)')
@@ -198,18 +192,14 @@ def _joined(parts: list[str]) -> str | None:
 
 
 @v_args(meta=True)
-class _ToAst(QuotaPieces, Transformer):
+class _ToAst(QuotaPieces, ExpressionTrees):
     def __init__(self, path: str | None, source: str, diags: Diagnostics, cited: list[Token]):
-        super().__init__()
-        self.path = path
+        super().__init__(path)
         self.source = source
         self.diags = diags
         self.lines = source.splitlines()
         self.comments = _comments(source)
         self.citations = Citations(cited, self.lines, path, diags)
-
-    def _s(self, meta) -> ast.Span:
-        return _meta_span(meta, self.path)
 
     def _t(self, token: Token) -> ast.Span:
         assert token.line is not None and token.column is not None  # lexed tokens have both
@@ -568,42 +558,6 @@ class _ToAst(QuotaPieces, Transformer):
     def rule_override(self, meta, children):
         return ast.RuleOverride(str(children[0]), children[1], span=self._s(meta))
 
-    # -- expressions
-    def if_(self, meta, children):
-        return ast.If(children[0], children[1], children[2], span=self._s(meta))
-
-    def or_(self, meta, children):
-        return ast.Logic("or", children[0], children[1], span=self._s(meta))
-
-    def and_(self, meta, children):
-        return ast.Logic("and", children[0], children[1], span=self._s(meta))
-
-    def not_(self, meta, children):
-        return ast.Not(children[0], span=self._s(meta))
-
-    def compare(self, meta, children):
-        left, op, right = children
-        return ast.Compare(_OPS.get(str(op), str(op)), left, right, span=self._s(meta))
-
-    def is_(self, meta, children):
-        return ast.Is(children[0], str(children[1]), False, span=self._s(meta))
-
-    def is_not(self, meta, children):
-        return ast.Is(children[0], str(children[1]), True, span=self._s(meta))
-
-    def in_(self, meta, children):
-        return ast.In(children[0], tuple(children[1]), False, span=self._s(meta))
-
-    def not_in(self, meta, children):
-        return ast.In(children[0], tuple(children[1]), True, span=self._s(meta))
-
-    def binary(self, meta, children):
-        left, op, right = children
-        return ast.Arithmetic(_OPS.get(str(op), str(op)), left, right, span=self._s(meta))
-
-    def neg(self, meta, children):
-        return ast.Negate(children[1], span=self._s(meta))
-
     def number(self, meta, children):
         return self._num(children[0])
 
@@ -617,36 +571,3 @@ class _ToAst(QuotaPieces, Transformer):
                              "write a real date as YEAR-MONTH-DAY, e.g. 2025-12-31")
             raise _Refused from None
         return ast.Date(value, span=self._t(token))
-
-    def true(self, meta, children):
-        return ast.Boolean(True, span=self._s(meta))
-
-    def false(self, meta, children):
-        return ast.Boolean(False, span=self._s(meta))
-
-    def ref(self, meta, children):
-        return ast.Ref(str(children[0]), span=self._s(meta))
-
-    def item_ref(self, meta, children):
-        return ast.Ref(f"{children[0]}.{children[1]}", span=self._s(meta))
-
-    def call(self, meta, children):
-        name, *args = children
-        return ast.Call(str(name), tuple(args), span=self._s(meta))
-
-    def share(self, meta, children):
-        return ast.Share(str(children[0]), children[1], span=self._s(meta))
-
-    def votes(self, meta, children):
-        return ast.Votes(str(children[0]), children[1], span=self._s(meta))
-
-    def total(self, meta, children):
-        return ast.Total(str(children[0]), span=self._s(meta))
-
-    def points(self, meta, children):
-        ballot, *points = children
-        return ast.Points(str(ballot), tuple(points), span=self._s(meta))
-
-    def point(self, meta, children):
-        return (str(children[0]), children[1])
-
