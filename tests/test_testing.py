@@ -143,7 +143,7 @@ def _pytest(*args, cwd=ROOT):
 
 def test_plugin_collects_cases_only_when_pointed_at_them(tmp_path):
     out = _pytest("rulesets/fanwen9/team-city.cases.json").stdout
-    assert "15 passed" in out
+    assert "18 passed" in out
     bad = tmp_path / "rulesets"
     bad.mkdir()
     (bad / "t.rules").write_text(CITY.read_text(encoding="utf-8"), encoding="utf-8")
@@ -170,7 +170,7 @@ def test_import_evalrules_does_not_import_hypothesis():
 def test_cli_test_and_diff(tmp_path, capsys):
     assert main(["test", str(CITY), "--examples", "10", "--seed", "0", "--coverage"]) == 0
     out = capsys.readouterr().out
-    assert "15 of 15 cases pass" in out and "check monotone 班子等次 in 班子测评" in out
+    assert "18 of 18 cases pass" in out and "check monotone 班子等次 in 班子测评" in out
     status = main(["diff", str(CITY), str(COUNTY), "--data",
                    str(ROOT / "tests" / "data" / "team-change.jsonl")])
     assert status == 1
