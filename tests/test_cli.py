@@ -500,3 +500,21 @@ def test_explain_a_json_record_with_a_nested_ballot(capsys):
     votes = "，".join(f"{c} {n}" for c, n in record["班子测评"].items())
     assert status == 0 and f"  班子测评：{votes}" in out
     assert f"  干部精神状态好：{'是' if record['干部精神状态好'] else '否'}" in out
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", ("共 300 条记录，300 条已评定，0 条无法评定", "占已评定的比例",
+            "已写出：{out}（300 行）")),
+    ("en", ("300 records, 300 graded, 0 with errors", "share of graded",
+            "written: {out} (300 rows)")),
+])
+def test_a_streamed_summary_speaks_the_runs_language(tmp_path, capsys, lang, said):
+    # It printed English whatever --lang said (examples/team-city.csv has 300 data rows).
+    from evalrules.cli import main
+
+    out = tmp_path / "graded.csv"
+    assert main(["eval", str(CITY), str(ROOT / "examples" / "team-city.csv"), "--stream",
+                 "--no-progress", "-o", str(out), "--lang", lang]) == 0
+    text = capsys.readouterr().out
+    for words in said:
+        assert words.format(out=out) in text

@@ -62,6 +62,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "summary.more": ("  ……还有 {count} 条（用 -o 写出后见 error 列）",
                      "  … and {count} more (see the error column with -o)"),
     "summary.list": ("、", ", "),
+    "summary.speed": ("（{seconds} 秒，每秒 {rate} 条）", "({seconds} s, {rate} records/s)"),
+    "summary.stream_errors": ("无法评定的行（{count} 条；按数据行从 1 数起，不含表头）：",
+                              "rows with errors ({count}; data rows counted from 1):"),
     "summary.group_warnings": ("有记录出错的组（{count} 个；出错的记录仍计入组的人数）：",
                                "groups with records in error ({count}; those records still "
                                "count in their group's size):"),

@@ -84,34 +84,37 @@ def run(args: argparse.Namespace) -> int:
         return 2
     show(summary, args.lang)
     if out is not None:
-        print(f"\nwritten: {out} ({summary.rows} rows)")
+        print("\n" + say("write.written", args.lang, path=out, rows=summary.rows))
     return 1 if summary.failed else 0
 
 
 def show(summary, lang: str = "en") -> None:
+    """The streamed run's summary, as eval's (:func:`commands.eval.summary`) but for rows counted
+    in the data (a stream has no sheet to number them by) and with the speed."""
     ruleset, total = summary.ruleset, summary.rows
     ok = total - summary.failed
     rate = total / summary.seconds if summary.seconds else 0
-    print(f"{ruleset.title or ruleset.name}: {total} records, {ok} graded, "
-          f"{summary.failed} with errors ({summary.seconds:.1f} s, {rate:,.0f} records/s)\n")
+    print(say("summary.head", lang, title=ruleset.title or ruleset.name, total=total, graded=ok,
+              failed=summary.failed) + say("summary.speed", lang, seconds=f"{summary.seconds:.1f}",
+                                           rate=f"{rate:,.0f}") + "\n")
+    headers = [say(k, lang) for k in ("summary.grade", "summary.count", "summary.share")]
     for name, counter in summary.grades.items():
         rows = [[label, str(counter[label]), percent(counter[label], ok)]
                 for label in ruleset.grades[name]]
-        print_table(name, ("等次 grade", "人数 count", "占比 share"), rows, right=(1, 2))
+        print_table(name, headers, rows, right=(1, 2))
         print()
-    for tally, title in ((summary.vetoes, "一票否决 vetoes"), (summary.outcomes,
-                                                           "结果运用 outcomes")):
+    for attribute in ("vetoes", "outcomes"):
+        tally = getattr(summary, attribute)
         if tally:
-            print_table(title, ("", "人数 count"), [[k, str(v)] for k, v in tally.items()],
-                        right=(1,))
+            print_table(say(f"summary.{attribute}", lang), ("", headers[1]),
+                        [[k, str(v)] for k, v in tally.items()], right=(1,))
             print()
     if summary.failed:
-        print(f"rows with errors ({summary.failed}; data rows counted from 1):")
+        print(say("summary.stream_errors", lang, count=summary.failed))
         for i, error in summary.errors:
-            print(f"  row {i}: {error}")
+            print(say("summary.error_row", lang, row=i, error=error))
         if summary.failed > len(summary.errors):
-            print(f"  … and {summary.failed - len(summary.errors)} more (see the error column "
-                  "with -o)")
+            print(say("summary.more", lang, count=summary.failed - len(summary.errors)))
     if summary.group_warnings:  # never a silently smaller group: name each
         print("\n" + say("summary.group_warnings", lang, count=len(summary.group_warnings)))
         for warning in summary.group_warnings:
