@@ -270,3 +270,34 @@ def test_a_citation_under_a_block_is_not_the_blocks():
     with pytest.raises(RulesetError) as info:
         parse('ruleset r\ninput a: number\nlet b = any:\n  a > 1\n  a > 2 per "x"\n')
     assert [d.code for d in info.value.diagnostics] == ["E109"]
+
+
+CITED_REQUIRE = '''ruleset 测评
+input 单位: text
+input 好评人数: integer in 0..
+input 被评价人数: integer in 1..
+require 好评人数 * 10 <= 被评价人数 * 3 "评为好的不得超过被评价总人数的30%" per "范文5 一、㈠"
+group by 单位:
+  limit count() <= 3 "每组至多3个单位" per "第九条"
+'''
+
+
+def test_a_failed_require_quotes_its_article_on_every_backend(run):
+    # 4 × 10 > 10 × 3: the require fails, and the record is told which article it breaks.
+    ruleset = evalrules.compile(CITED_REQUIRE.split("group by")[0])
+    with pytest.raises(evalrules.InputError) as caught:
+        run(ruleset, {"单位": "甲", "好评人数": 4, "被评价人数": 10})
+    assert "评为好的不得超过被评价总人数的30% (per 范文5 一、㈠)" in str(caught.value)
+    if run.name != "vectorized":  # a table's error column holds the English message only
+        assert caught.value.text("zh").endswith(
+            "评为好的不得超过被评价总人数的30%〔依据：范文5 一、㈠〕")
+
+
+def test_a_failed_limit_quotes_its_article():
+    # Four records in one group: count() = 4 > 3, so each gets the limit's error.
+    ruleset = evalrules.compile(CITED_REQUIRE)
+    records = [{"单位": "甲", "好评人数": 1, "被评价人数": 10}] * 4
+    errors = [result.error for result in ruleset.evaluate_many(records)]
+    assert all(isinstance(e, evalrules.InputError) for e in errors)
+    assert errors[0].text("zh").endswith("每组至多3个单位〔依据：第九条〕")
+    assert str(errors[0]).endswith("每组至多3个单位 (per 第九条)")

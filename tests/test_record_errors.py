@@ -218,6 +218,7 @@ def test_every_kind_of_error_is_covered():
     keys |= {"record.quota_unequal", "record.quota_places"}  # below
     keys |= {"record.unranked", "record.group_missing"}  # tests/test_lang_group.py
     keys |= {"record.did_you_mean", "record.condition_fails", "record.integer_digits"}  # inside
+    keys.add("record.cited")  # inside a require's or a limit's: tests/test_lang_cite.py
     keys.add("record.weights_sum")  # a with_params: tests/test_lang_weights.py
     assert record_keys == keys
 

@@ -42,7 +42,16 @@ from typing import cast
 
 from . import ast, quotas
 from .backends import reference
-from .check import Checked, GroupNode, Kind, LimitNode, QuotaNode, is_aggregate, references
+from .check import (
+    Checked,
+    GroupNode,
+    Kind,
+    LimitNode,
+    QuotaNode,
+    failure_message,
+    is_aggregate,
+    references,
+)
 from .diagnostics import InputError, RuleName, RuntimeCode
 from .messages import Phrase
 from .unparse import rule_name
@@ -255,7 +264,7 @@ class _Decision:
             return
         if holds or holds is None:
             return
-        message = rule.message or Phrase("record.condition_fails")
+        message = failure_message(rule)
         self.fail(InputError.of("record.limit", {"rule": RuleName(name), "message": message},
                                 field=_first_ballot(rule.condition), rule=name,
                                 code=RuntimeCode.LIMIT))

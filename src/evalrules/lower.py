@@ -21,9 +21,8 @@ from fractions import Fraction
 
 from . import ast
 from . import plan as P
-from .check import Checked, Kind, list_call, references
+from .check import Checked, Kind, failure_message, list_call, references
 from .diagnostics import InputError, RuleName, RuntimeCode
-from .messages import Phrase
 from .unparse import expression, rule_name
 from .values import Constants, coerce_input, day_number
 
@@ -136,7 +135,7 @@ class _Lowering:
 
     def require(self, req: ast.Require) -> P.Block:
         self.rule = rule_name(req)
-        message = req.message or Phrase("record.condition_fails")
+        message = failure_message(req)
         self.steps.append(P.Check(self.expr(req.condition), self.fail(
             "record.require", self.checked.subject(req.condition), RuntimeCode.REQUIRE,
             message=message)))

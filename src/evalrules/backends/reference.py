@@ -28,7 +28,7 @@ from typing import Any
 from attrs import frozen
 
 from .. import ast
-from ..check import AGGREGATES, Checked, Kind, list_call, references
+from ..check import AGGREGATES, Checked, Kind, failure_message, list_call, references
 from ..check.model import percent_text
 from ..diagnostics import InputError, RuleName, RuntimeCode
 from ..forms import Static, form, static
@@ -257,7 +257,7 @@ class _Evaluator:
         self._ensure(set(references(req)))
         self.rule = rule_name(req)
         if not self.expr(req.condition):
-            message = req.message or Phrase("record.condition_fails")
+            message = failure_message(req)
             raise self.fail("record.require", RuntimeCode.REQUIRE,
                             self.checked.subject(req.condition), message=message)
 

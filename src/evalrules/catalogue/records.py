@@ -91,6 +91,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{rule}: '{name}' is empty, so `{expression}` is undefined"),
     "record.require": ("{rule}未满足：{message}", "{rule}: failed: {message}"),
     "record.condition_fails": ("条件不成立", "the condition does not hold"),
+    "record.cited": ("{message}〔依据：{cite}〕", "{message} (per {cite})"),
     "record.unique": ("{rule}：{listed} 的规则同时成立，而该表为 (unique)，只能有一条成立",
                       "{rule}: the rules for {listed} both match, and the table is (unique)"),
     "record.limit": ("{rule}：本记录所在的组未满足：{message}",

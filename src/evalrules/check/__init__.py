@@ -22,6 +22,7 @@ from .model import (
     QuotaNode,
     Type,
     closure,
+    failure_message,
     is_aggregate,
     list_call,
     references,
@@ -30,5 +31,6 @@ from .model import (
 __all__ = [
     "AGGREGATES", "BALLOT", "BOOL", "ERROR", "FUNCTIONS", "LIST_FUNCTIONS", "NUMBER", "POLICIES",
     "RESERVED", "RESULT_COLUMNS", "TEXT", "Checked", "GroupNode", "Kind", "LimitNode",
-    "QuotaNode", "Type", "check", "closure", "is_aggregate", "list_call", "references",
+    "QuotaNode", "Type", "check", "closure", "failure_message", "is_aggregate", "list_call",
+    "references",
 ]

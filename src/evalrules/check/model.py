@@ -1,7 +1,7 @@
 """What the checker produces and shares: :class:`Checked` (a ruleset that compiled), the types of
 values (:class:`Type`, :class:`Kind`), the group rules' nodes, the language's fixed vocabulary,
 and :class:`CheckerState` (the state the checker's parts share, declared for the type checker).
-Imports :mod:`ast` and :mod:`diagnostics`.
+Imports :mod:`ast`, :mod:`diagnostics` and :mod:`messages`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import attrs
 from attrs import frozen
 
 from .. import ast
+from ..messages import Phrase
 
 POLICIES = tuple(ast.Policy)
 #: Functions over the records of a group, in a group value (``let`` in a ``group by`` block) or
@@ -250,6 +251,16 @@ def closure(definitions, deps, names) -> frozenset[str]:
         seen.add(name)
         stack.extend(deps.get(name, ()))
     return frozenset(seen)
+
+
+def failure_message(rule: ast.Require | ast.Limit) -> str | Phrase:
+    """What a record is told when ``rule`` does not hold: the author's message (else that the
+    condition does not hold), then the article the rule cites, so a 申诉 hears where it comes
+    from."""
+    message: str | Phrase = rule.message or Phrase("record.condition_fails")
+    if rule.cite is None:
+        return message
+    return Phrase("record.cited", {"message": message, "cite": rule.cite})
 
 
 def first_field(expr: ast.Expr, definitions: Mapping[str, object], fields: Container[str]
