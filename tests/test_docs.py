@@ -476,6 +476,7 @@ SETUP = {
     ("docs/cluster.md", "summary = rules.evaluate_dataset"): ([], "", "data"),
     ("docs/tutorial.md", "import evalrules\nrules ="): ([], "", "tutorial"),
     ("docs/tutorial.md", "city = evalrules.load"): ([], "import evalrules", "tutorial"),
+    ("docs/tutorial.md", "import evalrules\n\ncounty ="): ([], "", "tutorial"),
 }
 #: What a block prints: the text, or the snippet of the output block under it.
 PRINTS = {
