@@ -223,8 +223,8 @@ def peer_records(cols: dict[str, np.ndarray]) -> list[dict]:
 TEAM_RULES = ROOT / "rulesets" / "fanwen9" / "team-city.rules"
 TEAM_BALLOTS = {"班子测评": ("优秀", "较好", "一般", "较差"),
                 "正职测评": ("优秀", "称职", "基本称职", "不称职")}
-GOALS = ("好", "一般", "差距较大")  # 考核目标完成
-STATES = ("团结协调", "存在问题", "不团结")  # 班子状况
+GOALS = ("好", "较好", "一般", "差距较大")  # 考核目标完成 (较好: the ruleset's middle level)
+STATES = ("团结协调", "较好", "存在问题", "不团结")  # 班子状况
 TEAM_CATEGORY_INPUTS = {"考核目标完成": GOALS, "班子状况": STATES}
 TEAM_BOOLS = ("干部精神状态好", "存在突出问题", "较大失误造成严重后果", "计生综治目标完成差")
 TEAM_OPTIONAL = frozenset(TEAM_BOOLS[1:])  # bool default false
@@ -351,9 +351,9 @@ def team_numpy(table: pa.Table) -> pa.Table:
     if not (t6.all() and t12.all()):
         raise BadRecord("a ballot without votes")
     good, low, zgood = b0 + b1, b2 + b3, z0 + z1
-    poor = ((goal == 2) | (state == 2) | (((10 * b3 >= 3 * t6) | (2 * low >= t6)) & serious)
+    poor = ((goal == 3) | (state == 3) | (((10 * b3 >= 3 * t6) | (2 * low >= t6)) & serious)
             | blunder)
-    fair = ((goal == 1).astype(np.int8) + (state == 1) + (10 * low >= 3 * t6)) >= 2
+    fair = ((goal == 2).astype(np.int8) + (state == 2) + (10 * low >= 3 * t6)) >= 2
     excellent = ((goal == 0) & (state == 0) & spirit & (10 * good >= 9 * t6) & (5 * b0 >= 3 * t6)
                  & (10 * zgood >= 9 * t12) & (5 * z0 >= 3 * t12))
     code = np.where(poor, 3, np.where(fair, 2, np.where(excellent, 0, 1)))
