@@ -183,7 +183,8 @@ def test_evalrules_eval_streams_parquet(tmp_path, capsys):
     table = _team_rows(3000)
     src, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
     pq.write_table(table, src, row_group_size=1000)
-    assert main(["eval", str(rules), str(src), "-o", str(out), "--no-progress"]) == 0
+    assert main(["eval", str(rules), str(src), "-o", str(out), "--no-progress",
+                 "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "3000 records, 3000 graded" in text and "written:" in text
     got = pq.read_table(out)
