@@ -194,14 +194,8 @@ class _Decision:
                 self.decided[i][node] = rank
         else:
             assert isinstance(decl, ast.Let)  # a group value
-            name = rule_name(decl)
-            try:
-                value = self.group_expr(decl.expr, name)
-            except InputError as e:
-                self.fail(InputError.of("record.in_group", {"error": e.phrase}, field=e.field,
-                                        rule=name, code=e.code))
-                return
-            for i in self.live:
+            done, value = self.over_group(decl.expr, rule_name(decl))
+            for i in self.live if done else ():
                 if self.outcomes[i] is None:
                     self.decided[i][node] = value
 
@@ -228,6 +222,16 @@ class _Decision:
                 and self.checked.types[name].kind == Kind.NUMBER:
             return Fraction(*value)  # a (numerator, denominator) pair
         return value
+
+    def over_group(self, expr: ast.Expr, rule: str) -> tuple[bool, object]:
+        """``(True, value)`` of a group value's or a limit's expression, or ``(False, None)``
+        when it fails: then every record of the group has the error, as its group's."""
+        try:
+            return True, self.group_expr(expr, rule)
+        except InputError as e:
+            self.fail(InputError.of("record.in_group", {"error": e.phrase}, field=e.field,
+                                    rule=rule, code=e.code))
+            return False, None
 
     def group_expr(self, expr: ast.Expr, rule: str) -> object:
         """A group value's or a limit's expression over the group (None when no record of it
@@ -256,13 +260,8 @@ class _Decision:
 
     def limit(self, rule: ast.Limit) -> None:
         name = rule_name(rule)
-        try:
-            holds = self.group_expr(rule.condition, name)
-        except InputError as e:
-            self.fail(InputError.of("record.in_group", {"error": e.phrase}, field=e.field,
-                                    rule=name, code=e.code))
-            return
-        if holds or holds is None:
+        done, holds = self.over_group(rule.condition, name)
+        if not done or holds or holds is None:
             return
         message = failure_message(rule)
         self.fail(InputError.of("record.limit", {"rule": RuleName(name), "message": message},
