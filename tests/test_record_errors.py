@@ -216,7 +216,8 @@ def test_every_kind_of_error_is_covered():
     keys = {error_of(RULES.reference_evaluate, c[1]).key for c in CASES}
     keys |= {"record.limit", "record.in_group", "record.constant_too_big"}  # below
     keys |= {"record.quota_unequal", "record.quota_places"}  # below
-    keys |= {"record.unranked", "record.group_missing"}  # tests/test_lang_group.py
+    keys |= {"record.unranked", "record.group_missing",  # tests/test_lang_group.py
+             "record.group_missing_decided"}
     keys |= {"record.did_you_mean", "record.condition_fails", "record.integer_digits"}  # inside
     keys.add("record.cited")  # inside a require's or a limit's: tests/test_lang_cite.py
     keys.add("record.weights_sum")  # a with_params: tests/test_lang_weights.py

@@ -138,8 +138,9 @@ def evaluate(checked: Checked, constants: Constants, records: Sequence[Mapping],
     for (block, key), count in missing.items():
         group = checked.groups[block]
         name = ", ".join(f"{k}={v}" for k, v in zip(group.keys, key, strict=True))
-        warning = Phrase("record.group_missing", {"group": name, "missing": count,
-                                                  "size": len(members[block][key])})
+        quotas = any(isinstance(rule, ast.Quota) for rule in group.rules)
+        warning = Phrase("record.group_missing" if quotas else "record.group_missing_decided",
+                         {"group": name, "missing": count, "size": len(members[block][key])})
         for i in members[block][key]:
             decided[i][WARNINGS] = (*cast(tuple, decided[i].get(WARNINGS, ())), warning)
     for i, record in enumerate(records):

@@ -114,6 +114,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "group {group}: {missing} of its {size} records have errors; its quotas (those without "
         "among) still count all {size}, and its ranks and group values were decided without "
         "those records"),
+    "record.group_missing_decided": (
+        "组「{group}」的 {size} 条记录中有 {missing} 条出错：名次和组内数值在没有出错记录的"
+        "情况下确定",
+        "group {group}: {missing} of its {size} records have errors; its ranks and group values "
+        "were decided without those records"),
     "record.did_you_mean": ("；是否应为「{name}」？", "; did you mean '{name}'?"),
     "record.integer_digits": ("{digits} 位的整数", "an integer of {digits} digits"),
     "record.list.comma": ("、", ", "),
