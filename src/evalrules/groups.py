@@ -45,7 +45,6 @@ from .backends import reference
 from .check import (
     Checked,
     GroupNode,
-    Kind,
     LimitNode,
     QuotaNode,
     failure_message,
@@ -208,21 +207,14 @@ class _Decision:
     def each(self, expr: ast.Expr, i: int, rule: str) -> object:
         """``expr`` for record ``i`` (None when it fails: the record keeps the error)."""
         if isinstance(expr, ast.Ref):
-            return self.plain(expr.name, self.values[i][expr.name])
-        scope = {k: self.plain(k, v) for k, v in self.values[i].items()}
+            return quotas.reference_value(self.checked, expr.name, self.values[i][expr.name])
+        scope = {k: quotas.reference_value(self.checked, k, v) for k, v in self.values[i].items()}
         try:
             return reference.evaluate_expression(self.checked, self.constants, expr, scope,
                                                  rule=rule, group=self.decided[i])
         except InputError as e:
             self.outcomes[i] = e
             return None
-
-    def plain(self, name: str, value: object) -> object:
-        """A value as the reference holds it (a backend may give a number as a pair)."""
-        if value.__class__ is tuple and name in self.checked.types \
-                and self.checked.types[name].kind == Kind.NUMBER:
-            return Fraction(*value)  # a (numerator, denominator) pair
-        return value
 
     def over_group(self, expr: ast.Expr, rule: str) -> tuple[bool, object]:
         """``(True, value)`` of a group value's or a limit's expression, or ``(False, None)``

@@ -35,11 +35,11 @@ import attrs
 
 from . import ast
 from .backends import reference
-from .check import Checked
+from .check import Checked, Kind
 from .diagnostics import InputError, RuleName, RuntimeCode
 from .messages import Joined
 from .unparse import expression, rule_name
-from .values import Constants, exact_str
+from .values import Constants, exact_str, round_half_away
 
 
 def unrated_label(checked: Checked, grade: str) -> str | None:
@@ -64,7 +64,7 @@ def places(size: Fraction, base: int, rounding: str) -> int:
     if rounding == "up":
         return math.ceil(exact)
     if rounding == "nearest":
-        return math.floor(exact + Fraction(1, 2))
+        return int(round_half_away(exact))
     return math.floor(exact)
 
 
@@ -139,17 +139,19 @@ class Decision:
     said: dict[str, object]
 
 
-def _number(value: object) -> object:
-    """A backend's (numerator, denominator) pair as a Fraction; other values as they are."""
-    if isinstance(value, tuple) and len(value) == 2 and all(type(v) is int for v in value):
+def reference_value(checked: Checked, name: str, value: object) -> object:
+    """A value the driver read of a record, as the reference holds it: a backend may give a
+    number as a (numerator, denominator) pair."""
+    if value.__class__ is tuple and name in checked.types \
+            and checked.types[name].kind == Kind.NUMBER:
         return Fraction(*value)
     return value
 
 
-def _scope(values: Mapping[str, object]) -> dict[str, object]:
+def _scope(checked: Checked, values: Mapping[str, object]) -> dict[str, object]:
     """What the driver read of a record (what the quota needs, and what that needs in turn), as
     the reference reads it."""
-    return {n: _number(v) for n, v in values.items()}
+    return {n: reference_value(checked, n, v) for n, v in values.items()}
 
 
 def _unequal(checked: Checked, rule: ast.Quota, group_key: str, key: object,
@@ -163,7 +165,8 @@ def _unequal(checked: Checked, rule: ast.Quota, group_key: str, key: object,
     for name in names:
         seen = sorted({exact_str(v) if isinstance(v, Fraction) else "yes" if v is True
                        else "no" if v is False else str(v)
-                       for v in (_number(values[i][name]) for i in indexes)})
+                       for v in (reference_value(checked, name, values[i][name])
+                                 for i in indexes)})
         if len(seen) > 1:
             shown = Joined(tuple(seen))
             return InputError.of("record.quota_unequal", {
@@ -178,7 +181,7 @@ def _size(checked: Checked, constants: Constants, size: ast.Expr, values: Mappin
     if isinstance(size, ast.Ref):
         if size.name in checked.params:
             return Fraction(cast(Fraction, constants.params[size.name]))
-        return Fraction(cast(Fraction, _number(values[size.name])))
+        return Fraction(cast(Fraction, reference_value(checked, size.name, values[size.name])))
     assert isinstance(size, ast.Number)  # the grammar's bound, checked
     return size.value
 
@@ -193,7 +196,7 @@ def _base(checked: Checked, constants: Constants, rule: ast.Quota, indexes: Sequ
     for i in indexes:
         try:
             if reference.evaluate_expression(checked, constants, rule.among,
-                                             _scope(values[i]), rule=rule_name(rule)):
+                                             _scope(checked, values[i]), rule=rule_name(rule)):
                 base.append(i)
         except InputError as e:
             errors[i] = e
@@ -219,7 +222,7 @@ def decide(checked: Checked, constants: Constants, rule: ast.Quota, group_key: s
         when = rule.more[2]
         try:
             higher = bool(reference.evaluate_expression(
-                checked, constants, when, _scope(values[present[0]]), rule=name))
+                checked, constants, when, _scope(checked, values[present[0]]), rule=name))
         except InputError as e:
             return Decision([], errors, e, {})
         if higher:
