@@ -38,6 +38,16 @@ def lower(checked: Checked, constants: Constants) -> P.Plan:
     return _Lowering(checked, constants).plan()
 
 
+def lower_expression(checked: Checked, constants: Constants, e: ast.Expr, rule: str = ""
+                     ) -> P.Expr:
+    """An expression of the ruleset outside its definitions (a ``check``'s condition, one rule
+    of a grade table) lowered as the definitions are, failures named after ``rule``; it reads
+    the definitions as the plan's values (:class:`plan.Local`)."""
+    lowering = _Lowering(checked, constants)
+    lowering.rule = rule
+    return lowering.expr(e)
+
+
 def adjust(order: tuple[str, ...], label: str, adjustment: ast.Adjustment) -> str:
     """One veto action on a grade, never past either end of the scale (best first). An unrated
     grade stays unrated; `set G to UNRATED` makes any grade unrated (as the reference's)."""

@@ -1,0 +1,377 @@
+"""The SMT backend: a plan as z3 formulas over one record's unknowns (for :mod:`evalrules.verify`).
+
+Where the other backends compute a record's values, this one describes them for *every* record at
+once: each input is a z3 variable (a vote count a whole number >= 0, an integer input an ``Int``,
+a number a ``Real``, a label a code among its labels), and each value of the plan a term over them,
+so a solver can prove a property for all valid records or find one that breaks it.
+
+Numbers are exact: a :class:`Num` is a numerator over a positive denominator, both z3 terms, and a
+comparison multiplies across, so ``share(测评: 优秀) >= 60%`` becomes ``5·优秀 >= 3·total``: linear
+where the ruleset is linear. ``floor``, ``ceil`` and ``round`` (half away from zero) are exact
+whole numbers. Every :class:`plan.Fail` becomes a :class:`Failure`: the condition under which a
+record fails there first, in the plan's order (the reference's), so errors are encoded too.
+
+What a record holds beyond numbers is described exactly where it can be and over-approximated
+where it cannot, and :attr:`Encoded.abstract` says so (a counterexample must then be replayed):
+
+- a history of labels is its length, how often each label occurs, its last label and how many of
+  its latest entries in a row are that label — exact: any such values are some history's;
+- a list of numbers is its length and, for each statistic the ruleset reads, a value within the
+  numbers' range (abstract);
+- what group rules decide (ranks, group values, quota moves) is free: any value is possible.
+
+Imports z3 (the ``verify`` extra), :mod:`plan` and :mod:`backends.smt_record`; the caller imports
+it lazily.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+import z3
+from attrs import define
+
+from .. import plan as P
+from .smt_record import (
+    Context,
+    Failure,
+    History,
+    Inputs,
+    Label,
+    Num,
+    NumberList,
+    Term,
+    decisions_of,
+    num,
+    record_of,
+    value_of,
+    whole,
+)
+
+__all__ = ["Context", "Encoded", "Failure", "Inputs", "Label", "Num", "Term", "decisions_of",
+           "encode", "evaluate", "record_of", "value_of"]
+
+
+@define
+class Encoded:
+    """A plan over some :class:`Inputs`: the term of every value and where the record fails."""
+
+    plan: P.Plan
+    inputs: Inputs
+    values: dict[str, Term]
+    failures: list[Failure]
+    axioms: list[z3.BoolRef]
+
+    @property
+    def assumptions(self) -> z3.BoolRef:
+        """The record is a record: its inputs in their domains (and the encoding's definitions)."""
+        return z3.And(*self.inputs.domain, *self.axioms)
+
+    @property
+    def valid(self) -> z3.BoolRef:
+        """A valid record: in its domains, and no ``require`` rejects it."""
+        return z3.And(self.assumptions, *(z3.Not(f.fires) for f in self.failures if f.require))
+
+    @property
+    def graded(self) -> z3.BoolRef:
+        """A record that is graded: valid and with no error."""
+        return z3.And(self.assumptions, *(z3.Not(f.fires) for f in self.failures))
+
+    @property
+    def errors(self) -> list[Failure]:
+        """The ways a valid record can still fail."""
+        return [f for f in self.failures if not f.require]
+
+    @property
+    def abstract(self) -> bool:
+        return self.inputs.abstract
+
+
+def encode(plan: P.Plan, inputs: Inputs, forced: Mapping[str, Term] | None = None,
+           names: Sequence[str] | None = None) -> Encoded:
+    """The plan over ``inputs`` (declared here if not yet): its blocks in schedule order, the
+    values in ``forced`` taken as given instead of computed (a veto switched off)."""
+    inputs.declare(plan)
+    e = _Encoder(plan, inputs, dict(forced or {}))
+    for block in plan.schedule(names):
+        e.block(block)
+    return Encoded(plan, inputs, e.env, e.failures, e.axioms)
+
+
+def evaluate(encoded: Encoded, expr: P.Expr) -> tuple[Term, z3.BoolRef]:
+    """An expression over an encoded record's values (a ``check always`` condition, a grade
+    rule's): its term and the condition under which evaluating it fails."""
+    e = _Encoder(encoded.plan, encoded.inputs, {})
+    e.env = dict(encoded.values)
+    term = e.expr(expr)
+    encoded.axioms += e.axioms
+    return term, z3.Or(*(f.fires for f in e.failures)) if e.failures else z3.BoolVal(False)
+
+
+class _Encoder:
+    def __init__(self, plan: P.Plan, inputs: Inputs, forced: dict[str, Term]) -> None:
+        self.plan, self.inputs, self.forced = plan, inputs, forced
+        self.env: dict[str, Term] = {}
+        self.failures: list[Failure] = []
+        self.axioms: list[z3.BoolRef] = []
+        self.path: list[z3.BoolRef] = []
+        self.ok: list[z3.BoolRef] = []
+        self.current: P.Block | None = None
+
+    def block(self, block: P.Block) -> None:
+        self.current = block
+        for step in block.steps:
+            if isinstance(step, P.Bind):
+                term = self.forced.get(step.name)
+                self.env[step.name] = self.expr(step.expr) if term is None else term
+            else:
+                self.fails(z3.Not(self.cond(step.condition)), step.fail)
+
+    def fails(self, trigger: z3.BoolRef, fail: P.Fail) -> None:
+        here = z3.And(*self.path, trigger)
+        block = self.current
+        self.failures.append(Failure(fail, z3.And(*self.ok, here),
+                                     block.name if block else None,
+                                     block is not None and block.name is None))
+        self.ok.append(z3.Not(here))
+
+    def cond(self, e: P.Expr) -> z3.BoolRef:
+        term = self.expr(e)
+        assert isinstance(term, z3.BoolRef), e
+        return term
+
+    def number(self, e: P.Expr) -> Num:
+        term = self.expr(e)
+        if isinstance(term, z3.ArithRef):  # a decided rank or group value
+            return whole(term) if term.is_int() else Num(term, z3.IntVal(1), 1)
+        assert isinstance(term, Num), e
+        return term
+
+    def expr(self, e: P.Expr) -> Term:
+        match e:
+            case P.Const(value=bool() as b):
+                return z3.BoolVal(b)
+            case P.Const(value=str() as s):
+                return Label(z3.IntVal(self.inputs.context.code(s)))
+            case P.Const(value=Fraction() as v):
+                return num(v)
+            case P.Input(name=name):
+                term = self.inputs.terms[name]
+                return whole(term) if isinstance(term, z3.ArithRef) and term.is_int() else (
+                    Num(term, z3.IntVal(1), 1) if isinstance(term, z3.ArithRef) else term)
+            case P.Vote(ballot=b, category=c):
+                return whole(self.inputs.vote(b, c))
+            case P.Local(name=name):
+                return self.env[name]
+            case P.Decided():
+                term = self.inputs.decision(e)
+                if isinstance(term, z3.BoolRef):
+                    return term
+                return whole(term) if term.is_int() else Num(term, z3.IntVal(1), 1)
+            case P.Ranked():
+                self.fails(z3.Not(self.inputs.has_rank(e)), e.fail)
+                return whole(self.inputs.decision(e))
+            case P.Sum(terms=xs):
+                out = self.number(xs[0])
+                for x in xs[1:]:
+                    out = add(out, self.number(x))
+                return out
+            case P.Neg(operand=x):
+                a = self.number(x)
+                return Num(-a.n, a.d, a.dk)
+            case P.Mul(left=a, right=b):
+                return mul(self.number(a), self.number(b))
+            case P.Div():
+                return self.div(e)
+            case P.Min(args=xs) | P.Max(args=xs):
+                return self.extreme("<=" if isinstance(e, P.Min) else ">=", xs)
+            case P.Round(operand=x, digits=digits):
+                return self.round(self.number(x), digits)
+            case P.Floor(operand=x):
+                return whole(self.floor(self.number(x)))
+            case P.Ceil(operand=x):
+                a = self.number(x)
+                return whole(-self.floor(Num(-a.n, a.d, a.dk)))
+            case P.Abs(operand=x):
+                a = self.number(x)
+                return Num(z3.If(a.n >= 0, a.n, -a.n), a.d, a.dk)
+            case P.CountTrue(conditions=xs):
+                return whole(z3.Sum([z3.If(self.cond(x), 1, 0) for x in xs]))
+            case P.Compare():
+                return self.compare(e)
+            case P.Not(operand=x):
+                return z3.Not(self.cond(x))
+            case P.And(terms=xs) | P.Or(terms=xs):
+                return self.lazy(isinstance(e, P.And), xs)
+            case P.If():
+                return self.choice(e)
+            case P.Lookup(operand=x, table=table):
+                key = self.expr(x)
+                assert isinstance(key, Label), e
+                entries = [(self.inputs.context.code(k), self.expr(P.Const(v))) for k, v in table]
+                found = entries[-1][1]
+                for code, value in reversed(entries[:-1]):
+                    found = choose(key.code == code, value, found)
+                return found
+            case P.Count(history=h, label=label):
+                hist = self.expr(h)
+                assert isinstance(hist, History)
+                return whole(hist.counts.get(label, z3.IntVal(0)))
+            case P.Streak(history=h, label=label):
+                hist = self.expr(h)
+                assert isinstance(hist, History)
+                code = self.inputs.context.code(label)
+                return whole(z3.If(z3.And(hist.length > 0, hist.last == code), hist.streak, 0))
+            case P.Last(history=h, fail=fail):
+                hist = self.expr(h)
+                assert isinstance(hist, History)
+                self.fails(hist.length == 0, fail)
+                return Label(hist.last)
+            case P.Numbers():
+                return self.numbers(e)
+        raise TypeError(f"no SMT encoding for {type(e).__name__}")
+
+    def extreme(self, op: str, xs: Sequence[P.Expr]) -> Num:
+        out = self.number(xs[0])
+        for x in xs[1:]:
+            b = self.number(x)
+            chosen = choose(compare(op, out, b), out, b)
+            assert isinstance(chosen, Num)
+            out = chosen
+        return out
+
+    def div(self, e: P.Div) -> Num:
+        a, b = self.number(e.left), self.number(e.right)
+        self.fails(b.n == 0, e.fail)
+        if P.nonnegative(e.right):
+            return Num(a.n * b.d, a.d * b.n, None)
+        sign = z3.If(b.n < 0, -1, 1)
+        return Num(a.n * b.d * sign, a.d * z3.If(b.n < 0, -b.n, b.n), None)
+
+    def floor(self, a: Num) -> z3.ArithRef:
+        if a.dk == 1 and a.n.is_int():
+            return a.n
+        if a.dk is not None:
+            return z3.ToInt(z3.ToReal(a.n) / a.dk)
+        k = self.inputs.context.fresh("floor")
+        # defined where the denominator is positive, so the definition never excludes a record
+        self.axioms.append(z3.Implies(a.d > 0, z3.And(k * a.d <= a.n, a.n < (k + 1) * a.d)))
+        return k
+
+    def round(self, a: Num, digits: int) -> Num:
+        scale = Fraction(10) ** digits
+        y = mul(a, num(scale))
+        half = num(Fraction(1, 2))
+        up = self.floor(add(y, half))
+        down = self.floor(add(Num(-y.n, y.d, y.dk), half))
+        r = z3.If(y.n >= 0, up, -down)
+        return mul(whole(r), num(1 / scale))
+
+    def compare(self, e: P.Compare) -> z3.BoolRef:
+        a, b = self.expr(e.left), self.expr(e.right)
+        op = e.op.value
+        if isinstance(a, Num) or isinstance(b, Num):
+            a, b = (self.number(e.left) if not isinstance(a, Num) else a,
+                    self.number(e.right) if not isinstance(b, Num) else b)
+            return compare(op, a, b)
+        if isinstance(a, Label) and isinstance(b, Label):
+            a, b = a.code, b.code
+        elif isinstance(a, z3.ArithRef) or isinstance(b, z3.ArithRef):
+            return compare(op, self.number(e.left), self.number(e.right))
+        assert op in ("==", "!="), e
+        return a == b if op == "==" else a != b
+
+    def lazy(self, conjunction: bool, xs: Sequence[P.Expr]) -> z3.BoolRef:
+        terms: list[z3.BoolRef] = []
+        depth = len(self.path)
+        for x in xs:
+            t = self.cond(x)
+            terms.append(t)
+            self.path.append(t if conjunction else z3.Not(t))
+        del self.path[depth:]
+        return z3.And(terms) if conjunction else z3.Or(terms)
+
+    def choice(self, e: P.If) -> Term:
+        depth = len(self.path)
+        conds: list[z3.BoolRef] = []
+        values: list[Term] = []
+        for c, v in e.branches:
+            t = self.cond(c)
+            self.path.append(t)
+            values.append(self.expr(v))
+            self.path[-1] = z3.Not(t)
+            conds.append(t)
+        out = self.expr(e.otherwise)
+        del self.path[depth:]
+        for t, v in reversed(list(zip(conds, values, strict=True))):
+            out = choose(t, v, out)
+        return out
+
+    def numbers(self, e: P.Numbers) -> Term:
+        items = self.expr(e.items)
+        assert isinstance(items, NumberList), e
+        m = items.length - 2 * e.trim
+        if e.fail is not None:
+            self.fails(m <= 0, e.fail)
+        if e.op == "count":
+            return whole(m)
+        v = self.inputs.statistic(items, e.op, e.trim)
+        return whole(v) if v.is_int() else Num(v, z3.IntVal(1), 1)
+
+
+# ---------------------------------------------------------------- exact arithmetic on Num
+
+
+def _lift(a: Num, b: Num) -> tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef, int | None]:
+    """``a`` and ``b`` over one denominator: their numerators, it, and it as an int if known."""
+    if a.dk is not None and b.dk is not None:
+        d = math.lcm(a.dk, b.dk)
+        return _times(a.n, d // a.dk), _times(b.n, d // b.dk), z3.IntVal(d), d
+    if z3.eq(a.d, b.d):
+        return a.n, b.n, a.d, None
+    if b.dk == 1:
+        return a.n, b.n * a.d, a.d, None
+    if a.dk == 1:
+        return a.n * b.d, b.n, b.d, None
+    return a.n * b.d, b.n * a.d, a.d * b.d, None
+
+
+def _times(t: z3.ArithRef, k: int) -> z3.ArithRef:
+    return t if k == 1 else t * k
+
+
+def add(a: Num, b: Num) -> Num:
+    an, bn, d, dk = _lift(a, b)
+    return Num(an + bn, d, dk)
+
+
+def mul(a: Num, b: Num) -> Num:
+    if a.dk is not None and b.dk is not None:
+        return Num(a.n * b.n, z3.IntVal(a.dk * b.dk), a.dk * b.dk)
+    return Num(a.n * b.n, a.d * b.d, None)
+
+
+_OPS = {"==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
+        "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y}
+
+
+def compare(op: str, a: Num, b: Num) -> z3.BoolRef:
+    an, bn, _, _ = _lift(a, b)
+    return _OPS[op](an, bn)
+
+
+def choose(c: z3.BoolRef, a: Term, b: Term) -> Term:
+    """``a`` where ``c`` holds, else ``b`` (of one kind)."""
+    if isinstance(a, Num) and isinstance(b, Num):
+        if a.dk is not None and a.dk == b.dk:
+            return Num(z3.If(c, a.n, b.n), a.d, a.dk)
+        if z3.eq(a.d, b.d):
+            return Num(z3.If(c, a.n, b.n), a.d, None)
+        return Num(z3.If(c, a.n, b.n), z3.If(c, a.d, b.d), None)
+    if isinstance(a, Label) and isinstance(b, Label):
+        return Label(z3.If(c, a.code, b.code))
+    return z3.If(c, a, b)
+
+
