@@ -46,6 +46,7 @@ TIERS = [
     ["grading"],
     ["compare"],
     ["report.near", "report.assets", "prove.solve"],
+    ["prove.report"],
     ["report.page"],
     ["evalrules", "report", "spark", "testing", "testing._model", "prove"],
     ["testing.strategies", "testing.cases", "testing.coverage"],
