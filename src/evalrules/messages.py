@@ -18,7 +18,8 @@ The language is Chinese unless asked otherwise: ``--lang en``, or the ``EVALRULE
 English text for programs; the command line says them with :func:`say` from their data.
 
 The pairs are kept by section in :mod:`catalogue` (reading, writing, explaining, reporting,
-comparing, records, verifying) and :mod:`helptext` (``--help``); this module joins them. Imports only those.
+comparing, records, verifying) and :mod:`helptext` (``--help``); this module joins them.
+Imports only those.
 """
 
 from __future__ import annotations
