@@ -96,6 +96,25 @@ def test_a_refuted_check_is_shown_as_cases_that_load_as_a_cases_file(lang, tmp_p
     assert [run_case(mutant, c)[0] for c in loaded] == [[], []]
 
 
+def test_a_record_that_cannot_be_graded_is_a_case_that_fails_until_the_ruleset_is_fixed(
+        tmp_path):
+    """tests/mutants/zero-allowed.rules divides by 本单位被评价总人数, which may now be 0: the
+    error names no field, so the case cannot expect it, and fails as the unexpected error."""
+    path = ROOT / "tests" / "mutants" / "zero-allowed.rules"
+    mutant = evalrules.load(path)
+    record = {"本单位被评价总人数": 0, "单张测评表评好人数最大值": 0, "县领导和组织部评价得分": 0,
+              "目标考核得分": 0, "综合评议得分": 0, "督查扣分": 0, "获奖加分": 0,
+              "群众测评": {"好": 0, "较好": 0, "一般": 1}}
+    fails = Obligation(Kind.TOTALITY, "let 评好比例", Status.REFUTED, Severity.ERROR,
+                       Counterexample((record,), "verify.shows.error", {"error": "÷ 0"}))
+    [case] = pasted_cases(render.text(report(fails), "en", ruleset=mutant))
+    assert case == {"name": "let 评好比例 (counterexample)", "input": record}
+    (tmp_path / "z.cases.json").write_text(json.dumps({"ruleset": str(path), "cases": [case]}),
+                                           encoding="utf-8")
+    [problem] = run_case(mutant, load_cases(tmp_path / "z.cases.json")[1][0])[0]
+    assert problem.startswith("unexpected input error")
+
+
 def test_what_the_counterexample_shows_goes_through_the_catalogue(monkeypatch):
     from evalrules import messages
     monkeypatch.setitem(messages.MESSAGES, "verify.shows.vote_lowers", (

@@ -71,9 +71,10 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             out.append(render.data(report, args.lang, ruleset=ruleset))
         else:
+            # each ruleset as soon as it is verified: one may take minutes
             print(render.text(report, args.lang, ruleset=ruleset,
-                              timeout=args.timeout or TIMEOUT, verbose=args.verbose))
-            print()
+                              timeout=args.timeout or TIMEOUT, verbose=args.verbose) + "\n",
+                  flush=True)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
     elif len(args.rulesets) > 1:

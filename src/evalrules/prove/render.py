@@ -176,7 +176,8 @@ def _case(ruleset: Ruleset | None, record: Mapping[str, object], name: str,
         ev = reference.evaluate(ruleset.checked, ruleset.constants, record,
                                 group=dict(decisions) or None)
     except InputError as e:
-        case["input_error"] = e.field
+        if e.field is not None:  # a case names the field its error names; a division has none,
+            case["input_error"] = e.field  # and then fails as the unexpected error it is
         return case
     expect = {g: ev.values[g] for g in ruleset.grades}
     if not expect:  # no grade table: its scores, as a stated check's case holds them
