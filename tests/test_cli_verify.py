@@ -53,7 +53,9 @@ def report(*obligations: Obligation, **options) -> Report:
 
 PROVED = Obligation(Kind.TOTALITY, "班子优秀率", Status.PROVED, Severity.ERROR)
 MASKED = Obligation(Kind.DECIDES, "grade 班子等次 rule 一般", Status.REFUTED, Severity.WARNING,
-                    related=("较差",))
+                    related=("较差",), reason="masked")
+NEVER = Obligation(Kind.DECIDES, "grade 班子等次 rule 较差", Status.REFUTED, Severity.WARNING,
+                   reason="never-holds")
 TIMED_OUT = Obligation(Kind.REACHABLE, "班子等次 is 优秀", Status.UNKNOWN, Severity.WARNING,
                        reason="timeout")
 NONLINEAR = Obligation(Kind.CHECK, "check always 得分 >= 0", Status.UNKNOWN, Severity.ERROR,
@@ -135,20 +137,24 @@ def test_without_the_ruleset_the_cases_hold_the_input_only():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_errors_come_before_warnings_and_unknowns_say_why(lang):
-    out = render.text(report(TIMED_OUT, MASKED, NONLINEAR), lang, timeout=7)
+    out = render.text(report(TIMED_OUT, MASKED, NONLINEAR, NEVER), lang, timeout=7)
     heads = [line for line in out.splitlines() if line.startswith("  ") and
              not line.startswith("   ")][1:]
     assert [h.rsplit("：" if lang == "zh" else ": ", 1)[1] for h in heads] == [
-        "check always 得分 >= 0", "班子等次 is 优秀", "grade 班子等次 rule 一般"]
+        "check always 得分 >= 0", "班子等次 is 优秀", "grade 班子等次 rule 一般",
+        "grade 班子等次 rule 较差"]
+    assert "masked" not in out.replace("masked by", "")  # the reason's code is said in words
     if lang == "en":
         assert "    why: the solver gave up after 7 s; raise --timeout" in out
         assert "a product of two unknowns" in out
         assert "    masked by the rules: 较差" in out
         assert "    no valid record does" in out
+        assert "    its condition holds for no valid record" in out
     else:
         assert "    原因：求解器 7 秒后放弃；可以加大 --timeout" in out
         assert "两个未知数的乘积" in out
         assert "    挡住它的规则：较差" in out
+        assert "    它的条件对任何有效记录都不成立" in out
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -38,6 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.report.related": ("    涉及：{names}", "    involves: {names}"),
     "verify.report.masked_by": ("    挡住它的规则：{names}", "    masked by the rules: {names}"),
     "verify.report.none": ("    没有这样的有效记录", "    no valid record does"),
+    "verify.report.never_holds": ("    它的条件对任何有效记录都不成立",
+                                  "    its condition holds for no valid record"),
     "verify.report.detail": ("    说明：{detail}", "    detail: {detail}"),
     "verify.report.decisions": (
         "    假定组规则的决定为：{decisions}（用例要加上它所在的组 \"group\" 才能重现）",

@@ -127,7 +127,9 @@ def _finding(o: Obligation, lang: str, report: Report, ruleset: Ruleset | None,
         lines.append(say(key, lang, names=tuple(o.related)))
     if o.status == Status.UNKNOWN:
         lines.append(_why(o.reason, lang, timeout))
-    elif o.reason:
+    elif o.reason == "never-holds":  # a rule no valid record meets, whatever the others say
+        lines.append(say("verify.report.never_holds", lang))
+    elif o.reason and o.reason != "masked":  # masked: the rules that mask it are named above
         lines.append(say("verify.report.detail", lang, detail=o.reason))
     ce = o.counterexample
     if ce is not None:
