@@ -307,17 +307,36 @@ def _search(old, new, outputs, max_examples, excluded, seed=None, rounds: int = 
 
 class DiffFailed(EvalRulesError, AssertionError):
     """:func:`assert_equivalent` or :func:`assert_changes_only` found a change; ``diff`` is the
-    :class:`Diff`. An ``AssertionError`` too, so that pytest reports it as a failed test."""
+    :class:`Diff` (with ``prove=True``, the :class:`~evalrules.prove.equivalence.Equivalence`).
+    An ``AssertionError`` too, so that pytest reports it as a failed test."""
 
-    def __init__(self, message: str, diff: Diff):
+    def __init__(self, message: str, diff: object):
         super().__init__(message)
         self.diff = diff
 
 
 def assert_equivalent(old: Ruleset, new: Ruleset, records=None, *,
-                      max_examples: int | None = None, outputs=None) -> None:
+                      max_examples: int | None = None, outputs=None, prove: bool = False,
+                      timeout: float | None = None) -> None:
     """:class:`DiffFailed` (an ``AssertionError``, with the minimal examples explained) when
-    ``new`` grades any record differently from ``old``."""
+    ``new`` grades any record differently from ``old``.
+
+    With ``prove=True`` the z3 solver answers for every record (the ``verify`` extra; no
+    ``records``): DiffFailed carries what ``evalrules diff --prove`` prints, each kind of change
+    with its regions and smallest record; and DiffFailed too when the solver cannot answer
+    (``timeout`` seconds per question): an unknown is never a pass."""
+    if prove:
+        if records is not None:
+            raise TypeError("assert_equivalent(prove=True) proves for every record: no records")
+        from ..prove.equivalence import equivalence
+        from ..prove.render_diff import text
+        from ..prove.solve import TIMEOUT
+
+        eq = equivalence(old, new, outputs=outputs,
+                         timeout=timeout if timeout is not None else TIMEOUT)
+        if not eq.equivalent:
+            raise DiffFailed(text(eq, "en"), eq)
+        return
     d = diff(old, new, records, outputs=outputs, max_examples=max_examples)
     if d:
         raise DiffFailed("the rulesets are not equivalent\n" + d.report(explain=True), d)

@@ -1,0 +1,316 @@
+"""The region a rule change moves, in the ruleset's own terms: which combinations of the
+rulesets' conditions make a transition happen.
+
+The *atoms* are the conditions the plans test, each over a named value: a number compared with
+a constant (``班子差评率 >= 30%``), a label test (``班子状况 is 存在问题``), a bool input or let.
+:func:`regions` enumerates the satisfiable combinations under which a transition happens: a
+record of the transition gives a *cube* (the truth of every atom), the cube is generalised by
+dropping literals while it still implies the transition for every valid record (a solver UNSAT
+check), the cube is blocked, and again — at most ``limit`` times, saying when there may be more.
+A cube that does not imply the transition even whole (it depends on more than the atoms: a sum,
+a product, a vote count) is kept as "some records in", never as "every record in".
+
+:func:`text` writes a region back as the ruleset would: a name's numeric atoms merged into one
+interval (``20% ≤ 班子差评率 < 30%``, shares and percent lines as percents), ``X is L`` /
+``X is not L``, ``NAME`` / ``not NAME``.
+
+Imports z3, :mod:`plan`, :mod:`forms`, :mod:`ast` and :mod:`prove.solve`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+import z3
+from attrs import frozen
+
+from .. import ast
+from .. import plan as P
+from ..backends import smt
+from ..forms import exact, static
+from .solve import Subject
+
+#: How many regions one transition lists before it says "and possibly more".
+LIMIT = 8
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NOT = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+@frozen
+class Atom:
+    """One condition: ``subject OP value`` (``op`` ``==``/``!=`` with a label for a label test,
+    ``op`` None for a bool name), its term, and whether it reads a computed value (a let) rather
+    than an input (tried first when a region drops what it does not need)."""
+
+    term: z3.BoolRef
+    subject: str
+    op: str | None = None
+    value: Fraction | str | None = None
+    percent: bool = False
+    derived: bool = False
+    #: ``subject`` is a whole condition (a ``require``'s), written ``not (…)`` when it fails
+    condition: bool = False
+
+
+@frozen
+class Literal:
+    """An atom, or its negation."""
+
+    atom: Atom
+    holds: bool
+
+    @property
+    def term(self) -> z3.BoolRef:
+        return self.atom.term if self.holds else z3.Not(self.atom.term)
+
+
+@frozen
+class Region:
+    """A combination of conditions under which the transition happens: for every valid record
+    in it (``exact``), or for some (the transition depends on more than the atoms)."""
+
+    literals: tuple[Literal, ...]
+    exact: bool
+
+
+@frozen
+class Regions:
+    regions: tuple[Region, ...]
+    #: There may be more than those listed (the limit was reached, or the solver could not tell).
+    truncated: bool
+
+
+def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float) -> list[Atom]:
+    """The conditions of the subjects' plans, each once: the first subject's first, a name the
+    second computes differently from the first shown with its ruleset's name."""
+    out: dict[tuple, Atom] = {}
+    first = subjects[0]
+    same: dict[str, bool] = {}
+    order = {n: i for i, n in enumerate(dict.fromkeys(
+        n for s in subjects for n in s.encoded.plan.kinds))}
+    place: dict[str, int] = {}
+    for s in subjects:
+        checked = s.ruleset.checked
+        for block in s.encoded.plan.blocks:
+            if block.name is None:  # a require: its condition is one atom, as it is written
+                for step in block.steps:
+                    if isinstance(step, P.Check):
+                        shown = step.fail.rule.removeprefix("require ")
+                        term, _ = s.condition(step.condition)
+                        assert isinstance(term, z3.BoolRef)
+                        out.setdefault((shown, None, None), Atom(term, shown, derived=True,
+                                                                 condition=True))
+                        place.setdefault(shown, len(order))
+                continue
+            for step in block.steps:
+                expr = step.expr if isinstance(step, P.Bind) else step.condition
+                for node in P.walk(expr):
+                    found = _atom(s, node, checked)
+                    if found is None:
+                        continue
+                    name, op, value = found
+                    owner, shown = s, name
+                    if s is not first and name in first.encoded.values:
+                        if name not in same:
+                            same[name] = _same(first, s, name, valid, timeout)
+                        if same[name]:
+                            owner = first
+                        else:
+                            shown = f"{name} ({s.ruleset.name})"
+                    key = (shown, op, value)
+                    if key in out:
+                        continue
+                    term = _term(owner, name, op, value)
+                    out[key] = Atom(term, shown, op, value, _percent(checked, name, value),
+                                    name not in s.inputs.terms)
+                    place.setdefault(shown, order.get(name, len(order)))
+    # in the order the rulesets declare them (inputs first), not the order the plans test them
+    return sorted(out.values(), key=lambda a: place[a.subject])
+
+
+def _atom(s: Subject, node: P.Expr, checked
+          ) -> tuple[str, str | None, Fraction | str | None] | None:
+    """``node`` as (the name it tests, op, constant), if it is an atom."""
+    kinds = s.encoded.plan.kinds
+    match node:
+        case P.Compare(op=op, left=P.Input(name=n) | P.Local(name=n), right=P.Const(value=v)):
+            pass
+        case P.Compare(op=op, left=P.Const(value=v), right=P.Input(name=n) | P.Local(name=n)):
+            op = P.CompareOp(_FLIP[op.value])
+        case P.Input(name=n) | P.Local(name=n) if kinds.get(n) == P.ValueKind.BOOL and \
+                _named(checked, n):
+            return n, None, None
+        case _:
+            return None
+    if not _named(checked, n) or not isinstance(v, (Fraction, str)):
+        return None
+    if isinstance(v, str) and op.value not in ("==", "!="):
+        return None
+    if isinstance(v, str) and op.value == "!=":  # one atom per label: `is not` is its negation
+        return n, "==", v
+    return n, op.value, v
+
+
+def _named(checked, name: str) -> bool:
+    """A name a region may speak of: an input or a let (not a grade, veto or outcome, which are
+    what changes, nor a grade table's own temporaries)."""
+    if name.startswith("#"):
+        return False
+    decl = checked.definitions.get(name)
+    return decl is None or not isinstance(decl, (ast.Grade, ast.Veto, ast.Outcome))
+
+
+def _term(s: Subject, name: str, op: str | None, value: Fraction | str | None) -> z3.BoolRef:
+    ref: P.Expr = P.Input(name) if name in s.inputs.terms else P.Local(name)
+    if op is None:
+        expr = ref
+    else:
+        assert value is not None
+        expr = P.Compare(P.CompareOp(op), ref, P.Const(value))
+    term, _ = s.condition(expr)
+    assert isinstance(term, z3.BoolRef)
+    return term
+
+
+def _same(a: Subject, b: Subject, name: str, valid: z3.BoolRef, timeout: float) -> bool:
+    """Whether two subjects compute ``name`` alike for every valid record both grade."""
+    x, y = a.value(name), b.value(name)
+    if isinstance(x, smt.Num) and isinstance(y, smt.Num):
+        differ = smt.compare("!=", x, y)
+    elif isinstance(x, smt.Label) and isinstance(y, smt.Label):
+        differ = x.code != y.code
+    elif isinstance(x, z3.BoolRef) and isinstance(y, z3.BoolRef):
+        differ = x != y
+    else:
+        return False
+    solver = z3.Solver()
+    solver.set("timeout", max(1, int(timeout * 1000)))
+    solver.add(valid, a.encoded.graded, b.encoded.graded, differ)
+    return solver.check() == z3.unsat
+
+
+def _percent(checked, name: str, value: object) -> bool:
+    if not isinstance(value, Fraction):
+        return False
+    return static(checked, ast.Ref(name)).numbers.get(name) == "percent"
+
+
+def regions(valid: z3.BoolRef, transition: z3.BoolRef, found: Sequence[Atom], *,
+            limit: int = LIMIT, timeout: float = 10.0) -> Regions:
+    """The regions where ``transition`` happens among records meeting ``valid``."""
+    ms = max(1, int(timeout * 1000))
+    search = z3.Solver()
+    search.set("timeout", ms)
+    search.add(valid, transition)
+    check = z3.Solver()  # does a cube imply the transition?
+    check.set("timeout", ms)
+    check.add(valid, z3.Not(transition))
+    out: list[Region] = []
+    while True:
+        verdict = search.check()
+        if verdict == z3.unsat:
+            return Regions(tuple(out), False)
+        if verdict == z3.unknown or len(out) == limit:
+            return Regions(tuple(out), True)
+        model = search.model()
+        cube = [Literal(a, z3.is_true(model.eval(a.term, model_completion=True))) for a in found]
+        region = _generalise(check, valid, cube)
+        out.append(region)
+        search.add(z3.Not(z3.And([lit.term for lit in region.literals])))
+
+
+def _generalise(check: z3.Solver, valid: z3.BoolRef, cube: list[Literal]) -> Region:
+    """The cube with every literal it does not need dropped (computed values' first), or, when
+    the whole cube does not imply the transition, with the literals the others imply dropped."""
+    if _holds(check, cube) is not True:
+        implied = z3.Solver()
+        implied.add(valid)
+        return Region(tuple(_essential(implied, cube)), False)
+    kept = list(cube)
+    for lit in sorted(cube, key=lambda x: not x.atom.derived):
+        trial = [x for x in kept if x is not lit]
+        if _holds(check, trial) is True:
+            kept = trial
+    return Region(tuple(lit for lit in cube if lit in kept), True)
+
+
+def _holds(check: z3.Solver, literals: Sequence[Literal]) -> bool | None:
+    """Whether ``check``'s negated transition is impossible under the literals (None: unknown)."""
+    verdict = check.check(*[lit.term for lit in literals]) if literals else check.check()
+    return True if verdict == z3.unsat else False if verdict == z3.sat else None
+
+
+def _essential(solver: z3.Solver, cube: list[Literal]) -> list[Literal]:
+    kept = list(cube)
+    for lit in sorted(cube, key=lambda x: not x.atom.derived):
+        others = [x.term for x in kept if x is not lit]
+        if solver.check(*others, z3.Not(lit.term)) == z3.unsat:
+            kept.remove(lit)
+    return kept
+
+
+# ---------------------------------------------------------------- in the ruleset's terms
+
+
+def text(region: Region) -> list[str]:
+    """A region's conditions as the ruleset writes them: the numbers' intervals first, then the
+    labels and bools, each in the order their names first come."""
+    order: dict[str, list[Literal]] = {}
+    for lit in sorted(region.literals, key=lambda x: not isinstance(x.atom.value, Fraction)):
+        order.setdefault(lit.atom.subject, []).append(lit)
+    out: list[str] = []
+    for name, lits in order.items():
+        numeric = [x for x in lits if isinstance(x.atom.value, Fraction)]
+        if numeric:
+            out += _interval(name, numeric)
+        for lit in lits:
+            a = lit.atom
+            if a.op is None:
+                out.append(name if lit.holds else f"not ({name})" if a.condition
+                           else f"not {name}")
+            elif isinstance(a.value, str):
+                out.append(f"{name} is {a.value}" if lit.holds else f"{name} is not {a.value}")
+    return out
+
+
+_SIGN = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
+
+
+def _interval(name: str, lits: Sequence[Literal]) -> list[str]:
+    low: tuple[Fraction, bool] | None = None  # (bound, strict)
+    high: tuple[Fraction, bool] | None = None
+    equal: Fraction | None = None
+    other: list[tuple[str, Fraction]] = []
+    percent = any(x.atom.percent for x in lits)
+    for lit in lits:
+        op = lit.atom.op if lit.holds else _NOT[lit.atom.op or "=="]
+        v = lit.atom.value
+        assert isinstance(v, Fraction) and op is not None
+        if op in (">", ">="):
+            if low is None or v > low[0] or (v == low[0] and op == ">"):
+                low = (v, op == ">")
+        elif op in ("<", "<="):
+            if high is None or v < high[0] or (v == high[0] and op == "<"):
+                high = (v, op == "<")
+        elif op == "==":
+            equal = v
+        else:
+            other.append((op, v))
+    def show(v: Fraction) -> str:
+        return exact(v * 100) + "%" if percent else exact(v)
+    out: list[str] = []
+    if equal is None and low is not None and high is not None and low[0] == high[0]:
+        equal = low[0]  # both bounds closed, else the region would be empty
+    if equal is not None:
+        out.append(f"{name} = {show(equal)}")
+    elif low is not None and high is not None:
+        out.append(f"{show(low[0])} {'<' if low[1] else '≤'} {name} "
+                   f"{'<' if high[1] else '≤'} {show(high[0])}")
+    elif low is not None:
+        out.append(f"{name} {'>' if low[1] else '≥'} {show(low[0])}")
+    elif high is not None:
+        out.append(f"{name} {'<' if high[1] else '≤'} {show(high[0])}")
+    out += [f"{name} {_SIGN[op]} {show(v)}" for op, v in other]
+    return out
