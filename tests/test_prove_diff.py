@@ -19,6 +19,7 @@ import evalrules
 from evalrules.cli import main
 from evalrules.compare import REFUSED, condition_function
 from evalrules.prove import regions as R
+from evalrules.prove import render_diff
 from evalrules.prove.equivalence import CHANGES, Incomparable, equivalence
 from evalrules.prove.solve import Status
 from evalrules.testing import DiffFailed, assert_equivalent
@@ -231,7 +232,7 @@ def test_assert_equivalent_prove_never_passes_an_unknown(monkeypatch):
     eq = info.value.diff
     assert eq.status == Status.UNKNOWN and not eq.transitions
     assert ("班子等次", "timeout") in eq.unknown
-    assert "班子等次: unknown (timeout), not proved" in str(info.value)
+    assert "班子等次: unknown (the solver ran out of time), not proved" in str(info.value)
 
 
 # ---------------------------------------------------------------- refusals and inputs
@@ -279,7 +280,7 @@ def test_cli_prove_prints_regions_and_a_case(capsys):
     status = main(["diff", str(CITY), str(COUNTY), "--prove", "--lang", "en"])
     out, err = capsys.readouterr()
     assert status == 1 and not err
-    assert "proved different: 4 kinds of change" in out
+    assert "proved different, kinds of change: 4" in out
     assert "班子等次 较好 → 一般" in out and "· 20% ≤ 班子差评率 < 30%" in out
     assert "team-county.cases.json" in out and '"expect": {"班子等次": "一般"}' in out
     assert '"较好": 3' in out or '"较好": ' in out  # votes as JSON numbers, never strings
@@ -293,3 +294,20 @@ def test_cli_prove_same_and_usage(capsys):
     assert main(["diff", str(CITY), str(COUNTY), "--prove", "--data", "x.csv"]) == 2
     _, err = capsys.readouterr()
     assert "--prove 不能与 --data 一起用" in err
+
+
+def test_a_list_of_scores_and_group_rules(tmp_path):
+    # 优秀 needs the trimmed mean >= 优秀线: moved from 90 to 91, the band 90 <= mean < 91 goes
+    # 优秀 → 良好; the require asks for five scores, so the smallest record has five
+    rules = tmp_path / "line.rules"
+    base = RULESETS / "banzu" / "rating.rules"
+    rules.write_text(f'ruleset 改线 extends "{base}"\noverride param 优秀线 = 91\n',
+                     encoding="utf-8")
+    old, new = evalrules.load(base), evalrules.load(rules)
+    eq = equivalence(old, new)
+    assert eq.grouped and [(t.name, t.old, t.new) for t in eq.transitions] == [
+        ("测评等次", "优秀", "良好")]
+    t = eq.transitions[0]
+    assert regions_of(t) == {("90 ≤ 去极值均分 < 91",)}
+    assert t.replayed and len(t.record["评委打分"]) == 5
+    assert "group rules: only each record's own part is proved" in render_diff.text(eq, "en")

@@ -292,6 +292,9 @@ HELP: dict[str, tuple[str, str]] = {
                         "answer for every record with the z3 solver: a proof of no difference, "
                         "or each kind of change with where it happens and its smallest record "
                         "(needs the verify extra)"),
+    "help.diff.timeout": ("与 --prove 一起：一个问题最多求解多少秒，超过就答“未知”（默认 10）",
+                          "with --prove: how long one question may take before its answer is "
+                          "unknown (default 10)"),
     "help.diff.max_regions": ("与 --prove 一起：每种变化最多列出 N 种情形（默认 8）",
                               "with --prove: list at most N regions per kind of change "
                               "(default 8)"),

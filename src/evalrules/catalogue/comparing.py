@@ -98,7 +98,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sampled)"),
     "diff.prove.differ": (
         "{old} → {new}：已证明不同：{count} 种变化（求解器对所有记录作答，不是抽样）",
-        "{old} → {new}: proved different: {count} kinds of change (solved for every record, "
+        "{old} → {new}: proved different, kinds of change: {count} (solved for every record, "
         "not sampled)"),
     "diff.prove.open": (
         "{old} → {new}：没有找到不同，但也没能证明相同：下面的问题求解器没有答案"
@@ -107,14 +107,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not answer the questions below (unknown is not proved)"),
     "diff.prove.unknown": ("  {name}：未知（{reason}），没有证明", "  {name}: unknown ({reason}), "
                            "not proved"),
+    "diff.prove.grouped": (
+        "  有组规则：只证明每条记录自己的部分；组规则的决定（名次、组内数值、名额调整）取任意值，"
+        "两个规则集同名的决定取同一个值（组规则本身的改动不在证明之内）",
+        "  group rules: only each record's own part is proved; what the group rules decide "
+        "(ranks, group values, quota moves) is taken as any value, one value where both "
+        "rulesets name the same decision (a change to a group rule itself is not proved)"),
+    "diff.prove.reason.timeout": ("求解超时", "the solver ran out of time"),
+    "diff.prove.reason.approximate": (
+        "数值列表只能近似描述，求解器找到的记录在参考求值器中没有复现",
+        "a list of numbers is described only approximately, and the record the solver found "
+        "does not replay"),
+    "diff.prove.reason.kind": ("这种值不比较", "values of this kind are not compared"),
     "diff.prove.refusals": ("无法评定的记录", "records refused"),
     "diff.prove.refused_apart": ("{old} 与 {new} 在不同的规则上无法评定（{a} / {b}）",
                                  "{old} and {new} refuse at different rules ({a} / {b})"),
     "diff.prove.changes": ("{name} 的值变化", "{name} changes"),
     "diff.prove.transition": ("  {change}", "  {change}"),
-    "diff.prove.where": ("    发生在这些情形下（除标明“部分”的以外，符合的每一条有效记录都如此）：",
-                         "    where it happens (for every valid record in a region, unless it "
-                         "says some):"),
+    "diff.prove.where": ("    发生在这些情形下（除标明“部分”的以外，两个规则集都能评定的记录中，"
+                         "符合的每一条都如此）：",
+                         "    where it happens (for every record both rulesets grade in a "
+                         "region, unless it says some):"),
     "diff.prove.region": ("      · {conditions}", "      · {conditions}"),
     "diff.prove.region_any": ("      · 任何有效记录", "      · any valid record"),
     "diff.prove.region_some": (

@@ -90,6 +90,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-regions", type=int, default=8, metavar="N",
                         help="with --prove: list at most N regions per kind of change "
                         "(default 8)")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="with --prove: how long one question may take before its answer "
+                        "is unknown (default 10)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -362,7 +365,8 @@ def _prove(args: argparse.Namespace, lang: str) -> int:
         print(e, file=sys.stderr)
         return e.status
     try:
-        found = equivalence(old, new, max_regions=max(args.max_regions, 1))
+        found = equivalence(old, new, max_regions=max(args.max_regions, 1),
+                            timeout=max(args.timeout, 0.001))
     except Incomparable as e:
         print("evalrules: " + e.text(lang), file=sys.stderr)
         return 2

@@ -28,6 +28,7 @@ import z3
 from attrs import field, frozen
 
 from ..backends import reference, smt
+from ..backends.smt_record import NumberList
 from ..compare import GRADED, REFUSED, InputNote, compared_outputs, input_notes, project
 from ..diagnostics import EvalRulesError, InputError
 from ..messages import say
@@ -81,6 +82,9 @@ class Equivalence:
     unknown: tuple[tuple[str, str], ...] = ()
     inputs: tuple[InputNote, ...] = ()
     seconds: float = 0.0
+    #: A ruleset has group rules: what they decide for a record (ranks, group values, quota
+    #: moves) is taken as any value, the same for both where the two name the same decision.
+    grouped: bool = False
 
     @property
     def status(self) -> Status:
@@ -118,7 +122,8 @@ def equivalence(old: Ruleset, new: Ruleset, *, outputs: Iterable[str] | None = N
     for name in names:
         run.output(name)
     return Equivalence(old, new, names, tuple(run.found), tuple(run.unknown),
-                       input_notes(old, new), time.perf_counter() - start)
+                       input_notes(old, new), time.perf_counter() - start,
+                       bool(inputs.decided))
 
 
 def _comparable(old: Ruleset, new: Ruleset) -> None:
@@ -148,6 +153,12 @@ class _Run:
         self.rules = {rule: i for i, rule in enumerate(rules, 1)}
         self.err_a, self.err_b = self.error(a), self.error(b)
         self.graded = z3.And(self.err_a == 0, self.err_b == 0)
+
+    @property
+    def approximate(self) -> bool:
+        """Some input (a list of numbers) is described only approximately: a record the solver
+        finds that does not replay is no finding then, and not a bug either."""
+        return any(isinstance(t, NumberList) for t in self.a.inputs.terms.values())
 
     @property
     def valid(self) -> z3.BoolRef:
@@ -210,7 +221,11 @@ class _Run:
             model = solver.model()
             kind, old, new = key(model)
             solver.add(z3.Not(kind))
-            self.found.append(self.transition(name, z3.And(when, kind), old, new, model))
+            found = self.transition(name, z3.And(when, kind), old, new, model)
+            if found.replayed or not self.approximate:
+                self.found.append(found)
+            else:  # a list described by its statistics: the record may be no real one
+                self.unknown.append((name, "approximate"))
 
     def transition(self, name: str, happens: z3.BoolRef, old: object, new: object,
                    fallback: z3.ModelRef) -> Transition:
@@ -222,7 +237,9 @@ class _Run:
         replayed = _shows(name, old, new, *got)
         was, becomes = (r if isinstance(r, InputError) else
                         GRADED if name == REFUSED else r.values.get(name) for r in got)
-        found = R.regions(valid, happens, self.atoms, limit=self.limit, timeout=self.timeout)
+        # a change of value is among records both grade: their requires go without saying
+        among = valid if name == REFUSED else z3.And(valid, self.graded)
+        found = R.regions(among, happens, self.atoms, limit=self.limit, timeout=self.timeout)
         return Transition(name, old, new, record, was, becomes, replayed, found)
 
     @staticmethod

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from ..compare import GRADED, REFUSED, project, show
 from ..diagnostics import InputError
-from ..messages import say
+from ..messages import MESSAGES, say
 from ..ruleset import Ruleset
 from ..unparse import decimal_text
 from ..values import json_value
@@ -34,8 +34,12 @@ def text(eq: Equivalence, lang: str, *, explain: bool = False) -> str:
             Status.UNKNOWN: "diff.prove.open"}[eq.status]
     lines = [say(head, lang, old=old, new=new, outputs=outputs, count=len(eq.transitions))]
     lines += [say("diff.input", lang, note=note.text(lang)) for note in eq.inputs]
+    if eq.grouped:
+        lines.append(say("diff.prove.grouped", lang))
     for name, reason in eq.unknown:
-        lines.append(say("diff.prove.unknown", lang, name=_name(name, lang), reason=reason))
+        key = f"diff.prove.reason.{reason}"
+        said = say(key, lang) if key in MESSAGES else reason
+        lines.append(say("diff.prove.unknown", lang, name=_name(name, lang), reason=said))
     for t in eq.transitions:
         lines += ["", *transition_lines(eq, t, lang, explain=explain)]
     return "\n".join(lines)
