@@ -211,7 +211,7 @@ def regions(valid: z3.BoolRef, transition: z3.BoolRef, found: Sequence[Atom], *,
     while True:
         verdict = search.check()
         if verdict == z3.unsat:
-            return Regions(tuple(out), False)
+            return Regions(tuple(_uncovered(out, valid, timeout)), False)
         if verdict == z3.unknown or len(out) == limit:
             return Regions(tuple(out), True)
         model = search.model()
@@ -219,6 +219,25 @@ def regions(valid: z3.BoolRef, transition: z3.BoolRef, found: Sequence[Atom], *,
         region = _generalise(check, valid, cube)
         out.append(region)
         search.add(z3.Not(z3.And([lit.term for lit in region.literals])))
+
+
+def _uncovered(found: list[Region], valid: z3.BoolRef, timeout: float) -> list[Region]:
+    """The regions without those the others cover: a later region, grown from a record outside
+    the earlier ones, may have grown over one of them."""
+    kept = list(found)
+    for region in found:
+        if not region.exact:
+            continue
+        others = [z3.And([x.term for x in r.literals]) for r in kept
+                  if r is not region and r.exact]
+        if not others:
+            continue
+        solver = z3.Solver()
+        solver.set("timeout", max(1, int(timeout * 1000)))
+        solver.add(valid, *(x.term for x in region.literals), z3.Not(z3.Or(others)))
+        if solver.check() == z3.unsat:
+            kept.remove(region)
+    return kept
 
 
 def _generalise(check: z3.Solver, valid: z3.BoolRef, cube: list[Literal]) -> Region:
