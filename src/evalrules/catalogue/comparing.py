@@ -128,6 +128,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "符合的每一条都如此）：",
                          "    where it happens (for every record both rulesets grade in a "
                          "region, unless it says some):"),
+    "diff.prove.where_refused": (
+        "    发生在这些情形下（除标明“部分”的以外，符合的每一条有效记录都如此）：",
+        "    where it happens (for every valid record in a region, unless it says some):"),
     "diff.prove.region": ("      · {conditions}", "      · {conditions}"),
     "diff.prove.region_any": ("      · 任何有效记录", "      · any valid record"),
     "diff.prove.region_some": (

@@ -77,7 +77,8 @@ def _value(value: object, lang: str) -> str:
 def transition_lines(eq: Equivalence, t: Transition, lang: str, *,
                      explain: bool = False) -> list[str]:
     lines = [say("diff.prove.transition", lang, change=change(eq, t, lang))]
-    lines.append(say("diff.prove.where", lang))
+    lines.append(say("diff.prove.where_refused" if t.name == REFUSED else "diff.prove.where",
+                     lang))
     for region in t.regions.regions:
         lines.append(_region(region, lang))
     if t.regions.truncated:
