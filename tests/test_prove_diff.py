@@ -311,3 +311,23 @@ def test_a_list_of_scores_and_group_rules(tmp_path):
     assert regions_of(t) == {("90 ≤ 去极值均分 < 91",)}
     assert t.replayed and len(t.record["评委打分"]) == 5
     assert "group rules: only each record's own part is proved" in render_diff.text(eq, "en")
+
+
+def test_a_record_that_does_not_replay_is_a_bug_never_a_finding(monkeypatch):
+    # as if the encoding disagreed with the reference on every record it found
+    from evalrules.prove import equivalence as E
+    monkeypatch.setattr(E, "_shows", lambda *a: False)
+    eq = equivalence(evalrules.load(CITY), evalrules.load(COUNTY))
+    assert eq.status == Status.UNKNOWN and len(eq.bugs) == 4
+    text = render_diff.text(eq, "en")
+    assert "4 records found do not replay" in text and "proved different" not in text
+    assert text.count("does not replay through the reference evaluators: a bug") == 4
+
+
+def test_cli_incomparable_rulesets_exit_2(tmp_path, capsys):
+    rules = tmp_path / "other.rules"
+    rules.write_text("ruleset 另一个\nballot 班子测评: 好, 差\nlet x = share(班子测评: 好)\n",
+                     encoding="utf-8")
+    assert main(["diff", str(CITY), str(rules), "--prove", "--lang", "en"]) == 2
+    _, err = capsys.readouterr()
+    assert "班子测评 is declared differently" in err

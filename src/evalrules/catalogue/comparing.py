@@ -105,6 +105,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（未知不等于已证明）",
         "{old} → {new}: no difference found, but none proved absent either: the solver could "
         "not answer the questions below (unknown is not proved)"),
+    "diff.prove.bugs": (
+        "  ！{count} 个反例在参考求值器中没有复现：这是 evalrules 的缺陷（请报告），下面标出",
+        "  ! {count} records found do not replay through the reference evaluators: bugs of "
+        "evalrules (please report them), marked below"),
     "diff.prove.unknown": ("  {name}：未知（{reason}），没有证明", "  {name}: unknown ({reason}), "
                            "not proved"),
     "diff.prove.grouped": (

@@ -88,11 +88,12 @@ class Equivalence:
 
     @property
     def status(self) -> Status:
-        """REFUTED when a transition was found, else UNKNOWN when a question was not answered,
+        """REFUTED when a transition was found and replayed, else UNKNOWN when a question was
+        not answered or a record found did not replay (a bug: it proves nothing either way),
         else PROVED: never "proved" with a question open."""
-        if self.transitions:
+        if any(t.replayed for t in self.transitions):
             return Status.REFUTED
-        return Status.UNKNOWN if self.unknown else Status.PROVED
+        return Status.UNKNOWN if self.unknown or self.transitions else Status.PROVED
 
     @property
     def equivalent(self) -> bool:

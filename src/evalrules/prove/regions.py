@@ -124,7 +124,7 @@ def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float) -> lis
                         continue
                     term = _term(owner, name, op, value)
                     out[key] = Atom(term, shown, op, value, _percent(checked, name, value),
-                                    name not in s.inputs.terms)
+                                    not _reads(owner, name))
                     place.setdefault(shown, order.get(name, len(order)))
     # in the order the rulesets declare them (inputs first), not the order the plans test them
     return sorted(out.values(), key=lambda a: place[a.subject])
@@ -162,8 +162,14 @@ def _named(checked, name: str) -> bool:
     return decl is None or not isinstance(decl, (ast.Grade, ast.Veto, ast.Outcome))
 
 
+def _reads(s: Subject, name: str) -> bool:
+    """Whether ``name`` is an input of this subject's ruleset (the record unknowns two rulesets
+    share may hold it as the other's input where this one computes it)."""
+    return any(spec.name == name for spec in s.encoded.plan.inputs)
+
+
 def _term(s: Subject, name: str, op: str | None, value: Fraction | str | None) -> z3.BoolRef:
-    ref: P.Expr = P.Input(name) if name in s.inputs.terms else P.Local(name)
+    ref: P.Expr = P.Input(name) if _reads(s, name) else P.Local(name)
     if op is None:
         expr = ref
     else:
@@ -216,7 +222,7 @@ def regions(valid: z3.BoolRef, transition: z3.BoolRef, found: Sequence[Atom], *,
             return Regions(tuple(out), True)
         model = search.model()
         cube = [Literal(a, z3.is_true(model.eval(a.term, model_completion=True))) for a in found]
-        region = _generalise(check, valid, cube)
+        region = _generalise(check, valid, cube, ms)
         out.append(region)
         search.add(z3.Not(z3.And([lit.term for lit in region.literals])))
 
@@ -240,11 +246,12 @@ def _uncovered(found: list[Region], valid: z3.BoolRef, timeout: float) -> list[R
     return kept
 
 
-def _generalise(check: z3.Solver, valid: z3.BoolRef, cube: list[Literal]) -> Region:
+def _generalise(check: z3.Solver, valid: z3.BoolRef, cube: list[Literal], ms: int) -> Region:
     """The cube with every literal it does not need dropped (computed values' first), or, when
     the whole cube does not imply the transition, with the literals the others imply dropped."""
     if _holds(check, cube) is not True:
         implied = z3.Solver()
+        implied.set("timeout", ms)
         implied.add(valid)
         return Region(tuple(_essential(implied, cube)), False)
     kept = list(cube)

@@ -32,7 +32,10 @@ def text(eq: Equivalence, lang: str, *, explain: bool = False) -> str:
     outputs = say("diff.list", lang).join(eq.outputs)
     head = {Status.PROVED: "diff.prove.same", Status.REFUTED: "diff.prove.differ",
             Status.UNKNOWN: "diff.prove.open"}[eq.status]
-    lines = [say(head, lang, old=old, new=new, outputs=outputs, count=len(eq.transitions))]
+    count = sum(t.replayed for t in eq.transitions)
+    lines = [say(head, lang, old=old, new=new, outputs=outputs, count=count)]
+    if eq.bugs:
+        lines.append(say("diff.prove.bugs", lang, count=len(eq.bugs)))
     lines += [say("diff.input", lang, note=note.text(lang)) for note in eq.inputs]
     if eq.grouped:
         lines.append(say("diff.prove.grouped", lang))
