@@ -331,3 +331,32 @@ def test_cli_incomparable_rulesets_exit_2(tmp_path, capsys):
     assert main(["diff", str(CITY), str(rules), "--prove", "--lang", "en"]) == 2
     _, err = capsys.readouterr()
     assert "班子测评 is declared differently" in err
+
+
+# ---------------------------------------------------------------- --where: the change confined
+
+
+def test_a_change_confined_to_its_band_is_proved():
+    # 市直 → 县区 moves only teams with 20% <= 班子差评率 < 30% (the working above)
+    from evalrules.testing import assert_changes_only
+    city, county = evalrules.load(CITY), evalrules.load(COUNTY)
+    assert_changes_only(city, county, "班子差评率 >= 20% and 班子差评率 < 30%", prove=True)
+    # a band one point too narrow leaves 20% <= share < 21% moving: one vote of five
+    with pytest.raises(DiffFailed) as info:
+        assert_changes_only(city, county, "班子差评率 >= 21% and 班子差评率 < 30%", prove=True)
+    eq = info.value.diff
+    for t in eq.transitions:
+        assert t.replayed and total_votes(t.record) == 6
+        assert city.evaluate(t.record)["班子差评率"] == Fraction(1, 5)
+        assert {r[0] for r in regions_of(t)} == {"20% ≤ 班子差评率 < 21%"}
+    assert "records where --where holds are left out" in str(info.value)
+
+
+def test_cli_prove_where(capsys):
+    where = "班子差评率 >= 20% and 班子差评率 < 30%"
+    assert main(["diff", str(CITY), str(COUNTY), "--prove", "--where", where]) == 0
+    out, _ = capsys.readouterr()
+    assert "已证明没有不同" in out and "不计 --where 成立的记录" in out
+    assert main(["diff", str(CITY), str(COUNTY), "--prove", "--where", "没有这个 >= 1"]) == 2
+    _, err = capsys.readouterr()
+    assert "不是" in err and "的条件" in err

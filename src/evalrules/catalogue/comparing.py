@@ -105,6 +105,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "（未知不等于已证明）",
         "{old} → {new}: no difference found, but none proved absent either: the solver could "
         "not answer the questions below (unknown is not proved)"),
+    "diff.prove.left_out": ("  不计 --where 成立的记录（原规则集能评定、且 {where} 成立的）",
+                            "  records where --where holds are left out (those the old ruleset "
+                            "grades with {where})"),
     "diff.prove.bugs": (
         "  ！{count} 个反例在参考求值器中没有复现：这是 evalrules 的缺陷（请报告），下面标出",
         "  ! {count} records found do not replay through the reference evaluators: bugs of "

@@ -346,8 +346,8 @@ def _search(args: argparse.Namespace, lang: str) -> int:
 # ---------------------------------------------------------------- --prove: the solver
 
 def _prove(args: argparse.Namespace, lang: str) -> int:
-    for option, given in (("--data", args.data is not None), ("--where", args.where is not None),
-                          ("-o", args.output is not None), ("--seed", args.seed is not None)):
+    for option, given in (("--data", args.data is not None), ("-o", args.output is not None),
+                          ("--seed", args.seed is not None)):
         if given:
             print("evalrules: " + say("diff.prove.not_with", lang, option=option),
                   file=sys.stderr)
@@ -365,10 +365,14 @@ def _prove(args: argparse.Namespace, lang: str) -> int:
         print(e, file=sys.stderr)
         return e.status
     try:
-        found = equivalence(old, new, max_regions=max(args.max_regions, 1),
+        found = equivalence(old, new, where=args.where, max_regions=max(args.max_regions, 1),
                             timeout=max(args.timeout, 0.001))
     except Incomparable as e:
         print("evalrules: " + e.text(lang), file=sys.stderr)
+        return 2
+    except RulesetError as e:  # only --where is compiled here: bad usage
+        print(f"{e}\n\nevalrules: {say('diff.bad_where', lang, where=args.where, path=args.old)}",
+              file=sys.stderr)
         return 2
     print(text(found, lang, explain=args.explain))
     return 0 if found.equivalent else 1

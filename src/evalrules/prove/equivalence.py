@@ -27,10 +27,21 @@ from fractions import Fraction
 import z3
 from attrs import field, frozen
 
+from .. import ast
 from ..backends import reference, smt
 from ..backends.smt_record import NumberList
-from ..compare import GRADED, REFUSED, InputNote, compared_outputs, input_notes, project
+from ..compare import (
+    CONDITION,
+    GRADED,
+    REFUSED,
+    InputNote,
+    compared_outputs,
+    condition_ruleset,
+    input_notes,
+    project,
+)
 from ..diagnostics import EvalRulesError, InputError
+from ..lower import lower_expression
 from ..messages import say
 from ..ruleset import Ruleset
 from . import regions as R
@@ -85,6 +96,8 @@ class Equivalence:
     #: A ruleset has group rules: what they decide for a record (ranks, group values, quota
     #: moves) is taken as any value, the same for both where the two name the same decision.
     grouped: bool = False
+    #: Records where this condition (the old ruleset's names) holds are left out.
+    where: str | None = None
 
     @property
     def status(self) -> Status:
@@ -106,25 +119,31 @@ class Equivalence:
 
 
 def equivalence(old: Ruleset, new: Ruleset, *, outputs: Iterable[str] | None = None,
-                max_regions: int = R.LIMIT, timeout: float = TIMEOUT) -> Equivalence:
+                where: str | None = None, max_regions: int = R.LIMIT,
+                timeout: float = TIMEOUT) -> Equivalence:
     """Prove that ``new`` grades every record as ``old`` does, or list each kind of transition
-    with its smallest record and its regions. ``timeout``: seconds per solver question."""
+    with its smallest record and its regions. ``where``: a condition in the old ruleset's
+    language; the records the old ruleset grades and where it holds are left out (a change
+    there is intended; a record the old one refuses is never left out, as for ``diff``).
+    ``timeout``: seconds per solver question. :class:`~evalrules.diagnostics.RulesetError`
+    when ``where`` does not compile."""
     start = time.perf_counter()
     names = compared_outputs(old, new, outputs, "equivalence")
     _comparable(old, new)
+    helper = (condition_ruleset(old, where), where) if where is not None else None
     inputs = smt.Inputs(smt.Context())
     a = subject(old, inputs)
     try:
         b = subject(new, inputs)
     except ValueError as e:  # what _comparable did not foresee
         raise Incomparable("diff.prove.incomparable_any", detail=str(e)) from e
-    run = _Run(a, b, timeout, max_regions)
+    run = _Run(a, b, timeout, max_regions, helper)
     run.errors()
     for name in names:
         run.output(name)
     return Equivalence(old, new, names, tuple(run.found), tuple(run.unknown),
                        input_notes(old, new), time.perf_counter() - start,
-                       bool(inputs.decided))
+                       bool(inputs.decided), where)
 
 
 def _comparable(old: Ruleset, new: Ruleset) -> None:
@@ -144,16 +163,30 @@ def _comparable(old: Ruleset, new: Ruleset) -> None:
 class _Run:
     """The questions of one comparison, over one pair of subjects."""
 
-    def __init__(self, a: Subject, b: Subject, timeout: float, limit: int) -> None:
+    def __init__(self, a: Subject, b: Subject, timeout: float, limit: int,
+                 where: tuple[Ruleset, str] | None = None) -> None:
         self.a, self.b, self.timeout, self.limit = a, b, timeout, limit
         self.found: list[Transition] = []
         self.unknown: list[tuple[str, str]] = []
         self.votes = list(a.inputs.votes.values())
-        self.atoms = R.atoms([a, b], self.valid, timeout)
         rules = list(dict.fromkeys(f.fail.rule for s in (a, b) for f in s.encoded.failures))
         self.rules = {rule: i for i, rule in enumerate(rules, 1)}
         self.err_a, self.err_b = self.error(a), self.error(b)
         self.graded = z3.And(self.err_a == 0, self.err_b == 0)
+        # the records --where leaves out: those the old ruleset grades where it holds
+        self.excluded: z3.BoolRef = z3.BoolVal(False)
+        extra: list = []
+        if where is not None:
+            helper, text = where
+            decl = helper.checked.definitions[CONDITION]
+            assert isinstance(decl, ast.Let)
+            expr = lower_expression(helper.checked, helper.constants, decl.expr,
+                                    f"--where {text}")
+            term, fails = a.condition(expr)
+            assert isinstance(term, z3.BoolRef)
+            self.excluded = z3.And(self.err_a == 0, z3.Not(fails), term)
+            extra.append(expr)  # its conditions are atoms too: a region says it avoids them
+        self.atoms = R.atoms([a, b], self.domain, timeout, extra)
 
     @property
     def approximate(self) -> bool:
@@ -162,11 +195,16 @@ class _Run:
         return any(isinstance(t, NumberList) for t in self.a.inputs.terms.values())
 
     @property
-    def valid(self) -> z3.BoolRef:
+    def domain(self) -> z3.BoolRef:
         """In both rulesets' domains, with a vote in every ballot either divides by (read anew:
         the atoms' terms may add definitions)."""
         a, b = self.a, self.b
         return z3.And(a.encoded.assumptions, b.encoded.assumptions, *a.voted, *b.voted)
+
+    @property
+    def valid(self) -> z3.BoolRef:
+        """A record counted: in the domain, and not left out by --where."""
+        return z3.And(self.domain, z3.Not(self.excluded))
 
     def error(self, s: Subject) -> z3.ArithRef:
         """The rule a record fails at first, as its number in :attr:`rules` (0: graded)."""
@@ -238,9 +276,11 @@ class _Run:
         replayed = _shows(name, old, new, *got)
         was, becomes = (r if isinstance(r, InputError) else
                         GRADED if name == REFUSED else r.values.get(name) for r in got)
-        # a change of value is among records both grade: their requires go without saying
-        among = valid if name == REFUSED else z3.And(valid, self.graded)
-        found = R.regions(among, happens, self.atoms, limit=self.limit, timeout=self.timeout)
+        # a change of value is among records both grade: their requires go without saying;
+        # what --where leaves out is part of the transition, so a region says it avoids it
+        among = self.domain if name == REFUSED else z3.And(self.domain, self.graded)
+        found = R.regions(among, z3.And(happens, z3.Not(self.excluded)), self.atoms,
+                          limit=self.limit, timeout=self.timeout)
         return Transition(name, old, new, record, was, becomes, replayed, found)
 
     @staticmethod

@@ -19,7 +19,7 @@ Imports z3, :mod:`plan`, :mod:`forms`, :mod:`ast` and :mod:`prove.solve`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
 import z3
@@ -82,52 +82,62 @@ class Regions:
     truncated: bool
 
 
-def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float) -> list[Atom]:
-    """The conditions of the subjects' plans, each once: the first subject's first, a name the
-    second computes differently from the first shown with its ruleset's name."""
+def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float,
+          extra: Sequence[P.Expr] = ()) -> list[Atom]:
+    """The conditions of the subjects' plans (and of ``extra``, expressions over the first
+    subject), each once: the first subject's first, a name the second computes differently
+    from the first shown with its ruleset's name."""
     out: dict[tuple, Atom] = {}
     first = subjects[0]
     same: dict[str, bool] = {}
     order = {n: i for i, n in enumerate(dict.fromkeys(
         n for s in subjects for n in s.encoded.plan.kinds))}
     place: dict[str, int] = {}
-    for s in subjects:
-        checked = s.ruleset.checked
-        for block in s.encoded.plan.blocks:
-            if block.name is None:  # a require: its condition is one atom, as it is written
-                for step in block.steps:
-                    if isinstance(step, P.Check):
-                        shown = step.fail.rule.removeprefix("require ")
-                        term, _ = s.condition(step.condition)
-                        assert isinstance(term, z3.BoolRef)
-                        out.setdefault((shown, None, None), Atom(term, shown, derived=True,
-                                                                 condition=True))
-                        place.setdefault(shown, len(order))
+    for s, expr, require in _expressions(subjects, extra):
+        if require is not None:  # a require's condition is one atom, as it is written
+            term, _ = s.condition(expr)
+            assert isinstance(term, z3.BoolRef)
+            out.setdefault((require, None, None), Atom(term, require, derived=True,
+                                                       condition=True))
+            place.setdefault(require, len(order))
+            continue
+        for node in P.walk(expr):
+            found = _atom(s, node, s.ruleset.checked)
+            if found is None:
                 continue
-            for step in block.steps:
-                expr = step.expr if isinstance(step, P.Bind) else step.condition
-                for node in P.walk(expr):
-                    found = _atom(s, node, checked)
-                    if found is None:
-                        continue
-                    name, op, value = found
-                    owner, shown = s, name
-                    if s is not first and name in first.encoded.values:
-                        if name not in same:
-                            same[name] = _same(first, s, name, valid, timeout)
-                        if same[name]:
-                            owner = first
-                        else:
-                            shown = f"{name} ({s.ruleset.name})"
-                    key = (shown, op, value)
-                    if key in out:
-                        continue
-                    term = _term(owner, name, op, value)
-                    out[key] = Atom(term, shown, op, value, _percent(checked, name, value),
-                                    not _reads(owner, name))
-                    place.setdefault(shown, order.get(name, len(order)))
+            name, op, value = found
+            owner, shown = s, name
+            if s is not first and name in first.encoded.values:
+                if name not in same:
+                    same[name] = _same(first, s, name, valid, timeout)
+                if same[name]:
+                    owner = first
+                else:
+                    shown = f"{name} ({s.ruleset.name})"
+            key = (shown, op, value)
+            if key not in out:
+                out[key] = Atom(_term(owner, name, op, value), shown, op, value,
+                                _percent(s.ruleset.checked, name, value), not _reads(owner, name))
+                place.setdefault(shown, order.get(name, len(order)))
     # in the order the rulesets declare them (inputs first), not the order the plans test them
     return sorted(out.values(), key=lambda a: place[a.subject])
+
+
+def _expressions(subjects: Sequence[Subject], extra: Sequence[P.Expr]
+                 ) -> Iterator[tuple[Subject, P.Expr, str | None]]:
+    """Each expression of the plans, with the text of the require it is the condition of."""
+    for s in subjects:
+        for block in s.encoded.plan.blocks:
+            for step in block.steps:
+                if isinstance(step, P.Bind):
+                    yield s, step.expr, None
+                elif block.name is None:
+                    yield s, step.condition, step.fail.rule.removeprefix("require ")
+                else:
+                    yield s, step.condition, None
+        if s is subjects[0]:
+            for expr in extra:
+                yield s, expr, None
 
 
 def _atom(s: Subject, node: P.Expr, checked

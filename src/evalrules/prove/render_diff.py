@@ -37,6 +37,8 @@ def text(eq: Equivalence, lang: str, *, explain: bool = False) -> str:
     if eq.bugs:
         lines.append(say("diff.prove.bugs", lang, count=len(eq.bugs)))
     lines += [say("diff.input", lang, note=note.text(lang)) for note in eq.inputs]
+    if eq.where is not None:
+        lines.append(say("diff.prove.left_out", lang, where=eq.where))
     if eq.grouped:
         lines.append(say("diff.prove.grouped", lang))
     for name, reason in eq.unknown:
