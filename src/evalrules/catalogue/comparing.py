@@ -150,6 +150,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "products, vote counts…)"),
     "diff.prove.more": ("      …… 可能还有更多情形（只列出前 {count} 个）",
                         "      … and possibly more (the first {count} listed)"),
+    "diff.prove.no_region": ("      · 求解器没能在时限内描述这些情形（--timeout 可放宽）",
+                             "      · the solver could not describe them in time (--timeout "
+                             "allows more)"),
     "diff.prove.example": (
         "    最小反例（票数最少；已用两个规则集的参考求值器复现）：",
         "    smallest record (fewest votes; replayed through both rulesets' reference "

@@ -87,7 +87,8 @@ def transition_lines(eq: Equivalence, t: Transition, lang: str, *,
     for region in t.regions.regions:
         lines.append(_region(region, lang))
     if t.regions.truncated:
-        lines.append(say("diff.prove.more", lang, count=len(t.regions.regions)))
+        lines.append(say("diff.prove.more", lang, count=len(t.regions.regions))
+                     if t.regions.regions else say("diff.prove.no_region", lang))
     lines.append(say("diff.prove.example" if t.replayed else "diff.prove.not_replayed", lang))
     lines.append("      " + dumps(t.record))
     for ruleset, got in ((eq.old, t.was), (eq.new, t.becomes)):
