@@ -15,6 +15,12 @@ votes), replayed through BOTH rulesets' reference evaluators (one that does not 
 bug of evalrules, reported as one), and the regions (:mod:`prove.regions`) where it happens.
 An output the solver cannot decide is "unknown", never "proved".
 
+``where`` (a condition in the old ruleset's language) leaves out the records the old ruleset
+grades where it holds, as ``diff --where`` does. What group rules decide for a record is free
+(:mod:`backends.smt`), one unknown for a decision both rulesets name; a list of numbers is
+described by its statistics, so a record found that does not replay is "unknown" there, not a
+bug.
+
 Imports z3, :mod:`prove.solve`, :mod:`prove.regions`, :mod:`compare` and below.
 """
 
