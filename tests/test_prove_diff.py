@@ -360,3 +360,22 @@ def test_cli_prove_where(capsys):
     assert main(["diff", str(CITY), str(COUNTY), "--prove", "--where", "没有这个 >= 1"]) == 2
     _, err = capsys.readouterr()
     assert "不是" in err and "的条件" in err
+
+
+def test_a_quota_history_and_a_scaled_integer_in_regions():
+    # 优秀 becomes 称职 under the quota exactly where the old grade is 优秀: 拟定等次 is 优秀, no
+    # 不定等次 (not 试用期, not 受记过, 病事假天数 * 2 <= 365: at most 182 whole days), no 警告
+    # (it would be 称职 already) — and the quota moves the record (what the group decided)
+    old = evalrules.load(RULESETS / "gongwuyuan" / "annual.rules")
+    new = evalrules.load(RULESETS / "gongwuyuan" / "annual-quota.rules")
+    eq = equivalence(old, new, outputs=["年度等次", "记三等功"])
+    assert eq.grouped
+    found = {(t.name, t.old, t.new): t for t in eq.transitions}
+    assert regions_of(found["年度等次", "优秀", "称职"]) == {(
+        "病事假天数 ≤ 182", "拟定等次 is 优秀", "not 试用期", "not 受警告处分",
+        "not 受记过以上处分", "quota 年度等次")}
+    # 记三等功 is lost where a third 优秀 in a row is moved by the quota
+    assert regions_of(found["记三等功", True, False]) == {(
+        "病事假天数 ≤ 182", "往年等次.streak(优秀) ≥ 2", "拟定等次 is 优秀", "not 试用期",
+        "not 受警告处分", "not 受记过以上处分", "quota 年度等次")}
+    assert all(t.replayed for t in eq.transitions)

@@ -19,6 +19,7 @@ Imports z3, :mod:`plan`, :mod:`forms`, :mod:`ast` and :mod:`prove.solve`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
@@ -52,6 +53,8 @@ class Atom:
     derived: bool = False
     #: ``subject`` is a whole condition (a ``require``'s), written ``not (…)`` when it fails
     condition: bool = False
+    #: ``subject`` is a whole number (an integer input, a count): bounds said as whole numbers
+    whole: bool = False
 
 
 @frozen
@@ -93,7 +96,7 @@ def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float,
     order = {n: i for i, n in enumerate(dict.fromkeys(
         n for s in subjects for n in s.encoded.plan.kinds))}
     place: dict[str, int] = {}
-    for s, expr, require in _expressions(subjects, extra):
+    for s, expr, require, block in _expressions(subjects, extra):
         if require is not None:  # a require's condition is one atom, as it is written
             term, _ = s.condition(expr)
             assert isinstance(term, z3.BoolRef)
@@ -102,65 +105,124 @@ def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float,
             place.setdefault(require, len(order))
             continue
         for node in P.walk(expr):
-            found = _atom(s, node, s.ruleset.checked)
+            found = _atom(s, node, block)
             if found is None:
                 continue
-            name, op, value = found
-            owner, shown = s, name
-            if s is not first and name in first.encoded.values:
+            name, shown, subject, op, value = found
+            owner = s
+            if s is not first and isinstance(subject, P.Local) and \
+                    name in first.encoded.values:
                 if name not in same:
                     same[name] = _same(first, s, name, valid, timeout)
                 if same[name]:
                     owner = first
                 else:
-                    shown = f"{name} ({s.ruleset.name})"
+                    shown = f"{shown} ({s.ruleset.name})"
             key = (shown, op, value)
             if key not in out:
-                out[key] = Atom(_term(owner, name, op, value), shown, op, value,
-                                _percent(s.ruleset.checked, name, value), not _reads(owner, name))
+                if op is not None:
+                    assert value is not None
+                    subject = P.Compare(P.CompareOp(op), subject, P.Const(value))
+                term, _ = owner.condition(subject)
+                assert isinstance(term, z3.BoolRef)
+                out[key] = Atom(term, shown, op, value, _percent(s.ruleset.checked, name, value),
+                                not isinstance(subject, P.Input) and not _reads(s, name),
+                                whole=_whole(s, subject))
                 place.setdefault(shown, order.get(name, len(order)))
     # in the order the rulesets declare them (inputs first), not the order the plans test them
     return sorted(out.values(), key=lambda a: place[a.subject])
 
 
 def _expressions(subjects: Sequence[Subject], extra: Sequence[P.Expr]
-                 ) -> Iterator[tuple[Subject, P.Expr, str | None]]:
-    """Each expression of the plans, with the text of the require it is the condition of."""
+                 ) -> Iterator[tuple[Subject, P.Expr, str | None, str | None]]:
+    """Each expression of the plans, with the text of the require it is the condition of and
+    the name of its block."""
     for s in subjects:
         for block in s.encoded.plan.blocks:
             for step in block.steps:
                 if isinstance(step, P.Bind):
-                    yield s, step.expr, None
+                    yield s, step.expr, None, block.name
                 elif block.name is None:
-                    yield s, step.condition, step.fail.rule.removeprefix("require ")
+                    yield s, step.condition, step.fail.rule.removeprefix("require "), None
                 else:
-                    yield s, step.condition, None
+                    yield s, step.condition, None, block.name
         if s is subjects[0]:
             for expr in extra:
-                yield s, expr, None
+                yield s, expr, None, None
 
 
-def _atom(s: Subject, node: P.Expr, checked
-          ) -> tuple[str, str | None, Fraction | str | None] | None:
-    """``node`` as (the name it tests, op, constant), if it is an atom."""
-    kinds = s.encoded.plan.kinds
+def _atom(s: Subject, node: P.Expr, block: str | None
+          ) -> tuple[str, str, P.Expr, str | None, Fraction | str | None] | None:
+    """``node`` as (the name it reads, how a region shows what it tests, that, op, constant),
+    if it is an atom: a named value, a history's count or streak, a list's statistic compared
+    with a constant; a bool input or let; a quota moving the record (what the group decided)."""
+    checked = s.ruleset.checked
     match node:
-        case P.Compare(op=op, left=P.Input(name=n) | P.Local(name=n), right=P.Const(value=v)):
+        case P.Compare(op=op, left=x, right=P.Const(value=v)) if _subject(x, checked):
             pass
-        case P.Compare(op=op, left=P.Const(value=v), right=P.Input(name=n) | P.Local(name=n)):
+        case P.Compare(op=op, left=P.Const(value=v), right=x) if _subject(x, checked):
             op = P.CompareOp(_FLIP[op.value])
-        case P.Input(name=n) | P.Local(name=n) if kinds.get(n) == P.ValueKind.BOOL and \
-                _named(checked, n):
-            return n, None, None
+        case P.Input(name=n) | P.Local(name=n) if \
+                s.encoded.plan.kinds.get(n) == P.ValueKind.BOOL and _named(checked, n):
+            return n, n, node, None, None
+        case P.Decided(node=key, number=False) if key.startswith("quota") and block:
+            return block, f"quota {block}", node, None, None
         case _:
             return None
-    if not _named(checked, n) or not isinstance(v, (Fraction, str)):
+    found = _subject(x, checked)
+    assert found is not None
+    name, shown = found
+    x, k = _unscaled(x)
+    if isinstance(v, Fraction) and k != 1:  # k·X op v is X op v/k, turned round when k < 0
+        op, v = (P.CompareOp(_FLIP[op.value]) if k < 0 else op), v / k
+    if not isinstance(v, (Fraction, str)) or (isinstance(v, str) and k != 1):
         return None
     if isinstance(v, str) and op.value not in ("==", "!="):
         return None
     if isinstance(v, str) and op.value == "!=":  # one atom per label: `is not` is its negation
-        return n, "==", v
-    return n, op.value, v
+        return name, shown, x, "==", v
+    return name, shown, x, op.value, v
+
+
+def _whole(s: Subject, subject: P.Expr) -> bool:
+    """Whether what a comparison tests is a whole number."""
+    match subject:
+        case P.Compare(left=P.Input(name=n)):
+            return any(spec.name == n and spec.kind in (P.InputKind.INTEGER, P.InputKind.DATE)
+                       for spec in s.encoded.plan.inputs)
+        case P.Compare(left=P.Streak() | P.Count() | P.Numbers(op="count")):
+            return True
+    return False
+
+
+def _unscaled(x: P.Expr) -> tuple[P.Expr, Fraction]:
+    """``x`` as ``k·y``: y, k (1 when x is no product with a constant)."""
+    k = Fraction(1)
+    while isinstance(x, P.Mul):
+        if isinstance(x.left, P.Const) and isinstance(x.left.value, Fraction):
+            k, x = k * x.left.value, x.right
+        elif isinstance(x.right, P.Const) and isinstance(x.right.value, Fraction):
+            k, x = k * x.right.value, x.left
+        else:
+            break
+    return x, k
+
+
+def _subject(x: P.Expr, checked) -> tuple[str, str] | None:
+    """What a comparison may test in a region: (the name it reads, how it is written)."""
+    x, k = _unscaled(x)
+    if not k:
+        return None
+    match x:
+        case P.Input(name=n) | P.Local(name=n) if _named(checked, n):
+            return n, n
+        case P.Streak(history=P.Input(name=h), label=label):
+            return h, f"{h}.streak({label})"
+        case P.Count(history=P.Input(name=h), label=label):
+            return h, f"{h}.count({label})"
+        case P.Numbers(op=op, items=P.Input(name=h), trim=trim):
+            return h, f"{op}({h})" if not trim else f"{op}(trimmed({h}, {trim}))"
+    return None
 
 
 def _named(checked, name: str) -> bool:
@@ -176,18 +238,6 @@ def _reads(s: Subject, name: str) -> bool:
     """Whether ``name`` is an input of this subject's ruleset (the record unknowns two rulesets
     share may hold it as the other's input where this one computes it)."""
     return any(spec.name == name for spec in s.encoded.plan.inputs)
-
-
-def _term(s: Subject, name: str, op: str | None, value: Fraction | str | None) -> z3.BoolRef:
-    ref: P.Expr = P.Input(name) if _reads(s, name) else P.Local(name)
-    if op is None:
-        expr = ref
-    else:
-        assert value is not None
-        expr = P.Compare(P.CompareOp(op), ref, P.Const(value))
-    term, _ = s.condition(expr)
-    assert isinstance(term, z3.BoolRef)
-    return term
 
 
 def _same(a: Subject, b: Subject, name: str, valid: z3.BoolRef, timeout: float) -> bool:
@@ -311,6 +361,15 @@ def text(region: Region) -> list[str]:
     return out
 
 
+def _whole_bound(op: str, v: Fraction) -> tuple[str, Fraction]:
+    """The closed bound a whole number meets exactly when it meets ``op v``."""
+    if op in ("<", "<="):
+        top = math.floor(v) if op == "<=" or v.denominator != 1 else v - 1
+        return "<=", Fraction(top)
+    low = math.ceil(v) if op == ">=" or v.denominator != 1 else v + 1
+    return ">=", Fraction(low)
+
+
 _SIGN = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "=", "!=": "≠"}
 
 
@@ -320,10 +379,13 @@ def _interval(name: str, lits: Sequence[Literal]) -> list[str]:
     equal: Fraction | None = None
     other: list[tuple[str, Fraction]] = []
     percent = any(x.atom.percent for x in lits)
+    whole = all(x.atom.whole for x in lits)
     for lit in lits:
         op = lit.atom.op if lit.holds else _NOT[lit.atom.op or "=="]
         v = lit.atom.value
         assert isinstance(v, Fraction) and op is not None
+        if whole and op in ("<", "<=", ">", ">="):  # a whole number's bound: 182.5 → 182
+            op, v = _whole_bound(op, v)
         if op in (">", ">="):
             if low is None or v > low[0] or (v == low[0] and op == ">"):
                 low = (v, op == ">")
