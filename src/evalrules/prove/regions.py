@@ -1,8 +1,11 @@
 """The region a rule change moves, in the ruleset's own terms: which combinations of the
 rulesets' conditions make a transition happen.
 
-The *atoms* are the conditions the plans test, each over a named value: a number compared with
-a constant (``班子差评率 >= 30%``), a label test (``班子状况 is 存在问题``), a bool input or let.
+The *atoms* are the conditions the plans test: a named number compared with a constant
+(``班子差评率 >= 30%``; ``病事假天数 * 2 > 365`` as ``病事假天数 > 182.5``; a history's
+``往年等次.streak(优秀)``, a list's ``count(评委打分)``), a label test (``班子状况 is 存在问题``), a
+bool input or let, a ``require``'s whole condition, a quota moving the record (what the group
+rules decided: ``quota 年度等次``); a grade, veto or outcome is what changes, never an atom.
 :func:`regions` enumerates the satisfiable combinations under which a transition happens: a
 record of the transition gives a *cube* (the truth of every atom), the cube is generalised by
 dropping literals while it still implies the transition for every valid record (a solver UNSAT
@@ -11,8 +14,8 @@ A cube that does not imply the transition even whole (it depends on more than th
 a product, a vote count) is kept as "some records in", never as "every record in".
 
 :func:`text` writes a region back as the ruleset would: a name's numeric atoms merged into one
-interval (``20% ≤ 班子差评率 < 30%``, shares and percent lines as percents), ``X is L`` /
-``X is not L``, ``NAME`` / ``not NAME``.
+interval (``20% ≤ 班子差评率 < 30%``, shares and percent lines as percents, a whole number's
+bounds whole), ``X is L`` / ``X is not L``, ``NAME`` / ``not NAME``, ``not (CONDITION)``.
 
 Imports z3, :mod:`plan`, :mod:`forms`, :mod:`ast` and :mod:`prove.solve`.
 """
@@ -80,6 +83,8 @@ class Region:
 
 @frozen
 class Regions:
+    """The regions of one transition, none covered by the others."""
+
     regions: tuple[Region, ...]
     #: There may be more than those listed (the limit was reached, or the solver could not tell).
     truncated: bool
@@ -120,12 +125,14 @@ def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float,
                     shown = f"{shown} ({s.ruleset.name})"
             key = (shown, op, value)
             if key not in out:
+                named = isinstance(subject, (P.Input, P.Local))  # not a streak, a count…
                 if op is not None:
                     assert value is not None
                     subject = P.Compare(P.CompareOp(op), subject, P.Const(value))
                 term, _ = owner.condition(subject)
                 assert isinstance(term, z3.BoolRef)
-                out[key] = Atom(term, shown, op, value, _percent(s.ruleset.checked, name, value),
+                percent = named and _percent(s.ruleset.checked, name, value)
+                out[key] = Atom(term, shown, op, value, percent,
                                 not isinstance(subject, P.Input) and not _reads(s, name),
                                 whole=_whole(s, subject))
                 place.setdefault(shown, order.get(name, len(order)))
