@@ -379,3 +379,18 @@ def test_a_quota_history_and_a_scaled_integer_in_regions():
         "病事假天数 ≤ 182", "往年等次.streak(优秀) ≥ 2", "拟定等次 is 优秀", "not 试用期",
         "not 受警告处分", "not 受记过以上处分", "quota 年度等次")}
     assert all(t.replayed for t in eq.transitions)
+
+
+def test_a_let_the_new_ruleset_computes_otherwise_is_named_with_its_ruleset(tmp_path):
+    # 班子差评率 redefined as the 较差 share alone: the regions speak of both, the new one named
+    rules = tmp_path / "let.rules"
+    rules.write_text(f'ruleset 改定义 extends "{CITY}"\n'
+                     "override let 班子差评率 = share(班子测评: 较差)\n", encoding="utf-8")
+    eq = equivalence(evalrules.load(CITY), evalrules.load(rules), outputs=["班子等次"])
+    t = next(t for t in eq.transitions if (t.old, t.new) == ("一般", "较好"))
+    texts = [" and ".join(r) for r in regions_of(t)]
+    # 一般 in the old needs 班子差评率 >= 30% (with one of the other two), and the new share
+    # (较差 alone) under 30% loses it
+    assert texts and all("班子差评率 (改定义) < 30%" in x for x in texts)
+    assert all("班子差评率 ≥ 30%" in x or "30% ≤ 班子差评率" in x for x in texts)
+    assert t.replayed
