@@ -395,3 +395,13 @@ def test_a_let_the_new_ruleset_computes_otherwise_is_named_with_its_ruleset(tmp_
     assert all(("班子差评率 ≥ 30%" in x or "班子差评率 ≥ 50%" in x or "30% ≤ 班子差评率" in x)
                for x in texts)
     assert t.replayed
+
+
+def test_cli_prove_without_z3_says_how_to_install(monkeypatch, capsys):
+    import sys
+    monkeypatch.setitem(sys.modules, "z3", None)  # as if z3-solver were not installed
+    for name in ("evalrules.prove.equivalence", "evalrules.prove.render_diff"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    assert main(["diff", str(CITY), str(COUNTY), "--prove", "--lang", "en"]) == 2
+    _, err = capsys.readouterr()
+    assert "diff --prove needs z3-solver" in err and "verify" in err
