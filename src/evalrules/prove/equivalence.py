@@ -153,6 +153,9 @@ def equivalence(old: Ruleset, new: Ruleset, *, outputs: Iterable[str] | None = N
 
 
 def _comparable(old: Ruleset, new: Ruleset) -> None:
+    """:class:`Incomparable` unless every input and ballot both read is read alike (its kind,
+    labels, whole numbers or not; a ballot's categories in order). Ranges may differ: a record
+    counts within both."""
     specs = {s.name: s for s in old.plan.inputs}
     for s in new.plan.inputs:
         o = specs.get(s.name)
