@@ -190,12 +190,14 @@ def test_mutants_are_proved_different_with_replayed_smallest_records(mutant, bas
     elif mutant == "most-to-any":  # one of the three now suffices: one vote is enough
         assert ("班子等次", "较好", "一般") in kinds
         assert total_votes(first.record) == 1 + 1
-    else:  # 节水宣传措施 dropped: every score reading it changes, and no condition tells where
+    else:  # 节水宣传措施 (5 × its rate, pro rata) dropped: every score summing it changes,
+        # exactly where that rate is above 0
         assert kinds == {("节水工作", CHANGES, CHANGES), ("节水工作折算", CHANGES, CHANGES),
                          ("班子考核总分", CHANGES, CHANGES)}
         for t in eq.transitions:
             assert t.record["宣传措施完成率"] != 0
-            assert [r.exact for r in t.regions.regions] == [False]
+            assert regions_of(t) == {("宣传措施完成率 > 0%",)}
+            assert all(r.exact for r in t.regions.regions)
 
 
 # ---------------------------------------------------------------- proved equivalent

@@ -5,7 +5,9 @@ The *atoms* are the conditions the plans test: a named number compared with a co
 (``班子差评率 >= 30%``; ``病事假天数 * 2 > 365`` as ``病事假天数 > 182.5``; a history's
 ``往年等次.streak(优秀)``, a list's ``count(评委打分)``), a label test (``班子状况 is 存在问题``), a
 bool input or let, a ``require``'s whole condition, a quota moving the record (what the group
-rules decided: ``quota 年度等次``); a grade, veto or outcome is what changes, never an atom.
+rules decided: ``quota 年度等次``), and a number input at either end of its range or not
+(``宣传措施完成率 > 0%``: where a sum it enters changes); a grade, veto or outcome is what
+changes, never an atom.
 :func:`regions` enumerates the satisfiable combinations under which a transition happens: a
 record of the transition gives a *cube* (the truth of every atom), the cube is generalised by
 dropping literals while it still implies the transition for every valid record (a solver UNSAT
@@ -58,6 +60,8 @@ class Atom:
     condition: bool = False
     #: ``subject`` is a whole number (an integer input, a count): bounds said as whole numbers
     whole: bool = False
+    #: ``subject`` is a number input: its range (a bound at one end of it is said as ``=``)
+    ends: tuple[Fraction | None, Fraction | None] = (None, None)
 
 
 @frozen
@@ -132,9 +136,10 @@ def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float,
                 term, _ = owner.condition(subject)
                 assert isinstance(term, z3.BoolRef)
                 percent = named and _percent(s.ruleset.checked, name, value)
-                out[key] = Atom(term, shown, op, value, percent,
-                                not isinstance(subject, P.Input) and not _reads(s, name),
-                                whole=_whole(s, subject))
+                spec = _spec(s, name) if named else None
+                out[key] = Atom(term, shown, op, value, percent, spec is None,
+                                whole=_whole(s, subject),
+                                ends=(spec.low, spec.high) if spec else (None, None))
                 place.setdefault(shown, order.get(name, len(order)))
     # in the order the rulesets declare them (inputs first), not the order the plans test them
     return sorted(out.values(), key=lambda a: place[a.subject])
@@ -156,6 +161,13 @@ def _expressions(subjects: Sequence[Subject], extra: Sequence[P.Expr]
         if s is subjects[0]:
             for expr in extra:
                 yield s, expr, None, None
+        # a number input off either end of its range: where a sum or a product it enters
+        # changes with it (an item dropped from a sheet changes the score where its rate > 0)
+        for spec in s.encoded.plan.inputs:
+            if spec.kind in (P.InputKind.NUMBER, P.InputKind.INTEGER):
+                for op, bound in ((P.CompareOp.GT, spec.low), (P.CompareOp.LT, spec.high)):
+                    if bound is not None:
+                        yield s, P.Compare(op, P.Input(spec.name), P.Const(bound)), None, None
 
 
 def _atom(s: Subject, node: P.Expr, block: str | None
@@ -241,10 +253,10 @@ def _named(checked, name: str) -> bool:
     return decl is None or not isinstance(decl, (ast.Grade, ast.Veto, ast.Outcome))
 
 
-def _reads(s: Subject, name: str) -> bool:
-    """Whether ``name`` is an input of this subject's ruleset (the record unknowns two rulesets
-    share may hold it as the other's input where this one computes it)."""
-    return any(spec.name == name for spec in s.encoded.plan.inputs)
+def _spec(s: Subject, name: str) -> P.InputSpec | None:
+    """``name`` as an input of this subject's ruleset (the record unknowns two rulesets share
+    may hold it as the other's input where this one computes it)."""
+    return next((spec for spec in s.encoded.plan.inputs if spec.name == name), None)
 
 
 def _same(a: Subject, b: Subject, name: str, valid: z3.BoolRef, timeout: float) -> bool:
@@ -403,11 +415,16 @@ def _interval(name: str, lits: Sequence[Literal]) -> list[str]:
             equal = v
         else:
             other.append((op, v))
+    lowest, highest = lits[0].atom.ends
+    if equal is None and high is not None and not high[1] and high[0] == lowest:
+        equal = high[0]  # at most the lowest of its range
+    if equal is None and low is not None and not low[1] and low[0] in (highest, high and high[0]):
+        equal = low[0]  # at least the highest of its range, or both bounds closed on one value
+
     def show(v: Fraction) -> str:
         return exact(v * 100) + "%" if percent else exact(v)
+
     out: list[str] = []
-    if equal is None and low is not None and high is not None and low[0] == high[0]:
-        equal = low[0]  # both bounds closed, else the region would be empty
     if equal is not None:
         out.append(f"{name} = {show(equal)}")
     elif low is not None and high is not None:
