@@ -246,6 +246,19 @@ def test_options_reach_verify_and_several_rulesets_are_summed_up(verifies):
     assert out.splitlines()[-1] == "2 rulesets: 2 pass, 0 fail"
 
 
+def test_a_folder_stands_for_every_ruleset_under_it(verifies, tmp_path):
+    asked = verifies(report(PROVED))
+    for name in ("b.rules", "sub/a.rules"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(f"ruleset {name[-7]}\ninput x: integer in 0..9\n",
+                                     encoding="utf-8")
+    (tmp_path / "b.cases.json").write_text("{}", encoding="utf-8")  # not a ruleset
+    status, out, _ = run_cli(["verify", str(tmp_path), "--lang", "en"])
+    assert status == 0
+    assert [a["ruleset"] for a in asked] == ["b", "a"]  # b.rules before sub/a.rules
+    assert out.splitlines()[-1] == "2 rulesets: 2 pass, 0 fail"
+
+
 @pytest.mark.parametrize("timeout", ["0", "-1", "soon"])
 def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(timeout, capsys):
     with pytest.raises(SystemExit) as e:

@@ -112,7 +112,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "规则集有错误时为 1；缺少 z3-solver，或发现 evalrules 自身的缺陷时为 2。\n\n"
         "例子：\n"
         "  evalrules verify rulesets/fanwen9/team-city.rules\n"
-        "  evalrules verify --monotone-all --timeout 30 rulesets/*/*.rules",
+        "  evalrules verify --monotone-all --timeout 30 rulesets/",
         "Prove properties of rulesets for every valid record, not sampled ones (with the z3 "
         "solver).\n\n"
         "For each RULESET: every `check always` and `check monotone` line is proved; no valid\n"
@@ -129,9 +129,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "evalrules finds a bug of its own.\n\n"
         "examples:\n"
         "  evalrules verify rulesets/fanwen9/team-city.rules\n"
-        "  evalrules verify --monotone-all --timeout 30 rulesets/*/*.rules"),
-    "help.verify.rulesets": ("要验证的 .rules 文件（可以给多个）",
-                             "the .rules files to verify (one or more)"),
+        "  evalrules verify --monotone-all --timeout 30 rulesets/"),
+    "help.verify.rulesets": (
+        "要验证的 .rules 文件（可以给多个）；给文件夹时，验证其中所有的 .rules 文件",
+        "the .rules files to verify (one or more); a folder stands for every .rules file under "
+        "it"),
     "help.verify.monotone_all": (
         "还要证明：对每张选票和每张等次表，把一票移到更好的类别，等次不会变差",
         "also prove, for every ballot and every grade table, that moving one vote to a better "

@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout is not None:
         options["timeout"] = args.timeout
     status, out, passed = 0, [], 0
-    for path in args.rulesets:
+    paths = rules_files(args.rulesets)
+    for path in paths:
         try:
             ruleset = load(path)
         except RulesetError as e:
@@ -77,7 +78,16 @@ def run(args: argparse.Namespace) -> int:
                   flush=True)
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=1))
-    elif len(args.rulesets) > 1:
-        print(say("verify.report.summary", args.lang, count=len(args.rulesets), ok=passed,
-                  failed=len(args.rulesets) - passed))
+    elif len(paths) > 1:
+        print(say("verify.report.summary", args.lang, count=len(paths), ok=passed,
+                  failed=len(paths) - passed))
     return status
+
+
+def rules_files(paths: list[Path]) -> list[Path]:
+    """The rulesets named: a folder stands for every ``.rules`` file under it, in name order
+    (``evalrules verify rulesets/``)."""
+    out: list[Path] = []
+    for path in paths:
+        out += sorted(path.rglob("*.rules")) if path.is_dir() else [path]
+    return out
