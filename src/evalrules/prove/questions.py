@@ -1,0 +1,189 @@
+"""One ruleset's questions to the solver, as :class:`Obligation`\\ s: a property that must hold for
+every record (:meth:`Questions.forall`: proved, or refuted with the smallest record that breaks
+it) or a record that must exist (:meth:`Questions.exists`: proved with the smallest example, or
+refuted). Every record the solver gives is replayed through the reference evaluator, which
+defines the meaning, and kept either way: one that does not reproduce is a bug of evalrules.
+
+Imports z3, :mod:`prove.solve`, :mod:`prove.report`, :mod:`backends.reference`, :mod:`lower`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+
+import z3
+
+from .. import ast
+from ..backends import reference, smt
+from ..check import Checked
+from ..diagnostics import InputError
+from ..lower import lower_expression
+from ..ruleset import Ruleset
+from ..values import coerce_record, exact_str
+from .relax import nonlinear, relaxed, scaled_votes
+from .report import Counterexample, Kind, Obligation, Severity
+from .solve import Answer, Status, Subject, ask, subject
+
+Replayed = reference.Evaluation | InputError
+#: What a record found shows: its message key and values (from the model), and whether the
+#: reference evaluator's replays of the subjects' records reproduce it.
+Shows = Callable[[z3.ModelRef], tuple[str, dict[str, object], Callable[[list[Replayed]], bool]]]
+
+
+class Questions:
+    """The subject (one ruleset over one record's unknowns) every question of a ruleset shares."""
+
+    def __init__(self, ruleset: Ruleset, timeout: float) -> None:
+        self.ruleset = ruleset
+        self.timeout = timeout
+        self.subject = subject(ruleset)
+        self.context = self.subject.context
+
+    @property
+    def checked(self) -> Checked:
+        return self.ruleset.checked
+
+    @property
+    def votes(self) -> list[z3.ArithRef]:
+        """What a smallest record has fewest of: votes (a moved vote keeps the total)."""
+        return list(self.subject.inputs.votes.values())
+
+    def condition(self, e: ast.Expr, rule: str = "check") -> tuple[z3.BoolRef, z3.BoolRef]:
+        """A condition of the ruleset over the record: when it holds, when evaluating it fails."""
+        expr = lower_expression(self.checked, self.ruleset.constants, e, rule)
+        term, fails = self.subject.condition(expr)
+        assert isinstance(term, z3.BoolRef), e
+        return term, fails
+
+    def ask(self, goal: Sequence[z3.BoolRef]) -> Answer:
+        """:func:`solve.ask`; a nonlinear goal asked over the reals first (:mod:`prove.relax`):
+        no real answer proves it, a real one's votes scaled to whole numbers may be a record."""
+        if not nonlinear(goal):
+            return ask(goal, votes=self.votes, timeout=self.timeout)
+        relaxation = relaxed(goal)
+        if relaxation is None:
+            return ask(goal, votes=self.votes, timeout=self.timeout)
+        solver = z3.SolverFor("QF_NRA")
+        solver.set("timeout", max(1, int(self.timeout * 1000)))
+        solver.add(*relaxation.goal)
+        verdict = solver.check()
+        if verdict == z3.unsat:
+            return Answer(Status.PROVED)
+        if verdict == z3.sat:
+            inputs = self.subject.inputs
+            ballots = [[inputs.votes[b, c] for c in cs] for b, cs in inputs.ballots.items()]
+            fixed = scaled_votes(solver.model(), relaxation, ballots)
+            answer = ask([*goal, *fixed], timeout=self.timeout)
+            if answer.status == Status.REFUTED:
+                return answer
+            return ask(goal, votes=self.votes, timeout=self.timeout)
+        # past the reals' timeout the whole numbers are hopeless: unknown, not twice the wait
+        return Answer(Status.UNKNOWN, reason="timeout" if "timeout" in solver.reason_unknown()
+                      or "canceled" in solver.reason_unknown() else "nonlinear")
+
+    def forall(self, kind: Kind, what: str, severity: Severity, goal: Sequence[z3.BoolRef],
+               shows: Shows, subjects: Sequence[Subject] = (), related: tuple[str, ...] = ()
+               ) -> Obligation:
+        """The property whose breaking ``goal`` describes: proved when no record meets it."""
+        answer = self.ask(goal)
+        if answer.status == Status.UNKNOWN:
+            return Obligation(kind, what, Status.UNKNOWN, severity, reason=answer.reason,
+                              related=related)
+        if answer.status == Status.PROVED:
+            return Obligation(kind, what, Status.PROVED, severity, related=related)
+        assert answer.model is not None
+        found = self.found(answer.model, shows, subjects or (self.subject,))
+        return Obligation(kind, what, Status.REFUTED, severity, counterexample=found,
+                          related=related)
+
+    def exists(self, kind: Kind, what: str, severity: Severity, goal: Sequence[z3.BoolRef],
+               shows: Shows, subjects: Sequence[Subject] = (),
+               covered: Callable[[], tuple[str, ...]] | None = None) -> Obligation:
+        """Some record meets ``goal``: proved with the smallest one (an example that does not
+        replay proves nothing: unknown, the example kept as the bug it is); refuted when none
+        does, ``related`` then what ``covered`` names (the rules that mask a rule)."""
+        answer = self.ask(goal)
+        if answer.status == Status.UNKNOWN:
+            return Obligation(kind, what, Status.UNKNOWN, severity, reason=answer.reason)
+        if answer.status == Status.PROVED:  # no such record
+            return Obligation(kind, what, Status.REFUTED, severity,
+                              related=covered() if covered else ())
+        assert answer.model is not None
+        found = self.found(answer.model, shows, subjects or (self.subject,))
+        if not found.replayed:
+            return Obligation(kind, what, Status.UNKNOWN, severity, witness=found,
+                              reason="the example found does not replay (a bug of evalrules)")
+        return Obligation(kind, what, Status.PROVED, severity, witness=found)
+
+    def found(self, model: z3.ModelRef, shows: Shows, subjects: Sequence[Subject]
+              ) -> Counterexample:
+        """The record(s) of ``model``, what they show, and whether the reference reproduces it."""
+        key, values, reproduces = shows(model)
+        replays = [s.replay(model) for s in subjects]
+        try:
+            replayed = bool(reproduces(replays))
+        except (InputError, KeyError, ValueError, TypeError):  # the replay is not what was found
+            replayed = False
+        decisions = self.subject.decisions(model) if self.checked.groups else {}
+        return Counterexample(tuple(s.record(model) for s in subjects), key, values, replayed,
+                              decisions)
+
+    def core(self, goal: Sequence[z3.BoolRef], named: Mapping[str, z3.BoolRef]
+             ) -> tuple[str, ...]:
+        """Names among ``named`` whose constraints, with ``goal``, no record meets (an unsat core:
+        small, not always the smallest); () when the goal alone is unmet or the solver cannot
+        tell."""
+        solver = z3.Solver()
+        solver.set("timeout", max(1, int(self.timeout * 1000)))
+        solver.add(*goal)
+        flags = {z3.Bool(f"core!{i}"): name for i, name in enumerate(named)}
+        for flag, name in flags.items():
+            solver.add(z3.Implies(flag, named[name]))
+        if solver.check(*flags) != z3.unsat:
+            return ()
+        core = {str(f) for f in solver.unsat_core()}
+        return tuple(name for flag, name in flags.items() if str(flag) in core)
+
+    # -- what a record's values are, in the solver's model and in the reference's replay
+    def value(self, model: z3.ModelRef, term: smt.Term) -> object:
+        return smt.value_of(model, self.context, term)
+
+    def evaluate(self, record: Mapping[str, object], e: ast.Expr, model: z3.ModelRef,
+                 fixed: Mapping[str, object] | None = None) -> object:
+        """``e`` for the record by the reference evaluator, with the group decisions the model
+        took and the values in ``fixed`` taken as given (a veto switched off)."""
+        rs = self.ruleset
+        values = coerce_record(rs.checked, record, rs.constants)
+        values.update(fixed or {})
+        group = self.subject.decisions(model) if rs.checked.groups else None
+        return reference.evaluate_expression(rs.checked, rs.constants, e, values, group=group)
+
+
+def graded(replays: Sequence[Replayed]) -> list[reference.Evaluation]:
+    """The replays as evaluations; a record the reference refuses raises (not reproduced)."""
+    out = []
+    for r in replays:
+        if isinstance(r, InputError):
+            raise r
+        out.append(r)
+    return out
+
+
+def show(value: object) -> str:
+    """A value as a counterexample states it: a number exactly, a label as written."""
+    if isinstance(value, Fraction):
+        return exact_str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def lowered(order: Sequence[str] | None, before: object, after: object) -> bool:
+    """Whether ``after`` is worse than ``before`` (:func:`testing.checks._lowered`'s meaning): a
+    smaller number, or a grade lower on its scale; an unrated grade is off the order."""
+    if order is None:
+        assert isinstance(after, (int, Fraction)) and isinstance(before, (int, Fraction))
+        return Fraction(after) < Fraction(before)
+    return before in order and after in order and \
+        list(order).index(after) > list(order).index(before)  # type: ignore[arg-type]
