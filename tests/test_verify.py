@@ -212,6 +212,29 @@ check always 名次 <= 10
     assert top.witness is not None and top.witness.decisions["名次"] == 1
 
 
+def test_a_rank_exists_exactly_where_its_among_holds():
+    # Ranks are free, but a record has one exactly when `among` holds for it: 优秀 reads the
+    # rank only of a record that takes part, so nothing fails; 良好 reads it of any record,
+    # and one that does not take part (参评 false) has none.
+    report = evalrules.verify(evalrules.compile("""ruleset 组
+scale 等次: 优秀 > 良好 > 合格
+input 单位: text
+input 参评: bool
+input 分数: number in 0..100
+grade 等次 (first):
+  优秀 when 参评 and 名次 <= 1
+  良好 when 名次 <= 3
+  otherwise 合格
+group by 单位:
+  rank 名次 by 分数 desc among 参评
+"""))
+    (o,) = [o for o in report.obligations if o.kind == Kind.TOTALITY]
+    assert o.subject == "grade 等次: record.unranked (名次)" and o.status == Status.REFUTED
+    ce = o.counterexample
+    assert ce is not None and ce.replayed
+    assert ce.records[0]["参评"] is False and ce.decisions["名次"] is None
+
+
 def test_monotone_in_a_number_input():
     report = evalrules.verify(evalrules.compile("""ruleset 单调
 scale 等次: 优秀 > 合格

@@ -20,6 +20,7 @@ from ..check import Checked
 from ..diagnostics import InputError
 from ..lower import lower_expression
 from ..ruleset import Ruleset
+from ..unparse import rule_name
 from ..values import coerce_record, exact_str
 from .relax import nonlinear, relaxed, scaled_votes
 from .report import Counterexample, Kind, Obligation, Severity
@@ -39,6 +40,18 @@ class Questions:
         self.timeout = timeout
         self.subject = subject(ruleset)
         self.context = self.subject.context
+        self.ranked_among()
+
+    def ranked_among(self) -> None:
+        """A record has a rank exactly when its rank's ``among`` holds for it: what the group
+        rules decide is free, but not that (a free one would make every record that reads its
+        rank fail for want of one)."""
+        decided = self.subject.inputs.decided
+        for name, decl in self.checked.definitions.items():
+            has = decided.get("?" + name)
+            if isinstance(decl, ast.Rank) and decl.among is not None and has is not None:
+                holds, fails = self.condition(decl.among, rule_name(decl))
+                self.subject.encoded.axioms.append(has == z3.And(holds, z3.Not(fails)))
 
     @property
     def checked(self) -> Checked:
@@ -123,7 +136,7 @@ class Questions:
         replays = [s.replay(model) for s in subjects]
         try:
             replayed = bool(reproduces(replays))
-        except (InputError, KeyError, ValueError, TypeError):  # the replay is not what was found
+        except Exception:  # whatever breaks, the replay is not what was found
             replayed = False
         decisions = self.subject.decisions(model) if self.checked.groups else {}
         return Counterexample(tuple(s.record(model) for s in subjects), key, values, replayed,
