@@ -22,7 +22,7 @@ from ..diagnostics import InputError
 from ..messages import Phrase
 from ..ruleset import Ruleset
 from ..unparse import expression
-from .questions import Questions, Replayed, graded, lowered, show
+from .questions import Questions, Replayed, graded, lowered, shares_only, show
 from .report import Kind, Obligation, Report, Severity
 from .solve import TIMEOUT, Status, Subject, subject
 from .tables import grade_tables, outcomes, vetoes
@@ -103,16 +103,18 @@ def monotone_in_ballot(q: Questions, kind: Kind, target: str, ballot: str) -> Ob
     """Moving one vote of ``ballot`` from a category to the next better one (categories best
     first; the record has that vote) never lowers ``target``, both records graded. One question
     for every category: which vote moves is an unknown too."""
+    what = f"check monotone {target} in {ballot}"
+    if ballot in shares_only(q.ruleset.plan):  # first over proportions (Questions.proportions)
+        p = q.proportions
+        share = p.context.fresh(f"vote.{ballot}", "real")  # one vote: 1/total of a proportion
+        after, _, moves = _moved(q, p, ballot, share)
+        if q.impossible_over_reals([*moves, share > 0, share <= 1,
+                                    _lower(q, target, p, after)]):
+            return Obligation(kind, what, Status.PROVED, Severity.ERROR)
     s = q.subject
     categories = q.checked.ballots[ballot]
-    votes = [s.inputs.votes[ballot, c] for c in categories]
-    moved = q.context.fresh(f"move.{ballot}")  # the index of the worse category, 1..
-    after_votes = {(ballot, c): v - z3.If(moved == i, 1, 0) + z3.If(moved == i + 1, 1, 0)
-                   for i, (c, v) in enumerate(zip(categories, votes, strict=True))}
-    after = subject(q.ruleset, s.inputs.but("after", votes=after_votes))
-    which = [z3.And(moved == i, votes[i] >= 1) for i in range(1, len(categories))]
-    goal = [s.graded, after.graded, z3.Or(which) if which else z3.BoolVal(False),
-            _lower(q, target, s, after)]
+    after, moved, moves = _moved(q, s, ballot, z3.IntVal(1))
+    goal = [*moves, _lower(q, target, s, after)]
     order = _order(q, target)
 
     def shows(model: z3.ModelRef):
@@ -127,8 +129,23 @@ def monotone_in_ballot(q: Questions, kind: Kind, target: str, ballot: str) -> Ob
             "ballot": ballot, "worse": categories[i], "better": categories[i - 1],
             "target": target, "before": show(before_v), "after": show(after_v)}, reproduces
 
-    return q.forall(kind, f"check monotone {target} in {ballot}", Severity.ERROR, goal, shows,
-                    (s, after))
+    return q.forall(kind, what, Severity.ERROR, goal, shows, (s, after))
+
+
+def _moved(q: Questions, s: Subject, ballot: str, amount: z3.ArithRef
+           ) -> tuple[Subject, z3.ArithRef, list[z3.BoolRef]]:
+    """The record ``s`` with ``amount`` of the votes of one category of ``ballot`` (an unknown
+    index, 1.., the worse one) moved to the next better one; the unknown index; and what the
+    two records must be: both graded, the moved votes there to move."""
+    categories = q.checked.ballots[ballot]
+    votes = [s.inputs.votes[ballot, c] for c in categories]
+    moved = s.context.fresh(f"move.{ballot}")
+    after_votes = {(ballot, c): v - z3.If(moved == i, amount, 0) +
+                   z3.If(moved == i + 1, amount, 0)
+                   for i, (c, v) in enumerate(zip(categories, votes, strict=True))}
+    after = subject(q.ruleset, s.inputs.but("after", votes=after_votes))
+    which = [z3.And(moved == i, votes[i] >= amount) for i in range(1, len(categories))]
+    return after, moved, [s.graded, after.graded, z3.Or(which) if which else z3.BoolVal(False)]
 
 
 def monotone_in_input(q: Questions, target: str, source: str) -> Obligation:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from functools import cached_property
 
 import z3
 
 from .. import ast
+from .. import plan as P
 from ..backends import reference, smt
 from ..check import Checked
 from ..diagnostics import InputError
@@ -22,7 +24,7 @@ from ..lower import lower_expression
 from ..ruleset import Ruleset
 from ..unparse import rule_name
 from ..values import coerce_record, exact_str
-from .relax import nonlinear, relaxed, scaled_votes
+from .relax import Relaxation, nonlinear, relaxed, scaled_votes
 from .report import Counterexample, Kind, Obligation, Severity
 from .solve import Answer, Status, Subject, ask, subject
 
@@ -77,9 +79,7 @@ class Questions:
         relaxation = relaxed(goal)
         if relaxation is None:
             return ask(goal, votes=self.votes, timeout=self.timeout)
-        solver = z3.SolverFor("QF_NRA")
-        solver.set("timeout", max(1, int(self.timeout * 1000)))
-        solver.add(*relaxation.goal)
+        solver = self.over_reals(relaxation)
         verdict = solver.check()
         if verdict == z3.unsat:
             return Answer(Status.PROVED)
@@ -94,6 +94,34 @@ class Questions:
         # past the reals' timeout the whole numbers are hopeless: unknown, not twice the wait
         return Answer(Status.UNKNOWN, reason="timeout" if "timeout" in solver.reason_unknown()
                       or "canceled" in solver.reason_unknown() else "nonlinear")
+
+    def over_reals(self, relaxation: Relaxation) -> z3.Solver:
+        solver = z3.SolverFor("QF_NRA")
+        solver.set("timeout", max(1, int(self.timeout * 1000)))
+        solver.add(*relaxation.goal)
+        return solver
+
+    def impossible_over_reals(self, goal: Sequence[z3.BoolRef]) -> bool:
+        """Whether no record meets ``goal`` even with every whole number relaxed to a real."""
+        relaxation = relaxed(goal)
+        return relaxation is not None and self.over_reals(relaxation).check() == z3.unsat
+
+    @cached_property
+    def proportions(self) -> Subject:
+        """The ruleset over votes as proportions: each ballot that is only ever divided by its
+        total (shares, points) has real vote counts that sum to 1. Every record's values are
+        some such record's (its counts over their total), so a question no proportions meet
+        (with a moved vote a real ``1/total`` too) no record meets; nonlinear questions over
+        proportions lose the totals' products, and nlsat answers them at once."""
+        inputs = smt.Inputs(smt.Context(), "share")
+        inputs.declare(self.ruleset.plan)
+        for ballot in shares_only(self.ruleset.plan):
+            categories = inputs.ballots[ballot]
+            for c in categories:
+                inputs.votes[ballot, c] = z3.Real(inputs.name(ballot, c) + "~share")
+                inputs.domain.append(inputs.votes[ballot, c] >= 0)
+            inputs.domain.append(z3.Sum([inputs.votes[ballot, c] for c in categories]) == 1)
+        return subject(self.ruleset, inputs)
 
     def forall(self, kind: Kind, what: str, severity: Severity, goal: Sequence[z3.BoolRef],
                shows: Shows, subjects: Sequence[Subject] = (), related: tuple[str, ...] = ()
@@ -171,6 +199,41 @@ class Questions:
         values.update(fixed or {})
         group = self.subject.decisions(model) if rs.checked.groups else None
         return reference.evaluate_expression(rs.checked, rs.constants, e, values, group=group)
+
+
+def shares_only(plan: P.Plan) -> set[str]:
+    """The ballots whose votes a plan reads only as shares or points: divided by the ballot's
+    total, the numerator linear in its votes (values free of votes as the coefficients). What
+    such a ballot decides is the same for its counts scaled by any factor."""
+    outside: set[str] = set()
+
+    def linear(e: P.Expr, ballot: str) -> bool:
+        match e:
+            case P.Vote(ballot=b):
+                return b == ballot
+            case P.Sum(terms=xs):
+                return all(linear(x, ballot) for x in xs)
+            case P.Mul(left=a, right=b):
+                return (linear(a, ballot) and _voteless(b)) or (linear(b, ballot) and _voteless(a))
+        return False
+
+    def visit(e: P.Expr) -> None:
+        if isinstance(e, P.Div) and e.fail.key == "record.no_votes" and e.fail.field and \
+                linear(e.left, e.fail.field) and linear(e.right, e.fail.field):
+            return  # a share: its coefficients are free of votes (linear() checked)
+        if isinstance(e, P.Vote):
+            outside.add(e.ballot)
+        for child in P.children(e):
+            visit(child)
+
+    for block in plan.blocks:
+        for step in block.steps:
+            visit(step.expr if isinstance(step, P.Bind) else step.condition)
+    return set(plan.ballots) - outside
+
+
+def _voteless(e: P.Expr) -> bool:
+    return not any(isinstance(n, P.Vote) for n in P.walk(e))
 
 
 def graded(replays: Sequence[Replayed]) -> list[reference.Evaluation]:
