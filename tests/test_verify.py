@@ -124,6 +124,7 @@ def test_masked_rule_unreachable_label_veto_that_changes_nothing_outcome_always_
     masked = _one(report, Kind.DECIDES, "grade 等次 rule 优秀")
     assert (masked.status, masked.severity) == (Status.REFUTED, Severity.WARNING)
     assert masked.related == ("grade 等次 rule 合格",)  # 分数 >= 90 implies 分数 >= 60
+    assert masked.reason == "masked"
     assert _one(report, Kind.REACHABLE, "等次 is 优秀").status == Status.REFUTED
     decides = _one(report, Kind.DECIDES, "grade 等次 rule 合格")
     assert decides.status == Status.PROVED and decides.witness is not None
@@ -149,6 +150,8 @@ grade 等次 (unique):
     assert o.related == ("grade 等次 rule 优秀", "grade 等次 rule 合格")
     ce = o.counterexample
     assert ce is not None and ce.replayed and ce.records[0]["分数"] >= 90
+    never = _one(report, Kind.DECIDES, "grade 等次 rule 优秀")  # 合格 holds along, always
+    assert (never.status, never.related) == (Status.REFUTED, ("grade 等次 rule 合格",))
     assert not report.ok
 
 

@@ -142,19 +142,23 @@ class Questions:
                shows: Shows, subjects: Sequence[Subject] = (),
                covered: Callable[[], tuple[str, ...]] | None = None) -> Obligation:
         """Some record meets ``goal``: proved with the smallest one (an example that does not
-        replay proves nothing: unknown, the example kept as the bug it is); refuted when none
-        does, ``related`` then what ``covered`` names (the rules that mask a rule)."""
+        replay proves nothing: unknown for the reason ``not-replayed``, the example kept as the
+        bug it is); refuted when none does, ``related`` then what ``covered`` names (the rules
+        that mask a rule: the reason ``masked``, or ``never-holds`` when none is to blame)."""
         answer = self.ask(goal)
         if answer.status == Status.UNKNOWN:
             return Obligation(kind, what, Status.UNKNOWN, severity, reason=answer.reason)
         if answer.status == Status.PROVED:  # no such record
-            return Obligation(kind, what, Status.REFUTED, severity,
-                              related=covered() if covered else ())
+            if covered is None:
+                return Obligation(kind, what, Status.REFUTED, severity)
+            related = covered()
+            return Obligation(kind, what, Status.REFUTED, severity, related=related,
+                              reason="masked" if related else "never-holds")
         assert answer.model is not None
         found = self.found(answer.model, shows, subjects or (self.subject,))
         if not found.replayed:
             return Obligation(kind, what, Status.UNKNOWN, severity, witness=found,
-                              reason="the example found does not replay (a bug of evalrules)")
+                              reason="not-replayed")
         return Obligation(kind, what, Status.PROVED, severity, witness=found)
 
     def found(self, model: z3.ModelRef, shows: Shows, subjects: Sequence[Subject]

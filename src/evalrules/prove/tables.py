@@ -99,7 +99,8 @@ def priority(q: Questions, grade: ast.Grade) -> list[int]:
 def decides(q: Questions, grade: ast.Grade) -> list[Obligation]:
     """Each rule decides the grade of some graded record: it holds and no rule the policy tries
     before it does ((unique): it holds, and the record is graded, so no other rule does). A
-    rule that never does is a warning naming the rules before it that cover it."""
+    rule that never does is a warning naming the rules before it that cover it ((unique): the
+    rules that hold whenever it does)."""
     s, names = q.subject, _names(grade)
     conditions = [q.condition(r.condition, rule_name(grade)) for r in grade.rules]
     ranked = priority(q, grade)
@@ -119,8 +120,12 @@ def decides(q: Questions, grade: ast.Grade) -> list[Obligation]:
 
             return "verify.shows.decides", {"grade": grade.name, "label": label}, reproduces
 
-        def covered(goal: list[z3.BoolRef] = goal, before: dict = before) -> tuple[str, ...]:
-            return q.core(goal, before)
+        def covered(goal: list[z3.BoolRef] = goal, before: dict = before, i: int = i,
+                    holds: z3.BoolRef = holds, fails: z3.BoolRef = fails) -> tuple[str, ...]:
+            if grade.policy != ast.Policy.UNIQUE:
+                return q.core(goal, before)
+            others = {names[j]: z3.Not(c) for j, (c, _) in enumerate(conditions) if j != i}
+            return q.core([s.valid, holds, z3.Not(fails)], others)
 
         out.append(q.exists(Kind.DECIDES, names[i], Severity.WARNING,
                             [*goal, *before.values()], shows, covered=covered))
