@@ -106,6 +106,26 @@ def test_monotone_all_asks_every_grade_in_every_ballot_not_already_stated():
     assert [o.subject for o in report.obligations if o.kind == Kind.MONOTONE] == []
 
 
+def test_monotone_all_refutes_a_grade_that_falls_when_a_vote_moves_up():
+    # A perverse table: 优秀 when half the votes or more are 差. One 差 vote alone is 100%;
+    # moved to 好 it is 0%, and 优秀 falls to 合格: the smallest counterexample has one vote.
+    rs = evalrules.compile("""ruleset 全单调
+scale 等次: 优秀 > 合格
+ballot 测评: 好, 差
+grade 等次 (first):
+  优秀 when share(测评: 差) >= 50%
+  otherwise 合格
+""")
+    assert [o.kind for o in evalrules.verify(rs).obligations].count(Kind.MONOTONE) == 0
+    o = _one(evalrules.verify(rs, monotone_all=True), Kind.MONOTONE,
+             "check monotone 等次 in 测评")
+    assert (o.status, o.severity) == (Status.REFUTED, Severity.ERROR)
+    ce = o.counterexample
+    assert ce is not None and ce.replayed
+    assert [r["测评"] for r in ce.records] == [{"好": 0, "差": 1}, {"好": 1, "差": 0}]
+    assert (ce.values["before"], ce.values["after"]) == ("优秀", "合格")
+
+
 MASKED = """ruleset 遮蔽
 scale 等次: 优秀 > 合格 > 不合格
 input 分数: number in 0..100
