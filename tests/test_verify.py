@@ -303,3 +303,17 @@ def test_import_evalrules_does_not_import_z3():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_what_the_encoder_cannot_give_the_solver_is_unknown_never_a_traceback(monkeypatch):
+    from evalrules.prove import solve
+
+    def cannot(*args, **kwargs):
+        raise TypeError("no SMT encoding for Imagined")
+
+    monkeypatch.setattr(solve.smt, "encode", cannot)
+    report = evalrules.verify(evalrules.load(ROOT / "rulesets/fanwen9/team-city.rules"))
+    (o,) = report.obligations
+    assert (o.kind, o.status, o.severity) == (Kind.ENCODING, Status.UNKNOWN, Severity.ERROR)
+    assert o.reason == "cannot-encode: TypeError: no SMT encoding for Imagined"
+    assert not report.ok

@@ -13,6 +13,7 @@ Imports z3, :mod:`prove.questions`, :mod:`prove.tables`, :mod:`prove.solve`, :mo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import z3
 
@@ -34,14 +35,18 @@ def verify(ruleset: Ruleset, *, monotone_all: bool = False, timeout: float = TIM
     the outcomes; with ``monotone_all``, every grade monotone in every ballot. ``timeout``: for
     each question, in seconds (past it the answer is unknown, never proved)."""
     start = time.perf_counter()
-    q = Questions(ruleset, timeout)
+    grouped = bool(ruleset.checked.groups)
+    try:
+        q = Questions(ruleset, timeout)
+    except _CANNOT as e:
+        return Report(ruleset.name, ruleset.path, (_cannot(Kind.ENCODING, ruleset.name, e),),
+                      grouped=grouped, seconds=time.perf_counter() - start)
     found: list[Obligation] = []
     for chk in ruleset.checks:
-        found.append(stated(q, chk))
-    found += totality(q)
-    found += grade_tables(q)
-    found += vetoes(q)
-    found += outcomes(q)
+        found += _guarded(Kind.CHECK, _text(chk), stated, q, chk)
+    for part, ask in (("totality", totality), ("grade tables", grade_tables),
+                      ("vetoes", vetoes), ("outcomes", outcomes)):
+        found += _guarded(Kind.ENCODING, part, ask, q)
     if monotone_all:
         stated_pairs = {(c.target, c.source) for c in ruleset.checks if c.kind == "monotone"}
         for name, decl in ruleset.checked.definitions.items():
@@ -49,9 +54,37 @@ def verify(ruleset: Ruleset, *, monotone_all: bool = False, timeout: float = TIM
                 continue
             for ballot in ruleset.checked.ballots:
                 if (name, ballot) not in stated_pairs:
-                    found.append(monotone_in_ballot(q, Kind.MONOTONE, name, ballot))
-    return Report(ruleset.name, ruleset.path, tuple(found), grouped=bool(ruleset.checked.groups),
+                    found += _guarded(Kind.MONOTONE, f"check monotone {name} in {ballot}",
+                                      monotone_in_ballot, q, Kind.MONOTONE, name, ballot)
+    return Report(ruleset.name, ruleset.path, tuple(found), grouped=grouped,
                   abstract=q.subject.encoded.abstract, seconds=time.perf_counter() - start)
+
+
+#: What the encoder raises for a construct it cannot give the solver (z3's own complaints
+#: included): the obligations it takes are unknown, said with the error, never a traceback.
+_CANNOT = (z3.Z3Exception, TypeError, ValueError, AssertionError, KeyError)
+
+
+def _cannot(kind: Kind, what: str, e: Exception) -> Obligation:
+    return Obligation(kind, what, Status.UNKNOWN, Severity.ERROR,
+                      reason=f"cannot-encode: {type(e).__name__}: {e}")
+
+
+def _guarded(kind: Kind, what: str, ask: Callable[..., Obligation | list[Obligation]],
+             *args: object) -> list[Obligation]:
+    """``ask(*args)``'s obligations, or one unknown ``what`` if the encoder cannot give it."""
+    try:
+        out = ask(*args)
+    except _CANNOT as e:
+        return [_cannot(kind, what, e)]
+    return out if isinstance(out, list) else [out]
+
+
+def _text(chk: ast.Check) -> str:
+    if chk.kind == "always":
+        assert chk.condition is not None  # the parser gives `check always` its condition
+        return f"check always {expression(chk.condition)}"
+    return f"check monotone {chk.target} in {chk.source}"
 
 
 def stated(q: Questions, chk: ast.Check) -> Obligation:

@@ -28,6 +28,7 @@ class Kind(StrEnum):
     OUTCOME_HOLDS = "outcome-holds"  # the outcome holds for some valid record
     OUTCOME_FAILS = "outcome-fails"  # … and does not hold for some other
     MONOTONE = "monotone"  # --monotone-all: one vote to a better category never lowers a grade
+    ENCODING = "encoding"  # a part of the ruleset the solver could not be given: nothing proved
 
 
 class Severity(StrEnum):
