@@ -317,3 +317,27 @@ def test_what_the_encoder_cannot_give_the_solver_is_unknown_never_a_traceback(mo
     assert (o.kind, o.status, o.severity) == (Kind.ENCODING, Status.UNKNOWN, Severity.ERROR)
     assert o.reason == "cannot-encode: TypeError: no SMT encoding for Imagined"
     assert not report.ok
+
+
+def test_the_relaxation_to_the_reals_keeps_every_whole_number_answer():
+    import z3
+
+    from evalrules.prove.relax import Relaxation, nonlinear
+
+    x, y = z3.Ints("x y")
+    assert nonlinear([x * y == 6]) and not nonlinear([2 * x + y == 6, x / 2 >= 1])
+
+    def over_reals(goal):
+        solver = z3.SolverFor("QF_NRA")
+        solver.add(*Relaxation().of(goal))
+        return solver.check()
+
+    assert over_reals([x * y == 6, x >= 2, y >= 2, x + y == 5]) == z3.sat  # 2 × 3
+    assert over_reals([x * y < 0, x >= 0, y >= 0]) == z3.unsat
+    # 2 × floor(x / 2) × y with 0 <= x, y <= 3: at most 2 × 1 × 3 = 6 in whole numbers, and
+    # 2 × 1.5 × 3 = 9 relaxed (the floor a real at most x / 2): never above 9 either way; above
+    # 8 only relaxed — a relaxation may admit more, never less
+    floor = z3.ToInt(z3.ToReal(x) / 2)
+    box = [x >= 0, x <= 3, y >= 0, y <= 3]
+    assert over_reals([2 * floor * y > 9, *box]) == z3.unsat
+    assert over_reals([2 * floor * y > 8, *box]) == z3.sat

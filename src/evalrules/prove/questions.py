@@ -24,7 +24,7 @@ from ..lower import lower_expression
 from ..ruleset import Ruleset
 from ..unparse import rule_name
 from ..values import coerce_record, exact_str
-from .relax import Relaxation, nonlinear, relaxed, scaled_votes
+from .relax import Relaxation, Unrelaxable, nonlinear, scaled_votes
 from .report import Counterexample, Kind, Obligation, Severity
 from .solve import Answer, Status, Subject, ask, subject
 
@@ -42,6 +42,7 @@ class Questions:
         self.timeout = timeout
         self.subject = subject(ruleset)
         self.context = self.subject.context
+        self.relaxation = Relaxation()  # shared by the questions: they share most terms
         self.ranked_among()
 
     def ranked_among(self) -> None:
@@ -76,17 +77,16 @@ class Questions:
         no real answer proves it, a real one's votes scaled to whole numbers may be a record."""
         if not nonlinear(goal):
             return ask(goal, votes=self.votes, timeout=self.timeout)
-        relaxation = relaxed(goal)
-        if relaxation is None:
+        solver = self.over_reals(goal)
+        if solver is None:
             return ask(goal, votes=self.votes, timeout=self.timeout)
-        solver = self.over_reals(relaxation)
         verdict = solver.check()
         if verdict == z3.unsat:
             return Answer(Status.PROVED)
         if verdict == z3.sat:
             inputs = self.subject.inputs
             ballots = [[inputs.votes[b, c] for c in cs] for b, cs in inputs.ballots.items()]
-            fixed = scaled_votes(solver.model(), relaxation, ballots)
+            fixed = scaled_votes(solver.model(), self.relaxation, ballots)
             answer = ask([*goal, *fixed], timeout=self.timeout)
             if answer.status == Status.REFUTED:
                 return answer
@@ -95,16 +95,21 @@ class Questions:
         return Answer(Status.UNKNOWN, reason="timeout" if "timeout" in solver.reason_unknown()
                       or "canceled" in solver.reason_unknown() else "nonlinear")
 
-    def over_reals(self, relaxation: Relaxation) -> z3.Solver:
+    def over_reals(self, goal: Sequence[z3.BoolRef]) -> z3.Solver | None:
+        """A solver (nlsat) of ``goal`` relaxed to the reals; None when it cannot be."""
+        try:
+            relaxed = self.relaxation.of(goal)
+        except Unrelaxable:
+            return None
         solver = z3.SolverFor("QF_NRA")
         solver.set("timeout", max(1, int(self.timeout * 1000)))
-        solver.add(*relaxation.goal)
+        solver.add(*relaxed)
         return solver
 
     def impossible_over_reals(self, goal: Sequence[z3.BoolRef]) -> bool:
         """Whether no record meets ``goal`` even with every whole number relaxed to a real."""
-        relaxation = relaxed(goal)
-        return relaxation is not None and self.over_reals(relaxation).check() == z3.unsat
+        solver = self.over_reals(goal)
+        return solver is not None and solver.check() == z3.unsat
 
     @cached_property
     def proportions(self) -> Subject:

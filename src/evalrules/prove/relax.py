@@ -4,7 +4,7 @@ A share of votes times a number input (``班子定量得分 × 个人目标完�
 over integers and reals at once, where z3 is weakest. Over the reals alone its nlsat procedure is
 complete, and a relaxation is sound for proofs: a vote count, a floor or a label code allowed any
 real value admits every record the whole-number question does, so when the relaxed question has
-no answer neither has the original (:func:`relaxed`). A relaxed answer is not a record; its vote
+no answer neither has the original (:class:`Relaxation`). A relaxed answer is not a record; its vote
 counts, scaled per ballot to whole numbers (a share does not change), are tried as the record's
 (:func:`scaled_votes`), and whatever is found is a model of the original question.
 
@@ -51,28 +51,43 @@ class Unrelaxable(Exception):
 
 
 class Relaxation:
-    """``goal`` with every whole-number unknown a real one (:attr:`reals`: the original
-    constant's id → its relaxed twin) and each ``to_int`` a real within one below its operand."""
+    """Goals with every whole-number unknown a real one (:attr:`reals`: the original constant's
+    id → it and its relaxed twin) and each ``to_int`` a real within one below its operand.
 
-    def __init__(self, goal: Sequence[z3.BoolRef]) -> None:
-        self.reals: dict[int, z3.ArithRef] = {}
+    One relaxation serves every question of a ruleset: they share most of their terms, each
+    relaxed once. A goal comes with every ``to_int``'s bounds met so far (:attr:`sides`): each
+    bounds a fresh real of its own, which any value of the rest allows, so the extra ones
+    restrict nothing."""
+
+    def __init__(self) -> None:
+        self.reals: dict[int, tuple[z3.ExprRef, z3.ArithRef]] = {}
         self.sides: list[z3.BoolRef] = []
         self.count = 0
-        self.memo: dict[int, z3.ExprRef] = {}
-        self.goal = [self.term(g) for g in goal] + self.sides
+        #: id → (the term, kept so that its id is not reused, and its relaxation)
+        self.memo: dict[int, tuple[z3.ExprRef, z3.ExprRef]] = {}
+
+    def of(self, goal: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+        """``goal`` relaxed (raises :class:`Unrelaxable`)."""
+        relaxed = [self.term(g) for g in goal]
+        return relaxed + self.sides
+
+    def twin(self, e: z3.ExprRef) -> z3.ArithRef | None:
+        """The real standing for the whole-number constant ``e`` in the goals so far."""
+        found = self.reals.get(e.get_id())
+        return found[1] if found is not None and found[0].eq(e) else None
 
     def term(self, e: z3.ExprRef) -> z3.ExprRef:
         key = e.get_id()
         if key not in self.memo:
-            self.memo[key] = self.build(e)
-        return self.memo[key]
+            self.memo[key] = (e, self.build(e))
+        return self.memo[key][1]
 
     def build(self, e: z3.ExprRef):  # one case per z3 operator, flat
         if z3.is_int_value(e):
             return z3.RealVal(e.as_long())
         if z3.is_const(e) and e.sort() == z3.IntSort():
             twin = z3.Real(f"{e.decl().name()}~real")
-            self.reals[e.get_id()] = twin
+            self.reals[e.get_id()] = (e, twin)
             return twin
         if z3.is_const(e) or z3.is_rational_value(e):
             return e
@@ -125,21 +140,13 @@ class Relaxation:
         raise Unrelaxable(str(e.decl()))
 
 
-def relaxed(goal: Sequence[z3.BoolRef]) -> Relaxation | None:
-    """The relaxation of ``goal``, or None when it has a term the relaxation does not know."""
-    try:
-        return Relaxation(goal)
-    except Unrelaxable:
-        return None
-
-
 def scaled_votes(model: z3.ModelRef, relaxation: Relaxation,
                  ballots: Sequence[Sequence[z3.ArithRef]]) -> list[z3.BoolRef]:
     """Each ballot's vote counts in a relaxed model, scaled to the smallest whole numbers in
     the same proportions (a ballot of no votes stays empty), as constraints on the originals."""
     out = []
     for votes in ballots:
-        twins = [relaxation.reals.get(v.get_id()) for v in votes]
+        twins = [relaxation.twin(v) for v in votes]
         values = [_fraction(model.eval(t, model_completion=True)) if t is not None
                   else Fraction(0) for t in twins]
         scale = math.lcm(*(f.denominator for f in values)) if values else 1
