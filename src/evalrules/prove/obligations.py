@@ -7,6 +7,10 @@ The meaning of ``check always`` and ``check monotone`` is the sampled one of
 its inputs are in their domains, every ``require`` holds and each ballot some rule divides by has
 a vote; it is *graded* when it is valid and nothing fails.
 
+A group's decisions (ranks, group values, quota moves) are free values, shared by the two records
+of a monotone question; a record has a rank exactly where its ``among`` holds. A part of the
+ruleset the encoder cannot give the solver is an ``encoding`` obligation, unknown, with the error.
+
 Imports z3, :mod:`prove.questions`, :mod:`prove.tables`, :mod:`prove.solve`, :mod:`prove.report`.
 """
 

@@ -4,7 +4,11 @@ it) or a record that must exist (:meth:`Questions.exists`: proved with the small
 refuted). Every record the solver gives is replayed through the reference evaluator, which
 defines the meaning, and kept either way: one that does not reproduce is a bug of evalrules.
 
-Imports z3, :mod:`prove.solve`, :mod:`prove.report`, :mod:`backends.reference`, :mod:`lower`.
+Nonlinear questions are asked over the reals first (:mod:`prove.relax`), and a monotone one over
+a ballot's proportions (:attr:`Questions.proportions`).
+
+Imports z3, :mod:`prove.solve`, :mod:`prove.relax`, :mod:`prove.report`, :mod:`backends`,
+:mod:`lower` and the stages below.
 """
 
 from __future__ import annotations
