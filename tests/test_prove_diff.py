@@ -52,9 +52,9 @@ def total_votes(record) -> int:
 # (that needs 好 and 团结协调). Without the veto that is 较好 → 一般; under it (lower by 1) each
 # grade drops one place: 一般 → 较差.
 BAND = "20% ≤ 班子差评率 < 30%"
-GOAL_ONLY = (BAND, "考核目标完成 is 一般", "班子状况 is not 存在问题", "班子状况 is not 不团结",
+GOAL_ONLY = (BAND, "考核目标完成 is 一般", "班子状况 in (团结协调, 较好)",
              "not 较大失误造成严重后果")
-STATE_ONLY = (BAND, "考核目标完成 is not 一般", "考核目标完成 is not 差距较大",
+STATE_ONLY = (BAND, "考核目标完成 in (好, 较好)",
               "班子状况 is 存在问题", "not 较大失误造成严重后果")
 UNVETOED = {(*GOAL_ONLY, "not 计生综治目标完成差"), (*STATE_ONLY, "not 计生综治目标完成差")}
 VETOED = {(*GOAL_ONLY, "计生综治目标完成差"), (*STATE_ONLY, "计生综治目标完成差")}

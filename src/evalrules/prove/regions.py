@@ -62,6 +62,8 @@ class Atom:
     whole: bool = False
     #: ``subject`` is a number input: its range (a bound at one end of it is said as ``=``)
     ends: tuple[Fraction | None, Fraction | None] = (None, None)
+    #: ``subject`` is a category input: its labels (what it is not is said as what it is)
+    labels: tuple[str, ...] = ()
 
 
 @frozen
@@ -139,7 +141,9 @@ def atoms(subjects: Sequence[Subject], valid: z3.BoolRef, timeout: float,
                 spec = _spec(s, name) if named else None
                 out[key] = Atom(term, shown, op, value, percent, spec is None,
                                 whole=_whole(s, subject),
-                                ends=(spec.low, spec.high) if spec else (None, None))
+                                ends=(spec.low, spec.high) if spec else (None, None),
+                                labels=spec.labels if spec is not None and
+                                spec.kind == P.InputKind.CATEGORY else ())
                 place.setdefault(shown, order.get(name, len(order)))
     # in the order the rulesets declare them (inputs first), not the order the plans test them
     return sorted(out.values(), key=lambda a: place[a.subject])
@@ -293,12 +297,20 @@ def regions(valid: z3.BoolRef, transition: z3.BoolRef, found: Sequence[Atom], *,
     check.set("timeout", ms)
     check.add(valid, z3.Not(transition))
     out: list[Region] = []
+    place = {a: i for i, a in enumerate(found)}
+
+    def listed(kept: list[Region], truncated: bool) -> Regions:
+        # in the atoms' order, not the order the solver happened to find them: a run's text is
+        # the same every time
+        return Regions(tuple(sorted(kept, key=lambda r: [(place[x.atom], not x.holds)
+                                                          for x in r.literals])), truncated)
+
     while True:
         verdict = search.check()
         if verdict == z3.unsat:
-            return Regions(tuple(_uncovered(out, valid, timeout)), False)
+            return listed(_uncovered(out, valid, timeout), False)
         if verdict == z3.unknown or len(out) == limit:
-            return Regions(tuple(out), True)
+            return listed(out, True)
         model = search.model()
         cube = [Literal(a, z3.is_true(model.eval(a.term, model_completion=True))) for a in found]
         region = _generalise(check, valid, cube, ms)
@@ -370,6 +382,14 @@ def text(region: Region) -> list[str]:
         numeric = [x for x in lits if isinstance(x.atom.value, Fraction)]
         if numeric:
             out += _interval(name, numeric)
+        labelled = [x for x in lits if x.atom.op is not None and isinstance(x.atom.value, str)]
+        if labelled and labelled[0].atom.labels and not any(x.holds for x in labelled) and \
+                len(labelled) > 1:  # `is not 一般 and is not 差距较大` reads better as what it is
+            ruled_out = {x.atom.value for x in labelled}
+            rest = [lb for lb in labelled[0].atom.labels if lb not in ruled_out]
+            out.append(f"{name} is {rest[0]}" if len(rest) == 1
+                       else f"{name} in ({', '.join(rest)})")
+            lits = [x for x in lits if x not in labelled]
         for lit in lits:
             a = lit.atom
             if a.op is None:
