@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                     print(d, end="\n\n")
                 print(say("verify.report.not_compiled", args.lang, path=path))
             continue
-        report = evalrules.verify(ruleset, **options)  # type: ignore[attr-defined]
+        report = evalrules.verify(ruleset, **options)
         passed += report.ok and not report.bugs
         status = max(status, 2 if report.bugs else 0 if report.ok else 1)
         if args.json:

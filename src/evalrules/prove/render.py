@@ -106,11 +106,12 @@ def _counts(report: Report) -> dict[Status, int]:
 
 
 def _bug(o: Obligation, lang: str) -> list[str]:
-    assert o.counterexample is not None
+    # the counterexample, or the example an existence question found, that did not replay
+    found = next(c for c in (o.counterexample, o.witness) if c is not None and not c.replayed)
     return [say("verify.report.bug", lang, subject=o.subject),
             *(say("verify.report.record", lang, record=_dumps(_plain(r)))
-              for r in o.counterexample.records),
-            *_decisions(o.counterexample, lang)]
+              for r in found.records),
+            *_decisions(found, lang)]
 
 
 def _finding(o: Obligation, lang: str, report: Report, ruleset: Ruleset | None,
