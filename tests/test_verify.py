@@ -58,7 +58,7 @@ def test_veto_raises_is_refuted_by_its_stated_check():
 def test_zero_allowed_is_refuted_by_totality_with_no_one_assessed():
     report = evalrules.verify(evalrules.load(MUTANTS / "zero-allowed.rules"))
     (o,) = [o for o in report.obligations if o.kind == Kind.TOTALITY and o.failed]
-    assert o.subject == "let 评好比例: record.division"
+    assert o.subject == "let 评好比例: R201"
     ce = o.counterexample
     assert ce is not None and ce.replayed and ce.key == "verify.shows.error"
     assert ce.records[0]["本单位被评价总人数"] == 0
@@ -183,7 +183,7 @@ let 比例 = 优秀人数 / 人数
 """))
     (o,) = report.obligations
     assert (o.kind, o.status, o.subject) == (Kind.TOTALITY, Status.REFUTED,
-                                             "let 比例: record.division")
+                                             "let 比例: R201")
     assert o.counterexample is not None and o.counterexample.replayed
     assert o.counterexample.records[0]["人数"] == 0
 
@@ -194,7 +194,7 @@ scale 等次: 优秀 > 合格
 input 往年: history of 等次 default empty
 outcome 上年优秀 when 往年.last is 优秀
 """))
-    o = _one(report, Kind.TOTALITY, "outcome 上年优秀: record.empty_history (往年)")
+    o = _one(report, Kind.TOTALITY, "outcome 上年优秀: R203 (往年)")
     assert o.status == Status.REFUTED and o.related == ("往年",)
     assert o.counterexample is not None and o.counterexample.replayed
     assert o.counterexample.records[0]["往年"] == []
@@ -240,7 +240,7 @@ group by 单位:
   rank 名次 by 分数 desc among 参评
 """))
     (o,) = [o for o in report.obligations if o.kind == Kind.TOTALITY]
-    assert o.subject == "grade 等次: record.unranked (名次)" and o.status == Status.REFUTED
+    assert o.subject == "grade 等次: R302 (名次)" and o.status == Status.REFUTED
     ce = o.counterexample
     assert ce is not None and ce.replayed
     assert ce.records[0]["参评"] is False and ce.decisions["名次"] is None

@@ -245,7 +245,9 @@ def totality(q: Questions) -> list[Obligation]:
 
             return "verify.shows.error", values, reproduces
 
-        what = f"{rule}: {key}" + (f" ({field})" if field else "")
+        # the error's stable code (docs/api.md), not a message key; the counterexample says it in
+        # the reader's language
+        what = f"{rule}: {failures[0].fail.code}" + (f" ({field})" if field else "")
         out.append(q.forall(Kind.TOTALITY, what, Severity.ERROR, [q.subject.valid, fires],
                             shows, related=(field,) if field else ()))
     return out
