@@ -23,6 +23,7 @@ import z3
 
 from .. import ast
 from ..backends import smt
+from ..backends.smt_record import NumberList
 from ..diagnostics import InputError
 from ..messages import Phrase
 from ..ruleset import Ruleset
@@ -60,8 +61,10 @@ def verify(ruleset: Ruleset, *, monotone_all: bool = False, timeout: float = TIM
                 if (name, ballot) not in stated_pairs:
                     found += _guarded(Kind.MONOTONE, f"check monotone {name} in {ballot}",
                                       monotone_in_ballot, q, Kind.MONOTONE, name, ballot)
+    # what the group rules decide is said by `grouped`; `abstract` is about the lists alone
+    lists = any(isinstance(t, NumberList) for t in q.subject.inputs.terms.values())
     return Report(ruleset.name, ruleset.path, tuple(found), grouped=grouped,
-                  abstract=q.subject.encoded.abstract, seconds=time.perf_counter() - start)
+                  abstract=lists, seconds=time.perf_counter() - start)
 
 
 #: What the encoder raises for a construct it cannot give the solver (z3's own complaints
