@@ -353,10 +353,12 @@ def test_a_share_against_a_constant_stays_linear():
     ruleset = evalrules.compile("ruleset 线性\nballot 测评: 优秀, 称职, 不称职\n"
                                 "let 好 = share(测评: 优秀) >= 60%\n"
                                 "let 差 = share(测评: 不称职) * 100 > 30 or "
-                                "votes(测评: 优秀) < 2\n")
+                                "votes(测评: 优秀) < 2\n"
+                                "let 档 = if 好 then 1/2 else 1/3\n"
+                                "let 够 = 档 + share(测评: 称职) >= 90%\n")
     enc = encoded(ruleset)
-    for name in ("好", "差"):
-        assert linear(enc.values[name]), enc.values[name]
+    for name in ("好", "差", "档", "够"):
+        assert all(linear(part) for part in parts(enc.values[name])), enc.values[name]
     v = {c: enc.inputs.vote("测评", c) for c in ("优秀", "称职", "不称职")}
     total = v["优秀"] + v["称职"] + v["不称职"]
     assert solved(enc.assumptions, z3.Not(enc.values["好"] == (5 * v["优秀"] >= 3 * total))) is None

@@ -372,16 +372,29 @@ def _lift(a: Num, b: Num) -> tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef, int | 
 
 
 def _times(t: z3.ArithRef, k: int) -> z3.ArithRef:
+    if z3.is_int_value(t):
+        return z3.IntVal(t.as_long() * k)
     return t if k == 1 else t * k
 
 
 def _product(x: z3.ArithRef, y: z3.ArithRef) -> z3.ArithRef:
-    """``x · y``, without a factor 1 (so equal denominators stay equal terms)."""
-    if z3.is_int_value(x) and x.as_long() == 1:
-        return y
-    if z3.is_int_value(y) and y.as_long() == 1:
-        return x
+    """``x · y``, without a factor 1 (so equal denominators stay equal terms), and into the
+    branches of a choice between constants (``If(c, 3, 2) · total`` is ``If(c, 3·total,
+    2·total)``: linear)."""
+    for a, b in ((x, y), (y, x)):
+        if z3.is_int_value(a) and a.as_long() == 1:
+            return b
+        if z3.is_app_of(a, z3.Z3_OP_ITE) and not _variable(a):
+            return z3.If(a.arg(0), _product(a.arg(1), b), _product(a.arg(2), b))
     return x * y
+
+
+def _variable(t: z3.ExprRef) -> bool:
+    """Whether a number term's value has an unknown in it (outside the conditions of choices)."""
+    if z3.is_app_of(t, z3.Z3_OP_ITE):
+        return _variable(t.arg(1)) or _variable(t.arg(2))
+    return not (z3.is_int_value(t) or z3.is_rational_value(t)) and (
+        t.num_args() == 0 or any(_variable(c) for c in t.children()))
 
 
 def constant(a: Num) -> Fraction | None:
@@ -429,8 +442,9 @@ def compare(op: str, a: Num, b: Num) -> z3.BoolRef:
 def choose(c: z3.BoolRef, a: Term, b: Term) -> Term:
     """``a`` where ``c`` holds, else ``b`` (of one kind)."""
     if isinstance(a, Num) and isinstance(b, Num):
-        if a.dk is not None and a.dk == b.dk:
-            return Num(z3.If(c, a.n, b.n), a.d, a.dk)
+        if a.dk is not None and b.dk is not None:  # over one constant denominator: linear
+            an, bn, d, dk = _lift(a, b)
+            return Num(z3.If(c, an, bn), d, dk)
         if z3.eq(a.d, b.d):
             return Num(z3.If(c, a.n, b.n), a.d, None)
         return Num(z3.If(c, a.n, b.n), z3.If(c, a.d, b.d), None)
