@@ -504,10 +504,13 @@ let 最高 = max(L)
 
 
 @SEEDED
-@given(st.lists(st.fractions(0, 100, max_denominator=8), max_size=7))
-def test_a_lists_statistics_fixed_are_the_references(items):
-    ruleset = evalrules.compile(LISTS)
-    agrees(ruleset, encoded(ruleset), {"L": items})
+@given(st.lists(st.fractions(0, 100, max_denominator=8), max_size=7),
+       st.lists(st.integers(-10, 10), max_size=6))
+def test_a_lists_statistics_fixed_are_the_references(items, signed):
+    ruleset = evalrules.compile(LISTS + "input M: history of integer in -10..10 default empty\n"
+                                "let 负和 = sum(M)\nlet 负均 = mean(trimmed(M, 1))\n"
+                                "let 负低 = min(M)\nlet 负末 = M.last\n")
+    agrees(ruleset, encoded(ruleset), {"L": items, "M": signed})
 
 
 @pytest.mark.parametrize(("n", "total", "trimmed_mean", "least", "most"), [

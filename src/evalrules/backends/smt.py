@@ -7,17 +7,30 @@ so a solver can prove a property for all valid records or find one that breaks i
 
 Numbers are exact: a :class:`Num` is a numerator over a positive denominator, both z3 terms, and a
 comparison multiplies across, so ``share(测评: 优秀) >= 60%`` becomes ``5·优秀 >= 3·total``: linear
-where the ruleset is linear. ``floor``, ``ceil`` and ``round`` (half away from zero) are exact
-whole numbers. Every :class:`plan.Fail` becomes a :class:`Failure`: the condition under which a
-record fails there first, in the plan's order (the reference's), so errors are encoded too.
+where the ruleset is linear. To keep it so, a constant factor or divisor scales the numerator (a
+share halved is still over its total; the numerator may then be a real term), equal denominators
+are never multiplied together, and a choice between constants is put over one denominator. What
+stays nonlinear is nonlinear in the ruleset: a share added to another ballot's share or to a
+number input (``x + a/T >= c`` is ``x·T + a >= c·T``). ``floor``, ``ceil`` and ``round`` (half
+away from zero) are exact whole numbers (``ToInt`` over a constant denominator, else an unknown
+``k`` with ``k·d <= n < (k+1)·d``). ``tests/test_smt_encoding.py`` holds all this to the
+reference evaluator. Every :class:`plan.Fail` becomes a :class:`Failure`: the condition under
+which a record fails there first, in the plan's order (the reference's), so errors are encoded
+too.
 
 What a record holds beyond numbers is described exactly where it can be and over-approximated
 where it cannot, and :attr:`Encoded.abstract` says so (a counterexample must then be replayed):
 
 - a history of labels is its length, how often each label occurs, its last label and how many of
   its latest entries in a row are that label — exact: any such values are some history's;
-- a list of numbers is its length and, for each statistic the ruleset reads, a value within the
-  numbers' range (abstract);
+- a list of numbers is its length and, for each statistic the ruleset reads (by op and trim), an
+  unknown of its own — abstract. What is encoded: each statistic within the numbers' range (a sum
+  within length × the range), a sum of nothing 0, ``min`` at or below the others of its trim and
+  ``max`` at or above. What is not (it is nonlinear or needs the numbers themselves): sum = count ×
+  mean, a sum between count × min and count × max, how the statistics of different trims relate.
+  So a model may describe no list (two numbers of mean 50, least 0 and greatest 60);
+  :func:`record_of` then still gives a list of the model's length, and where some list has all
+  the model's statistics it gives one (a small solver question), so most counterexamples replay;
 - what group rules decide (ranks, group values, quota moves) is free: any value is possible.
 
 Imports z3 (the ``verify`` extra), :mod:`plan` and :mod:`backends.smt_record`; the caller imports
