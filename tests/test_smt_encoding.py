@@ -204,6 +204,24 @@ def test_every_label_and_every_error_a_model_finds_replays(path):
         replays(ruleset, enc, model)
 
 
+@settings(max_examples=12, deadline=None, database=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(valid_modules())
+def test_generated_rulesets_models_replay(module):
+    """Small cases the other way round: each label of a generated ruleset's grade, and each of
+    its errors, that some record gets: the solver's record replays to the solver's values. A
+    model of a list's statistics no list has may not (see the list tests): skipped there."""
+    ruleset = evalrules.compile(unparse.module(module))
+    enc = encoded(ruleset)
+    goals = [(enc.graded, enc.values[name].code == enc.inputs.context.code(label))  # type: ignore[union-attr]
+             for name, scale in ruleset.grades.items() for label in scale]
+    goals += [(enc.assumptions, f.fires) for f in enc.failures]
+    for goal in goals:
+        model = solved(*goal, seconds=2)
+        if model is not None and not enc.abstract:
+            replays(ruleset, enc, model)
+
+
 # ---------------------------------------------------------------- exact arithmetic
 
 
