@@ -731,6 +731,22 @@ def diff_on_data(b: Block, tmp_path: Path) -> None:
     elided_match(b.text, out)
 
 
+def diff_prove_output(b: Block, tmp_path: Path) -> None:
+    """``evalrules diff … --prove``: the head, the first transition and its regions."""
+    pytest.importorskip("z3")
+    status, out = run_cli(["diff", str(CITY), str(COUNTY), "--prove"])
+    assert status == 1
+    elided_match(b.text, out)
+
+
+def diff_prove_output_en(b: Block, tmp_path: Path) -> None:
+    """``evalrules diff … --prove --lang en``: the head, the first transition and its regions."""
+    pytest.importorskip("z3")
+    status, out = run_cli(["diff", str(CITY), str(COUNTY), "--prove", "--lang", "en"])
+    assert status == 1
+    elided_match(b.text, out)
+
+
 #: Output, JSON and elided blocks: a checker that reproduces the block, or why it is not run.
 OUTPUTS: dict[tuple[str, str], Callable[[Block, Path], None] | str] = {
     ("docs/architecture.md", "parse.py"): "a diagram of the stages and modules, not code",
@@ -758,6 +774,8 @@ OUTPUTS: dict[tuple[str, str], Callable[[Block, Path], None] | str] = {
     ("docs/user-guide.md", 'extends "rulesets/fanwen9/team-county.rules"'): init_output,
     ("docs/changing-a-rule-safely.md", "班子等次 较好 → 一般：1"): diff_output,
     ("docs/changing-a-rule-safely.md", "共 300 条记录，9 条不同"): diff_on_data,
+    ("docs/changing-a-rule-safely.md", "已证明不同：4 种变化"): diff_prove_output,
+    ("docs/verify.md", "proved different, kinds of change: 4"): diff_prove_output_en,
 }
 
 

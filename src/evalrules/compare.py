@@ -35,9 +35,10 @@ from .ruleset import Field, Ruleset
 from .ruleset import compile as compile_ruleset
 from .values import exact_str
 
-__all__ = ["ERROR", "GRADED", "ID_COLUMNS", "REFUSED", "Changed", "Comparison", "FieldChange",
-           "InputNote", "compare", "condition_function", "default_outputs", "excluding",
-           "find_id_column", "input_notes", "project", "record_changes"]
+__all__ = ["CONDITION", "ERROR", "GRADED", "ID_COLUMNS", "REFUSED", "Changed", "Comparison",
+           "FieldChange", "InputNote", "compare", "condition_function", "condition_ruleset",
+           "default_outputs", "excluding", "find_id_column", "input_notes", "project",
+           "record_changes"]
 
 #: The name of a transition where one ruleset grades a record and the other refuses it: ``(REFUSED,
 #: GRADED, RULE)`` when the new one refuses it by RULE, ``(REFUSED, RULE, GRADED)`` when the old
@@ -240,10 +241,20 @@ def unread_note(names: Iterable[str]) -> InputNote:
     return InputNote("diff.input.unread", tuple(map(str, names)))
 
 
+#: The name :func:`condition_ruleset` gives the condition.
+CONDITION = "变更范围"
+
+
 def condition_function(ruleset: Ruleset, condition: str) -> Callable[[Mapping], object]:
     """A function record → the value of ``condition``, written in the ruleset's language.
     :class:`~evalrules.diagnostics.RulesetError` when the condition does not compile."""
-    name = "变更范围"
+    return condition_ruleset(ruleset, condition).function(CONDITION)
+
+
+def condition_ruleset(ruleset: Ruleset, condition: str) -> Ruleset:
+    """``ruleset`` with one more definition, :data:`CONDITION` = ``condition`` (what
+    :func:`condition_function` evaluates, and what ``diff --prove --where`` encodes)."""
+    name = CONDITION
     base = Path(ruleset.path) if ruleset.path else Path("base.rules")
     text = f'ruleset 变更范围检查 extends "{base.name}"\nlet {name} = {condition}\n'
 
@@ -257,7 +268,7 @@ def condition_function(ruleset: Ruleset, condition: str) -> Callable[[Mapping], 
     helper = compile_ruleset(text, path=base.with_name("__where__.rules"), loader=loader)
     if ruleset.overrides:
         helper = helper.with_params(**ruleset.overrides)
-    return helper.function(name)
+    return helper
 
 
 def excluding(old: Ruleset, where: Callable[[Mapping], bool] | str | None

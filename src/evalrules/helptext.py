@@ -230,6 +230,10 @@ HELP: dict[str, tuple[str, str]] = {
         "--data 不需要 Hypothesis。\n\n"
         "不加 --data 时：先用两个规则集的边界记录，再用 Hypothesis 搜索，每种变化给一个例子——\n"
         "这是搜索，不是证明（docs/testing.md 说明它可能漏掉什么）；需要 testing 扩展。\n\n"
+        "加 --prove 时：z3 求解器对两个规则集都接受的每一条记录作答——证明没有不同，或者列出\n"
+        "每种变化、它发生的情形（用规则自己的条件写：20% ≤ 班子差评率 < 30% and 班子状况 is\n"
+        "存在问题）和票数最少的反例（已用参考求值器复现，可直接粘贴为用例）；求解器答不出时\n"
+        "退出状态也是 1（未知不算通过）；需要 verify 扩展。\n\n"
         "一个规则集能评定、另一个拒绝的记录也是不同，只有一个规则集读的字段会列出来。两者一致\n"
         "时退出状态为 0，有不同（这样 CI 可以要求“没有变化”）或规则集有错误（与 evalrules check\n"
         "相同）时为 1，数据文件读不了或没有两个都能评定的记录、-o 写不了、--where 编译不过时\n"
@@ -250,6 +254,11 @@ HELP: dict[str, tuple[str, str]] = {
         "Without --data: both rulesets' boundary records, then a Hypothesis search, give one\n"
         "example per kind of change — a search, not a proof (docs/testing.md says what it can\n"
         "miss); needs the testing extra.\n\n"
+        "With --prove: the z3 solver answers for every record both rulesets accept: a proof\n"
+        "that none differs, or each kind of change with where it happens, in the rules' own\n"
+        "conditions (20% ≤ 班子差评率 < 30% and 班子状况 is 存在问题), and its smallest record\n"
+        "(replayed through the reference evaluators, ready to paste as a case); exit status 1\n"
+        "also when the solver cannot answer (unknown is no pass); needs the verify extra.\n\n"
         "Records one ruleset grades and the other refuses are differences too, and fields only\n"
         "one ruleset reads are listed. Exit status 0 when they agree, 1 when they differ (so a\n"
         "CI job can require \"no change\") and when a ruleset has errors (as for `evalrules\n"
@@ -278,6 +287,17 @@ HELP: dict[str, tuple[str, str]] = {
                           "explain each example (each listed record) under both rulesets"),
     "help.diff.where": ("忽略这个条件（用原规则集的名字）成立的记录",
                         "ignore records where this condition (old ruleset's names) holds"),
+    "help.diff.prove": ("用 z3 求解器对所有记录作答：证明没有不同，或者给出每种变化发生的情形"
+                        "和最小反例（需要 verify 扩展）",
+                        "answer for every record with the z3 solver: a proof of no difference, "
+                        "or each kind of change with where it happens and its smallest record "
+                        "(needs the verify extra)"),
+    "help.diff.timeout": ("与 --prove 一起：一个问题最多求解多少秒，超过就答“未知”（默认 10）",
+                          "with --prove: how long one question may take before its answer is "
+                          "unknown (default 10)"),
+    "help.diff.max_regions": ("与 --prove 一起：每种变化最多列出 N 种情形（默认 8）",
+                              "with --prove: list at most N regions per kind of change "
+                              "(default 8)"),
     # ------------------------------------------------------------ fmt
     "help.fmt": (
         "把规则集改写为规范格式，保留每一条注释。\n\n"

@@ -89,4 +89,97 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--data 在数据上比较",
         "without --data, evalrules diff searches with Hypothesis ({error}): {command}; or "
         "compare on data with --data"),
+    # ------------------------------------------------------------ diff --prove
+    "diff.prove.same": (
+        "{old} → {new}：已证明没有不同：两个规则集都接受的每一条记录，{outputs} 都相同，"
+        "无法评定的记录错误也相同（求解器对所有记录作答，不是抽样）",
+        "{old} → {new}: proved equivalent: every record both rulesets accept gets the same "
+        "{outputs}, and the same error where it cannot be graded (solved for every record, not "
+        "sampled)"),
+    "diff.prove.differ": (
+        "{old} → {new}：已证明不同：{count} 种变化（求解器对所有记录作答，不是抽样）",
+        "{old} → {new}: proved different, kinds of change: {count} (solved for every record, "
+        "not sampled)"),
+    "diff.prove.open": (
+        "{old} → {new}：没有找到不同，但也没能证明相同：下面的问题求解器没有答案"
+        "（未知不等于已证明）",
+        "{old} → {new}: no difference found, but none proved absent either: the solver could "
+        "not answer the questions below (unknown is not proved)"),
+    "diff.prove.left_out": ("  不计 --where 成立的记录（原规则集能评定、且 {where} 成立的）",
+                            "  records where --where holds are left out (those the old ruleset "
+                            "grades with {where})"),
+    "diff.prove.bugs": (
+        "  ！{count} 个反例在参考求值器中没有复现：这是 evalrules 的缺陷（请报告），下面标出",
+        "  ! {count} records found do not replay through the reference evaluators: bugs of "
+        "evalrules (please report them), marked below"),
+    "diff.prove.unknown": ("  {name}：未知（{reason}），没有证明", "  {name}: unknown ({reason}), "
+                           "not proved"),
+    "diff.prove.grouped": (
+        "  有组规则：只证明每条记录自己的部分；组规则的决定（名次、组内数值、名额调整）取任意值，"
+        "两个规则集同名的决定取同一个值（组规则本身的改动不在证明之内）",
+        "  group rules: only each record's own part is proved; what the group rules decide "
+        "(ranks, group values, quota moves) is taken as any value, one value where both "
+        "rulesets name the same decision (a change to a group rule itself is not proved)"),
+    "diff.prove.reason.timeout": ("求解超时", "the solver ran out of time"),
+    "diff.prove.reason.approximate": (
+        "数值列表只能近似描述，求解器找到的记录在参考求值器中没有复现",
+        "a list of numbers is described only approximately, and the record the solver found "
+        "does not replay"),
+    "diff.prove.reason.kind": ("这种值不比较", "values of this kind are not compared"),
+    "diff.prove.refusals": ("无法评定的记录", "records refused"),
+    "diff.prove.refused_apart": ("{old} 与 {new} 在不同的规则上无法评定（{a} / {b}）",
+                                 "{old} and {new} refuse at different rules ({a} / {b})"),
+    "diff.prove.changes": ("{name} 的值变化", "{name} changes"),
+    "diff.prove.transition": ("  {change}", "  {change}"),
+    "diff.prove.where": ("    发生在这些情形下（除标明“部分”的以外，两个规则集都能评定的记录中，"
+                         "符合的每一条都如此）：",
+                         "    where it happens (for every record both rulesets grade in a "
+                         "region, unless it says some):"),
+    "diff.prove.where_refused": (
+        "    发生在这些情形下（除标明“部分”的以外，符合的每一条有效记录都如此）：",
+        "    where it happens (for every valid record in a region, unless it says some):"),
+    "diff.prove.region": ("      · {conditions}", "      · {conditions}"),
+    "diff.prove.region_any": ("      · 任何有效记录", "      · any valid record"),
+    "diff.prove.region_some": (
+        "      · 部分记录：{conditions}（是否变化还取决于这些条件以外的数值）",
+        "      · some records with {conditions} (whether they change depends on more than these "
+        "conditions)"),
+    "diff.prove.region_beyond": (
+        "      · 部分记录（变化取决于规则条件以外的数值：得分、乘积、票数……）",
+        "      · some records (the change depends on more than the rules' conditions: scores, "
+        "products, vote counts…)"),
+    "diff.prove.more": ("      …… 可能还有更多情形（只列出前 {count} 个）",
+                        "      … and possibly more (the first {count} listed)"),
+    "diff.prove.no_region": ("      · 求解器没能在时限内描述这些情形（--timeout 可放宽）",
+                             "      · the solver could not describe them in time (--timeout "
+                             "allows more)"),
+    "diff.prove.example": (
+        "    最小反例（票数最少；已用两个规则集的参考求值器复现）：",
+        "    smallest record (fewest votes; replayed through both rulesets' reference "
+        "evaluators):"),
+    "diff.prove.not_replayed": (
+        "    ！这个反例在参考求值器中没有复现：这是 evalrules 的缺陷（请报告），不是规则的变化：",
+        "    ! this record does not replay through the reference evaluators: a bug of "
+        "evalrules (please report it), not a change of the rules:"),
+    "diff.prove.gives": ("{name} = {value}", "{name} = {value}"),
+    "diff.prove.graded": ("能评定", "grades it"),
+    "diff.prove.refuses": ("无法评定：{error}", "refuses it: {error}"),
+    "diff.prove.case": ("    作为 {path} 的用例（预期值是新规则集现在给出的：按条文改正）：",
+                        "    as a case for {path} (the expected value is what the new ruleset "
+                        "gives now: correct it to what the regulation says):"),
+    "diff.prove.cases_file": ("用例文件", "the cases file"),
+    "diff.prove.incomparable": (
+        "{name} 在 {old} 和 {new} 中的声明不同（类型、标签或票种不同）："
+        "同一条记录对两者的含义不同，无法证明",
+        "{name} is declared differently in {old} and {new} (another kind, labels or "
+        "categories): one record cannot mean the same to both, so nothing can be proved"),
+    "diff.prove.incomparable_any": ("两个规则集对同一条记录的读法不同，无法证明：{detail}",
+                                    "the two rulesets read a record differently, so nothing "
+                                    "can be proved: {detail}"),
+    "diff.prove.not_with": ("--prove 不能与 {option} 一起用：证明针对所有记录，不针对数据或抽样",
+                            "--prove does not go with {option}: a proof is about every record, "
+                            "not data or samples"),
+    "diff.prove.needs_verify": (
+        "diff --prove 需要 z3-solver（{error}）：{command}",
+        "diff --prove needs z3-solver ({error}): {command}"),
 }

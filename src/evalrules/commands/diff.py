@@ -14,6 +14,13 @@ Without --data: both rulesets' boundary records, then a Hypothesis search, give 
 kind of change — a search, not a proof (docs/testing.md says what it can miss); needs the testing
 extra.
 
+With --prove: the z3 solver answers for every record both rulesets accept (docs/verify.md): a
+proof that none grades differently, or each kind of change with the regions where it happens, in
+the rulesets' own conditions (``20% ≤ 班子差评率 < 30% and 班子状况 is 存在问题``), and its smallest
+record (fewest votes) replayed through both reference evaluators, as a ready-to-paste case.
+Exit status 1 also when the solver cannot answer (unknown is never a pass); needs the verify
+extra.
+
 Records one ruleset grades and the other refuses are differences too, and fields only one
 ruleset reads are listed. Exit status 0 when they agree, 1 when they differ (so a CI job can
 require "no change") and when a ruleset has errors (as for `evalrules check`), 2 when the data
@@ -77,10 +84,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="explain each example (each listed record) under both rulesets")
     parser.add_argument("--where", metavar="CONDITION",
                         help="ignore records where this condition (old ruleset's names) holds")
+    parser.add_argument("--prove", action="store_true",
+                        help="prove with the z3 solver, for every record: no difference, or "
+                        "each kind of change with its region and smallest record")
+    parser.add_argument("--max-regions", type=int, default=8, metavar="N",
+                        help="with --prove: list at most N regions per kind of change "
+                        "(default 8)")
+    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="with --prove: how long one question may take before its answer "
+                        "is unknown (default 10)")
 
 
 def run(args: argparse.Namespace) -> int:
     lang = args.lang
+    if args.prove:
+        return _prove(args, lang)
     if args.data is None:
         return _search(args, lang)
     try:
@@ -323,3 +341,38 @@ def _search(args: argparse.Namespace, lang: str) -> int:
                 lines += _explained(ruleset.name, result, lang)
     print("\n".join(lines))
     return 1 if found else 0
+
+
+# ---------------------------------------------------------------- --prove: the solver
+
+def _prove(args: argparse.Namespace, lang: str) -> int:
+    for option, given in (("--data", args.data is not None), ("-o", args.output is not None),
+                          ("--seed", args.seed is not None)):
+        if given:
+            print("evalrules: " + say("diff.prove.not_with", lang, option=option),
+                  file=sys.stderr)
+            return 2
+    try:
+        from ..prove.equivalence import Incomparable, equivalence
+        from ..prove.render_diff import text
+    except ImportError as e:  # without the verify extra
+        print("evalrules: " + say("diff.prove.needs_verify", lang, error=e,
+                                      command=install_command("verify")), file=sys.stderr)
+        return 2
+    try:
+        old, new = load_ruleset(args.old, args.lang), load_ruleset(args.new, args.lang)
+    except Failed as e:
+        print(e, file=sys.stderr)
+        return e.status
+    try:
+        found = equivalence(old, new, where=args.where, max_regions=max(args.max_regions, 1),
+                            timeout=max(args.timeout, 0.001))
+    except Incomparable as e:
+        print("evalrules: " + e.text(lang), file=sys.stderr)
+        return 2
+    except RulesetError as e:  # only --where is compiled here: bad usage
+        print(f"{e}\n\nevalrules: {say('diff.bad_where', lang, where=args.where, path=args.old)}",
+              file=sys.stderr)
+        return 2
+    print(text(found, lang, explain=args.explain))
+    return 0 if found.equivalent else 1

@@ -307,29 +307,62 @@ def _search(old, new, outputs, max_examples, excluded, seed=None, rounds: int = 
 
 class DiffFailed(EvalRulesError, AssertionError):
     """:func:`assert_equivalent` or :func:`assert_changes_only` found a change; ``diff`` is the
-    :class:`Diff`. An ``AssertionError`` too, so that pytest reports it as a failed test."""
+    :class:`Diff` (with ``prove=True``, the :class:`~evalrules.prove.equivalence.Equivalence`).
+    An ``AssertionError`` too, so that pytest reports it as a failed test."""
 
-    def __init__(self, message: str, diff: Diff):
+    def __init__(self, message: str, diff: object):
         super().__init__(message)
         self.diff = diff
 
 
 def assert_equivalent(old: Ruleset, new: Ruleset, records=None, *,
-                      max_examples: int | None = None, outputs=None) -> None:
+                      max_examples: int | None = None, outputs=None, prove: bool = False,
+                      timeout: float | None = None) -> None:
     """:class:`DiffFailed` (an ``AssertionError``, with the minimal examples explained) when
-    ``new`` grades any record differently from ``old``."""
+    ``new`` grades any record differently from ``old``.
+
+    With ``prove=True`` the z3 solver answers for every record (the ``verify`` extra; no
+    ``records``): DiffFailed carries what ``evalrules diff --prove`` prints, each kind of change
+    with its regions and smallest record; and DiffFailed too when the solver cannot answer
+    (``timeout`` seconds per question): an unknown is never a pass."""
+    if prove:
+        if records is not None:
+            raise TypeError("assert_equivalent(prove=True) proves for every record: no records")
+        _prove(old, new, outputs, None, timeout)
+        return
     d = diff(old, new, records, outputs=outputs, max_examples=max_examples)
     if d:
         raise DiffFailed("the rulesets are not equivalent\n" + d.report(explain=True), d)
 
 
+def _prove(old: Ruleset, new: Ruleset, outputs, where: str | None, timeout: float | None
+           ) -> None:
+    """:class:`DiffFailed` with what ``evalrules diff --prove`` prints, unless proved."""
+    from ..prove.equivalence import equivalence
+    from ..prove.render_diff import text
+    from ..prove.solve import TIMEOUT
+
+    eq = equivalence(old, new, outputs=outputs, where=where,
+                     timeout=timeout if timeout is not None else TIMEOUT)
+    if not eq.equivalent:
+        raise DiffFailed(text(eq, "en"), eq)
+
+
 def assert_changes_only(old: Ruleset, new: Ruleset, where, records=None, *,
-                        max_examples: int | None = None, outputs=None) -> None:
+                        max_examples: int | None = None, outputs=None, prove: bool = False,
+                        timeout: float | None = None) -> None:
     """:class:`DiffFailed` when ``new`` changes the result of a record outside ``where``: a
     predicate on records, or a condition in the old ruleset's language
-    (``"班子差评率 >= 20% and 班子差评率 < 30%"``)."""
+    (``"班子差评率 >= 20% and 班子差评率 < 30%"``). With ``prove=True`` (a condition only),
+    proved for every record as :func:`assert_equivalent` proves."""
     if where is None:
         raise TypeError("assert_changes_only() needs where=: use assert_equivalent() for none")
+    if prove:
+        if not isinstance(where, str) or records is not None:
+            raise TypeError("assert_changes_only(prove=True) takes where= as a condition and "
+                            "no records")
+        _prove(old, new, outputs, where, timeout)
+        return
     d = diff(old, new, records, outputs=outputs, max_examples=max_examples, where=where)
     if d:
         raise DiffFailed(f"changes outside {where!r}\n" + d.report(explain=True), d)
