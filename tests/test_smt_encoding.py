@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Sequence
 from fractions import Fraction
 
 import pytest
@@ -22,6 +23,7 @@ import evalrules
 from evalrules import groups, unparse
 from evalrules.backends import reference, smt
 from evalrules.diagnostics import InputError
+from evalrules.lower import lower_expression
 from evalrules.testing import records
 from evalrules.values import coerce_record
 
@@ -69,9 +71,22 @@ def error_of(e: InputError) -> tuple:
     return e.key, e.rule, e.field, e.code
 
 
+def checks_of(ruleset: evalrules.Ruleset, enc: smt.Encoded) -> list[tuple]:
+    """Each ``check always`` condition: as written, and its term and failure over ``enc`` (as
+    verify asks them, through :func:`smt.evaluate`)."""
+    out = []
+    for check in ruleset.checks:
+        if check.kind == "always":
+            lowered = lower_expression(ruleset.checked, ruleset.constants, check.condition,
+                                       "check")
+            out.append((check.condition, *smt.evaluate(enc, lowered)))
+    return out
+
+
 def agrees(ruleset: evalrules.Ruleset, enc: smt.Encoded, record: dict,
-           decided: dict | None = None) -> None:
-    """The record fixed into the encoding: the reference's values, or its error, exactly."""
+           decided: dict | None = None, checks: Sequence[tuple] = ()) -> None:
+    """The record fixed into the encoding: the reference's values, or its error, exactly; and
+    the value of each of ``checks`` (:func:`checks_of`) on a graded record."""
     checked, consts = ruleset.checked, ruleset.constants
     try:
         read = coerce_record(checked, record, consts)
@@ -96,6 +111,9 @@ def agrees(ruleset: evalrules.Ruleset, enc: smt.Encoded, record: dict,
     assert holds(model, enc.graded)
     got = {name: value(enc, model, name) for name in ruleset.plan.values}
     assert got == {name: plain(expected.values[name]) for name in ruleset.plan.values}, record
+    for condition, term, fails in checks:
+        want = reference.evaluate_expression(checked, consts, condition, read, group=decided)
+        assert not holds(model, fails) and holds(model, term) is want, (condition, record)
 
 
 def group_decisions(ruleset: evalrules.Ruleset, batch: list[dict]) -> list[tuple[dict, dict]]:
@@ -121,12 +139,13 @@ def group_decisions(ruleset: evalrules.Ruleset, batch: list[dict]) -> list[tuple
 def test_every_ruleset_encodes_the_reference_values_and_errors(path):
     ruleset = evalrules.load(path)
     enc = encoded(ruleset)
+    checks = checks_of(ruleset, enc)
     if ruleset.checked.groups:
         @SEEDED
         @given(st.lists(records(ruleset), min_size=1, max_size=5))
         def batch(batch):
             for record, decided in group_decisions(ruleset, batch):
-                agrees(ruleset, enc, record, decided)
+                agrees(ruleset, enc, record, decided, checks)
 
         batch()
         return
@@ -134,7 +153,7 @@ def test_every_ruleset_encodes_the_reference_values_and_errors(path):
     @SEEDED
     @given(st.one_of(records(ruleset), hostile_records(ruleset)))
     def one(record):
-        agrees(ruleset, enc, record)
+        agrees(ruleset, enc, record, checks=checks)
 
     one()
 
