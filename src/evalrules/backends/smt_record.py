@@ -124,14 +124,20 @@ class Inputs:
 
     def but(self, tag: str, **replace: object) -> Inputs:
         """A copy sharing every unknown; ``votes`` (a mapping (ballot, category) → term) and
-        ``terms`` (input → term) replace some."""
+        ``terms`` (input → term) replace some, and are in their domains too (a vote moved out of
+        a category leaves it >= 0: the other record is a record)."""
+        votes: Mapping[tuple[str, str], z3.ArithRef] = replace.get("votes", {})  # type: ignore[assignment]
+        terms: Mapping[str, Term] = replace.get("terms", {})  # type: ignore[assignment]
         other = Inputs(self.context, tag)
-        other.terms = {**self.terms, **replace.get("terms", {})}  # type: ignore[dict-item]
+        other.terms = {**self.terms, **terms}
         other.specs = dict(self.specs)
-        other.votes = {**self.votes, **replace.get("votes", {})}  # type: ignore[dict-item]
+        other.votes = {**self.votes, **votes}
         other.ballots = dict(self.ballots)
         other.decided = dict(self.decided)
-        other.domain = list(self.domain)
+        other.domain = list(self.domain) + [v >= 0 for v in votes.values()]
+        for name, term in terms.items():
+            if isinstance(term, z3.ArithRef):
+                other.domain += bounds(term, self.specs[name])
         return other
 
     def name(self, *parts: str) -> str:
