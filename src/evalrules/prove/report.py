@@ -28,6 +28,7 @@ class Kind(StrEnum):
     OUTCOME_HOLDS = "outcome-holds"  # the outcome holds for some valid record
     OUTCOME_FAILS = "outcome-fails"  # … and does not hold for some other
     MONOTONE = "monotone"  # --monotone-all: one vote to a better category never lowers a grade
+    ENCODING = "encoding"  # a part of the ruleset the solver could not be given: nothing proved
 
 
 class Severity(StrEnum):
@@ -72,6 +73,9 @@ class Obligation:
     #: Names in the ruleset the finding points at (the rules that mask a rule, the two rules of a
     #: (unique) table that hold at once…).
     related: tuple[str, ...] = ()
+    #: For a question whether some record exists (a label reachable, a rule that decides, a veto
+    #: that changes a grade, an outcome that holds): the smallest such record, replayed too.
+    witness: Counterexample | None = None
 
     @property
     def failed(self) -> bool:
@@ -101,6 +105,8 @@ class Report:
 
     @property
     def bugs(self) -> tuple[Obligation, ...]:
-        """Counterexamples the reference evaluator did not reproduce: bugs of evalrules."""
+        """Counterexamples (and examples) the reference evaluator did not reproduce: bugs of
+        evalrules."""
         return tuple(o for o in self.obligations
-                     if o.counterexample is not None and not o.counterexample.replayed)
+                     if any(c is not None and not c.replayed
+                            for c in (o.counterexample, o.witness)))
