@@ -241,27 +241,6 @@ def test_generated_rulesets_models_replay(module):
             replays(ruleset, enc, model)
 
 
-def test_a_record_with_a_vote_moved_is_a_record_too():
-    """inputs.but: the other record's votes are >= 0 and its numbers in their range, so a
-    question about a record and its neighbour never takes an impossible neighbour."""
-    ruleset = evalrules.compile("ruleset 移票\nballot 测评: 优秀, 称职\ninput x: number in 0..10\n"
-                                "let 优率 = share(测评: 优秀) >= 50%\n")
-    before = smt.Inputs(smt.Context())
-    first = smt.encode(ruleset.plan, before)
-    good, fair = before.vote("测评", "优秀"), before.vote("测评", "称职")
-    x = before.terms["x"]
-    after = before.but("after", votes={("测评", "优秀"): good - 1, ("测评", "称职"): fair + 1},
-                       terms={"x": x + 1})  # type: ignore[operator]
-    second = smt.encode(ruleset.plan, after)
-    assert solved(first.assumptions, good == 0) is not None
-    assert solved(second.assumptions, good == 0) is None
-    assert solved(second.assumptions, x == 10) is None
-    model = solved(second.valid, good == 1, fair == 0, x == 9)
-    assert model is not None
-    assert smt.record_of(model, after)["测评"] == {"优秀": 0, "称职": 1}
-    assert smt.record_of(model, after)["x"] == 10
-
-
 # ---------------------------------------------------------------- exact arithmetic
 
 

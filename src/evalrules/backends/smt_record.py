@@ -124,20 +124,17 @@ class Inputs:
 
     def but(self, tag: str, **replace: object) -> Inputs:
         """A copy sharing every unknown; ``votes`` (a mapping (ballot, category) → term) and
-        ``terms`` (input → term) replace some, and are in their domains too (a vote moved out of
-        a category leaves it >= 0: the other record is a record)."""
-        votes: Mapping[tuple[str, str], z3.ArithRef] = replace.get("votes", {})  # type: ignore[assignment]
-        terms: Mapping[str, Term] = replace.get("terms", {})  # type: ignore[assignment]
+        ``terms`` (input → term) replace some. The caller states what the replacements must be
+        (a vote moved out of a category needs one there; a raised number stays in its range:
+        :meth:`bounds`): added here for every replaced term, the redundant constraints slowed
+        the nonlinear questions past their timeout."""
         other = Inputs(self.context, tag)
-        other.terms = {**self.terms, **terms}
+        other.terms = {**self.terms, **replace.get("terms", {})}  # type: ignore[dict-item]
         other.specs = dict(self.specs)
-        other.votes = {**self.votes, **votes}
+        other.votes = {**self.votes, **replace.get("votes", {})}  # type: ignore[dict-item]
         other.ballots = dict(self.ballots)
         other.decided = dict(self.decided)
-        other.domain = list(self.domain) + [v >= 0 for v in votes.values()]
-        for name, term in terms.items():
-            if isinstance(term, z3.ArithRef):
-                other.domain += bounds(term, self.specs[name])
+        other.domain = list(self.domain)
         return other
 
     def name(self, *parts: str) -> str:
@@ -191,6 +188,10 @@ class Inputs:
         if spec.kind == P.InputKind.DATE:  # a day number: one of the calendar's
             self.domain += [term >= 1, term <= datetime.date.max.toordinal()]
         return term
+
+    def bounds(self, term: z3.ArithRef, spec: P.InputSpec) -> list[z3.BoolRef]:
+        """``term`` within the input's range (see :func:`bounds`)."""
+        return bounds(term, spec)
 
     def history(self, name: str, labels: Sequence[str]) -> History:
         ctx = self.context
