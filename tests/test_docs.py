@@ -731,6 +731,42 @@ def diff_on_data(b: Block, tmp_path: Path) -> None:
     elided_match(b.text, out)
 
 
+def verify_transcript(b: Block, tmp_path: Path) -> None:
+    """``evalrules verify`` on the >=→<= mutant: every line but the counterexample's (which
+    smallest record the solver picks may vary) is the output's, the seconds aside; the page's
+    cases are real: each gives what it expects, and its grades are the ones the page says."""
+    from evalrules.testing.cases import Case, run_case
+    command, *shown = b.text.rstrip("\n").splitlines()
+    status, out = run_cli(command.split()[2:])
+    assert status == 1
+
+    def fixed(lines: list[str]) -> list[str]:
+        return [re.sub(r"（[\d.]+ 秒）", "（… 秒）", line) for line in lines
+                if not line.lstrip().startswith(("{", "反例说明"))]
+
+    assert fixed(out.rstrip("\n").splitlines()) == fixed(shown)
+    mutant = evalrules.load(ROOT / "tests/mutants/ge-to-le.rules")
+    cases = [json.loads(line.strip().rstrip(",")) for line in shown
+             if line.lstrip().startswith("{")]
+    for c in cases:
+        case = Case(c["name"], c["input"], c["expect"], c["vetoes"], c["outcomes"])
+        assert run_case(mutant, case)[0] == [], c["name"]
+    before, after = (c["expect"]["班子等次"] for c in cases)
+    assert f"由 {before} 降为 {after}" in next(line for line in shown if "反例说明" in line)
+
+
+def verify_unknown(b: Block, tmp_path: Path) -> None:
+    """How an unknown answer reads: a timed-out `check always`, rendered."""
+    from evalrules.prove import render
+    from evalrules.prove.report import Kind, Obligation, Report, Severity
+    from evalrules.prove.solve import Status
+    asked = Obligation(Kind.CHECK, "check always 实绩考核总分 <= 100", Status.UNKNOWN,
+                       Severity.ERROR, reason="timeout")
+    out = render.text(Report("r", None, (asked,)), "zh", timeout=10).splitlines()
+    shown = b.text.rstrip("\n").splitlines()  # the page's block is dedented
+    assert [line.strip() for line in out[-len(shown):]] == [line.strip() for line in shown]
+
+
 def diff_prove_output(b: Block, tmp_path: Path) -> None:
     """``evalrules diff … --prove``: the head, the first transition and its regions."""
     pytest.importorskip("z3")
@@ -774,6 +810,8 @@ OUTPUTS: dict[tuple[str, str], Callable[[Block, Path], None] | str] = {
     ("docs/user-guide.md", 'extends "rulesets/fanwen9/team-county.rules"'): init_output,
     ("docs/changing-a-rule-safely.md", "班子等次 较好 → 一般：1"): diff_output,
     ("docs/changing-a-rule-safely.md", "共 300 条记录，9 条不同"): diff_on_data,
+    ("docs/cli.md", "$ evalrules verify tests/mutants/ge-to-le.rules"): verify_transcript,
+    ("docs/cli.md", "错误（未知）"): verify_unknown,
     ("docs/changing-a-rule-safely.md", "已证明不同：4 种变化"): diff_prove_output,
     ("docs/verify.md", "proved different, kinds of change: 4"): diff_prove_output_en,
 }

@@ -150,6 +150,7 @@ ON_A_RULESET = [
     ("test", ["test", "RULES", "--no-checks"]),
     ("diff", ["diff", "RULES", CITY, "--data", CHANGES]),
     ("diff", ["diff", CITY, "RULES", "--data", CHANGES]),
+    ("verify", ["verify", "RULES"]),
 ]
 
 

@@ -39,10 +39,11 @@ HELP: dict[str, tuple[str, str]] = {
         "  1  检查的东西有问题：规则集编译不过或读不了（错误 E501；凡是加载规则集的命令，包括\n"
         "     diff；fmt：无法解析）；有记录无法评定（eval、report；explain：所选的那一行）；\n"
         "     文件不是规范格式（fmt --check）；用例或检查不通过（test）；两个规则集有不同\n"
-        "     （diff，和 diff(1) 一样）\n"
+        "     （diff，和 diff(1) 一样）；有错误类的性质被推翻或未知（verify）\n"
         "  2  命令没能完成：用法不对（未知选项、--row 不是记录所在的行、--where 编译不过），\n"
         "     数据、用例或输出文件不存在、读不了或写不了，缺少可选的软件包（openpyxl、\n"
-        "     hypothesis、pyarrow），init 要覆盖已有的文件，格式化程序的缺陷\n"
+        "     hypothesis、pyarrow、z3-solver），init 要覆盖已有的文件，格式化程序的缺陷，\n"
+        "     verify 的反例在参考求值器上不成立（evalrules 的缺陷）\n"
         "  给了几个文件时，取其中最高的状态。",
         "exit status, the same for every command:\n"
         "  0  success: nothing wrong was found\n"
@@ -50,11 +51,13 @@ HELP: dict[str, tuple[str, str]] = {
         "     read (error E501; every command that loads one, diff included; fmt: does not\n"
         "     parse); rows that cannot be graded (eval, report; explain: the chosen row); a file\n"
         "     not in the canonical layout (fmt --check); a case or check that fails (test); a\n"
-        "     difference between the two rulesets (diff, as diff(1) does)\n"
+        "     difference between the two rulesets (diff, as diff(1) does); an error-class\n"
+        "     property refuted or unknown (verify)\n"
         "  2  the command could not do its job: bad usage (an unknown option, a --row that holds\n"
         "     no record, a --where that does not compile), a data, cases or output file that is\n"
         "     missing, cannot be read or cannot be written, a missing optional package\n"
-        "     (openpyxl, hypothesis, pyarrow), a file init would overwrite, a formatter bug\n"
+        "     (openpyxl, hypothesis, pyarrow, z3-solver), a file init would overwrite, a\n"
+        "     formatter bug, a verify counterexample the reference does not reproduce (a bug)\n"
         "  With several files, the highest status applies."),
     # ------------------------------------------------------------ check
     "help.check": (

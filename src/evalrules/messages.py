@@ -18,8 +18,8 @@ The language is Chinese unless asked otherwise: ``--lang en``, or the ``EVALRULE
 English text for programs; the command line says them with :func:`say` from their data.
 
 The pairs are kept by section in :mod:`catalogue` (reading, writing, explaining, reporting,
-comparing, records, proving) and :mod:`helptext` (``--help``); this module joins them. Imports
-only those.
+comparing, records, proving, verifying) and :mod:`helptext` (``--help``); this module joins
+them. Imports only those.
 """
 
 from __future__ import annotations
@@ -30,7 +30,16 @@ from collections.abc import Mapping
 
 from attrs import field, frozen
 
-from .catalogue import comparing, explaining, proving, reading, records, reporting, writing
+from .catalogue import (
+    comparing,
+    explaining,
+    proving,
+    reading,
+    records,
+    reporting,
+    verifying,
+    writing,
+)
 from .helptext import HELP
 
 #: The languages a message is written in.
@@ -76,7 +85,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "needs.batch": ("Parquet 和流式处理需要 pyarrow（{error}），安装：{command}",
                     "Parquet and streaming need pyarrow ({error}): {command}"),
 }
-for _part in (reading, writing, explaining, reporting, comparing, records, proving):
+for _part in (reading, writing, explaining, reporting, comparing, records, proving, verifying):
     MESSAGES.update(_part.MESSAGES)
 MESSAGES.update(HELP)
 
