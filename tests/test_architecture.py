@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from evalrules import ast, lower, plan
-from evalrules.backends import generated, vectorized
+from evalrules.backends import generated, smt, vectorized
 
 from conftest import ROOT
 
@@ -153,6 +153,7 @@ def test_every_backend_handles_every_primitive_of_the_plan():
     primitives = set(typing.get_args(plan.Expr))
     assert set(generated.HANDLERS) == primitives
     assert set(vectorized.HANDLERS) == primitives
+    assert set(smt.HANDLERS) == primitives
     assert set(generated.STEPS) == set(typing.get_args(plan.Step))
 
 

@@ -7,17 +7,30 @@ so a solver can prove a property for all valid records or find one that breaks i
 
 Numbers are exact: a :class:`Num` is a numerator over a positive denominator, both z3 terms, and a
 comparison multiplies across, so ``share(测评: 优秀) >= 60%`` becomes ``5·优秀 >= 3·total``: linear
-where the ruleset is linear. ``floor``, ``ceil`` and ``round`` (half away from zero) are exact
-whole numbers. Every :class:`plan.Fail` becomes a :class:`Failure`: the condition under which a
-record fails there first, in the plan's order (the reference's), so errors are encoded too.
+where the ruleset is linear. To keep it so, a constant factor or divisor scales the numerator (a
+share halved is still over its total; the numerator may then be a real term), equal denominators
+are never multiplied together, and a choice between constants is put over one denominator. What
+stays nonlinear is nonlinear in the ruleset: a share added to another ballot's share or to a
+number input (``x + a/T >= c`` is ``x·T + a >= c·T``). ``floor``, ``ceil`` and ``round`` (half
+away from zero) are exact whole numbers (``ToInt`` over a constant denominator, else an unknown
+``k`` with ``k·d <= n < (k+1)·d``). ``tests/test_smt_encoding.py`` holds all this to the
+reference evaluator. Every :class:`plan.Fail` becomes a :class:`Failure`: the condition under
+which a record fails there first, in the plan's order (the reference's), so errors are encoded
+too.
 
 What a record holds beyond numbers is described exactly where it can be and over-approximated
 where it cannot, and :attr:`Encoded.abstract` says so (a counterexample must then be replayed):
 
 - a history of labels is its length, how often each label occurs, its last label and how many of
   its latest entries in a row are that label — exact: any such values are some history's;
-- a list of numbers is its length and, for each statistic the ruleset reads, a value within the
-  numbers' range (abstract);
+- a list of numbers is its length and, for each statistic the ruleset reads (by op and trim), an
+  unknown of its own — abstract. What is encoded: each statistic within the numbers' range (a sum
+  within length × the range), a sum of nothing 0, ``min`` at or below the others of its trim and
+  ``max`` at or above. What is not (it is nonlinear or needs the numbers themselves): sum = count ×
+  mean, a sum between count × min and count × max, how the statistics of different trims relate.
+  So a model may describe no list (two numbers of mean 50, least 0 and greatest 60);
+  :func:`record_of` then still gives a list of the model's length, and where some list has all
+  the model's statistics it gives one (a small solver question), so most counterexamples replay;
 - what group rules decide (ranks, group values, quota moves) is free: any value is possible.
 
 Imports z3 (the ``verify`` extra), :mod:`plan` and :mod:`backends.smt_record`; the caller imports
@@ -27,8 +40,9 @@ it lazily.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import z3
 from attrs import define
@@ -50,8 +64,8 @@ from .smt_record import (
     whole,
 )
 
-__all__ = ["Context", "Encoded", "Failure", "Inputs", "Label", "Num", "Term", "decisions_of",
-           "encode", "evaluate", "record_of", "value_of"]
+__all__ = ["HANDLERS", "Context", "Encoded", "Failure", "Inputs", "Label", "Num", "Term",
+           "decisions_of", "encode", "evaluate", "record_of", "value_of"]
 
 
 @define
@@ -150,92 +164,86 @@ class _Encoder:
         return term
 
     def expr(self, e: P.Expr) -> Term:
-        match e:
-            case P.Const(value=bool() as b):
-                return z3.BoolVal(b)
-            case P.Const(value=str() as s):
-                return Label(z3.IntVal(self.inputs.context.code(s)))
-            case P.Const(value=Fraction() as v):
-                return num(v)
-            case P.Input(name=name):
-                term = self.inputs.terms[name]
-                return whole(term) if isinstance(term, z3.ArithRef) and term.is_int() else (
-                    Num(term, z3.IntVal(1), 1) if isinstance(term, z3.ArithRef) else term)
-            case P.Vote(ballot=b, category=c):
-                return whole(self.inputs.vote(b, c))
-            case P.Local(name=name):
-                return self.env[name]
-            case P.Decided():
-                term = self.inputs.decision(e)
-                if isinstance(term, z3.BoolRef):
-                    return term
-                return whole(term) if term.is_int() else Num(term, z3.IntVal(1), 1)
-            case P.Ranked():
-                self.fails(z3.Not(self.inputs.has_rank(e)), e.fail)
-                return whole(self.inputs.decision(e))
-            case P.Sum(terms=xs):
-                out = self.number(xs[0])
-                for x in xs[1:]:
-                    out = add(out, self.number(x))
-                return out
-            case P.Neg(operand=x):
-                a = self.number(x)
-                return Num(-a.n, a.d, a.dk)
-            case P.Mul(left=a, right=b):
-                return mul(self.number(a), self.number(b))
-            case P.Div():
-                return self.div(e)
-            case P.Min(args=xs) | P.Max(args=xs):
-                return self.extreme("<=" if isinstance(e, P.Min) else ">=", xs)
-            case P.Round(operand=x, digits=digits):
-                return self.round(self.number(x), digits)
-            case P.Floor(operand=x):
-                return whole(self.floor(self.number(x)))
-            case P.Ceil(operand=x):
-                a = self.number(x)
-                return whole(-self.floor(Num(-a.n, a.d, a.dk)))
-            case P.Abs(operand=x):
-                a = self.number(x)
-                return Num(z3.If(a.n >= 0, a.n, -a.n), a.d, a.dk)
-            case P.CountTrue(conditions=xs):
-                return whole(z3.Sum([z3.If(self.cond(x), 1, 0) for x in xs]))
-            case P.Compare():
-                return self.compare(e)
-            case P.Not(operand=x):
-                return z3.Not(self.cond(x))
-            case P.And(terms=xs) | P.Or(terms=xs):
-                return self.lazy(isinstance(e, P.And), xs)
-            case P.If():
-                return self.choice(e)
-            case P.Lookup(operand=x, table=table):
-                key = self.expr(x)
-                assert isinstance(key, Label), e
-                entries = [(self.inputs.context.code(k), self.expr(P.Const(v))) for k, v in table]
-                found = entries[-1][1]
-                for code, value in reversed(entries[:-1]):
-                    found = choose(key.code == code, value, found)
-                return found
-            case P.Count(history=h, label=label):
-                hist = self.expr(h)
-                assert isinstance(hist, History)
-                return whole(hist.counts.get(label, z3.IntVal(0)))
-            case P.Streak(history=h, label=label):
-                hist = self.expr(h)
-                assert isinstance(hist, History)
-                code = self.inputs.context.code(label)
-                return whole(z3.If(z3.And(hist.length > 0, hist.last == code), hist.streak, 0))
-            case P.Last(history=h, fail=fail):
-                hist = self.expr(h)
-                assert isinstance(hist, History)
-                self.fails(hist.length == 0, fail)
-                return Label(hist.last)
-            case P.Numbers():
-                return self.numbers(e)
-        raise TypeError(f"no SMT encoding for {type(e).__name__}")
+        return HANDLERS[type(e)](self, e)
 
-    def extreme(self, op: str, xs: Sequence[P.Expr]) -> Num:
-        out = self.number(xs[0])
-        for x in xs[1:]:
+    def const(self, e: P.Const) -> Term:
+        match e.value:
+            case bool() as b:
+                return z3.BoolVal(b)
+            case str() as s:
+                return Label(z3.IntVal(self.inputs.context.code(s)))
+        return num(e.value)
+
+    def input(self, e: P.Input) -> Term:
+        term = self.inputs.terms[e.name]
+        if isinstance(term, z3.ArithRef):
+            return whole(term) if term.is_int() else Num(term, z3.IntVal(1), 1)
+        return term
+
+    def decided(self, e: P.Decided) -> Term:
+        term = self.inputs.decision(e)
+        if isinstance(term, z3.BoolRef):
+            return term
+        assert isinstance(term, z3.ArithRef)
+        return whole(term) if term.is_int() else Num(term, z3.IntVal(1), 1)
+
+    def ranked(self, e: P.Ranked) -> Num:
+        self.fails(z3.Not(self.inputs.has_rank(e)), e.fail)
+        term = self.inputs.decision(e)
+        assert isinstance(term, z3.ArithRef)
+        return whole(term)
+
+    def sum(self, e: P.Sum) -> Num:
+        out = self.number(e.terms[0])
+        for x in e.terms[1:]:
+            out = add(out, self.number(x))
+        return out
+
+    def neg(self, e: P.Neg) -> Num:
+        a = self.number(e.operand)
+        return Num(-a.n, a.d, a.dk)
+
+    def ceil(self, e: P.Ceil) -> Num:
+        a = self.number(e.operand)
+        return whole(-self.floored(Num(-a.n, a.d, a.dk)))
+
+    def abs(self, e: P.Abs) -> Num:
+        a = self.number(e.operand)
+        return Num(z3.If(a.n >= 0, a.n, -a.n), a.d, a.dk)
+
+    def count_true(self, e: P.CountTrue) -> Num:
+        return whole(z3.Sum([z3.If(self.cond(x), 1, 0) for x in e.conditions]))
+
+    def lookup(self, e: P.Lookup) -> Term:
+        key = self.expr(e.operand)
+        assert isinstance(key, Label), e
+        entries = [(self.inputs.context.code(k), self.const(P.Const(v))) for k, v in e.table]
+        found = entries[-1][1]
+        for code, value in reversed(entries[:-1]):
+            found = choose(key.code == code, value, found)
+        return found
+
+    def history(self, e: P.Count | P.Streak | P.Last) -> History:
+        hist = self.expr(e.history)
+        assert isinstance(hist, History), e
+        return hist
+
+    def count(self, e: P.Count) -> Num:
+        return whole(self.history(e).counts.get(e.label, z3.IntVal(0)))
+
+    def streak(self, e: P.Streak) -> Num:
+        hist, code = self.history(e), self.inputs.context.code(e.label)
+        return whole(z3.If(z3.And(hist.length > 0, hist.last == code), hist.streak, 0))
+
+    def last(self, e: P.Last) -> Label:
+        hist = self.history(e)
+        self.fails(hist.length == 0, e.fail)
+        return Label(hist.last)
+
+    def extreme(self, e: P.Min | P.Max) -> Num:
+        op = "<=" if isinstance(e, P.Min) else ">="
+        out = self.number(e.args[0])
+        for x in e.args[1:]:
             b = self.number(x)
             chosen = choose(compare(op, out, b), out, b)
             assert isinstance(chosen, Num)
@@ -245,27 +253,32 @@ class _Encoder:
     def div(self, e: P.Div) -> Num:
         a, b = self.number(e.left), self.number(e.right)
         self.fails(b.n == 0, e.fail)
+        c = constant(b)
+        if c:  # by a constant: a's denominator stays (a share halved is still over its total)
+            return mul(a, num(1 / c))
         if P.nonnegative(e.right):
-            return Num(a.n * b.d, a.d * b.n, None)
+            return Num(_product(a.n, b.d), _product(a.d, b.n), None)
         sign = z3.If(b.n < 0, -1, 1)
-        return Num(a.n * b.d * sign, a.d * z3.If(b.n < 0, -b.n, b.n), None)
+        return Num(_product(a.n, b.d) * sign, _product(a.d, z3.If(b.n < 0, -b.n, b.n)), None)
 
-    def floor(self, a: Num) -> z3.ArithRef:
+    def floored(self, a: Num) -> z3.ArithRef:
+        """The whole number at or below ``a``."""
         if a.dk == 1 and a.n.is_int():
             return a.n
-        if a.dk is not None:
-            return z3.ToInt(z3.ToReal(a.n) / a.dk)
+        if a.dk is not None:  # a real input's numerator is no Int to convert
+            return z3.ToInt((z3.ToReal(a.n) if a.n.is_int() else a.n) / a.dk)
         k = self.inputs.context.fresh("floor")
         # defined where the denominator is positive, so the definition never excludes a record
         self.axioms.append(z3.Implies(a.d > 0, z3.And(k * a.d <= a.n, a.n < (k + 1) * a.d)))
         return k
 
-    def round(self, a: Num, digits: int) -> Num:
+    def round(self, e: P.Round) -> Num:
+        a, digits = self.number(e.operand), e.digits
         scale = Fraction(10) ** digits
         y = mul(a, num(scale))
         half = num(Fraction(1, 2))
-        up = self.floor(add(y, half))
-        down = self.floor(add(Num(-y.n, y.d, y.dk), half))
+        up = self.floored(add(y, half))
+        down = self.floored(add(Num(-y.n, y.d, y.dk), half))
         r = z3.If(y.n >= 0, up, -down)
         return mul(whole(r), num(1 / scale))
 
@@ -283,7 +296,8 @@ class _Encoder:
         assert op in ("==", "!="), e
         return a == b if op == "==" else a != b
 
-    def lazy(self, conjunction: bool, xs: Sequence[P.Expr]) -> z3.BoolRef:
+    def lazy(self, e: P.And | P.Or) -> z3.BoolRef:
+        conjunction, xs = isinstance(e, P.And), e.terms
         terms: list[z3.BoolRef] = []
         depth = len(self.path)
         for x in xs:
@@ -309,7 +323,7 @@ class _Encoder:
             out = choose(t, v, out)
         return out
 
-    def numbers(self, e: P.Numbers) -> Term:
+    def numbers(self, e: P.Numbers) -> Num:
         items = self.expr(e.items)
         assert isinstance(items, NumberList), e
         m = items.length - 2 * e.trim
@@ -319,6 +333,38 @@ class _Encoder:
             return whole(m)
         v = self.inputs.statistic(items, e.op, e.trim)
         return whole(v) if v.is_int() else Num(v, z3.IntVal(1), 1)
+
+
+#: Every primitive of the plan → its encoding (an :class:`_Encoder` method).
+HANDLERS: dict[type, Callable[[_Encoder, Any], Term]] = {
+    P.Const: _Encoder.const,
+    P.Input: _Encoder.input,
+    P.Vote: lambda self, e: whole(self.inputs.vote(e.ballot, e.category)),
+    P.Local: lambda self, e: self.env[e.name],
+    P.Decided: _Encoder.decided,
+    P.Ranked: _Encoder.ranked,
+    P.Sum: _Encoder.sum,
+    P.Neg: _Encoder.neg,
+    P.Mul: lambda self, e: mul(self.number(e.left), self.number(e.right)),
+    P.Div: _Encoder.div,
+    P.Min: _Encoder.extreme,
+    P.Max: _Encoder.extreme,
+    P.Round: _Encoder.round,
+    P.Floor: lambda self, e: whole(self.floored(self.number(e.operand))),
+    P.Ceil: _Encoder.ceil,
+    P.Abs: _Encoder.abs,
+    P.CountTrue: _Encoder.count_true,
+    P.Compare: _Encoder.compare,
+    P.Not: lambda self, e: z3.Not(self.cond(e.operand)),
+    P.And: _Encoder.lazy,
+    P.Or: _Encoder.lazy,
+    P.If: _Encoder.choice,
+    P.Lookup: _Encoder.lookup,
+    P.Count: _Encoder.count,
+    P.Streak: _Encoder.streak,
+    P.Last: _Encoder.last,
+    P.Numbers: _Encoder.numbers,
+}
 
 
 # ---------------------------------------------------------------- exact arithmetic on Num
@@ -331,15 +377,51 @@ def _lift(a: Num, b: Num) -> tuple[z3.ArithRef, z3.ArithRef, z3.ArithRef, int | 
         return _times(a.n, d // a.dk), _times(b.n, d // b.dk), z3.IntVal(d), d
     if z3.eq(a.d, b.d):
         return a.n, b.n, a.d, None
-    if b.dk == 1:
-        return a.n, b.n * a.d, a.d, None
-    if a.dk == 1:
-        return a.n * b.d, b.n, b.d, None
-    return a.n * b.d, b.n * a.d, a.d * b.d, None
+    if b.dk is not None:  # a constant denominator scales the numerator: still linear
+        return _times(a.n, b.dk), _product(b.n, a.d), _times(a.d, b.dk), None
+    if a.dk is not None:
+        return _product(a.n, b.d), _times(b.n, a.dk), _times(b.d, a.dk), None
+    return _product(a.n, b.d), _product(b.n, a.d), _product(a.d, b.d), None
 
 
 def _times(t: z3.ArithRef, k: int) -> z3.ArithRef:
+    if z3.is_int_value(t):
+        return z3.IntVal(t.as_long() * k)
     return t if k == 1 else t * k
+
+
+def _product(x: z3.ArithRef, y: z3.ArithRef) -> z3.ArithRef:
+    """``x · y``, without a factor 1 (so equal denominators stay equal terms), and into the
+    branches of a choice between constants (``If(c, 3, 2) · total`` is ``If(c, 3·total,
+    2·total)``: linear)."""
+    for a, b in ((x, y), (y, x)):
+        if z3.is_int_value(a) and a.as_long() == 1:
+            return b
+        if z3.is_app_of(a, z3.Z3_OP_ITE) and not _variable(a):
+            return z3.If(a.arg(0), _product(a.arg(1), b), _product(a.arg(2), b))
+    return x * y
+
+
+def _variable(t: z3.ExprRef) -> bool:
+    """Whether a number term's value has an unknown in it (outside the conditions of choices)."""
+    if z3.is_app_of(t, z3.Z3_OP_ITE):
+        return _variable(t.arg(1)) or _variable(t.arg(2))
+    return not (z3.is_int_value(t) or z3.is_rational_value(t)) and (
+        t.num_args() == 0 or any(_variable(c) for c in t.children()))
+
+
+def constant(a: Num) -> Fraction | None:
+    """The number ``a`` is when it is a constant."""
+    if a.dk is not None and z3.is_int_value(a.n):
+        return Fraction(a.n.as_long(), a.dk)
+    return None
+
+
+def _scaled(t: z3.ArithRef, c: Fraction) -> z3.ArithRef:
+    """``t · c``: a whole factor keeps an integer term integer, a fraction makes it real."""
+    if c.denominator == 1:
+        return _times(t, int(c))
+    return (z3.ToReal(t) if t.is_int() else t) * z3.RealVal(f"{c.numerator}/{c.denominator}")
 
 
 def add(a: Num, b: Num) -> Num:
@@ -348,9 +430,17 @@ def add(a: Num, b: Num) -> Num:
 
 
 def mul(a: Num, b: Num) -> Num:
+    """``a · b``; a constant factor scales the other's numerator (its denominator kept)."""
+    ca, cb = constant(a), constant(b)
+    if ca is not None and cb is not None:
+        return num(ca * cb)
+    if ca is not None or cb is not None:
+        x, c = (b, ca) if ca is not None else (a, cb)
+        assert c is not None
+        return Num(_scaled(x.n, c), x.d, x.dk)
     if a.dk is not None and b.dk is not None:
         return Num(a.n * b.n, z3.IntVal(a.dk * b.dk), a.dk * b.dk)
-    return Num(a.n * b.n, a.d * b.d, None)
+    return Num(_product(a.n, b.n), _product(a.d, b.d), None)
 
 
 _OPS = {"==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
@@ -365,8 +455,9 @@ def compare(op: str, a: Num, b: Num) -> z3.BoolRef:
 def choose(c: z3.BoolRef, a: Term, b: Term) -> Term:
     """``a`` where ``c`` holds, else ``b`` (of one kind)."""
     if isinstance(a, Num) and isinstance(b, Num):
-        if a.dk is not None and a.dk == b.dk:
-            return Num(z3.If(c, a.n, b.n), a.d, a.dk)
+        if a.dk is not None and b.dk is not None:  # over one constant denominator: linear
+            an, bn, d, dk = _lift(a, b)
+            return Num(z3.If(c, an, bn), d, dk)
         if z3.eq(a.d, b.d):
             return Num(z3.If(c, a.n, b.n), a.d, None)
         return Num(z3.If(c, a.n, b.n), z3.If(c, a.d, b.d), None)

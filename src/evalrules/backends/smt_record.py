@@ -8,6 +8,7 @@ Imports z3 and :mod:`plan` and :mod:`values`.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -123,7 +124,10 @@ class Inputs:
 
     def but(self, tag: str, **replace: object) -> Inputs:
         """A copy sharing every unknown; ``votes`` (a mapping (ballot, category) → term) and
-        ``terms`` (input → term) replace some."""
+        ``terms`` (input → term) replace some. The caller states what the replacements must be
+        (a vote moved out of a category needs one there; a raised number stays in its range:
+        :meth:`bounds`): added here for every replaced term, the redundant constraints slowed
+        the nonlinear questions past their timeout."""
         other = Inputs(self.context, tag)
         other.terms = {**self.terms, **replace.get("terms", {})}  # type: ignore[dict-item]
         other.specs = dict(self.specs)
@@ -145,7 +149,7 @@ class Inputs:
                 if (known.kind, known.labels, known.whole) != (spec.kind, spec.labels, spec.whole):
                     raise ValueError(f"input {spec.name} is declared differently")
                 if (known.low, known.high) != (spec.low, spec.high):
-                    self.domain += self.bounds(self.terms[spec.name], spec)
+                    self.domain += bounds(self.terms[spec.name], spec)
                 continue
             self.specs[spec.name] = spec
             self.terms[spec.name] = self.unknown(spec)
@@ -180,16 +184,14 @@ class Inputs:
                 return NumberList(spec, length, {})
         integral = spec.kind in (P.InputKind.INTEGER, P.InputKind.DATE)
         term = z3.Int(name) if integral else z3.Real(name)
-        self.domain += self.bounds(term, spec)
+        self.domain += bounds(term, spec)
+        if spec.kind == P.InputKind.DATE:  # a day number: one of the calendar's
+            self.domain += [term >= 1, term <= datetime.date.max.toordinal()]
         return term
 
-    def bounds(self, term, spec: P.InputSpec) -> list[z3.BoolRef]:
-        out = []
-        if spec.low is not None:
-            out.append(term * spec.low.denominator >= spec.low.numerator)
-        if spec.high is not None:
-            out.append(term * spec.high.denominator <= spec.high.numerator)
-        return out
+    def bounds(self, term: z3.ArithRef, spec: P.InputSpec) -> list[z3.BoolRef]:
+        """``term`` within the input's range (see :func:`bounds`)."""
+        return bounds(term, spec)
 
     def history(self, name: str, labels: Sequence[str]) -> History:
         ctx = self.context
@@ -218,7 +220,7 @@ class Inputs:
             return self.decided[key]
         if isinstance(node, P.Decided) and node.number:
             term: z3.ExprRef = z3.Real(self.name("#group", key))
-        elif isinstance(node, P.Decided) and key.startswith("quota"):
+        elif isinstance(node, P.Decided) and key.startswith("quota "):  # QuotaNode.key
             term = z3.Bool(self.name("#group", key))
         else:
             term = z3.Int(self.name("#group", key))
@@ -243,14 +245,14 @@ class Inputs:
         items.stats[key] = v
         m = items.length - 2 * trim
         lo, hi = spec.low, spec.high
-        if op == "sum":
+        if op == "sum":  # of m numbers each in the range (none: trimmed away, or empty)
             if lo is not None:
-                self.domain.append(v * lo.denominator >= m * lo.numerator)
+                self.domain.append(z3.Implies(m > 0, v * lo.denominator >= m * lo.numerator))
             if hi is not None:
-                self.domain.append(v * hi.denominator <= m * hi.numerator)
+                self.domain.append(z3.Implies(m > 0, v * hi.denominator <= m * hi.numerator))
             self.domain.append(z3.Implies(m <= 0, v == 0))
         else:
-            self.domain += [z3.Implies(m > 0, b) for b in self.bounds(v, spec)]
+            self.domain += [z3.Implies(m > 0, b) for b in bounds(v, spec)]
             for other, rel in (("min", lambda a, b: a >= b), ("max", lambda a, b: a <= b)):
                 if op != other and (other, trim) in items.stats:
                     self.domain.append(z3.Implies(m > 0, rel(v, items.stats[other, trim])))
@@ -290,11 +292,36 @@ class Inputs:
                     for (op, trim), v in term.stats.items():
                         if not too_few(items, trim):
                             out.append(_equals(v, aggregate(op, items, trim)))
+                case _ if isinstance(value, datetime.date):
+                    out.append(term == value.toordinal())
                 case _:
                     out.append(_equals(term, Fraction(value)))  # type: ignore[call-overload]
         for (ballot, category), v in self.votes.items():
             out.append(v == int(record[ballot][category]))  # type: ignore[index]
         return out
+
+    def fix_decided(self, decided: Mapping[str, object]) -> list[z3.BoolRef]:
+        """Constraints that make the decided unknowns what the group rules decided (as the
+        reference evaluator's ``group``: a rank the record has none of is None)."""
+        out = []
+        for key, term in self.decided.items():
+            if key.startswith("?"):
+                out.append(term == (decided[key[1:]] is not None))
+            elif isinstance(value := decided.get(key), bool):
+                out.append(term == value)
+            elif value is not None:
+                out.append(_equals(term, Fraction(value)))  # type: ignore[call-overload]
+        return out
+
+
+def bounds(term: z3.ArithRef, spec: P.InputSpec) -> list[z3.BoolRef]:
+    """``term`` within the input's range."""
+    out = []
+    if spec.low is not None:
+        out.append(term * spec.low.denominator >= spec.low.numerator)
+    if spec.high is not None:
+        out.append(term * spec.high.denominator <= spec.high.numerator)
+    return out
 
 
 def _equals(term, value: Fraction) -> z3.BoolRef:
@@ -344,6 +371,8 @@ def record_of(model: z3.ModelRef, inputs: Inputs) -> dict[str, object]:
                 out[name] = _history(model, ctx, term)
             case NumberList():
                 out[name] = _realised(model, term)
+            case _ if inputs.specs[name].kind == P.InputKind.DATE:
+                out[name] = datetime.date.fromordinal(int(number_of(model, term)))
             case _:
                 out[name] = _plain(number_of(model, term))
     for ballot, categories in inputs.ballots.items():
@@ -378,9 +407,19 @@ def _history(model: z3.ModelRef, ctx: Context, h: History) -> list[str]:
     return head + [last] * streak
 
 
+#: The longest list :func:`_realised` looks for numbers of (a longer one gets the rough fill).
+REALISE_MAX = 40
+
+
 def _realised(model: z3.ModelRef, items: NumberList) -> list[int | Fraction]:
+    """A list of the model's count whose statistics are the model's where some list has them
+    all (the encoding takes each statistic as its own unknown: a mean and a sum, say, need not
+    agree); else numbers of the model's count near them (the replay then tells the difference)."""
     n = int(number_of(model, items.length))
     stats = {key: number_of(model, v) for key, v in items.stats.items()}
+    found = _realise(items.spec, n, stats) if 0 < n <= REALISE_MAX else None
+    if found is not None:
+        return found
     low = items.spec.low if items.spec.low is not None else Fraction(0)
     fill = next((v for (op, _), v in stats.items() if op in ("mean", "last", "min", "max")),
                 low)
@@ -389,3 +428,41 @@ def _realised(model: z3.ModelRef, items: NumberList) -> list[int | Fraction]:
         if n > 2 * trim and op == "sum" and trim == 0:
             values = [v / n] * n
     return [_plain(v) for v in values]
+
+
+def _realise(spec: P.InputSpec, n: int, stats: Mapping[tuple[str, int], Fraction]
+             ) -> list[int | Fraction] | None:
+    """``n`` numbers in the input's range with these statistics, if there are any: the list is
+    the others sorted, then its last; ``sorted_`` is the whole list sorted (the last number at
+    ``place`` among the others), which the trimmed statistics read."""
+    make = z3.Int if spec.whole else z3.Real
+    others = [make(f"x{i}") for i in range(n - 1)]
+    last, place = make("last"), z3.Int("place")
+
+    def at(i: int) -> z3.ArithRef:
+        out = last if i == 0 else z3.If(place < i, others[i - 1], last)
+        return z3.If(place > i, others[i], out) if i < n - 1 else out
+
+    sorted_ = [at(i) for i in range(n)]
+    solver = z3.Solver()
+    solver.set("timeout", 1000)
+    solver.add(place >= 0, place < n)
+    solver.add(*(a <= b for a, b in itertools.pairwise(others)))
+    solver.add(*(a <= b for a, b in itertools.pairwise(sorted_)))
+    for x in (*others, last):
+        solver.add(*bounds(x, spec))
+    for (op, trim), v in stats.items():
+        kept = sorted_[trim:n - trim]
+        if not kept:
+            continue  # too few: the record fails there, and the statistic is never read
+        match op:
+            case "sum" | "mean":
+                solver.add(_equals(z3.Sum(kept), v * (len(kept) if op == "mean" else 1)))
+            case "min" | "max":
+                solver.add(_equals(kept[0] if op == "min" else kept[-1], v))
+            case "last":
+                solver.add(_equals(last, v))
+    if solver.check() != z3.sat:
+        return None
+    m = solver.model()
+    return [_plain(number_of(m, x)) for x in (*others, last)]
