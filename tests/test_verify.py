@@ -341,3 +341,20 @@ def test_the_relaxation_to_the_reals_keeps_every_whole_number_answer():
     box = [x >= 0, x <= 3, y >= 0, y <= 3]
     assert over_reals([2 * floor * y > 9, *box]) == z3.unsat
     assert over_reals([2 * floor * y > 8, *box]) == z3.sat
+
+
+def test_a_list_record_that_does_not_replay_is_unknown_not_a_bug():
+    # Two numbers with least 0 and greatest 60 have mean 30, never 50: the check holds for every
+    # real list. The encoding gives each statistic its own unknown, so the solver finds "mean 50"
+    # anyway; no list has those statistics, the replay fails, and the answer is unknown — neither
+    # a refutation nor a bug of evalrules.
+    rs = evalrules.compile("ruleset 列表\ninput L: list of number in 0..100\n"
+                           "check always not (count(L) == 2 and min(L) == 0 and max(L) == 60 "
+                           "and mean(L) == 50)\n")
+    report = evalrules.verify(rs)
+    (o,) = [o for o in report.obligations if o.kind == Kind.CHECK]
+    assert (o.status, o.reason, o.counterexample) == (Status.UNKNOWN, "approximate", None)
+    assert report.abstract and report.bugs == () and not report.ok
+    from evalrules.prove.render import text
+    assert "only by its statistics" in text(report, "en")
+    assert "只按其统计量近似描述" in text(report, "zh")

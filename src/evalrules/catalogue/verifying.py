@@ -82,6 +82,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有证明，也没有反例",
         "    why: a product of two unknowns (a score times a weight that is an input, say) is "
         "beyond what the solver can decide; neither proved nor refuted"),
+    "verify.report.why_approximate": (
+        "    原因：求解器找到的反例用到数值列表，而列表只按其统计量近似描述；按它构造的列表在参考"
+        "求值器上不成立，所以既没有证明也没有反例",
+        "    why: the record the solver found reads a list of numbers, which is described only by "
+        "its statistics, and the list built from them does not reproduce it in the reference "
+        "evaluator; neither proved nor refuted"),
     "verify.report.why_other": ("    原因：求解器无法判定（{reason}）",
                              "    why: the solver could not decide ({reason})"),
     # a counterexample the reference evaluator does not reproduce

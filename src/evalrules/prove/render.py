@@ -150,6 +150,8 @@ def _why(reason: str | None, lang: str, timeout: float) -> str:
         return say("verify.report.why_timeout", lang, seconds=f"{timeout:g}")
     if reason == "nonlinear":
         return say("verify.report.why_nonlinear", lang)
+    if reason == "approximate":
+        return say("verify.report.why_approximate", lang)
     return say("verify.report.why_other", lang, reason=reason or "?")
 
 
