@@ -157,6 +157,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "    最小反例（票数最少；已用两个规则集的参考求值器复现）：",
         "    smallest record (fewest votes; replayed through both rulesets' reference "
         "evaluators):"),
+    "diff.prove.example_any": (
+        "    反例（求解器在时限内没能找出票数最少的，这是它先找到的一条；已用两个规则集的参考求值器"
+        "复现）：",
+        "    a record (not necessarily the fewest votes: the optimiser ran out of time; replayed "
+        "through both rulesets' reference evaluators):"),
     "diff.prove.not_replayed": (
         "    ！这个反例在参考求值器中没有复现：这是 evalrules 的缺陷（请报告），不是规则的变化：",
         "    ! this record does not replay through the reference evaluators: a bug of "

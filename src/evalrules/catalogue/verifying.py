@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.report.proved_line": ("  已证明：{subject}", "  proved: {subject}"),
     "verify.report.asked": ("    要证明的：{asked}", "    asked: {asked}"),
     "verify.report.shows": ("    反例说明：{shows}", "    the counterexample shows: {shows}"),
+    "verify.report.not_minimal": (
+        "    （求解器在时限内没能找出票数最少的反例，这是它先找到的一条）",
+        "    (not necessarily the fewest votes: the optimiser ran out of time, so this is the "
+        "first record found)"),
     "verify.report.related": ("    涉及：{names}", "    involves: {names}"),
     "verify.report.masked_by": ("    挡住它的规则：{names}", "    masked by the rules: {names}"),
     "verify.report.none": ("    没有这样的有效记录", "    no valid record does"),

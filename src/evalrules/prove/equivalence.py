@@ -85,6 +85,8 @@ class Transition:
     becomes: object
     replayed: bool
     regions: R.Regions
+    #: ``record`` has the fewest votes (False: the optimiser ran out of time; the first found).
+    minimal: bool = True
 
 
 @frozen
@@ -280,6 +282,7 @@ class _Run:
         valid = self.valid
         answer = ask([valid, happens], votes=self.votes, timeout=self.timeout)
         model = answer.model if answer.model is not None else fallback
+        minimal = answer.model is not None and answer.minimal
         record = self.a.record(model)
         got = self.replay(self.a, model, record), self.replay(self.b, model, record)
         replayed = _shows(name, old, new, *got)
@@ -290,7 +293,7 @@ class _Run:
         among = self.domain if name == REFUSED else z3.And(self.domain, self.graded)
         found = R.regions(among, z3.And(happens, z3.Not(self.excluded)), self.atoms,
                           limit=self.limit, timeout=self.timeout)
-        return Transition(name, old, new, record, was, becomes, replayed, found)
+        return Transition(name, old, new, record, was, becomes, replayed, found, minimal)
 
     @staticmethod
     def replay(s: Subject, model: z3.ModelRef, record: Mapping[str, object]

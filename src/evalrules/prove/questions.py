@@ -93,8 +93,8 @@ class Questions:
             ballots = [[inputs.votes[b, c] for c in cs] for b, cs in inputs.ballots.items()]
             fixed = scaled_votes(solver.model(), self.relaxation, ballots)
             answer = ask([*goal, *fixed], timeout=self.timeout)
-            if answer.status == Status.REFUTED:
-                return answer
+            if answer.status == Status.REFUTED:  # scaled from the reals: not the fewest votes
+                return Answer(Status.REFUTED, answer.model, minimal=False)
             return ask(goal, votes=self.votes, timeout=self.timeout)
         # past the reals' timeout the whole numbers are hopeless: unknown, not twice the wait
         return Answer(Status.UNKNOWN, reason="timeout" if "timeout" in solver.reason_unknown()
@@ -144,7 +144,7 @@ class Questions:
         if answer.status == Status.PROVED:
             return Obligation(kind, what, Status.PROVED, severity, related=related)
         assert answer.model is not None
-        found = self.found(answer.model, shows, subjects or (self.subject,))
+        found = self.found(answer.model, shows, subjects or (self.subject,), answer.minimal)
         if not found.replayed and self.approximate:
             return Obligation(kind, what, Status.UNKNOWN, severity, reason="approximate",
                               related=related)
@@ -168,7 +168,7 @@ class Questions:
             return Obligation(kind, what, Status.REFUTED, severity, related=related,
                               reason="masked" if related else "never-holds")
         assert answer.model is not None
-        found = self.found(answer.model, shows, subjects or (self.subject,))
+        found = self.found(answer.model, shows, subjects or (self.subject,), answer.minimal)
         if not found.replayed:
             if self.approximate:
                 return Obligation(kind, what, Status.UNKNOWN, severity, reason="approximate")
@@ -183,8 +183,8 @@ class Questions:
         unknown, never a finding."""
         return any(isinstance(t, NumberList) for t in self.subject.inputs.terms.values())
 
-    def found(self, model: z3.ModelRef, shows: Shows, subjects: Sequence[Subject]
-              ) -> Counterexample:
+    def found(self, model: z3.ModelRef, shows: Shows, subjects: Sequence[Subject],
+              minimal: bool = True) -> Counterexample:
         """The record(s) of ``model``, what they show, and whether the reference reproduces it."""
         key, values, reproduces = shows(model)
         replays = [s.replay(model) for s in subjects]
@@ -194,7 +194,7 @@ class Questions:
             replayed = False
         decisions = self.subject.decisions(model) if self.checked.groups else {}
         return Counterexample(tuple(s.record(model) for s in subjects), key, values, replayed,
-                              decisions)
+                              decisions, minimal)
 
     def core(self, goal: Sequence[z3.BoolRef], named: Mapping[str, z3.BoolRef]
              ) -> tuple[str, ...]:

@@ -135,6 +135,8 @@ def _finding(o: Obligation, lang: str, report: Report, ruleset: Ruleset | None,
     ce = o.counterexample
     if ce is not None:
         lines.append(say("verify.report.shows", lang, shows=shows(ce, lang)))
+        if not ce.minimal:
+            lines.append(say("verify.report.not_minimal", lang))
         lines += _decisions(ce, lang)
         path = ruleset.path if ruleset is not None else report.path
         target = f"{path.rsplit('.', 1)[0]}.cases.json" if path else \
@@ -204,7 +206,7 @@ def _obligation_data(o: Obligation, lang: str, report: Report,
         out["counterexample"] = {
             "records": [json_value(dict(r)) for r in ce.records], "key": ce.key,
             "values": _jsonable(dict(ce.values), lang), "shows": shows(ce, lang),
-            "replayed": ce.replayed,
+            "replayed": ce.replayed, "minimal": ce.minimal,
             "decisions": {str(k): json_value(v) for k, v in ce.decisions.items()},
             "cases": cases(o, lang, ruleset) if ce.replayed else []}
     return out

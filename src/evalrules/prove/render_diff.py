@@ -89,7 +89,8 @@ def transition_lines(eq: Equivalence, t: Transition, lang: str, *,
     if t.regions.truncated:
         lines.append(say("diff.prove.more", lang, count=len(t.regions.regions))
                      if t.regions.regions else say("diff.prove.no_region", lang))
-    lines.append(say("diff.prove.example" if t.replayed else "diff.prove.not_replayed", lang))
+    lines.append(say("diff.prove.not_replayed" if not t.replayed else "diff.prove.example"
+                     if t.minimal else "diff.prove.example_any", lang))
     lines.append("      " + dumps(t.record))
     for ruleset, got in ((eq.old, t.was), (eq.new, t.becomes)):
         shown = (say("diff.prove.refuses", lang, error=got.text(lang))

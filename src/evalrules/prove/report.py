@@ -55,6 +55,9 @@ class Counterexample:
     values: Mapping[str, object] = field(factory=dict)
     replayed: bool = True
     decisions: Mapping[str, object] = field(factory=dict)
+    #: The fewest votes the optimiser could find; False when it ran out of time and this is only
+    #: the first record the solver found.
+    minimal: bool = True
 
 
 @frozen

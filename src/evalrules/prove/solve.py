@@ -40,6 +40,9 @@ class Answer:
     status: Status
     model: z3.ModelRef | None = None
     reason: str | None = None
+    #: A refuting record has the fewest votes (False: the optimiser ran out of time, so it is
+    #: only the first record found, and says so).
+    minimal: bool = True
 
 
 @define
@@ -149,14 +152,16 @@ def ask(goal: Sequence[z3.BoolRef], *, votes: Sequence[z3.ArithRef] = (),
     if verdict == z3.unknown:
         return Answer(Status.UNKNOWN, reason=_reason(solver.reason_unknown()))
     model = solver.model()
+    minimal = True
     if votes:
         optimize = z3.Optimize()
         optimize.set("timeout", max(1, int(timeout * 1000)))
         optimize.add(*goal)
         optimize.minimize(z3.Sum(list(votes)))
-        if optimize.check() == z3.sat:
+        minimal = optimize.check() == z3.sat
+        if minimal:
             model = optimize.model()
-    return Answer(Status.REFUTED, model)
+    return Answer(Status.REFUTED, model, minimal=minimal)
 
 
 def _reason(reason: str) -> str:
