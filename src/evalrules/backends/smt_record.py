@@ -360,13 +360,17 @@ def record_of(model: z3.ModelRef, inputs: Inputs) -> dict[str, object]:
     its statistics as well as it can be: a replay tells whether it was)."""
     ctx = inputs.context
     out: dict[str, object] = {}
+    # a text no rule names: one readable stand-in per distinct code (two texts the model keeps
+    # apart stay apart), never a label or text the ruleset writes
+    unnamed: dict[int, str] = {}
     for name, term in inputs.terms.items():
         match term:
             case z3.BoolRef():
                 out[name] = z3.is_true(model.eval(term, model_completion=True))
             case Label(code=code):
                 c = int(number_of(model, code))
-                out[name] = ctx.label(c) or f"〈其他文本{c}〉"
+                out[name] = ctx.label(c) or unnamed.setdefault(
+                    c, "〈其他文本〉" if not unnamed else f"〈其他文本{len(unnamed) + 1}〉")
             case History():
                 out[name] = _history(model, ctx, term)
             case NumberList():
