@@ -125,6 +125,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数值列表只能近似描述，求解器找到的记录在参考求值器中没有复现",
         "a list of numbers is described only approximately, and the record the solver found "
         "does not replay"),
+    "diff.prove.reason.nonlinear": (
+        "含两个未知数的乘积（如得分乘以得票率），超出求解器能判定的范围",
+        "a product of two unknowns (a score times a share, say) is beyond what the solver can "
+        "decide"),
     "diff.prove.reason.kind": ("这种值不比较", "values of this kind are not compared"),
     "diff.prove.refusals": ("无法评定的记录", "records refused"),
     "diff.prove.refused_apart": ("{old} 与 {new} 在不同的规则上无法评定（{a} / {b}）",

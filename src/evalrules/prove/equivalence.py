@@ -51,7 +51,7 @@ from ..lower import lower_expression
 from ..messages import say
 from ..ruleset import Ruleset
 from . import regions as R
-from .solve import TIMEOUT, Status, Subject, ask, subject
+from .solve import TIMEOUT, Status, Subject, ask, subject, why
 
 #: The kind of a number's transition: its value changes.
 CHANGES = "changes"
@@ -266,7 +266,7 @@ class _Run:
             if verdict == z3.unsat:
                 return
             if verdict == z3.unknown:
-                self.unknown.append((name, _reason(solver.reason_unknown())))
+                self.unknown.append((name, why(solver)))
                 return
             model = solver.model()
             kind, old, new = key(model)
@@ -284,7 +284,8 @@ class _Run:
         model = answer.model if answer.model is not None else fallback
         minimal = answer.model is not None and answer.minimal
         record = self.a.record(model)
-        got = self.replay(self.a, model, record), self.replay(self.b, model, record)
+        got = (self.a.replay(model, project(record, self.a.ruleset)),
+               self.b.replay(model, project(record, self.b.ruleset)))
         replayed = _shows(name, old, new, *got)
         was, becomes = (r if isinstance(r, InputError) else
                         GRADED if name == REFUSED else r.values.get(name) for r in got)
@@ -294,17 +295,6 @@ class _Run:
         found = R.regions(among, z3.And(happens, z3.Not(self.excluded)), self.atoms,
                           limit=self.limit, timeout=self.timeout)
         return Transition(name, old, new, record, was, becomes, replayed, found, minimal)
-
-    @staticmethod
-    def replay(s: Subject, model: z3.ModelRef, record: Mapping[str, object]
-               ) -> reference.Evaluation | InputError:
-        rs = s.ruleset
-        try:
-            return reference.evaluate(rs.checked, rs.constants, project(record, rs),
-                                      group=s.decisions(model))
-        except InputError as e:
-            return e
-
 
 def _shows(name: str, old: object, new: object, was: object, becomes: object) -> bool:
     """Whether the reference evaluators' answers show the transition."""
@@ -320,12 +310,6 @@ def _shows(name: str, old: object, new: object, was: object, becomes: object) ->
     if old == CHANGES:
         return isinstance(x, (int, Fraction)) and isinstance(y, (int, Fraction)) and x != y
     return x == old and y == new
-
-
-def _reason(reason: str) -> str:
-    if "timeout" in reason or "canceled" in reason:
-        return "timeout"
-    return reason or "incomplete"
 
 
 __all__ = ["CHANGES", "Equivalence", "Incomparable", "Transition", "equivalence"]

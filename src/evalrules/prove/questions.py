@@ -31,7 +31,7 @@ from ..unparse import rule_name
 from ..values import coerce_record, exact_str
 from .relax import Relaxation, Unrelaxable, nonlinear, scaled_votes
 from .report import Counterexample, Kind, Obligation, Severity
-from .solve import Answer, Status, Subject, ask, subject
+from .solve import Answer, Status, Subject, ask, subject, why
 
 Replayed = reference.Evaluation | InputError
 #: What a record found shows: its message key and values (from the model), and whether the
@@ -97,8 +97,7 @@ class Questions:
                 return Answer(Status.REFUTED, answer.model, minimal=False)
             return ask(goal, votes=self.votes, timeout=self.timeout)
         # past the reals' timeout the whole numbers are hopeless: unknown, not twice the wait
-        return Answer(Status.UNKNOWN, reason="timeout" if "timeout" in solver.reason_unknown()
-                      or "canceled" in solver.reason_unknown() else "nonlinear")
+        return Answer(Status.UNKNOWN, reason=why(solver, otherwise="nonlinear"))
 
     def over_reals(self, goal: Sequence[z3.BoolRef]) -> z3.Solver | None:
         """A solver (nlsat) of ``goal`` relaxed to the reals; None when it cannot be."""

@@ -105,12 +105,15 @@ class Subject:
                 out[k[1:]] = None
         return out
 
-    def replay(self, model: z3.ModelRef) -> reference.Evaluation | InputError:
-        """The model's record through the reference evaluator (with the group decisions the
-        model took), which defines the meaning: what a counterexample must reproduce."""
+    def replay(self, model: z3.ModelRef, record: Mapping[str, object] | None = None
+               ) -> reference.Evaluation | InputError:
+        """The model's record (or ``record``: the part of it this ruleset reads, when two
+        rulesets share one) through the reference evaluator, with the group decisions the model
+        took: the definition, which a counterexample must reproduce."""
         rs = self.ruleset
         try:
-            return reference.evaluate(rs.checked, rs.constants, self.record(model),
+            return reference.evaluate(rs.checked, rs.constants,
+                                      self.record(model) if record is None else record,
                                       group=self.decisions(model))
         except InputError as e:
             return e
@@ -150,7 +153,7 @@ def ask(goal: Sequence[z3.BoolRef], *, votes: Sequence[z3.ArithRef] = (),
     if verdict == z3.unsat:
         return Answer(Status.PROVED)
     if verdict == z3.unknown:
-        return Answer(Status.UNKNOWN, reason=_reason(solver.reason_unknown()))
+        return Answer(Status.UNKNOWN, reason=why(solver))
     model = solver.model()
     minimal = True
     if votes:
@@ -164,9 +167,12 @@ def ask(goal: Sequence[z3.BoolRef], *, votes: Sequence[z3.ArithRef] = (),
     return Answer(Status.REFUTED, model, minimal=minimal)
 
 
-def _reason(reason: str) -> str:
+def why(solver: z3.Solver | z3.Optimize, otherwise: str = "incomplete") -> str:
+    """Why the solver answered unknown, as the reports say it: "timeout", "nonlinear", or its
+    own words (``otherwise`` when it gives none that say more)."""
+    reason = solver.reason_unknown()
     if "timeout" in reason or "canceled" in reason:
         return "timeout"
     if "nonlinear" in reason or "(incomplete (theory arithmetic))" in reason:
         return "nonlinear"
-    return reason or "incomplete"
+    return otherwise if otherwise != "incomplete" else reason or otherwise
