@@ -32,6 +32,7 @@ from attrs import field, frozen
 
 from .catalogue import (
     comparing,
+    editing,
     explaining,
     proving,
     reading,
@@ -85,7 +86,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "needs.batch": ("Parquet 和流式处理需要 pyarrow（{error}），安装：{command}",
                     "Parquet and streaming need pyarrow ({error}): {command}"),
 }
-for _part in (reading, writing, explaining, reporting, comparing, records, proving, verifying):
+for _part in (reading, writing, explaining, reporting, comparing, records, proving, verifying,
+              editing):
     MESSAGES.update(_part.MESSAGES)
 MESSAGES.update(HELP)
 

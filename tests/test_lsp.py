@@ -1,0 +1,128 @@
+"""The editor's help: :mod:`evalrules.analysis` on the bundled 范文9 rulesets (expected values
+read off the ruleset files and the regulation they cite)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evalrules import analysis
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTY = ROOT / "rulesets" / "fanwen9" / "team-county.rules"
+CITY = ROOT / "rulesets" / "fanwen9" / "team-city.rules"
+
+
+def county() -> str:
+    return COUNTY.read_text(encoding="utf-8")
+
+
+def at(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """(line, column) of the middle of the ``nth`` line holding ``needle``, 0-based."""
+    lines = [(i, line) for i, line in enumerate(text.split("\n")) if needle in line]
+    i, line = lines[nth]
+    return i, line.index(needle) + len(needle) // 2
+
+
+def line_of(path: Path, prefix: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"))
+                if line.startswith(prefix))
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def test_hover_on_an_overridden_param_shows_the_county_line_and_its_article():
+    text = county()
+    line, col = at(text, "一般线")
+    shown = analysis.hover(text, str(COUNTY), line, col, "en")
+    assert shown is not None
+    # 第二十二条（二）3: "县区领导班子民主测评一般、较差得票率之和在20%以上"
+    assert "param 一般线 = 20%" in shown
+    assert "Per: 第二十二条（二）3" in shown
+    assert "30%" not in shown  # the city's line is overridden
+    assert "依据：第二十二条（二）3" in analysis.hover(text, str(COUNTY), line, col, "zh")
+
+
+def test_hover_in_the_base_shows_the_city_line_and_the_regulation_comment():
+    text = CITY.read_text(encoding="utf-8")
+    line, col = at(text, "班子差评率 >= 一般线")
+    col = text.split("\n")[line].index("一般线") + 1
+    shown = analysis.hover(text, str(CITY), line, col, "en")
+    assert "param 一般线 = 30%" in shown
+    assert "市直领导班子民主测评一般、较差得票率之和在30%以上" in shown  # the line's comment
+
+
+def test_hover_on_a_label_and_on_a_grade():
+    text = CITY.read_text(encoding="utf-8")
+    line, col = at(text, "班子状况 is 团结协调")
+    col = text.split("\n")[line].index("团结协调") + 1
+    assert "input 班子状况" in analysis.hover(text, str(CITY), line, col, "en")
+    line, col = at(text, "grade 班子等次")
+    col += 3  # on the name
+    shown = analysis.hover(text, str(CITY), line, col, "en")
+    assert "Scale 班子等次: 优秀 > 较好 > 一般 > 较差" in shown
+    assert analysis.hover(text, str(CITY), 0, 0) is None  # a comment
+
+
+def test_definition_across_extends():
+    text = county() + "\noutcome 差评多 when 班子差评率 >= 一般线\n"
+    line, col = at(text, "班子差评率")
+    found = analysis.definition(text, str(COUNTY), line, col)
+    assert found is not None and Path(found.path).resolve() == CITY
+    expected = line_of(CITY, "let 班子差评率")
+    assert found.range == analysis.Range(expected, 4, expected, 9)  # `let ` is 4 characters
+    # The param is the county's own override, in the text itself.
+    line, col = at(text, "一般线", 1)
+    found = analysis.definition(text, str(COUNTY), line, col)
+    assert Path(found.path).resolve() == COUNTY
+    assert found.range.line == line_of(COUNTY, "override param 一般线")
+    # On `extends "team-city.rules"`: the file itself.
+    line, col = at(text, "team-city.rules")
+    assert Path(analysis.definition(text, str(COUNTY), line, col).path).resolve() == CITY
+
+
+def test_completion_of_labels_categories_names_and_keywords():
+    text = county() + "\noutcome 待改进 when 班子状况 is "
+    last = text.split("\n")[-1]
+    found = analysis.completion(text, str(COUNTY), len(text.split("\n")) - 1, len(last))
+    # input 班子状况: one of 团结协调, 较好, 存在问题, 不团结 (team-city.rules)
+    assert [c.label for c in found] == ["团结协调", "较好", "存在问题", "不团结"]
+    text = county() + "\noutcome 待改进 when share(正职测评: "
+    last = text.split("\n")[-1]
+    found = analysis.completion(text, str(COUNTY), len(text.split("\n")) - 1, len(last))
+    assert [c.label for c in found] == ["优秀", "称职", "基本称职", "不称职"]
+    text = county() + "\noutcome 待改进 when "
+    found = {c.label: c.kind for c in analysis.completion(
+        text, str(COUNTY), len(text.split("\n")) - 1, len("outcome 待改进 when "))}
+    assert found["班子差评率"] == "name" and found["一般线"] == "name"
+    assert found["班子等次"] == "name" and found["when"] == "keyword"
+    assert found["share"] == "keyword"
+
+
+def test_diagnostics_of_a_misspelt_name_carry_the_code_and_did_you_mean():
+    assert analysis.diagnostics(county(), str(COUNTY)) == []
+    text = county() + "\noutcome 差评多 when 班子差评 >= 一般线\n"
+    [problem] = analysis.diagnostics(text, str(COUNTY))
+    assert problem.code == "E201" and problem.severity == "error"
+    assert "班子差评" in problem.message and "did you mean '班子差评率'?" in problem.message
+    line = len(county().split("\n"))
+    start = len("outcome 差评多 when ")
+    assert problem.range == analysis.Range(line, start, line, start + len("班子差评"))
+
+
+def test_a_problem_in_an_extended_file_is_shown_on_the_extends_line(tmp_path):
+    base = "ruleset 基础\ninput 甲: bool\noutcome 乙 when 甲 and 丙\n"
+    (tmp_path / "base.rules").write_text(base, encoding="utf-8")
+    text = 'ruleset 县区 extends "base.rules"\n'
+    [problem] = analysis.diagnostics(text, str(tmp_path / "child.rules"))
+    assert problem.code == "E201"
+    assert "base.rules, line 3" in problem.message
+    start = len("ruleset 县区 extends ")
+    assert problem.range == analysis.Range(0, start, 0, start + len('"base.rules"'))
+
+
+def test_formatting():
+    assert analysis.formatting("ruleset 甲\ninput  乙 :bool\noutcome 丙 when   乙\n") == \
+        "ruleset 甲\ninput 乙: bool\noutcome 丙 when 乙\n"
+    assert analysis.formatting("ruleset 甲\ninput 乙: \n") is None  # does not parse
+    assert analysis.formatting(county(), str(COUNTY)) == county()  # bundled: already canonical
