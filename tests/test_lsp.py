@@ -1,9 +1,18 @@
 """The editor's help: :mod:`evalrules.analysis` on the bundled 范文9 rulesets (expected values
-read off the ruleset files and the regulation they cite)."""
+read off the ruleset files and the regulation they cite), and ``evalrules lsp`` driven over a real
+JSON-RPC exchange with the server in a subprocess."""
 
 from __future__ import annotations
 
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
 from pathlib import Path
+
+import pytest
 
 from evalrules import analysis
 
@@ -126,3 +135,112 @@ def test_formatting():
         "ruleset 甲\ninput 乙: bool\noutcome 丙 when 乙\n"
     assert analysis.formatting("ruleset 甲\ninput 乙: \n") is None  # does not parse
     assert analysis.formatting(county(), str(COUNTY)) == county()  # bundled: already canonical
+
+
+# ---------------------------------------------------------------- the server over JSON-RPC
+
+
+class Client:
+    """The editor's side: Content-Length framed JSON-RPC to ``evalrules lsp`` on its stdio."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        self.proc = subprocess.Popen([sys.executable, "-m", "evalrules", "lsp", "--lang", "en"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=env)
+        self.inbox: queue.Queue[dict] = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        assert out is not None
+        while True:
+            length = None
+            while (header := out.readline()) not in (b"\r\n", b""):
+                if header.lower().startswith(b"content-length:"):
+                    length = int(header.split(b":")[1])
+            if length is None:
+                return
+            self.inbox.put(json.loads(out.read(length)))
+
+    def send(self, method: str, params: dict, request: bool = True) -> int | None:
+        message: dict = {"jsonrpc": "2.0", "method": method, "params": params}
+        ident = None
+        if request:
+            self.next_id += 1
+            ident = message["id"] = self.next_id
+        body = json.dumps(message).encode("utf-8")
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+        return ident
+
+    def wait(self, match) -> dict:
+        while True:
+            message = self.inbox.get(timeout=60)  # a hung server fails the test, not CI's run
+            if match(message):
+                return message
+
+    def request(self, method: str, params: dict):
+        ident = self.send(method, params)
+        return self.wait(lambda m: m.get("id") == ident and "method" not in m).get("result")
+
+
+@pytest.fixture
+def client():
+    c = Client()
+    yield c
+    c.proc.kill()
+    c.proc.wait()
+
+
+def test_the_language_server_over_json_rpc(client):
+    result = client.request("initialize", {"processId": None, "rootUri": None,
+                                           "capabilities": {}})
+    capabilities = result["capabilities"]
+    assert capabilities["hoverProvider"] and capabilities["definitionProvider"]
+    assert capabilities["documentFormattingProvider"] and "completionProvider" in capabilities
+    client.send("initialized", {}, request=False)
+    uri = COUNTY.as_uri()
+    text = county() + "\noutcome 差评多 when 班子差评 >= 一般线\n"
+    client.send("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "evalrules", "version": 1, "text": text}}, request=False)
+    published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+    [problem] = published["params"]["diagnostics"]
+    assert published["params"]["uri"] == uri
+    assert problem["code"] == "E201" and "did you mean '班子差评率'?" in problem["message"]
+    assert problem["range"]["start"] == {"line": len(county().split("\n")),
+                                         "character": len("outcome 差评多 when ")}
+    # The author fixes the name: the diagnostics go.
+    text = text.replace("班子差评 ", "班子差评率 ")
+    client.send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                           "contentChanges": [{"text": text}]}, request=False)
+    published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+    assert published["params"]["diagnostics"] == []
+    line, col = at(text, "一般线")
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": {"line": line, "character": col}})
+    assert hover["contents"]["kind"] == "markdown"
+    assert "param 一般线 = 20%" in hover["contents"]["value"]
+    assert "Per: 第二十二条（二）3" in hover["contents"]["value"]
+    line, col = at(text, "班子差评率")
+    found = client.request("textDocument/definition", {
+        "textDocument": {"uri": uri}, "position": {"line": line, "character": col}})
+    assert found["uri"] == CITY.as_uri()
+    expected = line_of(CITY, "let 班子差评率")
+    assert found["range"] == {"start": {"line": expected, "character": 4},
+                              "end": {"line": expected, "character": 9}}
+    assert client.request("shutdown", {}) is None
+    client.send("exit", {}, request=False)
+    assert client.proc.wait(timeout=30) == 0
+
+
+def test_without_pygls_the_command_says_which_extra_to_install(monkeypatch, capsys):
+    from evalrules.cli import main
+
+    monkeypatch.delitem(sys.modules, "evalrules.lsp", raising=False)
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)  # import fails as if missing
+    assert main(["lsp", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "evalrules lsp needs the lsp extra" in err and "lsp" in err.rsplit(":", 1)[-1]

@@ -378,4 +378,22 @@ HELP: dict[str, tuple[str, str]] = {
     "help.test.coverage": ("列出用例用到了哪些规则、条件和否决",
                            "print which rules, conditions and vetoes the cases exercised"),
     "help.test.no_checks": ("只跑用例", "run the cases only"),
+    # ------------------------------------------------------------ lsp
+    "help.lsp": (
+        "语言服务器：让编辑器（VS Code、Vim、Emacs……）在编写规则集时给出帮助。\n\n"
+        "由编辑器启动，经标准输入输出讲 Language Server Protocol：边写边列出编译器的诊断，\n"
+        "悬停在名字上显示它的定义、取值和所引条文，跳转到定义（包括 extends 的文件），补全\n"
+        "名字、等次和关键字，按 evalrules fmt 格式化。需要 lsp 扩展（pygls）。\n\n"
+        "例子（编辑器的设置里）：\n"
+        "  evalrules lsp --lang zh",
+        "A language server: help for editors (VS Code, Vim, Emacs…) while a ruleset is written.\n\n"
+        "Started by the editor, it speaks the Language Server Protocol on standard input and\n"
+        "output: the compiler's diagnostics as you type, a name's definition, value and cited\n"
+        "article on hover, go to definition (into extended files too), completion of names,\n"
+        "labels and keywords, formatting as evalrules fmt does. Needs the lsp extra (pygls).\n\n"
+        "Example (in the editor's settings):\n"
+        "  evalrules lsp --lang en"),
+    "help.lsp.stdio": ("经标准输入输出通信（默认，也是唯一的方式；VS Code 的客户端会加上它）",
+                       "talk over standard input and output (the default and only way; VS "
+                       "Code's client adds it)"),
 }
