@@ -203,15 +203,18 @@ def test_the_language_server_over_json_rpc(client):
     assert capabilities["documentFormattingProvider"] and "completionProvider" in capabilities
     client.send("initialized", {}, request=False)
     uri = COUNTY.as_uri()
-    text = county() + "\noutcome 差评多 when 班子差评 >= 一般线\n"
+    # 𠀀 (U+20000, CJK Extension B) is two UTF-16 code units, the editor's unit of columns.
+    text = county() + "\noutcome 𠀀差评多 when 班子差评 >= 一般线\n"
     client.send("textDocument/didOpen", {"textDocument": {
         "uri": uri, "languageId": "evalrules", "version": 1, "text": text}}, request=False)
     published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
     [problem] = published["params"]["diagnostics"]
     assert published["params"]["uri"] == uri
     assert problem["code"] == "E201" and "did you mean '班子差评率'?" in problem["message"]
-    assert problem["range"]["start"] == {"line": len(county().split("\n")),
-                                         "character": len("outcome 差评多 when ")}
+    start = len("outcome 𠀀差评多 when ") + 1
+    assert problem["range"] == {"start": {"line": len(county().split("\n")), "character": start},
+                                "end": {"line": len(county().split("\n")),
+                                        "character": start + len("班子差评")}}
     # The author fixes the name: the diagnostics go.
     text = text.replace("班子差评 ", "班子差评率 ")
     client.send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
@@ -231,6 +234,14 @@ def test_the_language_server_over_json_rpc(client):
     expected = line_of(CITY, "let 班子差评率")
     assert found["range"] == {"start": {"line": expected, "character": 4},
                               "end": {"line": expected, "character": 9}}
+    last = len(text.split("\n")) - 1
+    text += "outcome 待改进 when 班子状况 is "
+    client.send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
+                                           "contentChanges": [{"text": text}]}, request=False)
+    found = client.request("textDocument/completion", {
+        "textDocument": {"uri": uri},
+        "position": {"line": last, "character": len("outcome 待改进 when 班子状况 is ")}})
+    assert [c["label"] for c in found["items"]] == ["团结协调", "较好", "存在问题", "不团结"]
     assert client.request("shutdown", {}) is None
     client.send("exit", {}, request=False)
     assert client.proc.wait(timeout=30) == 0

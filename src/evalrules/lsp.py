@@ -3,9 +3,11 @@ Language Server Protocol (pygls, the ``lsp`` extra), on standard input and outpu
 
 It publishes a document's diagnostics when it is opened, changed or saved, and answers hover,
 go to definition, completion and formatting. It holds no state of its own: pygls keeps the
-open documents' text, and every answer is worked out from it afresh. Positions are counted in
-characters (UTF-16 code units are the same for every character a ruleset's names and labels
-use, the Basic Multilingual Plane). Imports :mod:`analysis` and :mod:`messages`.
+open documents' text, and every answer is worked out from it afresh. :mod:`analysis` counts
+columns in characters; the editor counts them in its encoding's code units (UTF-16 by default,
+where a character beyond the Basic Multilingual Plane, a rare 汉字 of Extension B, takes two), so
+every position is converted at this border, against the lines of the file it is in. Imports
+:mod:`analysis` and :mod:`messages`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from importlib.metadata import PackageNotFoundError, version
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
+from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 
 from . import analysis
 from .messages import language
@@ -23,8 +27,10 @@ _KIND = {"name": types.CompletionItemKind.Variable, "label": types.CompletionIte
          "keyword": types.CompletionItemKind.Keyword}
 
 
-def _range(r: analysis.Range) -> types.Range:
-    return types.Range(types.Position(r.line, r.column), types.Position(r.end_line, r.end_column))
+def _range(doc: TextDocument, r: analysis.Range) -> types.Range:
+    """A range of ``doc`` in characters, in the editor's code units."""
+    return doc.range_to_client_units(ServerTextRange(ServerTextPosition(r.line, r.column),
+                                                     ServerTextPosition(r.end_line, r.end_column)))
 
 
 def server(lang: str | None = None) -> LanguageServer:
@@ -36,14 +42,19 @@ def server(lang: str | None = None) -> LanguageServer:
         ours = "0"
     ls = LanguageServer("evalrules", ours, text_document_sync_kind=types.TextDocumentSyncKind.Full)
 
-    def document(uri: str) -> tuple[str, str | None]:
+    def document(uri: str) -> tuple[TextDocument, str, str | None]:
         doc = ls.workspace.get_text_document(uri)
-        return doc.source, to_fs_path(uri)
+        return doc, doc.source, to_fs_path(uri)
+
+    def position(doc: TextDocument, at: types.Position) -> tuple[int, int]:
+        """The editor's position as a line and a column in characters."""
+        found = doc.position_from_client_units(at)
+        return found.line, found.character
 
     def publish(uri: str) -> None:
-        text, path = document(uri)
+        doc, text, path = document(uri)
         found = [types.Diagnostic(
-            range=_range(p.range), message=p.message, code=p.code, source="evalrules",
+            range=_range(doc, p.range), message=p.message, code=p.code, source="evalrules",
             severity=types.DiagnosticSeverity.Error if p.severity == "error"
             else types.DiagnosticSeverity.Warning) for p in analysis.diagnostics(text, path)]
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, found))
@@ -62,39 +73,41 @@ def server(lang: str | None = None) -> LanguageServer:
 
     @ls.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls_: LanguageServer, params: types.HoverParams) -> types.Hover | None:
-        text, path = document(params.text_document.uri)
-        found = analysis.hover(text, path, params.position.line, params.position.character, lang)
+        doc, text, path = document(params.text_document.uri)
+        found = analysis.hover(text, path, *position(doc, params.position), lang)
         if found is None:
             return None
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, found))
 
     @ls.feature(types.TEXT_DOCUMENT_DEFINITION)
     def definition(ls_: LanguageServer, params: types.DefinitionParams) -> types.Location | None:
-        text, path = document(params.text_document.uri)
-        found = analysis.definition(text, path, params.position.line, params.position.character)
+        doc, text, path = document(params.text_document.uri)
+        found = analysis.definition(text, path, *position(doc, params.position))
         if found is None:
             return None
         uri = params.text_document.uri if found.path in (None, path) else from_fs_path(found.path)
-        return types.Location(uri, _range(found.range))
+        if uri is None:
+            return None
+        # The other file as the editor has it open, else as it is on disk.
+        return types.Location(uri, _range(ls.workspace.get_text_document(uri), found.range))
 
     @ls.feature(types.TEXT_DOCUMENT_COMPLETION,
                 types.CompletionOptions(trigger_characters=[" ", ":", "："]))
     def completion(ls_: LanguageServer, params: types.CompletionParams) -> types.CompletionList:
-        text, path = document(params.text_document.uri)
-        found = analysis.completion(text, path, params.position.line,
-                                    params.position.character, lang)
+        doc, text, path = document(params.text_document.uri)
+        found = analysis.completion(text, path, *position(doc, params.position), lang)
         return types.CompletionList(is_incomplete=False, items=[
             types.CompletionItem(c.label, kind=_KIND[c.kind], detail=c.detail) for c in found])
 
     @ls.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls_: LanguageServer, params: types.DocumentFormattingParams
                    ) -> list[types.TextEdit]:
-        text, path = document(params.text_document.uri)
+        doc, text, path = document(params.text_document.uri)
         formatted = analysis.formatting(text, path)
         if formatted is None or formatted == text:
             return []
         lines = text.split("\n")
-        whole = types.Range(types.Position(0, 0), types.Position(len(lines) - 1, len(lines[-1])))
+        whole = _range(doc, analysis.Range(0, 0, len(lines) - 1, len(lines[-1])))
         return [types.TextEdit(whole, formatted)]
 
     return ls
