@@ -48,7 +48,10 @@ def test_hover_on_an_overridden_param_shows_the_county_line_and_its_article():
     # 第二十二条（二）3: "县区领导班子民主测评一般、较差得票率之和在20%以上"
     assert "param 一般线 = 20%" in shown
     assert "Per: 第二十二条（二）3" in shown
-    assert "30%" not in shown  # the city's line is overridden
+    # The city's line it replaces (第二十二条（二）3: 市直 30%), named with its place.
+    city_line = line_of(CITY, "param 一般线") + 1
+    assert f"Overrides `param 一般线 = 30% per \"第二十二条（二）3\"` of {CITY}, " \
+        f"line {city_line}" in shown
     assert "依据：第二十二条（二）3" in analysis.hover(text, str(COUNTY), line, col, "zh")
 
 

@@ -114,6 +114,7 @@ class _Outline:
     values: dict[str, ast.Declaration | ast.Rank]  # by name, the last definition (override) wins
     scales: dict[str, ast.Scale]
     sources: dict[str | None, list[str]]  # lines of every file read
+    inherited: dict[str, ast.Declaration | ast.Rank]  # what the extended files define, by name
 
     @staticmethod
     def of(text: str, path: str | None) -> _Outline | None:
@@ -130,8 +131,14 @@ class _Outline:
                 scales.setdefault(st.name, st)
             else:
                 values.setdefault(st.name, st)
+        inherited: dict[str, ast.Declaration | ast.Rank] = {}
+        if module.header.extends is not None:  # the base alone: what an override replaced
+            base = resolve(ast.Module(module.header, (), path=path), Diagnostics(), file_loader)
+            for st in _declarations(base.statements):
+                if not isinstance(st, ast.Scale):
+                    inherited.setdefault(st.name, st)
         return _Outline(module, values, scales,
-                        {p: list(lines) for p, lines in diags.sources.items()})
+                        {p: list(lines) for p, lines in diags.sources.items()}, inherited)
 
     @staticmethod
     def near(text: str, path: str | None, line: int) -> _Outline | None:
@@ -273,6 +280,10 @@ def hover(text: str, path: str | None, line: int, column: int, lang: str = "zh")
     comment = _comment(outline, decl)
     if comment:
         parts.append(say("edit.hover.comment", lang, comment=comment))
+    replaced = outline.inherited.get(decl.name)
+    if replaced is not None and replaced is not decl:
+        parts.append(say("edit.hover.overrides", lang, path=replaced.span.path,
+                         line=replaced.span.line, was=" ".join(_shown(replaced, outline))))
     if decl.span.path != path:
         parts.append(say("edit.hover.defined_in", lang, path=decl.span.path,
                          line=decl.span.line))

@@ -14,6 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit.hover.chosen": ("取值理由：{chosen}", "Chosen because: {chosen}"),
     "edit.hover.comment": ("注释：{comment}", "Comment: {comment}"),
     "edit.hover.defined_in": ("定义于 {path} 第 {line} 行", "Defined in {path}, line {line}"),
+    "edit.hover.overrides": ("覆盖 {path} 第 {line} 行的 `{was}`",
+                             "Overrides `{was}` of {path}, line {line}"),
     "edit.hover.scale_of": ("等次序列 {scale}：{labels}", "Scale {scale}: {labels}"),
     "edit.hover.label_of": ("{owner} 的{kind}", "a {kind} of {owner}"),
     "edit.needs_pygls": ("evalrules lsp 需要 lsp 扩展（{error}），安装：{command}",
