@@ -89,7 +89,9 @@ class Block:
     def kind(self) -> str:
         if self.lang in ("python", "py", "pycon"):
             return "python"
-        if self.lang in ("sh", "bash", "shell", "console"):
+        # An editor's settings (cli.md: `evalrules lsp`) are checked as commands are: not run,
+        # but each `evalrules COMMAND` they start must exist.
+        if self.lang in ("sh", "bash", "shell", "console", "lua", "elisp", "vim"):
             return "shell"
         if self.lang == "json":
             return "json"

@@ -18,7 +18,7 @@ The language is Chinese unless asked otherwise: ``--lang en``, or the ``EVALRULE
 English text for programs; the command line says them with :func:`say` from their data.
 
 The pairs are kept by section in :mod:`catalogue` (reading, writing, explaining, reporting,
-comparing, records, proving, verifying) and :mod:`helptext` (``--help``); this module joins
+comparing, records, proving, verifying, editing) and :mod:`helptext` (``--help``); this module joins
 them. Imports only those.
 """
 
