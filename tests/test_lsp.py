@@ -133,6 +133,18 @@ def test_a_problem_in_an_extended_file_is_shown_on_the_extends_line(tmp_path):
     assert problem.range == analysis.Range(0, start, 0, start + len('"base.rules"'))
 
 
+def test_an_unsaved_text_without_a_path():
+    text = ("ruleset 考核\ninput 得分: number in 0..100  # 百分制\n"
+            "score 总分 = 得分 * 2 per \"第三条\"\noutcome 合格 when 总分 >= 120\n")
+    found = analysis.definition(text, None, 3, len("outcome 合格 when 总"))
+    assert found == analysis.Location(None, analysis.Range(2, 6, 2, 8))
+    shown = analysis.hover(text, None, 3, len("outcome 合格 when 总"), "en")
+    assert "score 总分 = 得分 * 2" in shown and "Per: 第三条" in shown
+    shown = analysis.hover(text, None, 2, len("score 总分 = 得"), "en")
+    assert "input 得分: number in 0..100" in shown and "Comment: 百分制" in shown
+    assert "Defined in" not in shown  # in the text itself
+
+
 def test_formatting():
     assert analysis.formatting("ruleset 甲\ninput  乙 :bool\noutcome 丙 when   乙\n") == \
         "ruleset 甲\ninput 乙: bool\noutcome 丙 when 乙\n"
