@@ -270,3 +270,31 @@ def test_without_pygls_the_command_says_which_extra_to_install(monkeypatch, caps
     assert main(["lsp", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "evalrules lsp needs the lsp extra" in err and "lsp" in err.rsplit(":", 1)[-1]
+
+
+def test_saving_a_base_publishes_the_diagnostics_of_the_rulesets_that_extend_it(client,
+                                                                               tmp_path):
+    base, child = tmp_path / "base.rules", tmp_path / "child.rules"
+    base.write_text("ruleset 基础\ninput 甲: bool\noutcome 乙 when 甲\n", encoding="utf-8")
+    child.write_text('ruleset 县区 extends "base.rules"\n', encoding="utf-8")
+    client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    client.send("initialized", {}, request=False)
+    for path in (base, child):
+        client.send("textDocument/didOpen", {"textDocument": {
+            "uri": path.as_uri(), "languageId": "evalrules", "version": 1,
+            "text": path.read_text(encoding="utf-8")}}, request=False)
+        published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        assert published["params"] == {"uri": path.as_uri(), "diagnostics": []}
+    broken = "ruleset 基础\ninput 甲: bool\noutcome 乙 when 丙\n"
+    base.write_text(broken, encoding="utf-8")  # the editor saves the base with a new name
+    client.send("textDocument/didChange", {"textDocument": {"uri": base.as_uri(), "version": 2},
+                                           "contentChanges": [{"text": broken}]}, request=False)
+    client.send("textDocument/didSave", {"textDocument": {"uri": base.as_uri()}},
+                request=False)
+    seen = {}
+    while child.as_uri() not in seen:
+        published = client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        seen[published["params"]["uri"]] = published["params"]["diagnostics"]
+    codes = [d["code"] for d in seen[child.as_uri()]]
+    assert "E201" in codes  # 丙 is unknown, in the base, shown on the child's extends line
+    assert all(d["range"]["start"]["line"] == 0 for d in seen[child.as_uri()])

@@ -1,13 +1,13 @@
 """The language server (``evalrules lsp``): :mod:`evalrules.analysis` served to editors over the
 Language Server Protocol (pygls, the ``lsp`` extra), on standard input and output.
 
-It publishes a document's diagnostics when it is opened, changed or saved, and answers hover,
-go to definition, completion and formatting. It holds no state of its own: pygls keeps the
-open documents' text, and every answer is worked out from it afresh. :mod:`analysis` counts
-columns in characters; the editor counts them in its encoding's code units (UTF-16 by default,
-where a character beyond the Basic Multilingual Plane, a rare 汉字 of Extension B, takes two), so
-every position is converted at this border, against the lines of the file it is in. Imports
-:mod:`analysis` and :mod:`messages`.
+It publishes a document's diagnostics when it is opened or changed (every open one's when one is
+saved: it may be a base the others extend), and answers hover, go to definition, completion and
+formatting. It holds no state of its own: pygls keeps the open documents' text, and every answer is
+worked out from it afresh. :mod:`analysis` counts columns in characters; the editor counts them in
+its encoding's code units (UTF-16 by default, where a character beyond the Basic Multilingual
+Plane, a rare 汉字 of Extension B, takes two), so every position is converted at this border,
+against the lines of the file it is in. Imports :mod:`analysis` and :mod:`messages`.
 """
 
 from __future__ import annotations
@@ -69,7 +69,10 @@ def server(lang: str | None = None) -> LanguageServer:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls_: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-        publish(params.text_document.uri)  # a file it extends may have changed meanwhile
+        # Every open ruleset again: the one saved may be a base the others extend, and extends
+        # reads what is on disk.
+        for uri in list(ls.workspace.text_documents):
+            publish(uri)
 
     @ls.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls_: LanguageServer, params: types.HoverParams) -> types.Hover | None:
