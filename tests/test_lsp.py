@@ -76,6 +76,32 @@ def test_hover_on_a_label_and_on_a_grade():
     assert analysis.hover(text, str(CITY), 0, 0) is None  # a comment
 
 
+#: A 班子 with 目标 一般, 团结协调, and 2 of 10 班子 votes 一般 or 较差 (docs/tutorial's record).
+RECORD = {"考核目标完成": "一般", "班子状况": "团结协调", "干部精神状态好": True,
+          "班子测评": {"优秀": 4, "较好": 4, "一般": 2, "较差": 0},
+          "正职测评": {"优秀": 6, "称职": 3, "基本称职": 1, "不称职": 0}}
+
+
+def test_hover_with_a_record_gives_its_values_on_it():
+    """班子差评率 = (2 + 0) / 10 = 0.2. 一般 needs most (2) of: 目标 一般 (yes), 存在问题 (no),
+    差评率 >= 一般线: the city's 30% no, so 较好 (not 优秀: 目标 is not 好; nothing 较差); the
+    county's 20% yes (以上 includes the line), so 一般, and 集体谈话限期改进 (<= 一般) holds."""
+    for path, grade, talk in ((CITY, "较好", "does not hold"), (COUNTY, "一般", "holds")):
+        text = path.read_text(encoding="utf-8") + \
+            "\noutcome 待改进 when 班子差评率 >= 一般线 and 集体谈话限期改进 and 班子等次 <= 较好\n"
+        line = len(text.split("\n")) - 2
+        shown = {name: analysis.hover(text, str(path), *at(text, name, -1), "en", record=RECORD)
+                 for name in ("班子差评率", "班子等次", "集体谈话限期改进")}
+        assert shown["班子差评率"].endswith("On the selected record: 0.2")
+        assert shown["班子等次"].endswith(f"On the selected record: {grade}")
+        assert shown["集体谈话限期改进"].endswith(f"On the selected record: {talk}")
+        column = text.split("\n")[line].index("一般线") + 1
+        assert analysis.hover(text, str(path), line, column, "en", record=RECORD).endswith(
+            "On the selected record: 0.3" if path == CITY else "On the selected record: 0.2")
+    shown = analysis.hover(text, str(COUNTY), *at(text, "班子等次", -1), "zh", record={})
+    assert shown.endswith("所选记录无法评定：测评「班子测评」未填写，此项必填")
+
+
 def test_definition_across_extends():
     text = county() + "\noutcome 差评多 when 班子差评率 >= 一般线\n"
     line, col = at(text, "班子差评率")

@@ -11,17 +11,19 @@ editors, and the studio calls them too. Imports the public face, :mod:`fmt`, :mo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
 
 from attrs import frozen
 
 from . import ast, unparse
-from .diagnostics import Diagnostic, Diagnostics, RulesetError
+from .diagnostics import Diagnostic, Diagnostics, GroupRulesError, InputError, RulesetError
 from .fmt import FormatError, format_source, reserved
 from .messages import say
 from .parse import parse_into
 from .resolve import file_loader, resolve
 from .ruleset import compile
+from .values import exact_str
 
 _NAME = re.compile(r"[^\W\d]\w*")
 #: ``NAME is`` or ``NAME is not`` before the cursor: a label of NAME's scale comes next.
@@ -252,11 +254,13 @@ def _declared(outline: _Outline, text: str, line: int, column: int):
     return outline.values.get(name)
 
 
-def hover(text: str, path: str | None, line: int, column: int, lang: str = "zh") -> str | None:
+def hover(text: str, path: str | None, line: int, column: int, lang: str = "zh",
+          record: Mapping[str, object] | None = None) -> str | None:
     """Markdown about the name under the cursor: what it is (its declaration as the formatter
     writes it: an input's type and range, a param's value and why it was chosen, a let's or
     score's expression, a grade's scale), the article it cites, its comment and where it is
-    defined; for a label, the values it is a label of. None over anything else."""
+    defined; with a ``record`` (the studio's selected one), its value there, as the reference
+    evaluator gives it; for a label, the values it is a label of. None over anything else."""
     outline = _Outline.near(text, path, line)
     if outline is None:
         return None
@@ -287,7 +291,46 @@ def hover(text: str, path: str | None, line: int, column: int, lang: str = "zh")
     if decl.span.path != path:
         parts.append(say("edit.hover.defined_in", lang, path=decl.span.path,
                          line=decl.span.line))
+    if record is not None:
+        value = _value_on(text, path, decl, record, lang)
+        if value is not None:
+            parts.append(value)
     return "\n\n".join(parts)
+
+
+def _value_on(text: str, path: str | None, decl, record: Mapping[str, object], lang: str
+              ) -> str | None:
+    """What ``decl`` is on ``record`` by the reference evaluator (the definition of the meaning):
+    a value exactly (``0.2``, ``11/12``), whether a veto or outcome applies; the record's error if
+    it cannot be graded. None while the text does not compile, or for a scale or a ballot."""
+    try:
+        ruleset = compile(text, path=path)
+    except RulesetError:
+        return None
+    try:
+        result = ruleset.reference_evaluate(record)
+        if isinstance(decl, ast.Veto | ast.Outcome):
+            held = decl.name in (result.vetoes if isinstance(decl, ast.Veto) else result.outcomes)
+            value = say("edit.hover.holds" if held else "edit.hover.fails", lang)
+        elif decl.name in result:
+            value = _shown_value(result[decl.name], lang)
+        else:
+            return None
+    except GroupRulesError:
+        return say("edit.hover.value_grouped", lang)
+    except InputError as e:
+        return say("edit.hover.value_error", lang, error=e.text(lang))
+    return say("edit.hover.value", lang, value=value)
+
+
+def _shown_value(value: object, lang: str) -> str:
+    if isinstance(value, bool):
+        return say("edit.hover.holds" if value else "edit.hover.fails", lang)
+    if isinstance(value, Fraction | int):
+        return exact_str(value)
+    if isinstance(value, dict):  # a ballot's votes
+        return say("list.items", lang).join(f"{k} {v}" for k, v in value.items())
+    return str(value)
 
 
 def _shown(decl, outline: _Outline) -> list[str]:
