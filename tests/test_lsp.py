@@ -283,6 +283,14 @@ def test_the_language_server_over_json_rpc(client):
         "textDocument": {"uri": uri},
         "position": {"line": last, "character": len("outcome 待改进 when 班子状况 is ")}})
     assert [c["label"] for c in found["items"]] == ["团结协调", "较好", "存在问题", "不团结"]
+    messy = "ruleset 甲\ninput  乙 :bool\noutcome 丙 when   乙\n"
+    client.send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4},
+                                           "contentChanges": [{"text": messy}]}, request=False)
+    edits = client.request("textDocument/formatting", {
+        "textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": True}})
+    assert edits == [{"range": {"start": {"line": 0, "character": 0},
+                                "end": {"line": 3, "character": 0}},
+                      "newText": "ruleset 甲\ninput 乙: bool\noutcome 丙 when 乙\n"}]
     assert client.request("shutdown", {}) is None
     client.send("exit", {}, request=False)
     assert client.proc.wait(timeout=30) == 0
