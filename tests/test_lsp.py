@@ -171,6 +171,24 @@ def test_an_unsaved_text_without_a_path():
     assert "Defined in" not in shown  # in the text itself
 
 
+def test_symbols_are_the_declarations_as_written():
+    [param] = analysis.symbols(county(), str(COUNTY))
+    line = line_of(COUNTY, "override param 一般线")
+    written = 'override param 一般线 = 20% per "第二十二条（二）3"'
+    assert param == analysis.Symbol("一般线", "param", analysis.Range(line, 0, line, len(written)),
+                                    analysis.Range(line, 15, line, 18))
+    found = analysis.symbols(CITY.read_text(encoding="utf-8"), str(CITY))
+    text = CITY.read_text(encoding="utf-8").split("\n")
+    heads = [(ln.split()[1].rstrip(":"), ln.split()[0]) for ln in text
+             if ln.split()[:1] in (["scale"], ["ballot"], ["input"], ["param"], ["let"],
+                                   ["grade"], ["veto"], ["outcome"])]
+    assert [(s.name, s.kind) for s in found] == heads
+    grade = next(s for s in found if s.kind == "grade")  # the whole table, to its otherwise
+    assert grade.range.line == line_of(CITY, "grade 班子等次")
+    assert grade.range.end_line == line_of(CITY, "  otherwise 较好")
+    assert analysis.symbols("ruleset 甲\ninput 乙: \n") == []
+
+
 def test_formatting():
     assert analysis.formatting("ruleset 甲\ninput  乙 :bool\noutcome 丙 when   乙\n") == \
         "ruleset 甲\ninput 乙: bool\noutcome 丙 when 乙\n"
@@ -291,6 +309,8 @@ def test_the_language_server_over_json_rpc(client):
     assert edits == [{"range": {"start": {"line": 0, "character": 0},
                                 "end": {"line": 3, "character": 0}},
                       "newText": "ruleset 甲\ninput 乙: bool\noutcome 丙 when 乙\n"}]
+    found = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    assert [(s["name"], s["detail"]) for s in found] == [("乙", "input"), ("丙", "outcome")]
     assert client.request("shutdown", {}) is None
     client.send("exit", {}, request=False)
     assert client.proc.wait(timeout=30) == 0

@@ -61,6 +61,16 @@ class Location:
 
 
 @frozen
+class Symbol:
+    """A declaration of the text, for the editor's outline: its whole extent and its name's."""
+
+    name: str
+    kind: str  # the declaration's keyword: "input", "param", "grade", …, "scale"
+    range: Range
+    name_range: Range
+
+
+@frozen
 class Completion:
     label: str
     kind: str  # "name", "label" or "keyword"
@@ -375,6 +385,35 @@ def _label_hover(outline: _Outline, word: str, lang: str) -> str | None:
     kind = say("edit.kind.label", lang)
     return f"**{word}**\n\n" + "\n\n".join(say("edit.hover.label_of", lang, owner=o, kind=kind)
                                            for o in owners)
+
+
+def symbols(text: str, path: str | None = None) -> list[Symbol]:
+    """The named declarations ``text`` writes (its overrides included, a ``group by`` block's
+    ranks and group values too), in written order; none while it does not parse."""
+    outline = _Outline.of(text, path)
+    if outline is None:
+        return []
+    lines = outline.sources.get(path) or [""]
+    statements = outline.module.statements
+    found = []
+    for i, st in enumerate(statements):
+        # A statement runs to the next one (a grade table's span is its head only).
+        end = statements[i + 1].span.line - 1 if i + 1 < len(statements) else len(lines)
+        decl = st.declaration if isinstance(st, ast.Override) else st
+        for d in _declarations([decl]):
+            whole = _written(lines, st.span.line - 1, end) if d is decl else \
+                _written(lines, d.span.line - 1, d.span.line)
+            found.append(Symbol(d.name, _kind(d), whole, _name_range(outline, d, d.name)))
+    return found
+
+
+def _written(lines: list[str], first: int, end: int) -> Range:
+    """Lines ``first`` up to ``end`` (exclusive) without the blank and comment lines at their
+    end: from the start of the first to the end of the last line of code."""
+    last = min(end, len(lines)) - 1
+    while last > first and (not lines[last].strip() or lines[last].lstrip().startswith("#")):
+        last -= 1
+    return Range(first, 0, last, len(lines[last]))
 
 
 # ---------------------------------------------------------------- completion and formatting

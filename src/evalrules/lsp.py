@@ -2,12 +2,13 @@
 Language Server Protocol (pygls, the ``lsp`` extra), on standard input and output.
 
 It publishes a document's diagnostics when it is opened or changed (every open one's when one is
-saved: it may be a base the others extend), and answers hover, go to definition, completion and
-formatting. It holds no state of its own: pygls keeps the open documents' text, and every answer is
-worked out from it afresh. :mod:`analysis` counts columns in characters; the editor counts them in
-its encoding's code units (UTF-16 by default, where a character beyond the Basic Multilingual
-Plane, a rare 汉字 of Extension B, takes two), so every position is converted at this border,
-against the lines of the file it is in. Imports :mod:`analysis` and :mod:`messages`.
+saved: it may be a base the others extend), and answers hover, go to definition, completion, the
+outline (document symbols) and formatting. It holds no state of its own: pygls keeps the open
+documents' text, and every answer is worked out from it afresh. :mod:`analysis` counts columns in
+characters; the editor counts them in its encoding's code units (UTF-16 by default, where a
+character beyond the Basic Multilingual Plane, a rare 汉字 of Extension B, takes two), so every
+position is converted at this border, against the lines of the file it is in. Imports
+:mod:`analysis` and :mod:`messages`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
 from . import analysis
 from .messages import language
 
+#: The outline's icon for each kind of declaration.
+_SYMBOL = {"scale": types.SymbolKind.Enum, "ballot": types.SymbolKind.Struct,
+           "input": types.SymbolKind.Field, "param": types.SymbolKind.Constant,
+           "let": types.SymbolKind.Variable, "score": types.SymbolKind.Number,
+           "sheet": types.SymbolKind.Object, "grade": types.SymbolKind.Enum,
+           "veto": types.SymbolKind.Event, "outcome": types.SymbolKind.Event,
+           "weights": types.SymbolKind.Array, "rank": types.SymbolKind.Number}
 _KIND = {"name": types.CompletionItemKind.Variable, "label": types.CompletionItemKind.EnumMember,
          "keyword": types.CompletionItemKind.Keyword}
 
@@ -101,6 +109,14 @@ def server(lang: str | None = None) -> LanguageServer:
         found = analysis.completion(text, path, *position(doc, params.position), lang)
         return types.CompletionList(is_incomplete=False, items=[
             types.CompletionItem(c.label, kind=_KIND[c.kind], detail=c.detail) for c in found])
+
+    @ls.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def symbols(ls_: LanguageServer, params: types.DocumentSymbolParams
+                ) -> list[types.DocumentSymbol]:
+        doc, text, path = document(params.text_document.uri)
+        return [types.DocumentSymbol(s.name, _SYMBOL[s.kind], _range(doc, s.range),
+                                     _range(doc, s.name_range), detail=s.kind)
+                for s in analysis.symbols(text, path)]
 
     @ls.feature(types.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls_: LanguageServer, params: types.DocumentFormattingParams
