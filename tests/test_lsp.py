@@ -98,6 +98,10 @@ def test_hover_with_a_record_gives_its_values_on_it():
         column = text.split("\n")[line].index("一般线") + 1
         assert analysis.hover(text, str(path), line, column, "en", record=RECORD).endswith(
             "On the selected record: 0.3" if path == CITY else "On the selected record: 0.2")
+    scale = analysis.hover(CITY.read_text(encoding="utf-8"), str(CITY),
+                           line_of(CITY, "scale 班子等次"), 8, "en", record=RECORD)
+    # The scale shares the grade's name, not its value.
+    assert scale.startswith("**scale 班子等次**") and "selected record" not in scale
     shown = analysis.hover(text, str(COUNTY), *at(text, "班子等次", -1), "zh", record={})
     assert shown.endswith("所选记录无法评定：测评「班子测评」未填写，此项必填")
 

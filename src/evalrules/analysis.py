@@ -87,24 +87,22 @@ def diagnostics(text: str, path: str | None = None) -> list[Problem]:
         found: tuple[Diagnostic, ...] | list[Diagnostic] = compile(text, path=path).warnings
     except RulesetError as e:
         found = e.diagnostics
-    header = _header_span(text, path)
     out = []
     for d in found:
         message = d.message + (f"\n{d.hint}" if d.hint else "")
         span = d.span
-        if span.path != path and span.line > 0:
+        if span.path != path and span.line > 0:  # the compiler's words are English
             message = say("edit.problem.elsewhere", "en", path=span.path, line=span.line,
                           message=message)
-            span = header
+            span = _extends_span(text, path)
         out.append(Problem(d.severity, d.code, message, _range(span)))
     return out
 
 
-def _header_span(text: str, path: str | None) -> ast.Span:
-    outline = _Outline.of(text, path)
-    if outline is None or outline.module.header.extends is None:
-        return ast.NOWHERE
-    return outline.module.header.extends_span
+def _extends_span(text: str, path: str | None) -> ast.Span:
+    """Where ``text`` says ``extends "…"`` (a problem elsewhere can only have come through it)."""
+    module = parse_into(text, path, Diagnostics())
+    return module.header.extends_span if module is not None else ast.NOWHERE
 
 
 def _range(span: ast.Span) -> Range:
@@ -123,7 +121,7 @@ class _Outline:
     """The declarations a text and the files it extends make, whether or not it compiles."""
 
     module: ast.Module  # the text's own, unresolved
-    values: dict[str, ast.Declaration | ast.Rank]  # by name, the last definition (override) wins
+    values: dict[str, ast.Declaration | ast.Rank]  # by name; an override stands in its base's place
     scales: dict[str, ast.Scale]
     sources: dict[str | None, list[str]]  # lines of every file read
     inherited: dict[str, ast.Declaration | ast.Rank]  # what the extended files define, by name
@@ -201,12 +199,11 @@ def _word_at(text: str, line: int, column: int) -> tuple[str, int, int] | None:
 
 
 def _kind(decl: object) -> str:
-    if isinstance(decl, ast.Scale):
-        return "scale"
-    return ast.KEYWORD_OF.get(type(decl), "let")
+    return ast.KEYWORD_OF[type(decl)]
 
 
 def _kind_word(decl: object, lang: str) -> str:
+    """``参数`` (``param``): a record error's word for the kind, the catalogue's for a scale."""
     kind = _kind(decl)
     return say(f"edit.kind.{kind}" if kind == "scale" else f"record.kind.{kind}", lang)
 
@@ -236,23 +233,20 @@ def definition(text: str, path: str | None, line: int, column: int) -> Location 
     extends = _range(header.extends_span)
     if header.extends is not None and extends.line == line and \
             extends.column <= column <= extends.end_column:
-        base, _ = _safe_base(header.extends, path)
-        return Location(base, Range(0, 0, 0, 0)) if base is not None else None
+        try:  # as extends reads it: a file that is not a ruleset is no definition
+            base, _ = file_loader(header.extends, path)
+        except (OSError, ValueError):
+            return None
+        return Location(base, Range(0, 0, 0, 0))
     decl = _declared(outline, text, line, column)
     if decl is None:
         return None
-    name = decl.name
-    return Location(decl.span.path, _name_range(outline, decl, name))
-
-
-def _safe_base(name: str, path: str | None) -> tuple[str | None, str | None]:
-    try:
-        return file_loader(name, path)
-    except (OSError, ValueError):
-        return None, None
+    return Location(decl.span.path, _name_range(outline, decl, decl.name))
 
 
 def _declared(outline: _Outline, text: str, line: int, column: int):
+    """The declaration of the name under the cursor: a scale where the text names a scale
+    (``scale S``, ``of S``, ``input X: S``, or a name only a scale has), else a value."""
     word = _word_at(text, line, column)
     if word is None:
         return None
@@ -312,7 +306,10 @@ def _value_on(text: str, path: str | None, decl, record: Mapping[str, object], l
               ) -> str | None:
     """What ``decl`` is on ``record`` by the reference evaluator (the definition of the meaning):
     a value exactly (``0.2``, ``11/12``), whether a veto or outcome applies; the record's error if
-    it cannot be graded. None while the text does not compile, or for a scale or a ballot."""
+    it cannot be graded. None while the text does not compile, or for a scale (which may share
+    its name with a grade, whose value it is not)."""
+    if isinstance(decl, ast.Scale):
+        return None
     try:
         ruleset = compile(text, path=path)
     except RulesetError:
@@ -338,7 +335,7 @@ def _shown_value(value: object, lang: str) -> str:
         return say("edit.hover.holds" if value else "edit.hover.fails", lang)
     if isinstance(value, Fraction | int):
         return exact_str(value)
-    if isinstance(value, dict):  # a ballot's votes
+    if isinstance(value, dict):  # a ballot's votes, as the record gives them
         return say("list.items", lang).join(f"{k} {v}" for k, v in value.items())
     return str(value)
 
