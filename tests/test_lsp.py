@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -356,3 +357,28 @@ def test_saving_a_base_publishes_the_diagnostics_of_the_rulesets_that_extend_it(
     codes = [d["code"] for d in seen[child.as_uri()]]
     assert "E201" in codes  # 丙 is unknown, in the base, shown on the child's extends line
     assert all(d["range"]["start"]["line"] == 0 for d in seen[child.as_uri()])
+
+
+# ---------------------------------------------------------------- the VS Code extension
+
+VSCODE = ROOT / "editors" / "vscode"
+
+
+def test_the_vscode_extension_highlights_the_grammars_keywords():
+    from evalrules.fmt import reserved
+
+    grammar = json.loads((VSCODE / "syntaxes" / "evalrules.tmLanguage.json").read_text("utf-8"))
+    [keywords] = [p["match"] for p in grammar["patterns"] if p["name"].startswith("keyword.other")]
+    words = re.fullmatch(r"\(\?<!\\w\)\(\?:(.*)\)\(\?!\\w\)", keywords)[1].split("|")
+    assert set(words) == reserved() | {"chosen"}  # chosen "…" is read beside the grammar
+    found = re.compile(keywords)  # TextMate's Oniguruma reads these constructs as Python does
+    assert [m.group() for m in found.finditer("  优秀 when all: per \"第一条\"")] == \
+        ["when", "all", "per"]
+    assert not found.search("班子when 优秀whenever")  # inside a name: no keyword
+    package = json.loads((VSCODE / "package.json").read_text("utf-8"))
+    [language] = package["contributes"]["languages"]
+    assert language["extensions"] == [".rules"]
+    assert (VSCODE / package["contributes"]["grammars"][0]["path"]).is_file()
+    assert (VSCODE / language["configuration"]).is_file() and (VSCODE / package["main"]).is_file()
+    assert package["contributes"]["configuration"]["properties"]["evalrules.command"][
+        "default"] == ["evalrules", "lsp"]
