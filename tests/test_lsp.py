@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import evalrules
 from evalrules import analysis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,7 +209,8 @@ class Client:
     """The editor's side: Content-Length framed JSON-RPC to ``evalrules lsp`` on its stdio."""
 
     def __init__(self) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        # The server is the evalrules this test imports (the checkout's or the installed one).
+        env = {**os.environ, "PYTHONPATH": str(Path(evalrules.__file__).parents[1])}
         self.proc = subprocess.Popen([sys.executable, "-m", "evalrules", "lsp", "--lang", "en"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env)
