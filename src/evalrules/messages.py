@@ -37,6 +37,7 @@ from .catalogue import (
     reading,
     records,
     reporting,
+    serving,
     verifying,
     writing,
 )
@@ -85,7 +86,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "needs.batch": ("Parquet 和流式处理需要 pyarrow（{error}），安装：{command}",
                     "Parquet and streaming need pyarrow ({error}): {command}"),
 }
-for _part in (reading, writing, explaining, reporting, comparing, records, proving, verifying):
+for _part in (reading, writing, explaining, reporting, comparing, records, proving, verifying,
+              serving):
     MESSAGES.update(_part.MESSAGES)
 MESSAGES.update(HELP)
 
