@@ -18,7 +18,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
 with warnings.catch_warnings():  # starlette 1.x would have httpx2; httpx still works
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from evalrules import load
@@ -306,3 +306,70 @@ def test_concurrent_requests_during_reloads_never_see_a_mixed_version(small):
 
 def test_decimal_records_are_read_as_decimals():
     assert api._records(b'{"a": 0.1}') == {"a": Decimal("0.1")}
+
+
+def test_smoke_a_served_directory_grades_the_example_as_evalrules_eval_does(tmp_path):
+    """`evalrules serve rulesets/` in a process of its own, on a free port; team-city.csv's
+    records posted over HTTP as JSON; every result equals `evalrules eval`'s row."""
+    import csv
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    out = tmp_path / "graded.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    subprocess.run([sys.executable, "-m", "evalrules", "eval",
+                    str(RULESETS / "fanwen9/team-city.rules"),
+                    str(ROOT / "examples/team-city.csv"), "-o", str(out), "--no-progress"],
+                   check=True, env=env, capture_output=True)
+    expected = json.loads(out.read_text("utf-8"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "evalrules", "serve", str(RULESETS),
+                               "--port", str(port), "--lang", "en"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):  # until it listens (not a timing assertion: it only waits)
+            try:
+                httpx.get(f"{base}/rulesets")
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.communicate()
+                time.sleep(0.1)
+        described = httpx.get(f"{base}/rulesets/fanwen9/team-city").json()
+        kinds = {f["name"]: f["kind"] for f in described["inputs"]}
+        with open(ROOT / "examples/team-city.csv", encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        records = []
+        for row in rows:
+            record: dict = {}
+            for column, cell in row.items():
+                name, _, label = column.partition(".")
+                if kinds.get(name) == "ballot":
+                    record.setdefault(name, {})[label] = int(cell)
+                elif name in kinds:
+                    record[name] = cell
+            records.append(record)
+        body = httpx.post(f"{base}/rulesets/fanwen9/team-city/evaluate", json=records,
+                          timeout=60).json()
+        assert body["version"] == described["version"]
+        results = body["results"]
+        assert len(results) == len(expected) == 300
+        split = re.compile(r"[,、;；]\s*")
+        for want, got in zip(expected, results, strict=True):
+            assert not want["error"] and "error" not in got
+            computed = [n for n in got["values"] if n not in kinds and n in want]
+            assert "班子等次" in computed
+            for name in computed:  # the grade and every share eval writes
+                assert want[name] == got["values"][name], (want["编号"], name)
+            assert set(got["vetoes"]) == set(filter(None, split.split(want["vetoes"])))
+            assert set(got["outcomes"]) == set(filter(None, split.split(want["outcomes"])))
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
