@@ -50,7 +50,7 @@ TIERS = [
     ["prove.report", "prove.regions"],
     ["report.page", "prove.equivalence", "prove.questions", "prove.render"],
     ["prove.render_diff", "prove.tables"],
-    ["prove.obligations", "serve.store", "serve.schema"],
+    ["prove.obligations", "serve.store", "serve.schema", "serve.files", "serve.diffs"],
     ["serve.api"],
     ["serve"],
     ["evalrules", "report", "spark", "testing", "testing._model", "prove"],

@@ -373,3 +373,78 @@ def test_smoke_a_served_directory_grades_the_example_as_evalrules_eval_does(tmp_
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+# ---------------------------------------------------------------- files and diffs
+
+CITY_RECORD = {"考核目标完成": "一般", "班子状况": "团结协调", "干部精神状态好": True,
+               "班子测评": {"优秀": 5, "较好": 10, "一般": 5, "较差": 0},  # 一般+较差: 25%
+               "正职测评": {"优秀": 6, "称职": 3, "基本称职": 1, "不称职": 0}}
+
+
+def test_a_csv_body_comes_back_as_evalrules_eval_writes_it(bundled, tmp_path):
+    from evalrules.cli import main
+
+    out = tmp_path / "graded.csv"
+    assert main(["eval", str(RULESETS / "fanwen9/team-city.rules"),
+                 str(ROOT / "examples/team-city.csv"), "-o", str(out), "--no-progress"]) == 0
+    response = bundled.post("/rulesets/fanwen9/team-city/evaluate",
+                            content=(ROOT / "examples/team-city.csv").read_bytes(),
+                            headers={"content-type": "text/csv"})
+    assert response.status_code == 200
+    assert response.content == out.read_bytes()
+    assert response.headers["x-evalrules-records"] == "300"
+    assert response.headers["x-evalrules-version"] == \
+        bundled.get("/rulesets/fanwen9/team-city").json()["version"]
+
+
+def test_an_xlsx_body_comes_back_graded(bundled, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = bundled.post("/rulesets/fanwen9/team-city/evaluate",
+                            content=(ROOT / "examples/team-city.xlsx").read_bytes(),
+                            headers={"content-type": xlsx})
+    assert response.status_code == 200, response.text
+    (tmp_path / "graded.xlsx").write_bytes(response.content)
+    sheet = openpyxl.load_workbook(tmp_path / "graded.xlsx").active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if "班子等次" in r)
+    graded = [r[header.index("班子等次")] for r in rows[rows.index(header) + 1:] if r[0]]
+    assert len(graded) == 300 and set(graded) <= {"优秀", "较好", "一般", "较差"}
+    broken = bundled.post("/rulesets/fanwen9/team-city/evaluate", content=b"PK\x03\x04 no",
+                          headers={"content-type": xlsx})
+    assert broken.status_code == 422 and broken.json()["error"]["message"]
+    form = bundled.post("/rulesets/fanwen9/team-city/evaluate", files={"f": ("a.csv", b"x")})
+    assert form.status_code == 415
+
+
+def test_diff_of_two_served_rulesets(bundled):
+    """The county's 一般线 is 20%: a record with 考核目标完成 一般 and 25% 一般+较差 votes meets
+    two of the three 一般 conditions there (most of), one in the city (较好 there), so it loses
+    物质奖励 (较好 and above) and gets 集体谈话限期改进 (一般 and below); a record with 10% is
+    较好 in both."""
+    other = {**CITY_RECORD, "班子测评": {"优秀": 8, "较好": 10, "一般": 2, "较差": 0}}
+    body = bundled.post("/diff", json={"old": "fanwen9/team-city", "new": "fanwen9/team-county",
+                                       "records": [other, CITY_RECORD]}).json()
+    assert body["old"]["ruleset"] == "fanwen9/team-city" and body["new"]["version"]
+    assert body["changed"] == [{"index": 1, "fields": [
+        {"name": "班子等次", "old": "较好", "new": "一般"},
+        {"name": "物质奖励", "old": True, "new": False},
+        {"name": "集体谈话限期改进", "old": False, "new": True}]}]
+    assert body["transitions"][0] == {"name": "班子等次", "old": "较好", "new": "一般",
+                                      "count": 1}
+    assert len(body["transitions"]) == 3
+
+
+def test_diff_against_a_new_text(bundled):
+    text = (RULESETS / "fanwen9/team-city.rules").read_text("utf-8")
+    changed = text.replace("param 一般线 = 30%", "param 一般线 = 20%")
+    assert changed != text
+    body = bundled.post("/diff", json={"old": "fanwen9/team-city", "source": changed,
+                                       "records": [CITY_RECORD, {"班子测评": 1}]}).json()
+    assert body["changed"][0]["index"] == 0 and len(body["changed"]) == 1  # both refuse #2
+    assert body["new"]["version"] != body["old"]["version"]
+    broken = bundled.post("/diff", json={"old": "fanwen9/team-city", "source": "ruleset",
+                                         "records": []})
+    assert broken.status_code == 422 and broken.json()["diagnostics"]
+    assert bundled.post("/diff", json={"old": "fanwen9/team-city"}).status_code == 422

@@ -21,6 +21,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "the body must be one record (an object) or a list of records"),
     "serve.not_source": ("请求体应为规则集的文本（UTF-8）",
                          "the body must be a ruleset's text (UTF-8)"),
+    "serve.multipart": ("请把文件本身作为请求体发送（Content-Type: text/csv 或 .xlsx 的类型），"
+                        "不要用表单", "send the file itself as the body (Content-Type: text/csv "
+                        "or the .xlsx type), not a form"),
+    "serve.media_type": ("不能评定 {type} 类型的请求体：请发送 JSON、CSV 或 .xlsx",
+                         "cannot grade a body of type {type}: send JSON, CSV or .xlsx"),
+    "serve.diff_body": ("请求体应为 {{\"old\": 名称, \"new\": 名称 或 \"source\": 文本, "
+                        "\"records\": [记录…]}}",
+                        "the body must be {{\"old\": NAME, \"new\": NAME or \"source\": TEXT, "
+                        "\"records\": [RECORD…]}}"),
+    "serve.source_errors": ("新的规则集文本有错误（diagnostics 列出它们）",
+                            "the new ruleset text has errors (see diagnostics)"),
     "serve.bad_query": ("参数 {name} 只能是 {allowed}", "{name} must be one of {allowed}"),
     # ------------------------------------------------------------ the command
     "serve.listening": ("在 http://{host}:{port}/ 提供 {count} 个规则集（{directory}）",

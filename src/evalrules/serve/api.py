@@ -7,9 +7,11 @@ the version of the ruleset it used. Numbers in results are exact strings (``"0.9
 strings. Refusals: 404 an unknown ruleset, 409 a ruleset with errors, 413 a body over
 :data:`MAX_BODY_BYTES` or more than :data:`MAX_RECORDS` records, 422 a body that is not records
 or a single record that cannot be graded (the ``InputError``'s code, field, rule, message).
-Messages speak ``?lang=zh`` (the default) or ``en``.
+Messages speak ``?lang=zh`` (the default) or ``en``. A CSV or .xlsx body (by its
+Content-Type) is graded into the same kind of file (:mod:`.files`); ``POST /diff`` compares two
+rulesets on records (:mod:`.diffs`).
 
-Imports :mod:`serve.store`, :mod:`serve.schema` and the public face.
+Imports the other modules of :mod:`serve` and the public face.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..diagnostics import Diagnostic, closest
@@ -31,6 +34,8 @@ from ..messages import LANGUAGES, say
 from ..result import Result
 from ..ruleset import Ruleset
 from ..values import json_value
+from .diffs import diff
+from .files import SPREADSHEETS, Unreadable, grade_file
 from .schema import openapi, record_schema
 from .store import Entry, Store, compile_confined
 
@@ -58,6 +63,7 @@ def app(directory: str | os.PathLike) -> Starlette:
         Route("/rulesets/{name:path}/schema", schema, methods=["GET"]),
         Route("/rulesets/{name:path}", describe, methods=["GET"]),
         Route("/check", check, methods=["POST"]),
+        Route("/diff", diff_route, methods=["POST"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
     ], exception_handlers={Refused: refused})
     service.state.store = Store(directory)
@@ -81,8 +87,12 @@ def _store(request: Request) -> Store:
 
 
 def _entry(request: Request, compiled: bool = True) -> Entry:
-    entries = _store(request).snapshot().entries
-    name = request.path_params["name"]
+    return _named(request, _store(request).snapshot().entries, request.path_params["name"],
+                  compiled)
+
+
+def _named(request: Request, entries: dict[str, Entry], name: str, compiled: bool = True
+           ) -> Entry:
     entry = entries.get(name)
     if entry is None:
         close = closest(name, list(entries))
@@ -133,7 +143,7 @@ async def openapi_json(request: Request) -> JSONResponse:
     return JSONResponse(openapi(compiled, {"records": MAX_RECORDS, "bytes": MAX_BODY_BYTES}))
 
 
-async def evaluate(request: Request) -> JSONResponse:
+async def evaluate(request: Request) -> Response:
     entry = _entry(request)  # the one snapshot this request uses
     ruleset = entry.ruleset
     assert ruleset is not None  # _entry refuses one that did not compile
@@ -144,6 +154,13 @@ async def evaluate(request: Request) -> JSONResponse:
     trace = request.query_params.get("trace", "0")
     if trace not in ("0", "1"):
         raise Refused(400, "serve.bad_query", name="trace", allowed="0, 1")
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip()
+    if media in SPREADSHEETS:
+        return await _spreadsheet(request, entry, media)
+    if media == "multipart/form-data":
+        raise Refused(415, "serve.multipart")
+    if media not in ("application/json", "text/json", ""):
+        raise Refused(415, "serve.media_type", type=media)
     data = _records(await _body(request))
     single = isinstance(data, dict)
     records = [data] if single else data
@@ -156,6 +173,56 @@ async def evaluate(request: Request) -> JSONResponse:
     if "error" in results[0]:
         return JSONResponse({**head, **results[0]}, status_code=422)
     return JSONResponse({**head, "result": results[0]})
+
+
+async def _spreadsheet(request: Request, entry: Entry, media: str) -> Response:
+    """A CSV or .xlsx body graded into the same kind of file (docs/serve.md)."""
+    assert entry.ruleset is not None  # _entry refuses one that did not compile
+    body = await _body(request)
+    try:
+        graded, count, failed = await run_in_threadpool(
+            grade_file, entry.ruleset, body, SPREADSHEETS[media], _lang(request))
+    except Unreadable as e:
+        return JSONResponse({"ruleset": entry.name, "version": entry.version,
+                             "error": {"code": None, "field": None, "rule": None,
+                                       "message": e.text}}, status_code=422)
+    return Response(graded, media_type=media, headers={
+        "X-Evalrules-Ruleset": quote(entry.name), "X-Evalrules-Version": entry.version,
+        "X-Evalrules-Records": str(count), "X-Evalrules-Failed": str(failed)})
+
+
+async def diff_route(request: Request) -> JSONResponse:
+    """``{"old": NAME, "new": NAME or "source": TEXT, "records": [...]}`` → the records the two
+    grade differently (``source``: a new text of ``old``'s file, compiled where it lives)."""
+    body = _records(await _body(request))
+    if not (isinstance(body, dict) and isinstance(body.get("old"), str)
+            and isinstance(body.get("records"), list)
+            and (isinstance(body.get("new"), str) ^ isinstance(body.get("source"), str))):
+        raise Refused(422, "serve.diff_body")
+    records = body["records"]
+    if len(records) > MAX_RECORDS:
+        raise Refused(413, "serve.too_many", limit=MAX_RECORDS, count=len(records))
+    store = _store(request)
+    snapshot = store.snapshot()  # both rulesets from one snapshot
+    old = _named(request, snapshot.entries, body["old"])
+    assert old.ruleset is not None  # _named refuses one that did not compile
+    if "new" in body:
+        new = _named(request, snapshot.entries, body["new"])
+        new_ruleset, new_name, new_version = new.ruleset, new.name, new.version
+    else:
+        new_ruleset, diagnostics, new_version = await run_in_threadpool(
+            compile_confined, store.directory, old.path, body["source"])
+        new_name = old.name
+        if new_ruleset is None:
+            message = say("serve.source_errors", _lang(request))
+            return JSONResponse({"error": {"code": None, "field": None, "rule": None,
+                                           "message": message},
+                                 "diagnostics": [_diagnostic(d, store.directory)
+                                                 for d in diagnostics]}, status_code=422)
+    assert new_ruleset is not None  # _named refuses, and a text with errors is answered above
+    answer = await run_in_threadpool(diff, old.ruleset, new_ruleset, records)
+    return JSONResponse({"old": {"ruleset": old.name, "version": old.version},
+                         "new": {"ruleset": new_name, "version": new_version}, **answer})
 
 
 def grade(ruleset: Ruleset, records: list, lang: str, explain: str | None,

@@ -88,6 +88,12 @@ def openapi(rulesets: dict[str, tuple[Ruleset, str]], limits: dict[str, int]) ->
             "responses": {"200": json_of({"type": "object"}), "404": json_of(error)}}},
         "/rulesets/{name}/evaluate": _evaluate({"anyOf": [{"type": "object"},
                                                           {"type": "array"}]}, limits, True),
+        "/diff": {"post": {
+            "summary": ('{"old": NAME, "new": NAME or "source": TEXT, "records": [...]} → the '
+                        "records the two grade differently, and the transitions"),
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+            "responses": {"200": json_of({"type": "object"}), "404": json_of(error),
+                          "413": json_of(error), "422": json_of(error)}}},
         "/openapi.json": {"get": {"summary": "this description",
                                   "responses": {"200": json_of({"type": "object"})}}},
         "/check": {"post": {
@@ -136,7 +142,11 @@ def _evaluate(body: dict[str, Any], limits: dict[str, int], generic: bool) -> di
         "summary": (f"grade one record or a list of at most {limits['records']}; numbers in "
                     "results are exact strings"),
         "parameters": ([_name()] if generic else []) + parameters,
-        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "requestBody": {"content": {
+            "application/json": {"schema": body},
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}}}},
         "responses": {"200": _json_of({"type": "object"}),
                       "404": _json_of(error), "413": _json_of(error),
-                      "422": _json_of(error)}}}
+                      "415": _json_of(error), "422": _json_of(error)}}}
