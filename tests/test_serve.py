@@ -164,6 +164,7 @@ def test_too_large_or_too_many_is_413(small, monkeypatch):
     too_many = client.post("/rulesets/small/evaluate?lang=en", json=[{"分": 1}] * 4)
     assert too_many.status_code == 413
     assert "at most 3 records" in too_many.json()["error"]["message"]
+    assert too_many.json()["version"] == client.get("/rulesets/small").json()["version"]
     monkeypatch.setattr(api, "MAX_BODY_BYTES", 100)
     assert client.post("/rulesets/small/evaluate", json=[{"分": 1}] * 12).status_code == 413
 

@@ -53,6 +53,7 @@ class Refused(Exception):
     def __init__(self, status: int, key: str, **values: object) -> None:
         super().__init__(key)
         self.status, self.key, self.values = status, key, values
+        self.head: dict[str, str] = {}  # the ruleset and version, once the request has one
 
 
 def app(directory: str | os.PathLike) -> Starlette:
@@ -78,7 +79,7 @@ def _lang(request: Request) -> str:
 async def refused(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Refused)  # registered for Refused only
     message = say(exc.key, _lang(request), **exc.values)
-    return JSONResponse({"error": {"code": None, "field": None, "rule": None,
+    return JSONResponse({**exc.head, "error": {"code": None, "field": None, "rule": None,
                                    "message": message}}, status_code=exc.status)
 
 
@@ -145,6 +146,14 @@ async def openapi_json(request: Request) -> JSONResponse:
 
 async def evaluate(request: Request) -> Response:
     entry = _entry(request)  # the one snapshot this request uses
+    try:
+        return await _evaluate(request, entry)
+    except Refused as e:  # named with the version refusing it, as every answer is
+        e.head = {"ruleset": entry.name, "version": entry.version}
+        raise
+
+
+async def _evaluate(request: Request, entry: Entry) -> Response:
     ruleset = entry.ruleset
     assert ruleset is not None  # _entry refuses one that did not compile
     lang = _lang(request)
