@@ -309,9 +309,11 @@ def test_decimal_records_are_read_as_decimals():
     assert api._records(b'{"a": 0.1}') == {"a": Decimal("0.1")}
 
 
-def test_smoke_a_served_directory_grades_the_example_as_evalrules_eval_does(tmp_path):
-    """`evalrules serve rulesets/` in a process of its own, on a free port; team-city.csv's
-    records posted over HTTP as JSON; every result equals `evalrules eval`'s row."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_smoke_a_served_directory_grades_the_example_as_evalrules_eval_does(tmp_path, workers):
+    """`evalrules serve rulesets/` in a process of its own (two worker processes sharing one
+    socket, too), on a free port; team-city.csv's records posted over HTTP as JSON; every
+    result equals `evalrules eval`'s row."""
     import csv
     import re
     import socket
@@ -332,7 +334,8 @@ def test_smoke_a_served_directory_grades_the_example_as_evalrules_eval_does(tmp_
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-m", "evalrules", "serve", str(RULESETS),
-                               "--port", str(port), "--lang", "en"], env=env,
+                               "--port", str(port), "--workers", str(workers), "--lang", "en"],
+                              env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
