@@ -105,6 +105,21 @@ def test_grades_the_cases_as_computed_by_hand(bundled, name):
             assert sorted(body["result"]["outcomes"]) == sorted(case["outcomes"])
 
 
+def test_a_list_is_one_batch_for_group_rules(bundled):
+    """A case of a ruleset with group rules gives its group beside the record: posted together
+    as one list, the record is ranked among them as the case computes by hand."""
+    name = "fanwen2/team-dept-rank"
+    cases = json.loads((RULESETS / f"{name}.cases.json").read_text("utf-8"))["cases"]
+    grouped = [c for c in cases if "group" in c and "expect" in c]
+    assert grouped
+    for case in grouped:
+        body = bundled.post(f"/rulesets/{name}/evaluate",
+                            json=[case["input"], *case["group"]]).json()
+        values = body["results"][0]["values"]
+        for field, value in case["expect"].items():
+            assert values[field] == value, (case["name"], field)
+
+
 def test_a_list_gets_one_result_or_error_each(small):
     _, client = small
     body = client.post("/rulesets/small/evaluate?lang=en",
