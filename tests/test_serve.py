@@ -467,3 +467,20 @@ def test_diff_against_a_new_text(bundled):
                                          "records": []})
     assert broken.status_code == 422 and broken.json()["diagnostics"]
     assert bundled.post("/diff", json={"old": "fanwen9/team-city"}).status_code == 422
+
+
+def test_the_command_refuses_a_missing_directory_and_names_broken_rulesets(tmp_path, capsys,
+                                                                         monkeypatch):
+    from evalrules.cli import main
+
+    assert main(["serve", str(tmp_path / "nowhere"), "--lang", "en"]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+    write(tmp_path / "broken.rules", "ruleset 坏\nlet a = b\n")
+    import uvicorn
+
+    ran = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.append(options))
+    assert main(["serve", str(tmp_path), "--port", "8123", "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert "serving 1 rulesets" in out and "broken.rules: the ruleset has errors" in err
+    assert ran == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning"}]

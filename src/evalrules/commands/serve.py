@@ -39,7 +39,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     directory = str(args.directory.resolve())
     service = app(directory)  # compiled here, so that the count below is what is served
-    count = len(service.state.store.snapshot().entries)
+    entries = service.state.store.snapshot().entries
+    count = len(entries)
+    for entry in entries.values():  # served as such (409 to grade): said before it starts
+        if entry.ruleset is None:
+            print("evalrules: " + say("run.ruleset_errors", lang, path=entry.path),
+                  file=sys.stderr)
     print(say("serve.listening", lang, host=args.host, port=args.port, count=count,
               directory=args.directory), flush=True)
     if args.workers > 1:  # each worker process builds its own app through the factory
