@@ -154,9 +154,11 @@ ON_A_RULESET = [
 ]
 
 
-#: Commands given no ruleset on the command line: the language server reads the editor's text,
-#: and a ruleset that does not compile is its diagnostics there (tests/test_lsp.py).
-NO_RULESET = {"lsp"}
+#: Commands given no ruleset: `serve DIR` serves a directory, a ruleset of it with errors as such
+#: (409 when asked to grade; tests/test_serve.py), and says so as it starts; the language server
+#: reads the editor's text, and a ruleset that does not compile is its diagnostics there
+#: (tests/test_lsp.py).
+NO_RULESET = {"serve", "lsp"}
 
 
 def test_the_table_covers_every_command():

@@ -15,7 +15,8 @@ from .diagnostics import EvalRulesError, RulesetError
 from .messages import LANGUAGES, MESSAGES, language, say
 
 #: Subcommands in the order ``--help`` lists them.
-COMMANDS = ("check", "eval", "explain", "report", "fmt", "init", "test", "diff", "verify", "lsp")
+COMMANDS = ("check", "eval", "explain", "report", "fmt", "init", "test", "diff", "verify",
+            "serve", "lsp")
 
 
 

@@ -378,6 +378,29 @@ HELP: dict[str, tuple[str, str]] = {
     "help.test.coverage": ("列出用例用到了哪些规则、条件和否决",
                            "print which rules, conditions and vetoes the cases exercised"),
     "help.test.no_checks": ("只跑用例", "run the cases only"),
+    # ------------------------------------------------------------ serve
+    "help.serve": (
+        "以 HTTP 提供 DIR 下的每个规则集（决策服务，docs/serve.md）：\n"
+        "GET /rulesets、GET /rulesets/NAME、GET /rulesets/NAME/schema、\n"
+        "POST /rulesets/NAME/evaluate（一条记录或记录列表，JSON）、POST /check、\n"
+        "GET /openapi.json。每个回应都写明所用规则集的版本（规则集及其 extends 的文件的\n"
+        "sha256）；文件改动后规则集重新编译。需要 serve 扩展。\n\n"
+        "例子：\n"
+        "  evalrules serve rulesets/ --port 8000",
+        "Serve every ruleset under DIR over HTTP (a decision service, docs/serve.md):\n"
+        "GET /rulesets, GET /rulesets/NAME, GET /rulesets/NAME/schema,\n"
+        "POST /rulesets/NAME/evaluate (one record or a list, JSON), POST /check,\n"
+        "GET /openapi.json. Every response names the version of the ruleset it used (a sha256\n"
+        "of it and the files it extends); rulesets are compiled again when their files change.\n"
+        "Needs the serve extra.\n\n"
+        "example:\n"
+        "  evalrules serve rulesets/ --port 8000"),
+    "help.serve.directory": ("规则集所在的目录（含子目录）",
+                             "the directory of the rulesets (subdirectories included)"),
+    "help.serve.host": ("监听的地址（默认 127.0.0.1，只接受本机）",
+                        "the address to listen on (default 127.0.0.1: this machine only)"),
+    "help.serve.port": ("监听的端口（默认 8000）", "the port to listen on (default 8000)"),
+    "help.serve.workers": ("工作进程数（默认 1）", "worker processes (default 1)"),
     # ------------------------------------------------------------ lsp
     "help.lsp": (
         "语言服务器：让编辑器（VS Code、Vim、Emacs……）在编写规则集时给出帮助。\n\n"

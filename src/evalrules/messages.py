@@ -18,8 +18,8 @@ The language is Chinese unless asked otherwise: ``--lang en``, or the ``EVALRULE
 English text for programs; the command line says them with :func:`say` from their data.
 
 The pairs are kept by section in :mod:`catalogue` (reading, writing, explaining, reporting,
-comparing, records, proving, verifying, editing) and :mod:`helptext` (``--help``); this module joins
-them. Imports only those.
+comparing, records, proving, verifying, serving, editing) and :mod:`helptext` (``--help``); this
+module joins them. Imports only those.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from .catalogue import (
     reading,
     records,
     reporting,
+    serving,
     verifying,
     writing,
 )
@@ -87,7 +88,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Parquet and streaming need pyarrow ({error}): {command}"),
 }
 for _part in (reading, writing, explaining, reporting, comparing, records, proving, verifying,
-              editing):
+              serving, editing):
     MESSAGES.update(_part.MESSAGES)
 MESSAGES.update(HELP)
 
