@@ -88,7 +88,8 @@ PAGE = """<!doctype html><meta charset="utf-8"><title>editor</title>
 </script>"""
 
 # Columns, in code points: l0 e1 t2 ␠3 分4 数5 𠀀6 ␠7 =8 ␠9 乙10 值11 ␠12 ×13 ␠14 6 0 %17
-DOC = "let 分数𠀀 = 乙值 × 60%  # 注释\ninput 得分： number in 0..100\nletter = （1）"
+DOC = ("let 分数𠀀 = 乙值 × 60%  # 注释\ninput 得分： number in 0..100\nletter = （1）\n"
+       "check always 分数𠀀 <= 2025-12-31\noverride score 总分 = 得分 ÷ 3")
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +127,13 @@ def classed(page: Any, name: str) -> list[str]:
 
 def test_in_chromium_the_grammars_keywords_and_the_other_tokens_are_highlighted(page: Any) -> None:
     keywords = classed(page, "er-keyword")
-    assert keywords == ["let", "input", "number", "in"]  # not `letter`, a name starting with let
-    assert classed(page, "er-definition") == ["分数𠀀", "得分"]
-    assert "乙值" in classed(page, "er-name") and "letter" in classed(page, "er-name")
-    assert classed(page, "er-number") == ["60%", "0", "100", "1"]
+    # Not `letter`, a name starting with let.
+    assert keywords == ["let", "input", "number", "in", "check", "always", "override", "score"]
+    # The names declared, not those a check reads.
+    assert classed(page, "er-definition") == ["分数𠀀", "得分", "总分"]
+    assert {"乙值", "letter", "分数𠀀", "得分"} <= set(classed(page, "er-name"))
+    assert classed(page, "er-number") == ["60%", "0", "100", "1", "2025-12-31", "3"]
+    assert {"×", "..", "<=", "÷"} <= set(classed(page, "er-operator"))
     assert classed(page, "er-comment") == ["# 注释"]
     assert classed(page, "er-bracket") == ["（", "）"]
     assert "：" in classed(page, "er-punctuation")
@@ -193,3 +197,20 @@ def test_in_chromium_text_round_trips_and_every_change_is_reported(page: Any) ->
     page.keyboard.press("Control+z")
     assert page.evaluate("ed.getText()") != text
     assert page.evaluate("calls.changes").pop() == page.evaluate("ed.getText()")
+
+
+def test_in_chromium_chinese_typed_through_an_input_method_lands_once(page: Any) -> None:
+    page.evaluate('ed.setText("let 甲 = 1\\n"); ed.focus(); '
+                  'ed.view.dispatch({selection: {anchor: ed.view.state.doc.length}})')
+    page.evaluate("calls.changes = []")
+    ime = page.context.new_cdp_session(page)
+    # Pinyin being composed, then committed: the composition's text is replaced by the word.
+    for typed in ("k", "ka", "kao"):
+        ime.send("Input.imeSetComposition",
+                 {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)})
+    ime.send("Input.insertText", {"text": "考核"})
+    ime.detach()
+    page.wait_for_function("ed.getText().endsWith('考核')")
+    assert page.evaluate("ed.getText()") == "let 甲 = 1\n考核"
+    assert page.evaluate("calls.changes").pop() == "let 甲 = 1\n考核"
+    page.keyboard.press("Escape")

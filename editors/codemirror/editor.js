@@ -43,10 +43,11 @@ const NAME = /^[\p{L}\p{Nl}\p{No}_][\p{L}\p{N}_]*/u;
 const DATE = /^\d{4}-\d{1,2}-\d{1,2}(?!\d)/;
 const NUMBER = /^\d+(?:\.\d+)?[%％]?/;
 const OPERATOR = /^(?:\.\.|<=|>=|==|!=|[≤≥≠<>=+\-*×/÷.])/;
-// After these keywords the next name is the one being declared.
+// After these keywords the next name is the one being declared (`override` is followed by one of
+// them). Not after `check`: `check always X` reads X.
 const DECLARING = new Set([
   "ruleset", "scale", "ballot", "input", "param", "let", "score", "sheet", "grade", "veto",
-  "outcome", "check", "override",
+  "outcome",
 ]);
 
 function language(keywords) {
@@ -56,8 +57,8 @@ function language(keywords) {
     startState: () => ({declaring: false}),
     copyState: (s) => ({declaring: s.declaring}),
     token(stream, state) {
-      if (stream.eatSpace()) return null;
       if (stream.sol()) state.declaring = false;
+      if (stream.eatSpace()) return null;
       if (stream.eat("#")) {
         stream.skipToEnd();
         return "comment";
@@ -75,8 +76,7 @@ function language(keywords) {
       const name = stream.match(NAME);
       if (name) {
         if (words.has(name[0])) {
-          // `override let X`: still declaring; `check always`: the words after it are keywords.
-          state.declaring = DECLARING.has(name[0]) || (state.declaring && words.has(name[0]));
+          state.declaring = DECLARING.has(name[0]);
           return "keyword";
         }
         const declared = state.declaring;
