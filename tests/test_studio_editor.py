@@ -166,6 +166,10 @@ def test_in_chromium_diagnostics_are_underlined_at_code_point_columns(page: Any)
 
 def test_in_chromium_hover_and_completion_are_asked_at_code_point_columns(page: Any) -> None:
     page.evaluate(f"ed.setText({json.dumps(DOC)})")
+    # Over a comment nothing is asked (given the hover delay to pass before the mouse moves on).
+    comment = page.evaluate("ed.view.coordsAtPos(ed.getText().indexOf('注释') + 1)")
+    page.mouse.move(comment["left"], (comment["top"] + comment["bottom"]) / 2)
+    page.wait_for_timeout(600)
     # The mouse over 乙, the character at column 10 (offset 11: 𠀀 is two units).
     box = page.evaluate("""(() => {
         const a = ed.view.coordsAtPos(11, 1), b = ed.view.coordsAtPos(12, -1);

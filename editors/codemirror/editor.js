@@ -31,7 +31,9 @@ import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   highlightSpecialChars, drawSelection, hoverTooltip,
 } from "@codemirror/view";
-import {StreamLanguage, syntaxHighlighting, bracketMatching, indentUnit} from "@codemirror/language";
+import {
+  StreamLanguage, syntaxHighlighting, syntaxTree, bracketMatching, indentUnit,
+} from "@codemirror/language";
 import {tags, tagHighlighter} from "@lezer/highlight";
 import {history, defaultKeymap, historyKeymap, indentWithTab} from "@codemirror/commands";
 import {searchKeymap, highlightSelectionMatches} from "@codemirror/search";
@@ -204,6 +206,8 @@ function create(options) {
       if (!word) return null;
       // The character under the mouse: at a word's end the mouse is over its last character.
       const at = Math.min(Math.max(side < 0 ? pos - 1 : pos, word.from), word.to - 1);
+      // Words in comments and strings name nothing: the server is not asked.
+      if (/^(comment|string)$/.test(syntaxTree(view.state).resolveInner(at, 1).name)) return null;
       const {line, column} = positionOf(view.state.doc, at);
       let text;
       try {
