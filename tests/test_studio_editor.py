@@ -218,3 +218,22 @@ def test_in_chromium_chinese_typed_through_an_input_method_lands_once(page: Any)
     assert page.evaluate("ed.getText()") == "let 甲 = 1\n考核"
     assert page.evaluate("calls.changes").pop() == "let 甲 = 1\n考核"
     page.keyboard.press("Escape")
+
+
+def test_in_chromium_full_width_brackets_match_tab_indents_with_spaces_and_search_opens(
+        page: Any) -> None:
+    page.evaluate('ed.setText("let 甲 = max（得分，（1））\\n"); ed.focus(); '
+                  'ed.view.dispatch({selection: {anchor: ed.getText().indexOf("（") + 1}})')
+    page.wait_for_selector(".cm-matchingBracket")
+    assert classed(page, "cm-matchingBracket") == ["（", "）"]
+    # The pair matched is the outer one: the last ）, not the inner one's.
+    assert page.evaluate("""(() => {
+        const marks = document.querySelectorAll(".cm-matchingBracket");
+        return ed.view.posAtDOM(marks[1]);
+    })()""") == len("let 甲 = max（得分，（1））") - 1
+    page.evaluate("ed.view.dispatch({selection: {anchor: ed.getText().length}})")
+    page.keyboard.press("Tab")  # a tab in indentation is E103: Tab puts spaces
+    assert page.evaluate("ed.getText()").endswith("\n  ")
+    page.keyboard.press("Control+f")
+    page.wait_for_selector(".cm-search")
+    page.keyboard.press("Escape")

@@ -136,6 +136,7 @@ function offsetOf(doc, line, column) {
   if (!(line >= 0)) return 0;
   if (line >= doc.lines) return doc.length;
   const text = doc.line(line + 1);
+  if (!(column > 0)) return text.from;
   let units = 0;
   let count = 0;
   for (const ch of text.text) {
