@@ -1,4 +1,4 @@
-"""The studio's code editor (src/evalrules/serve/static/editor.js, built from editors/codemirror/):
+"""The studio's code editor (src/evalrules/studio/static/editor.js, built from editors/codemirror/):
 the bundle is the one its sources build, it ships in the package, and in Chromium (Playwright
 driving Debian's ``chromium``) it highlights the grammar's keywords, underlines diagnostics and
 counts columns in code points as Python does.
@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,16 @@ from evalrules.fmt import reserved
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "editors" / "codemirror"
 REBUILD = ("rebuild the studio's editor: cd editors/codemirror && npm ci && npm run build, "
-           "then commit src/evalrules/serve/static/editor.js")
+           "then commit src/evalrules/studio/static/editor.js")
+
+
+def bundled() -> Traversable:
+    # Through the evalrules package: importing evalrules.studio would need the studio extra.
+    return importlib.resources.files("evalrules") / "studio" / "static" / "editor.js"
 
 
 def bundle() -> str:
-    found = importlib.resources.files("evalrules.serve") / "static" / "editor.js"
+    found = bundled()
     assert found.is_file(), "editor.js is not in the installed package: " + REBUILD
     return found.read_text(encoding="utf-8")
 
@@ -100,7 +106,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(executable).is_file():
         pytest.skip("no chromium here: .ci/run installs Debian's chromium package")
-    src = importlib.resources.files("evalrules.serve") / "static" / "editor.js"
+    src = bundled()
     html = tmp_path_factory.mktemp("editor") / "page.html"
     html.write_text(PAGE.format(src=Path(str(src)).as_uri(), doc=json.dumps(DOC),
                                 keywords=json.dumps(sorted(reserved()))), encoding="utf-8")

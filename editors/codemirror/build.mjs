@@ -1,4 +1,4 @@
-// Builds src/evalrules/serve/static/editor.js: editor.js and the CodeMirror packages it imports as
+// Builds src/evalrules/studio/static/editor.js: editor.js and the CodeMirror packages it imports as
 // one minified IIFE. Its first line names the sha256 of the sources (editor.js, package-lock.json,
 // build.mjs, in that order, concatenated), so tests/test_studio_editor.py can tell a bundle that
 // was not rebuilt after they changed. The licences of every bundled package (all MIT) are
@@ -10,7 +10,7 @@ import {fileURLToPath} from "node:url";
 import * as esbuild from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "..", "src", "evalrules", "serve", "static", "editor.js");
+const out = join(here, "..", "..", "src", "evalrules", "studio", "static", "editor.js");
 
 const hash = createHash("sha256");
 for (const name of ["editor.js", "package-lock.json", "build.mjs"]) {

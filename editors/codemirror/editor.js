@@ -1,5 +1,5 @@
 // The evalrules studio's code editor: CodeMirror 6 behind one small API, bundled by build.mjs into
-// src/evalrules/serve/static/editor.js (an IIFE the page loads with a plain <script>; no network).
+// src/evalrules/studio/static/editor.js (an IIFE the page loads with a plain <script>; no network).
 // It owns the editing only: what the text means (diagnostics, hover, completion) comes from the
 // page, which asks the server.
 //
