@@ -57,6 +57,8 @@ def test_the_bundle_is_small_self_contained_and_carries_the_licences() -> None:
     code = text.split("\n")[1]
     assert code.startswith("(()=>{")
     assert not re.search(r"\bimport\s*\(|\brequire\(|https?://[^\s\"']*\.js", code)
+    # Nothing the studio's policy (script-src 'self', no 'unsafe-eval') would refuse.
+    assert not re.search(r"\beval\(|\bFunction\(", code)
     assert "Permission is hereby granted, free of charge" in text
     assert "@codemirror/view" in text and "Marijn Haverbeke" in text
 
@@ -72,8 +74,17 @@ def test_the_sources_pin_exact_versions() -> None:
 
 # In Chromium
 
+# A Content-Security-Policy like the studio's (nothing fetched; CodeMirror writes its styles
+# inline), the page's own script inline here where the studio's is a file.
 PAGE = """<!doctype html><meta charset="utf-8"><title>editor</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src file:
+  'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'">
 <div id="editor" style="width: 700px"></div>
+<script>
+  window.violations = [];
+  document.addEventListener("securitypolicyviolation",
+    (e) => window.violations.push(e.violatedDirective + " " + e.blockedURI));
+</script>
 <script src="{src}"></script>
 <script>
   window.calls = {{changes: [], hover: [], complete: []}};
@@ -122,6 +133,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         tab.goto(html.as_uri())
         tab.wait_for_function("window.ed !== undefined")
         assert errors == []
+        assert tab.evaluate("violations") == []
         assert all(url.startswith("file:") for url in requests), requests  # works offline
         yield tab
         browser.close()
@@ -243,3 +255,4 @@ def test_in_chromium_full_width_brackets_match_tab_indents_with_spaces_and_searc
     page.keyboard.press("Control+f")
     page.wait_for_selector(".cm-search")
     page.keyboard.press("Escape")
+    assert page.evaluate("violations") == []  # the policy let every part of the editor run
