@@ -259,3 +259,20 @@ def test_the_command_serves_the_page_on_this_machine(folder, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_new_file_without_data_starts_empty_and_is_created_on_saving(tmp_path):
+    path = tmp_path / "新规则.rules"
+    client = TestClient(app(Workspace(path), TOKEN), base_url="http://127.0.0.1")
+    assert ask(client, "start")["text"] == ""
+    empty = ask(client, "analyze", text="")
+    assert empty["ok"] is False and empty["diagnostics"][0]["severity"] == "error"
+    text = "ruleset 新规则\n\ninput 得分: number in 0..100\nlet 及格 = 得分 >= 60\n"
+    answer = ask(client, "analyze", text=text)
+    assert answer["ok"] and answer["records"] == 0 and answer["rows"] == []
+    assert answer["diff"] == {"against": "saved", "choices": ["saved"], "name": "新规则.rules",
+                              "missing": "文件尚未保存"}
+    assert answer["cases"] == {"file": "新规则.cases.json", "rows": []}
+    ask(client, "save", text=text, fmt=True)
+    assert path.read_text(encoding="utf-8") == text and (path.stat().st_mode & 0o777) == 0o644
+    assert ask(client, "analyze", text=text)["diff"]["changed"] == []

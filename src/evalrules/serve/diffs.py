@@ -32,9 +32,14 @@ def values_of(result: Result, outputs: tuple[str, ...]) -> tuple | str:
 def diff(old: Ruleset, new: Ruleset, records: list) -> dict[str, Any]:
     """The changed records (``index`` in the list, each changed value old and new; the error
     first where one ruleset refuses the record) and the transitions, most frequent first."""
-    outputs = default_outputs(old, new)
     a = list(old.evaluate_many([project(r, old) if isinstance(r, dict) else r for r in records]))
     b = list(new.evaluate_many([project(r, new) if isinstance(r, dict) else r for r in records]))
+    return changes(old, new, a, b)
+
+
+def changes(old: Ruleset, new: Ruleset, a: list[Result], b: list[Result]) -> dict[str, Any]:
+    """:func:`diff` of results already graded: ``a[i]`` and ``b[i]`` one record's by each."""
+    outputs = default_outputs(old, new)
     changed: list[dict[str, Any]] = []
     transitions: dict[Key, int] = {}
     for i, (x, y) in enumerate(zip(a, b, strict=True)):
@@ -48,7 +53,7 @@ def diff(old: Ruleset, new: Ruleset, records: list) -> dict[str, Any]:
         if x.error is not None or y.error is not None:
             shown.insert(0, {"name": ERROR, "old": _error(x), "new": _error(y)})
         changed.append({"index": i, "fields": shown})
-    return {"compared": list(outputs), "records": len(records), "changed": changed,
+    return {"compared": list(outputs), "records": len(a), "changed": changed,
             "transitions": [{"name": k[0], "old": json_value(k[1]), "new": json_value(k[2]),
                              "count": n} for k, n in ordered(transitions, outputs).items()]}
 

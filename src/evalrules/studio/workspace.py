@@ -33,7 +33,7 @@ from ..parse import parse_into
 from ..resolve import read_ruleset
 from ..result import Result
 from ..ruleset import Ruleset, compile
-from ..serve.diffs import diff
+from ..serve.diffs import changes
 from ..testing import record_as_case
 from ..testing.cases import cases_files, load_cases, run_case
 from ..values import exact_str, json_value, to_number
@@ -104,7 +104,7 @@ def analyze(ws: Workspace, text: str, params: Mapping[str, str] | None = None,
     results = list(ruleset.evaluate_many(project(r, ruleset) for r in ws.records))
     out.update(params=sliders(ruleset), grades={k: list(v) for k, v in ruleset.grades.items()},
                distribution=distribution(ruleset, results), rows=rows(ws, ruleset, results, lang))
-    out["diff"] = compared(ws, text, ruleset, against, lang)
+    out["diff"] = compared(ws, text, ruleset, results, against, lang)
     out["cases"] = cases(ws, ruleset, lang)
     return out
 
@@ -179,10 +179,11 @@ def base_path(ws: Workspace, text: str) -> Path | None:
     return None if extends is None else (ws.path.parent / extends)
 
 
-def compared(ws: Workspace, text: str, ruleset: Ruleset, against: str | None, lang: str
-             ) -> dict[str, Any] | None:
-    """The diff of the records between ``against`` (the base or the saved file) and ``ruleset``:
-    which change and how (:func:`evalrules.serve.diffs.diff`)."""
+def compared(ws: Workspace, text: str, ruleset: Ruleset, results: list[Result],
+             against: str | None, lang: str) -> dict[str, Any] | None:
+    """The diff of the records between ``against`` (the base or the saved file) and ``ruleset``
+    (which gave them ``results``): which change and how (:func:`evalrules.serve.diffs.changes`),
+    and the distribution before."""
     base = base_path(ws, text)
     choices = (["base"] if base is not None else []) + ["saved"]
     against = against if against in choices else choices[0]
@@ -201,9 +202,9 @@ def compared(ws: Workspace, text: str, ruleset: Ruleset, against: str | None, la
     except (RulesetError, OSError) as e:
         return {"against": against, "choices": choices, "name": str(base or ws.path.name),
                 "missing": say("studio.base_errors", lang, error=str(e).splitlines()[0])}
-    records = list(ws.records)
-    answer = diff(old, ruleset, records)
-    before = distribution(old, list(old.evaluate_many([project(r, old) for r in records])))
+    graded = list(old.evaluate_many(project(r, old) for r in ws.records))
+    answer = changes(old, ruleset, graded, results)
+    before = distribution(old, graded)
     return {"against": against, "choices": choices, "name": name,
             "old_distribution": before["grades"], **answer}
 
