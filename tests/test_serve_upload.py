@@ -76,7 +76,7 @@ def test_an_uploaded_csv_comes_back_as_evalrules_eval_writes_it(client, graded_b
     assert response.content == graded_by_eval[".csv"].read_bytes()
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"] == \
-        "attachment; filename*=UTF-8''team-city.graded.csv"
+        "attachment; filename=\"team-city.graded.csv\"; filename*=UTF-8''team-city.graded.csv"
     assert response.headers["x-evalrules-records"] == "300"
     assert response.headers["x-evalrules-failed"] == "0"
     assert response.headers["x-evalrules-version"] == \
@@ -91,7 +91,7 @@ def test_any_field_name_any_filename_and_text_fields_beside_it(client, graded_by
     assert response.status_code == 200, response.text
     assert response.content == graded_by_eval[".csv"].read_bytes()
     assert response.headers["content-disposition"] == \
-        "attachment; filename*=UTF-8''%E5%90%8D%E5%8D%95.graded.csv"
+        "attachment; filename=\"graded.csv\"; filename*=UTF-8''%E5%90%8D%E5%8D%95.graded.csv"
 
 
 def test_an_uploaded_workbook_comes_back_with_evalrules_evals_cells(client, graded_by_eval,
@@ -220,13 +220,16 @@ def test_smoke_curl_grades_the_example_as_evalrules_eval_does(served, graded_by_
     form, raw, headers = tmp_path / "form.csv", tmp_path / "raw.csv", tmp_path / "headers"
     assert curl("-F", "file=@examples/team-city.csv", served, "-o", str(form),
                 "-D", str(headers)) == "200"
+    # -OJ: saved under the name the service gives it
+    assert curl("-F", f"file=@{CSV}", served, "-OJ", cwd=tmp_path) == "200"
+    assert (tmp_path / "team-city.graded.csv").read_bytes() == form.read_bytes()
     assert curl("--data-binary", "@examples/team-city.csv", "-H", "Content-Type: text/csv",
                 served, "-o", str(raw)) == "200"
     expected = graded_by_eval[".csv"].read_bytes()
     assert form.read_bytes() == expected
     assert raw.read_bytes() == expected
     said = headers.read_text("latin-1").lower()
-    assert "content-disposition: attachment; filename*=utf-8''team-city.graded.csv" in said
+    assert "filename*=utf-8''team-city.graded.csv" in said
     assert "x-evalrules-records: 300" in said
 
 

@@ -208,8 +208,16 @@ async def _spreadsheet(request: Request, entry: Entry, body: bytes, media: str,
                "X-Evalrules-Records": str(count), "X-Evalrules-Failed": str(failed)}
     if filename is not None:
         graded_name = f"{PurePosixPath(filename).stem}.graded{SPREADSHEETS[media]}"
-        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(graded_name)}"
+        headers["Content-Disposition"] = _attachment(graded_name, SPREADSHEETS[media])
     return Response(graded, media_type=media, headers=headers)
+
+
+def _attachment(name: str, suffix: str) -> str:
+    """A Content-Disposition naming the file ``name`` (RFC 6266): ``filename*`` the name itself,
+    ``filename`` an ASCII stand-in for clients that read only it (curl -OJ)."""
+    plain = name.isascii() and name.isprintable() and not set('"\\') & set(name)
+    return (f'attachment; filename="{name if plain else "graded" + suffix}"; '
+            f"filename*=UTF-8''{quote(name)}")
 
 
 async def _upload(request: Request) -> tuple[bytes, str, str]:
