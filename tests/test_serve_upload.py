@@ -27,6 +27,7 @@ with warnings.catch_warnings():  # starlette 1.x would have httpx2; httpx still 
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+import evalrules
 from evalrules.cli import main
 from evalrules.serve import api, app
 
@@ -180,7 +181,8 @@ def served(tmp_path_factory):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # the evalrules this test imports (CI tests an installed wheel)
+    env = {**os.environ, "PYTHONPATH": str(Path(evalrules.__file__).parents[1])}
     log = tmp_path_factory.mktemp("server") / "log"
     with open(log, "wb") as output:
         server = subprocess.Popen([sys.executable, "-m", "evalrules", "serve", str(RULESETS),
