@@ -157,8 +157,9 @@ ON_A_RULESET = [
 #: Commands given no ruleset: `serve DIR` serves a directory, a ruleset of it with errors as such
 #: (409 when asked to grade; tests/test_serve.py), and says so as it starts; the language server
 #: reads the editor's text, and a ruleset that does not compile is its diagnostics there
-#: (tests/test_lsp.py).
-NO_RULESET = {"serve", "lsp"}
+#: (tests/test_lsp.py); the studio opens a ruleset with errors (or a file not written yet) in its
+#: editor, where the author fixes it, its diagnostics shown there (tests/test_studio.py).
+NO_RULESET = {"serve", "lsp", "studio"}
 
 
 def test_the_table_covers_every_command():

@@ -16,7 +16,7 @@ from .messages import LANGUAGES, MESSAGES, language, say
 
 #: Subcommands in the order ``--help`` lists them.
 COMMANDS = ("check", "eval", "explain", "report", "fmt", "init", "test", "diff", "verify",
-            "serve", "lsp")
+            "serve", "studio", "lsp")
 
 
 

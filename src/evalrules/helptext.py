@@ -401,6 +401,29 @@ HELP: dict[str, tuple[str, str]] = {
                         "the address to listen on (default 127.0.0.1: this machine only)"),
     "help.serve.port": ("监听的端口（默认 8000）", "the port to listen on (default 8000)"),
     "help.serve.workers": ("工作进程数（默认 1）", "worker processes (default 1)"),
+    # ------------------------------------------------------------ studio
+    "help.studio": (
+        "在浏览器里打开一个规则集的评定工作台（docs/studio.md）：边写边看编译器的诊断、\n"
+        "样本数据的等次分布、与基础规则集（extends）或已保存文件相比哪些记录的结果改变、\n"
+        "任一记录的评定说明、参数的假设分析，以及用例表（不通过的标红，可把记录加为用例）。\n"
+        "只在本机（127.0.0.1），不连接别处。需要 serve 扩展。\n\n"
+        "例子：\n"
+        "  evalrules studio rulesets/fanwen9/team-county.rules --data examples/team-city.csv",
+        "Open the studio for one ruleset in the browser (docs/studio.md): the compiler's\n"
+        "diagnostics as you type, the grade distribution on sample data, which records change\n"
+        "against the base ruleset (extends) or the saved file, any record's explanation,\n"
+        "what-if params, and the cases as a table (failing rows red; add a record as a case).\n"
+        "On this machine only (127.0.0.1); nothing goes elsewhere. Needs the serve extra.\n\n"
+        "example:\n"
+        "  evalrules studio rulesets/fanwen9/team-county.rules --data examples/team-city.csv"),
+    "help.studio.ruleset": ("要编辑的规则集文件（.rules；还不存在的文件从空白开始）",
+                            "the ruleset file to edit (.rules; a file not there yet starts "
+                            "empty)"),
+    "help.studio.data": ("样本数据（.xlsx、.csv、.json、.jsonl），按 eval 的方式读取",
+                         "sample records (.xlsx, .csv, .json, .jsonl), read as eval reads them"),
+    "help.studio.port": ("本机端口（默认 0：任选一个空闲端口）",
+                         "the port on this machine (default 0: any free port)"),
+    "help.studio.no_browser": ("不打开浏览器，只打印地址", "print the address, open no browser"),
     # ------------------------------------------------------------ lsp
     "help.lsp": (
         "语言服务器：让编辑器（VS Code、Vim、Emacs……）在编写规则集时给出帮助。\n\n"

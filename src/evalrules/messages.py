@@ -39,6 +39,7 @@ from .catalogue import (
     records,
     reporting,
     serving,
+    studio,
     verifying,
     writing,
 )
@@ -88,7 +89,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Parquet and streaming need pyarrow ({error}): {command}"),
 }
 for _part in (reading, writing, explaining, reporting, comparing, records, proving, verifying,
-              serving, editing):
+              serving, editing, studio):
     MESSAGES.update(_part.MESSAGES)
 MESSAGES.update(HELP)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -54,23 +53,12 @@ def run(args: argparse.Namespace) -> int:
         config = uvicorn.Config("evalrules.commands.serve:factory", factory=True,
                                 host=args.host, port=args.port, workers=args.workers,
                                 log_level="warning")
+        from ..serve.sockets import listening
+
         Multiprocess(config, sockets=[listening(args.host, args.port)]).run()
     else:
         uvicorn.run(service, host=args.host, port=args.port, log_level="warning")
     return 0
-
-
-def listening(host: str, port: int) -> socket.socket:
-    """The socket the workers share, made with its protocol named (TCP): uvicorn's own has
-    protocol 0, and asyncio sets TCP_NODELAY only on a socket whose protocol is TCP, so without
-    it every small answer waited for a delayed ACK (44 ms a request here)."""
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(address)
-    sock.set_inheritable(True)
-    return sock
 
 
 #: The environment variable a worker process reads its directory from.

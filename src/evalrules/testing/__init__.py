@@ -13,11 +13,12 @@ import importlib
 
 __all__ = [
     "CheckFailed", "Diff", "DiffFailed", "assert_changes_only", "assert_equivalent", "diff",
-    "invalid_records", "properties", "records", "run_checks",
+    "invalid_records", "properties", "record_as_case", "records", "run_checks",
 ]
 
 _WHERE = {
     "records": "strategies", "invalid_records": "strategies",
+    "record_as_case": "_model",
     "run_checks": "checks", "properties": "checks", "CheckFailed": "checks",
     "diff": "changes", "Diff": "changes", "DiffFailed": "changes",
     "assert_equivalent": "changes", "assert_changes_only": "changes",
