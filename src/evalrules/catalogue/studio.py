@@ -64,4 +64,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "studio.ui.outcomes": ("结果运用", "outcomes"),
     "studio.ui.error": ("错误", "error"),
     "studio.ui.working": ("计算中…", "working…"),
+    "studio.ui.yes": ("是", "yes"),
+    "studio.ui.no": ("否", "no"),
 }
