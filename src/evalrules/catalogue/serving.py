@@ -1,6 +1,6 @@
 """What ``evalrules serve`` says: the decision service's refusals (an unknown ruleset, a body or
-a batch too large, a body that is not JSON records); its ``--help`` is in
-:mod:`evalrules.helptext`.
+a batch too large, a body that is not JSON records, a form without one spreadsheet); its
+``--help`` is in :mod:`evalrules.helptext`.
 
 Part of the message catalogue (:mod:`evalrules.messages`). Imports nothing.
 """
@@ -21,9 +21,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "the body must be one record (an object) or a list of records"),
     "serve.not_source": ("请求体应为规则集的文本（UTF-8）",
                          "the body must be a ruleset's text (UTF-8)"),
-    "serve.multipart": ("请把文件本身作为请求体发送（Content-Type: text/csv 或 .xlsx 的类型），"
-                        "不要用表单", "send the file itself as the body (Content-Type: text/csv "
-                        "or the .xlsx type), not a form"),
+    "serve.no_file": ("表单里没有文件：请上传一个 .csv 或 .xlsx 文件（如 curl -F file=@名单.csv）",
+                      "the form holds no file: upload one .csv or .xlsx file "
+                      "(curl -F file=@list.csv)"),
+    "serve.many_files": ("一次只能上传一个文件，收到 {count} 个",
+                         "upload one file per request, not {count}"),
+    "serve.bad_form": ("表单（multipart/form-data）无法读取：{reason}",
+                       "the form (multipart/form-data) cannot be read: {reason}"),
+    "serve.not_spreadsheet": ("不能评定文件 {name}（类型 {type}）：文件名应以 .csv 或 .xlsx 结尾",
+                              "cannot grade the file {name} (type {type}): its name must end "
+                              "in .csv or .xlsx"),
     "serve.media_type": ("不能评定 {type} 类型的请求体：请发送 JSON、CSV 或 .xlsx",
                          "cannot grade a body of type {type}: send JSON, CSV or .xlsx"),
     "serve.diff_body": ("请求体应为 {{\"old\": 名称, \"new\": 名称 或 \"source\": 文本, "

@@ -8,8 +8,8 @@ strings. Refusals: 404 an unknown ruleset, 409 a ruleset with errors, 413 a body
 :data:`MAX_BODY_BYTES` or more than :data:`MAX_RECORDS` records, 422 a body that is not records
 or a single record that cannot be graded (the ``InputError``'s code, field, rule, message).
 Messages speak ``?lang=zh`` (the default) or ``en``. A CSV or .xlsx body (by its
-Content-Type) is graded into the same kind of file (:mod:`.files`); ``POST /diff`` compares two
-rulesets on records (:mod:`.diffs`).
+Content-Type), or one such file uploaded as ``multipart/form-data``, is graded into the same kind
+of file (:mod:`.files`); ``POST /diff`` compares two rulesets on records (:mod:`.diffs`).
 
 Imports the other modules of :mod:`serve` and the public face.
 """
@@ -18,13 +18,19 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncGenerator
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+# Starlette parses forms with python-multipart but imports it only if present: imported here so
+# that a copy without it says "evalrules serve needs the serve extra", not a 500 at an upload.
+import python_multipart  # noqa: F401
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -45,6 +51,8 @@ MAX_BODY_BYTES = 8 << 20
 MAX_RECORDS = 10_000
 #: Arrays and objects inside each other in a body (a record needs 3).
 MAX_NESTING = 32
+#: Text fields beside the file in a form (ignored, but parsed).
+MAX_FORM_FIELDS = 16
 
 
 class Refused(Exception):
@@ -165,9 +173,9 @@ async def _evaluate(request: Request, entry: Entry) -> Response:
         raise Refused(400, "serve.bad_query", name="trace", allowed="0, 1")
     media = request.headers.get("content-type", "application/json").split(";")[0].strip()
     if media in SPREADSHEETS:
-        return await _spreadsheet(request, entry, media)
+        return await _spreadsheet(request, entry, await _body(request), media, None)
     if media == "multipart/form-data":
-        raise Refused(415, "serve.multipart")
+        return await _spreadsheet(request, entry, *await _upload(request))
     if media not in ("application/json", "text/json", ""):
         raise Refused(415, "serve.media_type", type=media)
     data = _records(await _body(request))
@@ -184,10 +192,11 @@ async def _evaluate(request: Request, entry: Entry) -> Response:
     return JSONResponse({**head, "result": results[0]})
 
 
-async def _spreadsheet(request: Request, entry: Entry, media: str) -> Response:
-    """A CSV or .xlsx body graded into the same kind of file (docs/serve.md)."""
+async def _spreadsheet(request: Request, entry: Entry, body: bytes, media: str,
+                       filename: str | None) -> Response:
+    """A CSV or .xlsx file graded into the same kind of file (docs/serve.md); an uploaded one
+    comes back as an attachment named after it."""
     assert entry.ruleset is not None  # _entry refuses one that did not compile
-    body = await _body(request)
     try:
         graded, count, failed = await run_in_threadpool(
             grade_file, entry.ruleset, body, SPREADSHEETS[media], _lang(request))
@@ -195,9 +204,54 @@ async def _spreadsheet(request: Request, entry: Entry, media: str) -> Response:
         return JSONResponse({"ruleset": entry.name, "version": entry.version,
                              "error": {"code": None, "field": None, "rule": None,
                                        "message": e.text}}, status_code=422)
-    return Response(graded, media_type=media, headers={
-        "X-Evalrules-Ruleset": quote(entry.name), "X-Evalrules-Version": entry.version,
-        "X-Evalrules-Records": str(count), "X-Evalrules-Failed": str(failed)})
+    headers = {"X-Evalrules-Ruleset": quote(entry.name), "X-Evalrules-Version": entry.version,
+               "X-Evalrules-Records": str(count), "X-Evalrules-Failed": str(failed)}
+    if filename is not None:
+        graded_name = f"{PurePosixPath(filename).stem}.graded{SPREADSHEETS[media]}"
+        headers["Content-Disposition"] = _attachment(graded_name, SPREADSHEETS[media])
+    return Response(graded, media_type=media, headers=headers)
+
+
+def _attachment(name: str, suffix: str) -> str:
+    """A Content-Disposition naming the file ``name`` (RFC 6266): ``filename*`` the name itself,
+    ``filename`` an ASCII stand-in for clients that read only it (curl -OJ)."""
+    plain = name.isascii() and name.isprintable() and not set('"\\') & set(name)
+    return (f'attachment; filename="{name if plain else "graded" + suffix}"; '
+            f"filename*=UTF-8''{quote(name)}")
+
+
+async def _upload(request: Request) -> tuple[bytes, str, str]:
+    """The one file of a ``multipart/form-data`` body: its bytes, its spreadsheet type and its
+    name. The body counts against :data:`MAX_BODY_BYTES` as it streams in, like any other; the
+    file's part may have any field name; text fields beside it are ignored."""
+    _declared_length(request)
+    # a text field may be as large as the body: a file sent as one (curl -F 'file=<x.csv')
+    # is then told "the form holds no file", not that a part is too large
+    parser = MultiPartParser(request.headers, _limited(request), max_files=2,
+                             max_fields=MAX_FORM_FIELDS, max_part_size=MAX_BODY_BYTES)
+    try:
+        form = await parser.parse()
+    except MultiPartException as e:  # malformed, or a third file: python-multipart's words
+        raise Refused(422, "serve.bad_form", reason=e.message) from None
+    try:
+        # a browser sends a file input left empty as a nameless empty file: not a file
+        files = [v for _, v in form.multi_items()
+                 if isinstance(v, UploadFile) and (v.filename or v.size)]
+        if not files:
+            raise Refused(422, "serve.no_file")
+        if len(files) > 1:
+            raise Refused(422, "serve.many_files", count=len(files))
+        upload = files[0]
+        # a browser may name the path it was chosen from (C:\...\x.csv): keep the last part
+        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+        part_type = (upload.content_type or "").split(";")[0].strip().lower()
+        media = part_type if part_type in SPREADSHEETS else next(
+            (m for m, suffix in SPREADSHEETS.items() if name.lower().endswith(suffix)), None)
+        if media is None:
+            raise Refused(415, "serve.not_spreadsheet", name=name or "?", type=part_type or "?")
+        return await upload.read(), media, name or f"upload{SPREADSHEETS[media]}"
+    finally:
+        await form.close()
 
 
 async def diff_route(request: Request) -> JSONResponse:
@@ -288,16 +342,26 @@ def _diagnostic(d: Diagnostic, directory: Path) -> dict[str, Any]:
 
 
 async def _body(request: Request) -> bytes:
+    _declared_length(request)
+    return b"".join([chunk async for chunk in _limited(request)])
+
+
+def _declared_length(request: Request) -> None:
+    """Refuse a body whose Content-Length is over the limit before reading any of it."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise Refused(413, "serve.body_too_large", limit=MAX_BODY_BYTES)
-    chunks, size = [], 0
+
+
+async def _limited(request: Request) -> AsyncGenerator[bytes, None]:
+    """The body as it comes, refused once it passes the limit (a body without a length, or a
+    length that lied)."""
+    size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:  # a body without a length, or a length that lied
+        if size > MAX_BODY_BYTES:
             raise Refused(413, "serve.body_too_large", limit=MAX_BODY_BYTES)
-        chunks.append(chunk)
-    return b"".join(chunks)
+        yield chunk
 
 
 def _records(body: bytes) -> Any:

@@ -1,6 +1,7 @@
 """Grading a spreadsheet sent whole (``POST /rulesets/NAME/evaluate`` with a CSV or .xlsx
-body): the file read as ``evalrules eval`` reads it, graded, and written back with its result
-columns as ``evalrules eval -o`` writes it (an .xlsx keeps its workbook).
+body, or such a file uploaded as a form): the file read as ``evalrules eval`` reads it, graded,
+and written back with its result columns as ``evalrules eval -o`` writes it (an .xlsx keeps its
+workbook).
 
 The body is written to a private temporary directory, since the readers and writers work on
 files; it is removed when the answer is made. Imports :mod:`grading`, :mod:`io`, :mod:`columns`.

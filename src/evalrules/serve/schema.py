@@ -146,7 +146,18 @@ def _evaluate(body: dict[str, Any], limits: dict[str, int], generic: bool) -> di
             "application/json": {"schema": body},
             "text/csv": {"schema": {"type": "string"}},
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                "schema": {"type": "string", "format": "binary"}}}},
-        "responses": {"200": _json_of({"type": "object"}),
+                "schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {
+                    "type": "string", "format": "binary",
+                    "description": "one .csv or .xlsx file (any field name; its filename's "
+                                   "suffix or its part's Content-Type says which)"}}}}}},
+        "responses": {"200": {
+            "description": "JSON results, or the file sent graded (the same Content-Type)",
+            "content": {"application/json": {"schema": {"type": "object"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            "schema": {"type": "string", "format": "binary"}}}},
                       "404": _json_of(error), "413": _json_of(error),
                       "415": _json_of(error), "422": _json_of(error)}}}
