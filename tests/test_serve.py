@@ -21,6 +21,7 @@ with warnings.catch_warnings():  # starlette 1.x would have httpx2; httpx still 
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+import evalrules
 from evalrules import load
 from evalrules.serve import api, app
 
@@ -339,7 +340,8 @@ def test_smoke_a_served_directory_grades_the_example_as_evalrules_eval_does(tmp_
     import httpx
 
     out = tmp_path / "graded.json"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    # the evalrules this test imports (CI tests an installed wheel, not the checkout's src/)
+    env = {**os.environ, "PYTHONPATH": str(Path(evalrules.__file__).parents[1])}
     subprocess.run([sys.executable, "-m", "evalrules", "eval",
                     str(RULESETS / "fanwen9/team-city.rules"),
                     str(ROOT / "examples/team-city.csv"), "-o", str(out), "--no-progress"],

@@ -7,6 +7,7 @@ and that it answers its own page only."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -243,9 +244,11 @@ def test_the_command_serves_the_page_on_this_machine(folder, tmp_path):
     """``evalrules studio`` in a subprocess: it prints the address with its token, and the
     page and a question answer there."""
     httpx = pytest.importorskip("httpx")
+    # the evalrules this test imports (CI tests an installed wheel, not the checkout's src/)
+    env = {**os.environ, "PYTHONPATH": str(Path(evalrules.__file__).parents[1])}
     process = subprocess.Popen(
         [sys.executable, "-m", "evalrules", "studio", str(folder / "team-county.rules"),
-         "--data", str(SAMPLE), "--no-browser", "--lang", "en"],
+         "--data", str(SAMPLE), "--no-browser", "--lang", "en"], env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = process.stdout.readline()
