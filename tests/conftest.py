@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +17,22 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
 RULESETS = ROOT / "rulesets"
 BACKENDS = ("reference", "generated", "vectorized")
+
+
+#: How the browser tests start Debian's chromium: headless, and without the background
+#: connections this machine's closed network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def chromium() -> str:
+    """The path of a chromium to drive, or a skip saying how CI installs one."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("no chromium here: .ci/run installs Debian's chromium package "
+                "(apt-get install chromium), which this machine could not do")
 
 
 def bundled_rulesets() -> list[Path]:

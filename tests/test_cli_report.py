@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 import struct
 import subprocess
 import zlib
@@ -33,7 +32,7 @@ from evalrules.io import read_rows, read_sheet, record_of
 from evalrules.report import near_the_line
 from evalrules.report.page import STATIC_ROWS, percent
 
-from conftest import ROOT
+from conftest import CHROMIUM_ARGS, ROOT, chromium
 
 CITY = ROOT / "rulesets" / "fanwen9" / "team-city.rules"
 SAMPLE = ROOT / "examples" / "team-city.csv"
@@ -289,20 +288,10 @@ def test_report_with_a_broken_ruleset_writes_nothing(tmp_path, capsys):
 
 # ---------------------------------------------------------------- in Chromium
 
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium here: .ci/run installs Debian's chromium package "
-                "(apt-get install chromium), which this machine could not do")
-
-
 def browse(profile: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         "--hide-scrollbars", f"--user-data-dir={profile}", *args],
+        [chromium(), "--headless", *CHROMIUM_ARGS, "--hide-scrollbars",
+         f"--user-data-dir={profile}", *args],
         capture_output=True, text=True, timeout=120, check=False)
 
 

@@ -35,6 +35,8 @@ uvicorn = pytest.importorskip("uvicorn", reason="the studio needs the serve extr
 
 from evalrules.studio import Workspace, app  # noqa: E402 - after the skips above
 
+from conftest import CHROMIUM_ARGS, chromium  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 FANWEN9 = ROOT / "rulesets" / "fanwen9"
 SAMPLE = ROOT / "examples" / "team-city.csv"
@@ -42,22 +44,11 @@ TOKEN = "browser-test-token"
 GRADE = "班子等次"
 
 
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.skip("no chromium here: .ci/run installs Debian's chromium package "
-                "(apt-get install chromium), which this machine could not do")
-
-
 @pytest.fixture(scope="module")
 def browser():
     executable = chromium()
     with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
@@ -318,3 +309,18 @@ def test_screenshot_of_an_author_at_work(page, tmp_path):
     bars = page.locator("#distribution .bar").evaluate_all(
         "bars => bars.map(b => getComputedStyle(b).backgroundColor)")
     assert bars and set(bars) == {"rgb(84, 174, 255)"}
+
+
+def test_completion_after_is_offers_the_grades_labels(page):
+    page.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\ncheck always 班子等次 is ")
+    page.keyboard.press("Control+Space")
+    options = page.locator(".cm-tooltip-autocomplete li .cm-completionLabel")
+    options.first.wait_for()
+    assert {o.inner_text() for o in options.all()} == {"优秀", "较好", "一般", "较差"}
+    options.filter(has_text="较差").click()
+    settled(page)
+    assert page.evaluate("() => window.studio.editor.getText()").endswith(
+        "\ncheck always 班子等次 is 较差")
+    page.locator("#problems li.none").wait_for()  # the check it made compiles

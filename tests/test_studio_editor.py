@@ -12,7 +12,6 @@ import hashlib
 import importlib.resources
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -22,7 +21,8 @@ import pytest
 
 from evalrules.fmt import reserved
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import CHROMIUM_ARGS, ROOT, chromium
+
 SOURCES = ROOT / "editors" / "codemirror"
 REBUILD = ("rebuild the studio's editor: cd editors/codemirror && npm ci && npm run build, "
            "then commit src/evalrules/studio/static/editor.js")
@@ -114,17 +114,13 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="the playwright package is not installed (pip install "
         "playwright; the tests drive Debian's chromium, no browser download)")
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).is_file():
-        pytest.skip("no chromium here: .ci/run installs Debian's chromium package")
+    executable = chromium()
     src = bundled()
     html = tmp_path_factory.mktemp("editor") / "page.html"
     html.write_text(PAGE.format(src=Path(str(src)).as_uri(), doc=json.dumps(DOC),
                                 keywords=json.dumps(sorted(reserved()))), encoding="utf-8")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         tab = browser.new_page()
         requests: list[str] = []
         tab.on("request", lambda r: requests.append(r.url))
