@@ -279,3 +279,9 @@ def test_a_new_file_without_data_starts_empty_and_is_created_on_saving(tmp_path)
     ask(client, "save", text=text, fmt=True)
     assert path.read_text(encoding="utf-8") == text and (path.stat().st_mode & 0o777) == 0o644
     assert ask(client, "analyze", text=text)["diff"]["changed"] == []
+
+
+def test_a_slider_value_that_is_not_a_number_is_refused(client, folder):
+    answer = client.post("/studio/api/analyze", headers=ASK,
+                         json={"text": county(folder), "params": {"一般线": "二成"}})
+    assert answer.status_code == 422 and "一般线" in answer.json()["error"]

@@ -26,10 +26,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..diagnostics import InputError
 from ..fmt import reserved
 from ..messages import LANGUAGES, MESSAGES, say
 from ..serve import app as service_app
 from ..serve.api import MAX_BODY_BYTES
+from ..values import to_number
 from . import workspace
 from .workspace import Refusal, Workspace
 
@@ -51,7 +53,6 @@ def app(ws: Workspace, token: str, lang: str = "zh") -> Starlette:
     service.router.routes[0:0] = [
         Route("/", page, methods=["GET"]),
         Route("/studio/static/{asset}", asset, methods=["GET"]),
-        Route("/studio/api/start", start, methods=["POST"]),
         *(Route(f"/studio/api/{name}", _question(answer), methods=["POST"])
           for name, answer in QUESTIONS.items()),
     ]
@@ -123,24 +124,15 @@ def _question(answer: Callable[[Workspace, dict[str, Any], str], Any]):
     return route
 
 
-async def start(request: Request) -> JSONResponse:
+def _start(ws: Workspace, q: dict[str, Any], lang: str) -> dict[str, Any]:
     """What the page needs once: the file, its saved text, the grammar's keywords, the words
     of the page in the studio's language, the sample data's columns."""
-    lang = _lang(request)
-    try:
-        await _ask(request)
-    except PermissionError:
-        return JSONResponse({"error": say("studio.forbidden", lang)}, status_code=403)
-    except BadQuestion as e:
-        return JSONResponse({"error": say("studio.bad_request", lang, reason=e)},
-                            status_code=422)
-    ws: Workspace = request.app.state.workspace
     ui = {key.removeprefix("studio.ui."): MESSAGES[key][LANGUAGES.index(lang)]
           for key in MESSAGES if key.startswith("studio.ui.")}  # {count}: the page fills in
-    return JSONResponse({"file": ws.path.name, "text": workspace.saved_text(ws),
-                         "keywords": sorted(reserved()), "lang": lang, "ui": ui,
-                         "records": len(ws.records), "source": ws.source,
-                         "labels": list(ws.labels), "cases": ws.cases_path.name})
+    return {"file": ws.path.name, "text": workspace.saved_text(ws),
+            "keywords": sorted(reserved()), "lang": lang, "ui": ui,
+            "records": len(ws.records), "source": ws.source,
+            "labels": list(ws.labels), "cases": ws.cases_path.name}
 
 
 def _text(q: dict[str, Any]) -> str:
@@ -161,6 +153,11 @@ def _params(q: dict[str, Any]) -> dict[str, str]:
     params = q.get("params") or {}
     if not isinstance(params, dict) or not all(isinstance(v, str) for v in params.values()):
         raise BadQuestion("params: an object of exact numbers written as strings is needed")
+    for name, value in params.items():
+        try:
+            to_number(value, name, "studio")
+        except InputError as e:
+            raise BadQuestion(f"params: {e}") from None
     return params
 
 
@@ -196,6 +193,6 @@ def _save(ws: Workspace, q: dict[str, Any], lang: str) -> dict[str, Any]:
 
 #: Each question the page asks, by the last part of its address.
 QUESTIONS: dict[str, Callable[[Workspace, dict[str, Any], str], Any]] = {
-    "analyze": _analyze, "explain": _explain, "hover": _hover, "complete": _complete,
-    "case": _add_case, "save": _save,
+    "start": _start, "analyze": _analyze, "explain": _explain, "hover": _hover,
+    "complete": _complete, "case": _add_case, "save": _save,
 }
