@@ -285,3 +285,30 @@ def test_a_slider_value_that_is_not_a_number_is_refused(client, folder):
     answer = client.post("/studio/api/analyze", headers=ASK,
                          json={"text": county(folder), "params": {"一般线": "二成"}})
     assert answer.status_code == 422 and "一般线" in answer.json()["error"]
+
+
+def test_with_group_rules_a_record_is_explained_and_added_as_its_group_grades_it(tmp_path,
+                                                                                 capsys):
+    """范文2's quota ruleset grades a record among its 考核范围: the explanation is the one the
+    whole sample gives it, and a case added from it carries its group and passes."""
+    fanwen2 = ROOT / "rulesets" / "fanwen2"
+    for name in ("cadre.rules", "cadre-quota.rules"):
+        shutil.copy(fanwen2 / name, tmp_path / name)
+    cases = json.loads((fanwen2 / "cadre-quota.cases.json").read_text(encoding="utf-8"))
+    sample = [r for c in cases["cases"] for r in (c.get("group") or [c["input"]])]
+    path = tmp_path / "cadre-quota.rules"
+    client = TestClient(app(Workspace(path, tuple(sample)), TOKEN), base_url="http://127.0.0.1")
+    text = path.read_text(encoding="utf-8")
+    ruleset = evalrules.load(path)
+    batch = list(ruleset.evaluate_many(project(r, ruleset) for r in sample))
+    grade = "干部实绩档次"
+    best = next(i for i, r in enumerate(batch) if r.error is None and r[grade] == "优秀")
+    answer = ask(client, "explain", text=text, index=best)
+    assert answer["values"][grade] == "优秀" and answer["text"] == batch[best].explain("zh")
+    added = ask(client, "case", text=text, index=best, name="名额内的优秀")["case"]
+    assert added["expect"] == {grade: "优秀"} and added["group"]
+    key = sample[best]["考核范围"]
+    assert all(p["考核范围"] == key for p in added["group"])
+    assert len(added["group"]) == sum(r["考核范围"] == key for r in sample) - 1
+    capsys.readouterr()
+    assert main(["test", str(path), "--no-checks"]) == 0

@@ -243,11 +243,44 @@ def explain(ws: Workspace, text: str, params: Mapping[str, str], index: int, lan
     if ruleset is None:
         return {"index": index, "text": say("studio.not_compiled", lang)}
     try:
-        result = ruleset.evaluate(project(record(ws, index, lang), ruleset))
+        result = among(ws, ruleset, index, lang).evaluate(
+            project(record(ws, index, lang), ruleset))
     except InputError as e:
         return {"index": index, "text": e.text(lang), "error": True}
     return {"index": index, "text": result.explain(lang),
             "values": {k: json_value(result[k]) for k in result}}
+
+
+class Among:
+    """A ruleset with group rules grading one record among its peers in the sample: the other
+    records with the same value of some group's keys (``group by``). It is what
+    :func:`evalrules.testing.record_as_case` asks of a grouped ruleset: ``evaluate`` and
+    ``peers``, the rest the ruleset's own."""
+
+    def __init__(self, ruleset: Ruleset, others: list[Mapping[str, Any]]) -> None:
+        self.ruleset, self.others = ruleset, others
+
+    def peers(self, record: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        return self.others
+
+    def evaluate(self, record: Mapping[str, Any]) -> Result:
+        return self.ruleset.evaluate(record, group=self.others)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.ruleset, name)
+
+
+def among(ws: Workspace, ruleset: Ruleset, index: int, lang: str) -> Ruleset | Among:
+    """The ruleset that grades record ``index`` as the whole sample does: itself, or with group
+    rules, itself among the record's peers (keys compared as the cells are written)."""
+    blocks = ruleset.checked.groups
+    if not blocks:
+        return ruleset
+    mine = record(ws, index, lang)
+    others: list[Mapping[str, Any]] = [
+        project(r, ruleset) for i, r in enumerate(ws.records) if i != index and any(
+            all(r.get(k) == mine.get(k) for k in block.keys) for block in blocks)]
+    return Among(ruleset, others)
 
 
 def hover(ws: Workspace, text: str, line: int, column: int, index: int | None, lang: str
@@ -276,7 +309,8 @@ def add_case(ws: Workspace, text: str, params: Mapping[str, str], index: int, na
     path = ws.cases_path
     if path.name.endswith(".cases.csv"):
         raise Refusal(say("studio.csv_cases", lang, file=path.name))
-    case = record_as_case(ruleset, project(record(ws, index, lang), ruleset), name)
+    case = record_as_case(among(ws, ruleset, index, lang),
+                          project(record(ws, index, lang), ruleset), name)
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
         indent = _indent(path.read_text(encoding="utf-8"))
