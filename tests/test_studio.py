@@ -312,3 +312,21 @@ def test_with_group_rules_a_record_is_explained_and_added_as_its_group_grades_it
     assert len(added["group"]) == sum(r["考核范围"] == key for r in sample) - 1
     capsys.readouterr()
     assert main(["test", str(path), "--no-checks"]) == 0
+
+
+def test_a_ruleset_of_scores_shows_each_scores_spread_and_value(tmp_path):
+    """Without a grade table the results are scores: 定量 60% + 定性 40% of four hand-made
+    records, 总分 = 0.6·甲 + 0.4·乙."""
+    path = tmp_path / "总分.rules"
+    text = ("ruleset 总分\n\ninput 甲: number in 0..100\ninput 乙: number in 0..100\n"
+            "score 总分 = 甲 × 60% + 乙 × 40%\n")
+    sample = ({"甲": 90, "乙": 80}, {"甲": 70, "乙": 100}, {"甲": "85.5", "乙": 60},
+              {"甲": 100, "乙": 100})
+    client = TestClient(app(Workspace(path, sample), TOKEN), base_url="http://127.0.0.1")
+    answer = ask(client, "analyze", text=text)
+    assert answer["scores"] == ["总分"] and answer["grades"] == {}
+    # 0.6·90 + 0.4·80 = 86; 42 + 40 = 82; 51.3 + 24 = 75.3; 100
+    assert [r["scores"]["总分"] for r in answer["rows"]] == ["86", "82", "75.3", "100"]
+    # sorted 75.3, 82, 86, 100: the median is (82 + 86) / 2
+    assert answer["distribution"]["scores"] == {"总分": {"min": "75.3", "median": "84",
+                                                        "max": "100"}}

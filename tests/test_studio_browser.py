@@ -11,6 +11,7 @@ docs/studio.png`` writes the documentation's screenshot from the first test.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,10 +67,9 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def studio(folder: Path, records: tuple):
-    """The studio of the copied county ruleset on a free port, served by uvicorn in a thread."""
-    ws = Workspace(folder / "team-county.rules", records, SAMPLE.name, ("编号", "单位"))
+@contextlib.contextmanager
+def serving(ws: Workspace) -> Iterator[str]:
+    """The studio of ``ws`` on a free port, served by uvicorn in a thread: its address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -85,18 +86,28 @@ def studio(folder: Path, records: tuple):
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def page(browser, studio):
+@contextlib.contextmanager
+def opened(browser, url: str) -> Iterator:
+    """The page at ``url`` once it has its first answer; on leaving, no script error and no
+    refused request happened."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
     problems: list[str] = []
     tab.on("pageerror", lambda e: problems.append(str(e)))
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    tab.goto(studio)
+    tab.goto(url)
     settled(tab)
     yield tab
     context.close()
-    assert problems == [], problems  # no script error, no refused request
+    assert problems == [], problems
+
+
+@pytest.fixture
+def page(browser, folder: Path, records: tuple):
+    """The studio of the copied county ruleset and the sample, open in a tab."""
+    ws = Workspace(folder / "team-county.rules", records, SAMPLE.name, ("编号", "单位"))
+    with serving(ws) as url, opened(browser, url) as tab:
+        yield tab
 
 
 def settled(tab) -> None:
@@ -324,3 +335,17 @@ def test_completion_after_is_offers_the_grades_labels(page):
     assert page.evaluate("() => window.studio.editor.getText()").endswith(
         "\ncheck always 班子等次 is 较差")
     page.locator("#problems li.none").wait_for()  # the check it made compiles
+
+
+def test_a_ruleset_of_scores_shows_their_spread_and_each_records_value(browser, tmp_path):
+    path = tmp_path / "总分.rules"
+    path.write_text("ruleset 总分\n\ninput 甲: number in 0..100\ninput 乙: number in 0..100\n"
+                    "score 总分 = 甲 × 60% + 乙 × 40%\n", encoding="utf-8")
+    sample = ({"甲": 90, "乙": 80}, {"甲": 70, "乙": 100}, {"甲": "85.5", "乙": 60})
+    with serving(Workspace(path, sample)) as url, opened(browser, url) as tab:
+        spread = tab.locator('#distribution tr[data-score="总分"]')
+        # 0.6·90 + 0.4·80 = 86, 42 + 40 = 82, 51.3 + 24 = 75.3
+        assert [spread.get_attribute(f"data-{k}") for k in ("min", "median", "max")] == [
+            "75.3", "82", "86"]
+        cells = tab.locator('#records td[data-score="总分"]')
+        assert cells.all_inner_texts() == ["86", "82", "75.3"]

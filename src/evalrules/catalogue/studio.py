@@ -64,6 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "studio.ui.outcomes": ("结果运用", "outcomes"),
     "studio.ui.error": ("错误", "error"),
     "studio.ui.working": ("计算中…", "working…"),
+    "studio.ui.scores": ("得分", "Scores"),
+    "studio.ui.min": ("最低", "lowest"),
+    "studio.ui.median": ("中位数", "median"),
+    "studio.ui.max": ("最高", "highest"),
     "studio.ui.yes": ("是", "yes"),
     "studio.ui.no": ("否", "no"),
 }

@@ -103,6 +103,7 @@ def analyze(ws: Workspace, text: str, params: Mapping[str, str] | None = None,
         return out
     results = list(ruleset.evaluate_many(project(r, ruleset) for r in ws.records))
     out.update(params=sliders(ruleset), grades={k: list(v) for k, v in ruleset.grades.items()},
+               scores=list(scores(ruleset)),
                distribution=distribution(ruleset, results), rows=rows(ws, ruleset, results, lang))
     out["diff"] = compared(ws, text, ruleset, results, against, lang)
     out["cases"] = cases(ws, ruleset, lang)
@@ -137,10 +138,19 @@ def sliders(ruleset: Ruleset) -> list[dict[str, Any]]:
     return out
 
 
+def scores(ruleset: Ruleset) -> tuple[str, ...]:
+    """The ruleset's scores and sheets, in the order written: what a ruleset without a grade
+    table gives (范文5's 年度考核总分), and what a grade table is often drawn from."""
+    return tuple(n for n, d in ruleset.checked.definitions.items()
+                 if isinstance(d, (ast.Score, ast.Sheet)))
+
+
 def distribution(ruleset: Ruleset, results: list[Result]) -> dict[str, Any]:
-    """How many records got each label of each grade, best label first, and how many could not
-    be graded."""
+    """How many records got each label of each grade, best label first; each score's lowest,
+    median and highest value (exact; the median of an even count is the mean of the middle
+    two); and how many records could not be graded."""
     grades = {g: {label: 0 for label in labels} for g, labels in ruleset.grades.items()}
+    values: dict[str, list[Fraction]] = {n: [] for n in scores(ruleset)}
     errors = 0
     for result in results:
         if result.error is not None:
@@ -149,14 +159,28 @@ def distribution(ruleset: Ruleset, results: list[Result]) -> dict[str, Any]:
         for g, counts in grades.items():
             label = str(result[g])
             counts[label] = counts.get(label, 0) + 1
-    return {"grades": grades, "errors": errors, "records": len(results)}
+        for name, seen in values.items():
+            value = result[name]
+            if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+                seen.append(Fraction(value))
+    return {"grades": grades, "errors": errors, "records": len(results),
+            "scores": {n: _spread(v) for n, v in values.items() if v}}
+
+
+def _spread(values: list[Fraction]) -> dict[str, str]:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return {"min": exact_str(ordered[0]), "median": exact_str(median),
+            "max": exact_str(ordered[-1])}
 
 
 def rows(ws: Workspace, ruleset: Ruleset, results: list[Result], lang: str
          ) -> list[dict[str, Any]]:
     """The first :data:`ROWS_SHOWN` records as the page lists them: the record's label columns,
-    each grade, vetoes and outcomes, or the error."""
+    each grade and score (exact), vetoes and outcomes, or the error."""
     out = []
+    shown = scores(ruleset)
     for i, (record, result) in enumerate(zip(ws.records, results, strict=True)):
         if i == ROWS_SHOWN:
             break
@@ -166,6 +190,7 @@ def rows(ws: Workspace, ruleset: Ruleset, results: list[Result], lang: str
             row["error"] = result.error.text(lang)
         else:
             row["grades"] = {g: result[g] for g in ruleset.grades}
+            row["scores"] = {n: json_value(result[n]) for n in shown}
             row["vetoes"] = list(result.vetoes)
             row["outcomes"] = list(result.outcomes)
         out.append(row)

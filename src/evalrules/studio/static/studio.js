@@ -162,6 +162,20 @@
       }
       box.append(table);
     }
+    const scores = Object.entries(distribution.scores || {});
+    if (scores.length) {
+      const table = element("table", {class: "grade-table scores"},
+        element("caption", {}, say("scores")),
+        element("tr", {}, element("th", {}, ""), element("th", {}, say("min")),
+          element("th", {}, say("median")), element("th", {}, say("max"))));
+      for (const [name, spread] of scores) {
+        table.append(element("tr", {"data-score": name, "data-min": spread.min,
+          "data-median": spread.median, "data-max": spread.max},
+        element("td", {class: "label"}, name), element("td", {class: "n"}, spread.min),
+        element("td", {class: "n"}, spread.median), element("td", {class: "n"}, spread.max)));
+      }
+      box.append(table);
+    }
     if (distribution.errors) {
       box.append(element("p", {class: "note", "data-errors": String(distribution.errors)},
         `${say("errors")}: ${distribution.errors}`));
@@ -245,6 +259,7 @@
       ? say("of_records", {count: answer.records, source: answer.source}) : say("no_data");
     if (!answer.rows.length) return;
     const grades = Object.keys(answer.grades);
+    const scores = answer.scores;
     const changes = new Map();
     if (answer.diff && answer.diff.changed) {
       for (const c of answer.diff.changed) changes.set(c.index, c.fields);
@@ -252,6 +267,7 @@
     table.className = "rows";
     table.append(element("tr", {}, element("th", {}, "#"),
       state.labels.map((l) => element("th", {}, l)), grades.map((g) => element("th", {}, g)),
+      scores.map((n) => element("th", {class: "score"}, n)),
       element("th", {}, say("vetoes")), element("th", {}, "")));
     for (const row of answer.rows) {
       const fields = changes.get(row.index);
@@ -260,8 +276,11 @@
         return f ? `${shown(f.old)} → ` : "";
       };
       const cells = row.error
-        ? [element("td", {colspan: String(grades.length + 1)}, `${say("error")}: ${row.error}`)]
+        ? [element("td", {colspan: String(grades.length + scores.length + 1)},
+          `${say("error")}: ${row.error}`)]
         : [grades.map((g) => element("td", {class: "grade"}, was(g) + row.grades[g])),
+          scores.map((n) => element("td", {class: "grade score", "data-score": n},
+            was(n) + row.scores[n])),
           element("td", {}, row.vetoes.join("、"))];
       const tr = element("tr", {
         "data-index": String(row.index),
