@@ -229,6 +229,16 @@ def test_a_param_slider_asks_what_if_and_can_be_written_into_the_ruleset(page, f
     settled(page)
     assert "override param 一般线 = 30%" in page.evaluate("() => window.studio.editor.getText()")
     assert page.locator("#diff").get_attribute("data-changed") == "0"
+    # a param of the base ruleset is changed in the variant by an override of its own
+    page.locator('input[data-param="优秀率线"]').fill("55")
+    page.locator('input[data-param="优秀率线"] ~ button.write').click()
+    settled(page)
+    text = page.evaluate("() => window.studio.editor.getText()")
+    assert text.endswith("\noverride param 优秀率线 = 55%\n")
+    assert page.locator("#problems li.none").count() == 1
+    expected = Counter(r[GRADE] for r in graded(text, folder / "team-county.rules", records))
+    shown = shown_distribution(page)
+    assert shown == {k: expected.get(k, 0) for k in shown}
 
 
 def test_a_record_clicked_is_explained_and_hover_gives_its_value(page, folder, records):

@@ -214,16 +214,18 @@
   }
 
   function writeParam(name) {
-    // The slider's value written into the param's line, as the author would type it.
+    // The slider's value written into the param's line, as the author would type it; a param
+    // the text does not declare is its base's, which a variant changes with an override.
     const value = state.params[name];
     if (value === undefined) return;
     const text = state.editor.getText();
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const pattern = new RegExp(
       `^(\\s*(?:override\\s+)?param\\s+${escaped}\\s*=\\s*)([^\\s#]+)`, "m");
-    if (!pattern.test(text)) return;
     delete state.params[name];
-    state.editor.setText(text.replace(pattern, (_, head) => head + value));
+    state.editor.setText(pattern.test(text)
+      ? text.replace(pattern, (_, head) => head + value)
+      : text.replace(/\n*$/, "\n") + `override param ${name} = ${value}\n`);
   }
 
   function renderDiff(diff) {
