@@ -242,9 +242,9 @@ def test_a_param_slider_asks_what_if_and_can_be_written_into_the_ruleset(page, f
 
 
 def test_a_record_clicked_is_explained_and_hover_gives_its_value(page, folder, records):
+    assert page.locator("#explanation").inner_text() == "点击一条记录查看评定说明"
     page.locator("#records tr[data-index='5']").click()
-    page.wait_for_function(
-        "() => document.getElementById('explanation').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('explanation').dataset.shown === '5'")
     ruleset = evalrules.load(folder / "team-county.rules")
     expected = ruleset.evaluate(project(records[5], ruleset)).explain("zh")
     assert page.locator("#explanation").inner_text().strip() == expected.strip()
@@ -314,8 +314,7 @@ def test_screenshot_of_an_author_at_work(page, tmp_path):
     page.locator('input[data-param="一般线"]').fill("25")
     settled(page)
     page.locator("#records tr.changed").first.click()
-    page.wait_for_function(
-        "() => document.getElementById('explanation').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('explanation').dataset.shown")
     page.locator(".cm-content").click()
     page.keyboard.press("Control+End")
     page.keyboard.type("\nlet 新率 = 班子优秀 + 1")

@@ -12,7 +12,7 @@
 
   const state = {
     ui: {}, editor: null, saved: "", params: {}, against: null, selected: null,
-    asked: 0, answered: 0, timer: null, last: null, previous: null,
+    asked: 0, timer: null,
   };
   window.studio = state;
   const $ = (id) => document.getElementById(id);
@@ -90,7 +90,6 @@
       return;
     }
     if (asked !== state.asked) return;  // a later text was asked about meanwhile
-    state.answered = asked;
     render(answer);
     document.body.dataset.pending = "0";
     document.body.dataset.analyzed = String(asked);
@@ -103,8 +102,6 @@
       return;  // the last good results stay, so the author keeps their bearings
     }
     document.body.classList.remove("broken");
-    state.previous = state.last && state.last.distribution ? state.last : state.previous;
-    state.last = answer;
     renderDistribution(answer.distribution, answer.diff);
     renderParams(answer.params);
     renderDiff(answer.diff);
@@ -270,7 +267,8 @@
     table.append(element("tr", {}, element("th", {}, "#"),
       state.labels.map((l) => element("th", {}, l)), grades.map((g) => element("th", {}, g)),
       scores.map((n) => element("th", {class: "score"}, n)),
-      element("th", {}, say("vetoes")), element("th", {}, "")));
+      element("th", {}, say("vetoes")), element("th", {}, say("outcomes")),
+      element("th", {}, "")));
     for (const row of answer.rows) {
       const fields = changes.get(row.index);
       const was = (g) => {
@@ -278,12 +276,13 @@
         return f ? `${shown(f.old)} → ` : "";
       };
       const cells = row.error
-        ? [element("td", {colspan: String(grades.length + scores.length + 1)},
+        ? [element("td", {colspan: String(grades.length + scores.length + 2)},
           `${say("error")}: ${row.error}`)]
         : [grades.map((g) => element("td", {class: "grade"}, was(g) + row.grades[g])),
           scores.map((n) => element("td", {class: "grade score", "data-score": n},
             was(n) + row.scores[n])),
-          element("td", {}, row.vetoes.join("、"))];
+          element("td", {}, row.vetoes.join("、")),
+          element("td", {}, row.outcomes.join("、"))];
       const tr = element("tr", {
         "data-index": String(row.index),
         class: [row.error ? "bad" : "", fields ? "changed" : "",
@@ -309,7 +308,10 @@
       const answer = await ask("explain", {
         text: state.editor.getText(), params: state.params, index,
       });
-      if (state.selected === index) box.textContent = answer.text;
+      if (state.selected === index) {
+        box.textContent = answer.text;
+        box.dataset.shown = String(index);
+      }
     } catch (e) {
       status(e.message, true);
     }
@@ -389,6 +391,7 @@
     for (const node of document.querySelectorAll("[data-ui]")) {
       node.textContent = say(node.dataset.ui);
     }
+    $("explanation").textContent = say("click_record");
     state.editor = window.EvalrulesEditor.create({
       parent: $("editor"), doc: info.text, keywords: info.keywords,
       onChange: changed, hover, complete,
