@@ -330,3 +330,21 @@ def test_a_ruleset_of_scores_shows_each_scores_spread_and_value(tmp_path):
     # sorted 75.3, 82, 86, 100: the median is (82 + 86) / 2
     assert answer["distribution"]["scores"] == {"总分": {"min": "75.3", "median": "84",
                                                         "max": "100"}}
+
+
+def test_peers_are_found_by_the_keys_as_the_group_rules_read_them(tmp_path):
+    """类别 is a category, read without the spaces around it: "乡镇" and " 乡镇 " are one group,
+    so the second record is ranked among all three 乡镇 (scores 90, 85, 80: it is second), as
+    the whole sample ranks it."""
+    path = tmp_path / "名次.rules"
+    path.write_text("ruleset 名次\ninput 类别: one of 乡镇, 部门\n"
+                    "input 实绩得分: number in 0..100\n"
+                    "group by 类别:\n  rank 类别名次 by 实绩得分\n", encoding="utf-8")
+    sample = ({"类别": "乡镇", "实绩得分": 90}, {"类别": " 乡镇 ", "实绩得分": 85},
+              {"类别": "乡镇", "实绩得分": 80}, {"类别": "部门", "实绩得分": 99})
+    client = TestClient(app(Workspace(path, sample), TOKEN), base_url="http://127.0.0.1")
+    text = path.read_text(encoding="utf-8")
+    assert ask(client, "analyze", text=text)["ok"]
+    assert ask(client, "explain", text=text, index=1)["values"]["类别名次"] == "2"
+    added = ask(client, "case", text=text, index=1, name="第二名")["case"]
+    assert sorted(p["实绩得分"] for p in added["group"]) == [80, 90]

@@ -36,7 +36,7 @@ from ..ruleset import Ruleset, compile
 from ..serve.diffs import changes
 from ..testing import record_as_case
 from ..testing.cases import cases_files, load_cases, run_case
-from ..values import exact_str, json_value, to_number
+from ..values import coerce_input, exact_str, json_value, to_number
 
 #: The records whose rows the page lists (all are graded and counted).
 ROWS_SHOWN = 2000
@@ -297,14 +297,26 @@ class Among:
 
 def among(ws: Workspace, ruleset: Ruleset, index: int, lang: str) -> Ruleset | Among:
     """The ruleset that grades record ``index`` as the whole sample does: itself, or with group
-    rules, itself among the record's peers (keys compared as the cells are written)."""
-    blocks = ruleset.checked.groups
-    if not blocks:
+    rules, itself among its peers — the records in one of its groups, their keys read as the
+    group rules read them (a category written ``乡镇`` or `` 乡镇 `` is one group)."""
+    checked = ruleset.checked
+    if not checked.groups:
         return ruleset
-    mine = record(ws, index, lang)
+
+    def keys(r: Mapping[str, Any]) -> list[tuple | None]:
+        out: list[tuple | None] = []
+        for block in checked.groups:
+            try:
+                out.append(tuple(coerce_input(checked, checked.inputs[k], r.get(k),
+                                              ruleset.constants) for k in block.keys))
+            except InputError:  # in no group: graded alone, and its error said there
+                out.append(None)
+        return out
+
+    mine = keys(record(ws, index, lang))
     others: list[Mapping[str, Any]] = [
         project(r, ruleset) for i, r in enumerate(ws.records) if i != index and any(
-            all(r.get(k) == mine.get(k) for k in block.keys) for block in blocks)]
+            k is not None and k == m for k, m in zip(keys(r), mine, strict=True))]
     return Among(ruleset, others)
 
 
