@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Callable
+from fractions import Fraction
 from importlib import resources
 from typing import Any
 
@@ -149,16 +150,15 @@ def _int(q: dict[str, Any], key: str) -> int:
     return value
 
 
-def _params(q: dict[str, Any]) -> dict[str, str]:
+def _params(q: dict[str, Any]) -> dict[str, Fraction]:
+    """The sliders' params, read exactly as a record's numbers are ("25%", "2.5")."""
     params = q.get("params") or {}
     if not isinstance(params, dict) or not all(isinstance(v, str) for v in params.values()):
         raise BadQuestion("params: an object of exact numbers written as strings is needed")
-    for name, value in params.items():
-        try:
-            to_number(value, name, "studio")
-        except InputError as e:
-            raise BadQuestion(f"params: {e}") from None
-    return params
+    try:
+        return {name: to_number(value, name, "studio") for name, value in params.items()}
+    except InputError as e:
+        raise BadQuestion(f"params: {e}") from None
 
 
 def _analyze(ws: Workspace, q: dict[str, Any], lang: str) -> dict[str, Any]:

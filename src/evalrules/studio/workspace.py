@@ -36,7 +36,7 @@ from ..ruleset import Ruleset, compile
 from ..serve.diffs import changes
 from ..testing import record_as_case
 from ..testing.cases import cases_files, load_cases, run_case
-from ..values import coerce_input, exact_str, json_value, to_number
+from ..values import coerce_input, exact_str, json_value
 
 #: The records whose rows the page lists (all are graded and counted).
 ROWS_SHOWN = 2000
@@ -69,7 +69,7 @@ def saved_text(ws: Workspace) -> str:
     return ws.path.read_text(encoding="utf-8") if ws.path.exists() else ""
 
 
-def compiled(ws: Workspace, text: str, params: Mapping[str, str] | None = None
+def compiled(ws: Workspace, text: str, params: Mapping[str, Fraction] | None = None
              ) -> Ruleset | None:
     """The text compiled as the edited file, with the sliders' params; None with errors."""
     try:
@@ -79,13 +79,14 @@ def compiled(ws: Workspace, text: str, params: Mapping[str, str] | None = None
     return with_params(ruleset, params or {})
 
 
-def with_params(ruleset: Ruleset, params: Mapping[str, str]) -> Ruleset:
-    """The ruleset with the params a slider moved (exact, as a record's number is read)."""
-    known = {n: to_number(v, n, "studio") for n, v in params.items() if n in ruleset.params}
+def with_params(ruleset: Ruleset, params: Mapping[str, Fraction]) -> Ruleset:
+    """The ruleset with the params a slider moved; a name it has no param of (the text
+    changed since the slider was drawn) is left out."""
+    known = {n: v for n, v in params.items() if n in ruleset.params}
     return ruleset.with_params(**known) if known else ruleset
 
 
-def analyze(ws: Workspace, text: str, params: Mapping[str, str] | None = None,
+def analyze(ws: Workspace, text: str, params: Mapping[str, Fraction] | None = None,
             against: str | None = None, lang: str = "zh") -> dict[str, Any]:
     """Everything the page shows for ``text``: its diagnostics, its params (for the sliders),
     and when it compiles, the grade distribution of the records, each record's grades, the diff
@@ -261,7 +262,7 @@ def record(ws: Workspace, index: int, lang: str) -> Mapping[str, Any]:
     return ws.records[index]
 
 
-def explain(ws: Workspace, text: str, params: Mapping[str, str], index: int, lang: str
+def explain(ws: Workspace, text: str, params: Mapping[str, Fraction], index: int, lang: str
             ) -> dict[str, Any]:
     """Why record ``index`` got its grades, in words; or why it cannot be graded."""
     ruleset = compiled(ws, text, params)
@@ -336,7 +337,7 @@ def complete(ws: Workspace, text: str, line: int, column: int, lang: str
             for c in analysis.completion(text, str(ws.path), line, column, lang)]
 
 
-def add_case(ws: Workspace, text: str, params: Mapping[str, str], index: int, name: str,
+def add_case(ws: Workspace, text: str, params: Mapping[str, Fraction], index: int, name: str,
              lang: str) -> dict[str, Any]:
     """Record ``index`` appended to the cases file, expecting what the text (with the sliders'
     params) gives it now; the file is made beside the ruleset when there is none."""
