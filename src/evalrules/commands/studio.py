@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from ..studio import Workspace, app
+        from ..studio import app
     except ImportError as e:
         print("evalrules: " + say("serve.needs", lang, error=e,
                                   command=install_command("serve")), file=sys.stderr)
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        ws = workspace(Workspace, path, args, lang)
+        ws = workspace(path, args, lang)
     except Failed as e:
         print(e, file=sys.stderr)
         return e.status
@@ -69,11 +69,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def workspace(cls, path: Path, args: argparse.Namespace, lang: str):
+def workspace(path: Path, args: argparse.Namespace, lang: str):
     """The workspace of the file, with the ``--data`` records read as ``evalrules eval`` reads
     them (the ruleset's columns choose the sheet and header, when it compiles)."""
+    from ..studio import Workspace  # after run() has said what a missing extra needs
+
     if args.data is None:
-        return cls(path)
+        return Workspace(path)
     try:
         rulesets = (load(path),) if path.exists() else ()
     except RulesetError:  # the author fixes it in the studio; the file is read without it
@@ -83,7 +85,7 @@ def workspace(cls, path: Path, args: argparse.Namespace, lang: str):
     read = {c for r in rulesets for c in input_columns(r.checked)}
     first = records[0] if records else {}
     labels = tuple(c for c in first if c not in read and "." not in c)[:LABEL_COLUMNS]
-    return cls(path, tuple(records), args.data.name, labels)
+    return Workspace(path, tuple(records), args.data.name, labels)
 
 
 def _open(url: str, lang: str) -> None:
